@@ -1,0 +1,100 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import metrics from 'fastify-metrics';
+import type { Config } from '../../db/src/config.ts';
+import { connectDatabase, type Database } from '../../db/src/database.ts';
+import { newId } from '../../db/src/ids.ts';
+import { connectRedis, createRedis } from '../../db/src/redis.ts';
+import { createServices } from '../../db/src/services.ts';
+import authentication from './plugins/app/authentication.ts';
+import errorHandler from './plugins/app/error-handler.ts';
+import routes from './routes/index.ts';
+import './types.ts';
+
+export interface BuildAppOptions {
+  /** Pino options, or false for no logs. Defaults to the configured level. */
+  logger?: FastifyServerOptions['logger'];
+  /** An already connected database to share (tests, the seeding command); otherwise one is opened. */
+  database?: Database;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the whole API: external plugins first, then the app's own (config, database, Redis, services,
+ * errors, authentication), then the routes. Nothing listens until the caller says so.
+ */
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'body.refreshToken'], censor: '[redacted]' },
+    },
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId();
+    },
+    ajv: { customOptions: { allErrors: true, removeAdditional: true, coerceTypes: 'array', useDefaults: true } },
+    trustProxy: true,
+    bodyLimit: 1_048_576,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Application state, decorated first so that every plugin below can read it.
+  const database = options.database ?? (await connectDatabase(config));
+  const redis = await connectRedis(createRedis(config), config.redis.url);
+  app.decorate('config', config);
+  app.decorate('database', database);
+  app.decorate('redis', redis);
+  app.decorate('services', createServices({ config, database, redis }));
+  app.addHook('onClose', async () => {
+    redis.disconnect();
+    if (!options.database) await database.close();
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+
+  // External plugins.
+  await app.register(helmet, {
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    contentSecurityPolicy: { useDefaults: true, directives: { 'img-src': ["'self'", 'data:', 'https:'] } },
+  });
+  await app.register(cors, {
+    origin: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders: ['Content-Range', 'ETag', 'X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimit.maxPerMinute,
+    timeWindow: 60_000,
+    redis,
+    nameSpace: 'rate-limit:',
+    // A Redis outage must not take the API down with it.
+    skipOnError: true,
+    allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Minishop API', version: '0.1.0', description: 'Merchant console, in-chat storefront, checkout and wallet ledger.' },
+      servers: [{ url: config.http.publicUrl }],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Staff access token or merchant API key (msk_...)' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(metrics, { endpoint: '/metrics', clearRegisterOnInit: true, routeMetrics: { enabled: true, registeredRoutesOnly: true } });
+
+  // The app's own plugins.
+  await app.register(errorHandler);
+  await app.register(authentication);
+
+  await app.register(routes);
+  return app;
+}

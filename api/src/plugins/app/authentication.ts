@@ -1,0 +1,79 @@
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Actor } from '../../../../db/src/actor.ts';
+import { ForbiddenError, UnauthorizedError } from '../../../../db/src/errors.ts';
+import { API_KEY_PREFIX } from '../../../../db/src/modules/auth/api-keys.service.ts';
+import { roleAllows } from '../../../../db/src/modules/staff/permissions.ts';
+import type { RoutePermission } from '../../types.ts';
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) throw new UnauthorizedError('missing_token', 'Send an access token or API key as "Authorization: Bearer <token>".');
+  const [scheme, token] = header.split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthorizedError('malformed_authorization', 'The Authorization header must be "Bearer <token>".');
+  return token;
+}
+
+function assertAllowed(actor: Actor, permission: RoutePermission): void {
+  if (permission === 'authenticated') return;
+  if (permission === 'platform.operate') {
+    const isOperator = actor.type === 'operator' || (actor.type === 'staff' && actor.isOperator);
+    if (!isOperator) throw new ForbiddenError('operator_only', 'Only platform operators may do this.');
+    return;
+  }
+  if (actor.type !== 'staff' && actor.type !== 'api_key') {
+    throw new ForbiddenError('merchant_required', 'Sign in to a merchant to do this.');
+  }
+  if (!roleAllows(actor.role, permission)) {
+    throw new ForbiddenError('role_forbidden', `The ${actor.role} role may not do this (${permission}).`);
+  }
+}
+
+/**
+ * Who is calling, on every route that names a permission: a staff access token (JWT) or a merchant API
+ * key. Admin routes that forget to name one stop the boot, so no admin route is ever left unguarded.
+ */
+export default fp(
+  async function authentication(app: FastifyInstance) {
+    await app.register(fastifyJwt, {
+      secret: app.config.auth.jwtSecret,
+      sign: { expiresIn: app.config.auth.accessTokenTtlSeconds },
+    });
+    app.decorateRequest('actor', null);
+
+    async function authenticate(request: FastifyRequest): Promise<Actor> {
+      const token = bearerToken(request);
+      if (token.startsWith(API_KEY_PREFIX)) return app.services.apiKeys.authenticate(token);
+      let claims;
+      try {
+        claims = app.jwt.verify<import('../../types.ts').AccessTokenClaims>(token);
+      } catch {
+        throw new UnauthorizedError('invalid_token', 'The access token is invalid or has expired; refresh it or sign in again.');
+      }
+      if (claims.merchantId && claims.role) {
+        return { type: 'staff', userId: claims.sub, merchantId: claims.merchantId, role: claims.role, isOperator: claims.isOperator };
+      }
+      if (claims.isOperator) return { type: 'operator', userId: claims.sub };
+      throw new UnauthorizedError('invalid_token', 'The access token names no merchant.');
+    }
+
+    app.addHook('onRoute', (route) => {
+      const permission = route.config?.permission;
+      if (!permission) {
+        if (route.url.startsWith('/api/admin')) {
+          throw new Error(`Admin route ${route.method} ${route.url} names no permission; add config.permission.`);
+        }
+        return;
+      }
+      const guard = async (request: FastifyRequest) => {
+        const actor = await authenticate(request);
+        assertAllowed(actor, permission);
+        request.actor = actor;
+      };
+      route.preHandler = [guard, ...(route.preHandler ? [route.preHandler].flat() : [])];
+      route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
+    });
+  },
+  { name: 'authentication', decorators: { fastify: ['services', 'config'] } },
+);

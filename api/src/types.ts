@@ -1,0 +1,42 @@
+import type { Redis } from 'ioredis';
+import type { Actor } from '../../db/src/actor.ts';
+import type { Config } from '../../db/src/config.ts';
+import type { Database } from '../../db/src/database.ts';
+import type { Permission } from '../../db/src/modules/staff/permissions.ts';
+import type { Services } from '../../db/src/services.ts';
+
+/** `platform.operate`: only platform operators. `public`: no authentication at all. */
+export type RoutePermission = Permission | 'platform.operate' | 'authenticated';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    database: Database;
+    redis: Redis;
+    services: Services;
+  }
+  interface FastifyRequest {
+    /** Set by the authentication hook on routes that name a permission; null on public routes. */
+    actor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    /** What the caller must be allowed to do; every /api/admin route must name one. */
+    permission?: RoutePermission;
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AccessTokenClaims;
+    user: AccessTokenClaims;
+  }
+}
+
+/** The claims of a staff access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  /** The merchant the session acts for; absent for an operator without a merchant. */
+  merchantId?: string;
+  role?: import('../../db/src/modules/staff/membership.entity.ts').StaffRole;
+  isOperator: boolean;
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { createTestEnvironment, type TestEnvironment } from '../../../db/src/testing/databases.ts';
+
+export interface TestApp extends TestEnvironment {
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** The whole API on a fresh database and Redis prefix of its own; call close() in afterAll. */
+export async function buildTestApp(overrides: Parameters<typeof createTestEnvironment>[0] = {}): Promise<TestApp> {
+  const environment = await createTestEnvironment(overrides);
+  const app = await buildApp(environment.config, { database: environment.database, logger: process.env.DEBUG_LOG ? { level: 'error' } : false });
+  await app.ready();
+  return {
+    ...environment,
+    app,
+    async close() {
+      await app.close();
+      await environment.cleanup();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * The environment, read once at boot. Every variable has a default that works with a local
+ * PostgreSQL and Redis, except the secrets, which must be set when NODE_ENV=production.
+ */
+const environmentSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], { default: 'development' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PUBLIC_URL: Type.String({ default: '' }),
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/minishop' }),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+  REDIS_KEY_PREFIX: Type.String({ default: 'minishop:' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
+  JWT_SECRET: Type.String({ minLength: 32, default: 'minishop-development-secret-change-me-in-production' }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
+  REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 30 }),
+  INVITATION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 72 }),
+  PASSWORD_HASH_MEMORY_KIB: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 19_456 }),
+  RATE_LIMIT_MAX_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  AUTH_RATE_LIMIT_MAX_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
+  CATALOG_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 5_000 }),
+});
+
+type Environment = Static<typeof environmentSchema>;
+
+export interface Config {
+  environment: Environment['NODE_ENV'];
+  http: { port: number; host: string; publicUrl: string };
+  database: { url: string; poolMax: number };
+  redis: { url: string; keyPrefix: string };
+  logLevel: Environment['LOG_LEVEL'];
+  auth: {
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlDays: number;
+    invitationTtlHours: number;
+    passwordHashMemoryKib: number;
+  };
+  rateLimit: { maxPerMinute: number; authMaxPerMinute: number };
+  catalog: { cacheTtlMs: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const numericVariables = new Set(
+  Object.entries(environmentSchema.properties)
+    .filter(([, schema]) => schema.type === 'integer')
+    .map(([name]) => name),
+);
+
+/** Reads the configuration from an environment, failing with a message that names the variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Environment, string>> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(environmentSchema.properties)) {
+    const value = overrides[name as keyof Environment] ?? environment[name];
+    if (value === undefined || value === '') continue;
+    raw[name] = numericVariables.has(name) && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  const withDefaults = Value.Default(environmentSchema, raw);
+  const firstError = Value.Errors(environmentSchema, withDefaults).First();
+  if (firstError) {
+    const variable = firstError.path.replace(/^\//, '');
+    throw new ConfigError(`Environment variable ${variable} is invalid (${JSON.stringify(raw[variable])}): ${firstError.message}.`);
+  }
+  const values = withDefaults as Environment;
+  if (values.NODE_ENV === 'production' && values.JWT_SECRET === environmentSchema.properties.JWT_SECRET.default) {
+    throw new ConfigError('Environment variable JWT_SECRET must be set to a secret of 32 or more characters when NODE_ENV=production.');
+  }
+  const publicUrl = values.PUBLIC_URL || `http://${values.HOST === '0.0.0.0' ? '127.0.0.1' : values.HOST}:${values.PORT}`;
+  return {
+    environment: values.NODE_ENV,
+    http: { port: values.PORT, host: values.HOST, publicUrl: publicUrl.replace(/\/$/, '') },
+    database: { url: values.DATABASE_URL, poolMax: values.DATABASE_POOL_MAX },
+    redis: { url: values.REDIS_URL, keyPrefix: values.REDIS_KEY_PREFIX },
+    logLevel: values.LOG_LEVEL,
+    auth: {
+      jwtSecret: values.JWT_SECRET,
+      accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: values.REFRESH_TOKEN_TTL_DAYS,
+      invitationTtlHours: values.INVITATION_TTL_HOURS,
+      passwordHashMemoryKib: values.PASSWORD_HASH_MEMORY_KIB,
+    },
+    rateLimit: { maxPerMinute: values.RATE_LIMIT_MAX_PER_MINUTE, authMaxPerMinute: values.AUTH_RATE_LIMIT_MAX_PER_MINUTE },
+    catalog: { cacheTtlMs: values.CATALOG_CACHE_TTL_MS },
+  };
+}

@@ -1,0 +1,78 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import pg from 'pg';
+import type { Config } from './config.ts';
+import { entities } from './entities.ts';
+import { migrationsList } from './migrations/index.ts';
+
+// bigint (int8) columns hold money in minor units, always within Number.MAX_SAFE_INTEGER: read them as
+// numbers on the raw pool too, not strings.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed)) throw new Error(`bigint ${value} is outside the safe integer range`);
+  return parsed;
+});
+
+export function ormOptions(config: Pick<Config, 'database' | 'environment'>): Options {
+  return {
+    clientUrl: config.database.url,
+    entities,
+    pool: { min: 0, max: config.database.poolMax },
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, tableName: 'mikro_orm_migrations' },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+    discovery: { warnWhenNoEntities: true },
+  };
+}
+
+/**
+ * The two ways to reach PostgreSQL: MikroORM for the domain's entities, and a plain `pg` pool for the
+ * few hot paths (ledger postings, stock reservations, catalog reads) where the unit of work costs more
+ * than it gives. Both point at the same database.
+ */
+export interface Database {
+  orm: MikroORM;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+}
+
+export async function connectDatabase(config: Pick<Config, 'database' | 'environment'>): Promise<Database> {
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(ormOptions(config));
+    await orm.em.getConnection().execute('select 1');
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new DatabaseUnreachableError(
+      `Cannot reach PostgreSQL at DATABASE_URL=${redactUrl(config.database.url)} (${detail}). ` +
+        'Start PostgreSQL, create the database (createdb minishop), or set DATABASE_URL.',
+    );
+  }
+  const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on the next checkout.
+  });
+  return {
+    orm,
+    pool,
+    async close() {
+      await Promise.allSettled([orm.close(true), pool.end()]);
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** Runs every pending migration; returns the names it applied. */
+export async function migrate(database: Database): Promise<string[]> {
+  const applied = await database.orm.getMigrator().up();
+  return applied.map((migration) => migration.name);
+}

@@ -1,0 +1,37 @@
+import { ArrayType, EntitySchema, type Opt } from '@mikro-orm/core';
+import { createdAtColumn, idColumn, updatedAtColumn } from '../../entity-columns.ts';
+import type { CurrencyCode } from '../../money.ts';
+
+export type ShopStatus = 'open' | 'closed';
+
+export interface Shop {
+  id: string;
+  merchantId: string;
+  /** Unique across the platform; the storefront's address: /api/store/shops/:slug. */
+  slug: string;
+  name: string;
+  description: string;
+  currency: CurrencyCode;
+  status: ShopStatus;
+  /** Origins (scheme://host[:port]) allowed to embed the storefront widget. */
+  allowedEmbedOrigins: string[];
+  createdAt: Opt<Date>;
+  updatedAt: Opt<Date>;
+}
+
+export const ShopEntity = new EntitySchema<Shop>({
+  name: 'Shop',
+  tableName: 'shop',
+  properties: {
+    id: idColumn,
+    merchantId: { type: 'uuid' },
+    slug: { type: 'string', unique: true },
+    name: { type: 'string' },
+    description: { type: 'text' },
+    currency: { type: 'string', length: 3 },
+    status: { type: 'string' },
+    allowedEmbedOrigins: { type: ArrayType, columnType: 'text[]' },
+    createdAt: createdAtColumn,
+    updatedAt: updatedAtColumn,
+  },
+});

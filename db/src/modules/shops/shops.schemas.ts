@@ -1,0 +1,52 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { SUPPORTED_CURRENCIES } from '../../money.ts';
+import { Timestamp, Uuid } from '../../schema-types.ts';
+
+export const ShopSlug = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$', description: 'Lower-case letters, digits and dashes; unique across the platform.' });
+export const EmbedOrigin = Type.String({ pattern: '^https?://[^/\\s?#]+$', maxLength: 200, description: 'scheme://host[:port], no path' });
+export const CurrencyCodeSchema = Type.Union(SUPPORTED_CURRENCIES.map((code) => Type.Literal(code)), { description: 'ISO 4217 code' });
+export const ShopStatusSchema = Type.Union([Type.Literal('open'), Type.Literal('closed')]);
+
+export const ShopBody = Type.Object(
+  {
+    id: Uuid,
+    merchantId: Uuid,
+    slug: ShopSlug,
+    name: Type.String(),
+    description: Type.String(),
+    currency: CurrencyCodeSchema,
+    status: ShopStatusSchema,
+    allowedEmbedOrigins: Type.Array(Type.String()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Shop', additionalProperties: false },
+);
+
+export const ShopCreateBody = Type.Object(
+  {
+    slug: ShopSlug,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    currency: CurrencyCodeSchema,
+    status: Type.Optional(ShopStatusSchema),
+    allowedEmbedOrigins: Type.Optional(Type.Array(EmbedOrigin, { maxItems: 20, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type ShopCreateInput = Static<typeof ShopCreateBody>;
+
+/** The currency of a shop is fixed at creation: prices and ledger accounts depend on it. */
+export const ShopUpdateBody = Type.Partial(Type.Omit(ShopCreateBody, ['currency']), { additionalProperties: false });
+export type ShopUpdateInput = Static<typeof ShopUpdateBody>;
+
+export const ShopListFilter = Type.Object(
+  {
+    id: Type.Optional(Type.Array(Uuid, { maxItems: 500 })),
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    status: Type.Optional(ShopStatusSchema),
+  },
+  { additionalProperties: false },
+);
+export type ShopListFilterInput = Static<typeof ShopListFilter>;
+export const SHOP_SORTABLE_FIELDS = ['createdAt', 'name', 'slug', 'status'] as const;

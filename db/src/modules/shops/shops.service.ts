@@ -1,0 +1,78 @@
+import { LockMode, type FilterQuery } from '@mikro-orm/postgresql';
+import type { MerchantActor } from '../../actor.ts';
+import type { Database } from '../../database.ts';
+import { NotFoundError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
+import { CategoryEntity } from '../catalog/category.entity.ts';
+import { ProductEntity } from '../catalog/product.entity.ts';
+import { ShopEntity, type Shop } from './shop.entity.ts';
+import { ShopNotEmptyError, ShopSlugTakenError } from './shops.errors.ts';
+import type { ShopCreateInput, ShopListFilterInput, ShopUpdateInput } from './shops.schemas.ts';
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+export class ShopsService {
+  constructor(private readonly database: Database) {}
+
+  async list(actor: MerchantActor, query: ListQuery<ShopListFilterInput>): Promise<ListPage<Shop>> {
+    const where: FilterQuery<Shop> = { merchantId: actor.merchantId };
+    if (query.filter.id) where.id = { $in: query.filter.id };
+    if (query.filter.status) where.status = query.filter.status;
+    if (query.filter.q) {
+      const pattern = `%${escapeLike(query.filter.q)}%`;
+      where.$or = [{ name: { $ilike: pattern } }, { slug: { $ilike: pattern } }];
+    }
+    return findPage(this.database.orm.em.fork(), ShopEntity, where, query);
+  }
+
+  async get(actor: MerchantActor, id: string): Promise<Shop> {
+    const shop = await this.database.orm.em.fork().findOne(ShopEntity, { id, merchantId: actor.merchantId });
+    if (!shop) throw new NotFoundError('shop', id);
+    return shop;
+  }
+
+  async create(actor: MerchantActor, input: ShopCreateInput): Promise<Shop> {
+    const entityManager = this.database.orm.em.fork();
+    if (await entityManager.count(ShopEntity, { slug: input.slug })) throw new ShopSlugTakenError(input.slug);
+    const shop = entityManager.create(ShopEntity, {
+      id: newId(),
+      merchantId: actor.merchantId,
+      slug: input.slug,
+      name: input.name,
+      description: input.description ?? '',
+      currency: input.currency,
+      status: input.status ?? 'open',
+      allowedEmbedOrigins: input.allowedEmbedOrigins ?? [],
+    });
+    await entityManager.flush();
+    return shop;
+  }
+
+  async update(actor: MerchantActor, id: string, input: ShopUpdateInput): Promise<Shop> {
+    const entityManager = this.database.orm.em.fork();
+    const shop = await entityManager.findOne(ShopEntity, { id, merchantId: actor.merchantId });
+    if (!shop) throw new NotFoundError('shop', id);
+    if (input.slug !== undefined && input.slug !== shop.slug && (await entityManager.count(ShopEntity, { slug: input.slug }))) {
+      throw new ShopSlugTakenError(input.slug);
+    }
+    entityManager.assign(shop, input);
+    await entityManager.flush();
+    return shop;
+  }
+
+  /** Deletes an empty shop; a shop with a catalog is closed instead, so its history stays intact. */
+  async remove(actor: MerchantActor, id: string): Promise<Shop> {
+    return this.database.orm.em.fork().transactional(async (entityManager) => {
+      const shop = await entityManager.findOne(ShopEntity, { id, merchantId: actor.merchantId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!shop) throw new NotFoundError('shop', id);
+      const products = await entityManager.count(ProductEntity, { shopId: id });
+      const categories = await entityManager.count(CategoryEntity, { shopId: id });
+      if (products + categories > 0) throw new ShopNotEmptyError();
+      entityManager.remove(shop);
+      return shop;
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import type { StaffRole } from './membership.entity.ts';
+
+/**
+ * What each role may do. Every admin route names one permission; the API refuses to boot if an admin
+ * route names none (api/src/plugins/app/authentication.ts).
+ */
+export const PERMISSIONS = {
+  'shops.read': ['owner', 'manager', 'clerk', 'finance'],
+  'shops.write': ['owner', 'manager'],
+  'catalog.read': ['owner', 'manager', 'clerk', 'finance'],
+  'catalog.write': ['owner', 'manager'],
+  'stock.adjust': ['owner', 'manager', 'clerk'],
+  'staff.read': ['owner', 'manager'],
+  'staff.manage': ['owner'],
+  'api_keys.manage': ['owner'],
+  'finance.read': ['owner', 'finance'],
+  'finance.write': ['owner', 'finance'],
+} as const satisfies Record<string, readonly StaffRole[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleAllows(role: StaffRole, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly StaffRole[]).includes(role);
+}

@@ -1,0 +1,33 @@
+import { Redis } from 'ioredis';
+import type { Config } from './config.ts';
+
+export class RedisUnreachableError extends Error {
+  override name = 'RedisUnreachableError';
+}
+
+/**
+ * A Redis connection for the app's own keys (rate limits, caches, pub/sub), all under the configured
+ * prefix so that several deployments, or test files, can share one Redis.
+ * BullMQ takes its own connections and prefix (see db/src/queues).
+ */
+export function createRedis(config: Pick<Config, 'redis'>, options: { keyPrefix?: boolean; maxRetriesPerRequest?: number | null } = {}): Redis {
+  return new Redis(config.redis.url, {
+    keyPrefix: options.keyPrefix === false ? undefined : config.redis.keyPrefix,
+    maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 3 : options.maxRetriesPerRequest,
+    enableAutoPipelining: true,
+    lazyConnect: true,
+  });
+}
+
+/** Connects, failing with a message that names REDIS_URL when Redis does not answer. */
+export async function connectRedis(redis: Redis, url: string): Promise<Redis> {
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new RedisUnreachableError(`Cannot reach Redis at REDIS_URL=${url} (${detail}). Start Redis or set REDIS_URL.`);
+  }
+}
