@@ -9,7 +9,7 @@ import { connectDatabase, migrate, type Database } from '../database.ts';
  * Test databases: the migrations run once into a template database, and every test file gets its own
  * fresh copy (CREATE DATABASE ... TEMPLATE), which takes milliseconds instead of a migration run.
  */
-const TEMPLATE_PREFIX = 'minishop_test_template_';
+const TEMPLATE_PREFIX = 'minishop_template_';
 export const TEST_DATABASE_PREFIX = 'minishop_test_';
 
 /** The server the tests use, as a URL of its maintenance database. */
@@ -43,31 +43,42 @@ async function withServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T
   }
 }
 
-/** Builds the migrated template once per migration set; called by Vitest's global setup. */
+/** Test databases left behind by runs that died are dropped once they are this old. */
+const ABANDONED_AFTER_SECONDS = 3_600;
+
+/**
+ * Builds the migrated template once per migration set; called by Vitest's global setup. Several test
+ * runs may share one PostgreSQL (developers in parallel), so the build holds an advisory lock and only
+ * databases abandoned long ago are dropped.
+ */
 export async function prepareTemplateDatabase(): Promise<string> {
   const template = templateName();
-  const exists = await withServer(async (client) => {
-    // Leftovers of interrupted runs and templates of older migration sets.
-    const stale = await client.query<{ datname: string }>(
-      `select datname from pg_database where datname like $1 and datname <> $2`,
-      [`${TEST_DATABASE_PREFIX}%`, template],
-    );
-    for (const { datname } of stale.rows) await client.query(`drop database if exists "${datname}" with (force)`);
-    const found = await client.query('select 1 from pg_database where datname = $1', [template]);
-    return found.rowCount === 1;
+  await withServer(async (client) => {
+    await client.query(`select pg_advisory_lock(hashtext('minishop_test_template'))`);
+    try {
+      const stale = await client.query<{ datname: string }>(`select datname from pg_database where datname ~ $1`, [`^${TEST_DATABASE_PREFIX}[0-9]+_`]);
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      for (const { datname } of stale.rows) {
+        const createdAtSeconds = Number(datname.slice(TEST_DATABASE_PREFIX.length).split('_')[0]);
+        if (nowSeconds - createdAtSeconds > ABANDONED_AFTER_SECONDS) await client.query(`drop database if exists "${datname}" with (force)`);
+      }
+      const found = await client.query('select 1 from pg_database where datname = $1', [template]);
+      if (found.rowCount === 1) return;
+      const building = `${template}_building`;
+      await client.query(`drop database if exists "${building}" with (force)`);
+      await client.query(`create database "${building}"`);
+      const config = loadConfig({}, { DATABASE_URL: databaseUrl(building), NODE_ENV: 'test' });
+      const database = await connectDatabase(config);
+      try {
+        await migrate(database);
+      } finally {
+        await database.close();
+      }
+      await client.query(`alter database "${building}" rename to "${template}"`);
+    } finally {
+      await client.query(`select pg_advisory_unlock(hashtext('minishop_test_template'))`);
+    }
   });
-  if (exists) return template;
-
-  const building = `${template}_building`;
-  await withServer((client) => client.query(`create database "${building}"`));
-  const config = loadConfig({}, { DATABASE_URL: databaseUrl(building), NODE_ENV: 'test' });
-  const database = await connectDatabase(config);
-  try {
-    await migrate(database);
-  } finally {
-    await database.close();
-  }
-  await withServer((client) => client.query(`alter database "${building}" rename to "${template}"`));
   return template;
 }
 
@@ -81,7 +92,7 @@ export interface TestEnvironment {
 /** A fresh database and Redis prefix for one test file, and a config that points at them. */
 export async function createTestEnvironment(overrides: Parameters<typeof loadConfig>[1] = {}): Promise<TestEnvironment> {
   const suffix = randomBytes(6).toString('hex');
-  const name = `${TEST_DATABASE_PREFIX}${suffix}`;
+  const name = `${TEST_DATABASE_PREFIX}${Math.floor(Date.now() / 1000)}_${suffix}`;
   await withServer((client) => client.query(`create database "${name}" template "${templateName()}"`));
   const config = loadConfig(process.env, {
     NODE_ENV: 'test',

@@ -1,0 +1,15 @@
+import { hash, verify } from '@node-rs/argon2';
+
+/** Passwords people choose are hashed with argon2id (OWASP's recommended parameters by default). */
+export async function hashPassword(password: string, memoryCostKib: number): Promise<string> {
+  return hash(password, { memoryCost: memoryCostKib, timeCost: 2, parallelism: 1, algorithm: 2 /* argon2id */ });
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    // A malformed stored hash (e.g. an account that never set a password) never verifies.
+    return false;
+  }
+}
