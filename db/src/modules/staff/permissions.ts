@@ -15,6 +15,10 @@ export const PERMISSIONS = {
   'api_keys.manage': ['owner'],
   'finance.read': ['owner', 'finance'],
   'finance.write': ['owner', 'finance'],
+  'orders.read': ['owner', 'manager', 'clerk', 'finance'],
+  'orders.fulfil': ['owner', 'manager', 'clerk'],
+  /** Cancelling a paid order refunds it, so cancel and refund are one permission. */
+  'orders.refund': ['owner', 'manager', 'finance'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../ids.ts';
+import { hashSecret } from '../../secrets.ts';
+import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
+import { AuthService } from './auth.service.ts';
+
+let environment: TestEnvironment;
+let auth: AuthService;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  auth = new AuthService(environment.database, environment.config);
+});
+afterAll(() => environment.cleanup());
+
+const HOUR_MS = 3_600_000;
+
+async function count(table: string, where = 'true', parameters: unknown[] = []): Promise<number> {
+  const { rows } = await environment.database.pool.query<{ count: number }>(`select count(*)::int as count from ${table} where ${where}`, parameters);
+  return rows[0]?.count ?? 0;
+}
+
+describe('AuthService.refresh', () => {
+  it('rotates a token at most once however many refreshes race for it', async () => {
+    const session = await auth.signup({ merchantName: 'Racing', name: 'R', email: 'racing@example.test', password: 'long enough password' });
+    const results = await Promise.allSettled(Array.from({ length: 16 }, () => auth.refresh({ refreshToken: session.refreshToken })));
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason.code).toBe('refresh_token_reused');
+    const { rows } = await environment.database.pool.query(`select family_id from refresh_token where token_hash = $1`, [hashSecret(session.refreshToken)]);
+    expect(await count('refresh_token', 'family_id = $1', [rows[0].family_id])).toBe(2);
+  });
+});
+
+describe('AuthService.purgeExpired', () => {
+  it('deletes refresh tokens and unaccepted invitations expired more than a day ago, and nothing else', async () => {
+    // Other tests' tokens expire days from now, so only the rows below are old enough to go.
+    const now = new Date();
+    const { pool } = environment.database;
+    const merchantId = newId();
+    const userId = newId();
+    await pool.query(`insert into merchant (id, name) values ($1, 'Purging')`, [merchantId]);
+    await pool.query(`insert into staff_user (id, email, name, password_hash) values ($1, 'purge@example.test', 'P', 'x')`, [userId]);
+    const expiries = { old: new Date(now.getTime() - 25 * HOUR_MS), recent: new Date(now.getTime() - 23 * HOUR_MS), future: new Date(now.getTime() + HOUR_MS) };
+    for (const [label, expiresAt] of Object.entries(expiries)) {
+      await pool.query(`insert into refresh_token (id, user_id, merchant_id, family_id, token_hash, expires_at) values ($1, $2, $3, $4, $5, $6)`, [
+        newId(),
+        userId,
+        merchantId,
+        newId(),
+        `token-${label}`,
+        expiresAt,
+      ]);
+      await pool.query(`insert into invitation (id, merchant_id, email, role, token_hash, invited_by_user_id, expires_at) values ($1, $2, $3, 'clerk', $4, $5, $6)`, [
+        newId(),
+        merchantId,
+        `${label}@example.test`,
+        `invitation-${label}`,
+        userId,
+        expiresAt,
+      ]);
+    }
+    await pool.query(
+      `insert into invitation (id, merchant_id, email, role, token_hash, invited_by_user_id, expires_at, accepted_at) values ($1, $2, 'accepted@example.test', 'clerk', 'invitation-accepted', $3, $4, $4)`,
+      [newId(), merchantId, userId, expiries.old],
+    );
+    const before = { tokens: await count('refresh_token'), invitations: await count('invitation') };
+
+    expect(await auth.purgeExpired(now)).toEqual({ refreshTokensDeleted: 1, invitationsDeleted: 1 });
+    expect(await count('refresh_token')).toBe(before.tokens - 1);
+    expect(await count('refresh_token', `token_hash = 'token-old'`)).toBe(0);
+    expect(await count('invitation')).toBe(before.invitations - 1);
+    expect(await count('invitation', `token_hash in ('invitation-old')`)).toBe(0);
+    expect(await count('invitation', `token_hash = 'invitation-accepted'`)).toBe(1);
+
+    expect(await auth.purgeExpired(now)).toEqual({ refreshTokensDeleted: 0, invitationsDeleted: 0 });
+  });
+});

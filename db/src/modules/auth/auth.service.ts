@@ -1,0 +1,213 @@
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import type { Actor } from '../../actor.ts';
+import type { Config } from '../../config.ts';
+import type { Database } from '../../database.ts';
+import { ValidationError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { hashSecret } from '../../secrets.ts';
+import { MerchantEntity } from '../merchants/merchant.entity.ts';
+import { InvitationEntity, type Invitation } from '../staff/invitation.entity.ts';
+import {
+  InvitationAlreadyAcceptedError,
+  InvitationExpiredError,
+  InvitationRevokedError,
+  InvitationTokenNotFoundError,
+} from '../staff/invitations.errors.ts';
+import { invitationStatus, normalizeEmail } from '../staff/invitations.service.ts';
+import { MembershipEntity } from '../staff/membership.entity.ts';
+import { StaffUserEntity } from '../staff/staff-user.entity.ts';
+import { AlreadyMemberError } from '../staff/staff.errors.ts';
+import {
+  EmailTakenError,
+  InvalidCredentialsError,
+  InvalidRefreshTokenError,
+  MerchantSuspendedError,
+  RefreshTokenExpiredError,
+  RefreshTokenReusedError,
+  RefreshTokenRevokedError,
+  StaffTokenRequiredError,
+} from './auth.errors.ts';
+import type { AcceptInvitationInput, LoginInput, LogoutInput, Profile, RefreshInput, SessionGrant, SignupInput } from './auth.schemas.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { RefreshTokenEntity } from './refresh-token.entity.ts';
+import { grantSession, loadProfile } from './sessions.ts';
+
+const DAY_MS = 86_400_000;
+const MINIMUM_NEW_PASSWORD_LENGTH = 10;
+/** Rows deleted per statement when purging, so the purge never holds many locks at once. */
+const PURGE_BATCH_SIZE = 5_000;
+
+function assertAcceptable(invitation: Invitation): void {
+  switch (invitationStatus(invitation)) {
+    case 'accepted':
+      throw new InvitationAlreadyAcceptedError();
+    case 'revoked':
+      throw new InvitationRevokedError();
+    case 'expired':
+      throw new InvitationExpiredError();
+    case 'pending':
+      return;
+  }
+}
+
+/**
+ * Staff sign-up, sign-in and sessions. An access token (signed by the API) lives minutes; the refresh
+ * token rotates on every use, and a token presented twice ends its whole family.
+ */
+export class AuthService {
+  private dummyPasswordHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly config: Pick<Config, 'auth'>,
+  ) {}
+
+  /** A new merchant with its first owner, signed in. */
+  async signup(input: SignupInput): Promise<SessionGrant> {
+    const email = normalizeEmail(input.email);
+    // Checked before hashing only to save the work; the unique index decides under races.
+    if (await this.database.orm.em.fork().count(StaffUserEntity, { email })) throw new EmailTakenError();
+    const passwordHash = await hashPassword(input.password, this.config.auth.passwordHashMemoryKib);
+    try {
+      return await this.database.orm.em.fork().transactional(async (entityManager) => {
+        const merchant = entityManager.create(MerchantEntity, { id: newId(), name: input.merchantName.trim(), status: 'active' });
+        const user = entityManager.create(StaffUserEntity, { id: newId(), email, name: input.name.trim(), passwordHash });
+        // Flushed before the membership: entities without relations give the ORM no insert order.
+        await entityManager.flush();
+        entityManager.create(MembershipEntity, { id: newId(), merchantId: merchant.id, userId: user.id, role: 'owner' });
+        await entityManager.flush();
+        return grantSession(entityManager, this.config, user.id, { merchantId: merchant.id });
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw new EmailTakenError();
+      throw error;
+    }
+  }
+
+  async login(input: LoginInput): Promise<SessionGrant> {
+    const dummyPasswordHash = this.getDummyPasswordHash();
+    const user = await this.database.orm.em.fork().findOne(StaffUserEntity, { email: normalizeEmail(input.email) });
+    // An unknown email costs one hash check too, so the answer's timing does not tell who has an account.
+    const passwordMatches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash), input.password);
+    if (!user || !passwordMatches) throw new InvalidCredentialsError();
+    return this.database.orm.em
+      .fork()
+      .transactional((entityManager) => grantSession(entityManager, this.config, user.id, input.merchantId ? { merchantId: input.merchantId } : undefined));
+  }
+
+  /**
+   * Exchanges a refresh token for a new one of the same family. The token row is locked, so of two
+   * parallel refreshes one rotates and the other finds the token replaced, which counts as reuse.
+   */
+  async refresh(input: RefreshInput): Promise<SessionGrant> {
+    const tokenHash = hashSecret(input.refreshToken);
+    const outcome = await this.database.orm.em.fork().transactional(async (entityManager) => {
+      const token = await entityManager.findOne(RefreshTokenEntity, { tokenHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!token) return { refusal: new InvalidRefreshTokenError() };
+      if (token.replacedAt) {
+        // Returned, not thrown: the family's revocation must commit.
+        await entityManager.nativeUpdate(RefreshTokenEntity, { familyId: token.familyId, revokedAt: null }, { revokedAt: new Date() });
+        return { refusal: new RefreshTokenReusedError() };
+      }
+      if (token.revokedAt) return { refusal: new RefreshTokenRevokedError() };
+      if (token.expiresAt.getTime() <= Date.now()) return { refusal: new RefreshTokenExpiredError() };
+      token.replacedAt = new Date();
+      const choice = { merchantId: input.merchantId ?? token.merchantId ?? null };
+      return { grant: await grantSession(entityManager, this.config, token.userId, choice, token.familyId) };
+    });
+    if ('refusal' in outcome) throw outcome.refusal;
+    return outcome.grant;
+  }
+
+  /** Ends the session the token belongs to (its whole family). Unknown or ended tokens are fine too. */
+  async logout(input: LogoutInput): Promise<void> {
+    await this.database.pool.query(
+      `update refresh_token set revoked_at = now()
+        where revoked_at is null and family_id = (select family_id from refresh_token where token_hash = $1)`,
+      [hashSecret(input.refreshToken)],
+    );
+  }
+
+  /** The signed-in person as the database sees them now (role changes show before the next refresh). */
+  async me(actor: Actor): Promise<Profile> {
+    if (actor.type !== 'staff' && actor.type !== 'operator') throw new StaffTokenRequiredError();
+    const choice = { merchantId: actor.type === 'staff' ? actor.merchantId : null };
+    return loadProfile(this.database.orm.em.fork(), actor.userId, choice);
+  }
+
+  /**
+   * Joins the inviting merchant: a new account is created with the given name and password, an existing
+   * one must prove its password. The invitation row is locked, so a token is accepted at most once.
+   */
+  async acceptInvitation(input: AcceptInvitationInput): Promise<SessionGrant> {
+    const lookup = this.database.orm.em.fork();
+    const invitation = await lookup.findOne(InvitationEntity, { tokenHash: hashSecret(input.token) });
+    if (!invitation) throw new InvitationTokenNotFoundError();
+    assertAcceptable(invitation);
+    const existingUser = await lookup.findOne(StaffUserEntity, { email: invitation.email });
+    let passwordHash: string | undefined;
+    if (existingUser) {
+      if (!(await verifyPassword(existingUser.passwordHash, input.password))) throw new InvalidCredentialsError();
+    } else {
+      const fields: Record<string, string> = {};
+      if (!input.name?.trim()) fields.name = 'is required for a new account';
+      if (input.password.length < MINIMUM_NEW_PASSWORD_LENGTH) fields.password = `must NOT have fewer than ${MINIMUM_NEW_PASSWORD_LENGTH} characters`;
+      if (Object.keys(fields).length) throw new ValidationError(fields);
+      passwordHash = await hashPassword(input.password, this.config.auth.passwordHashMemoryKib);
+    }
+
+    try {
+      return await this.database.orm.em.fork().transactional(async (entityManager) => {
+        const locked = await entityManager.findOneOrFail(InvitationEntity, { id: invitation.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        assertAcceptable(locked);
+        const merchant = await entityManager.findOneOrFail(MerchantEntity, { id: locked.merchantId });
+        if (merchant.status !== 'active') throw new MerchantSuspendedError();
+        let userId = existingUser?.id;
+        if (userId) {
+          if (await entityManager.count(MembershipEntity, { merchantId: locked.merchantId, userId })) throw new AlreadyMemberError();
+        } else {
+          userId = newId();
+          entityManager.create(StaffUserEntity, { id: userId, email: locked.email, name: input.name?.trim() ?? '', passwordHash: passwordHash ?? '' });
+          await entityManager.flush();
+        }
+        entityManager.create(MembershipEntity, { id: newId(), merchantId: locked.merchantId, userId, role: locked.role });
+        locked.acceptedAt = new Date();
+        await entityManager.flush();
+        return grantSession(entityManager, this.config, userId, { merchantId: locked.merchantId });
+      });
+    } catch (error) {
+      // Someone created an account for this email between the check above and the insert.
+      if (error instanceof UniqueConstraintViolationException) throw new EmailTakenError();
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes refresh tokens and unaccepted invitations that expired more than a day ago; accepted
+   * invitations stay as the record of who invited whom. Called periodically by a worker.
+   */
+  async purgeExpired(now: Date = new Date()): Promise<{ refreshTokensDeleted: number; invitationsDeleted: number }> {
+    const cutoff = new Date(now.getTime() - DAY_MS);
+    const refreshTokensDeleted = await this.deleteInBatches(`select id from refresh_token where expires_at < $1 limit ${PURGE_BATCH_SIZE}`, 'refresh_token', cutoff);
+    const invitationsDeleted = await this.deleteInBatches(
+      `select id from invitation where expires_at < $1 and accepted_at is null limit ${PURGE_BATCH_SIZE}`,
+      'invitation',
+      cutoff,
+    );
+    return { refreshTokensDeleted, invitationsDeleted };
+  }
+
+  private async deleteInBatches(selectIds: string, table: 'refresh_token' | 'invitation', cutoff: Date): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const result = await this.database.pool.query(`delete from ${table} where id in (${selectIds})`, [cutoff]);
+      deleted += result.rowCount ?? 0;
+      if ((result.rowCount ?? 0) < PURGE_BATCH_SIZE) return deleted;
+    }
+  }
+
+  private getDummyPasswordHash(): Promise<string> {
+    this.dummyPasswordHash ??= hashPassword(newId(), this.config.auth.passwordHashMemoryKib);
+    return this.dummyPasswordHash;
+  }
+}
