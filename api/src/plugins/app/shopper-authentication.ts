@@ -1,0 +1,35 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { UnauthorizedError } from '../../../../db/src/errors.ts';
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) throw new UnauthorizedError('missing_token', 'Send a shopper session token as "Authorization: Bearer <token>" (POST /api/store/sessions).');
+  const [scheme, token, extra] = header.split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
+    throw new UnauthorizedError('malformed_authorization', 'The Authorization header must be "Bearer <token>".');
+  }
+  return token;
+}
+
+/**
+ * Shopper sessions, on every route with `config: { shopperSession: true }`: the bearer token must be a
+ * shopper session token (its own key and audience, see db/src/modules/shoppers/session-tokens.ts), which
+ * sets `request.shopper`. Staff tokens and API keys are refused here, as shopper tokens are on /api/admin.
+ */
+export default fp(
+  async function shopperAuthentication(app: FastifyInstance) {
+    app.decorateRequest('shopper', null);
+
+    app.addHook('onRoute', (route) => {
+      if (!route.config?.shopperSession) return;
+      if (route.config.permission) throw new Error(`Route ${route.method} ${route.url} names both a staff permission and a shopper session; choose one.`);
+      const guard = async (request: FastifyRequest) => {
+        request.shopper = app.services.shoppers.authenticate(bearerToken(request));
+      };
+      route.preHandler = [guard, ...(route.preHandler ? [route.preHandler].flat() : [])];
+      route.schema = { ...route.schema, security: [{ shopperAuth: [] }] };
+    });
+  },
+  { name: 'shopper-authentication', dependencies: ['authentication'], decorators: { fastify: ['services'] } },
+);

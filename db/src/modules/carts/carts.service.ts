@@ -1,0 +1,136 @@
+import type pg from 'pg';
+import type { ShopperActor } from '../../actor.ts';
+import type { Database } from '../../database.ts';
+import { assert } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { CurrencyCode } from '../../money.ts';
+import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
+import { loadCartView, type CartHeader } from './cart-view.ts';
+import { CartAmountTooLargeError, CartFullError, CartInsufficientStockError, StoreShopNotFoundError, VariantNotSoldHereError } from './carts.errors.ts';
+import { MAX_CART_LINES, type CartView } from './carts.schemas.ts';
+
+interface ShopAndCartRow {
+  shop_id: string;
+  merchant_id: string;
+  currency: CurrencyCode;
+  cart_id: string | null;
+  cart_updated_at: Date | null;
+}
+
+type OpenCart = CartHeader & { merchantId: string };
+
+const SHOP_AND_CART_COLUMNS = `shop.id as shop_id, shop.merchant_id, shop.currency, cart.id as cart_id, cart.updated_at as cart_updated_at`;
+
+/** Each write changes the lines and stamps the cart in one statement: `$1` is always the cart id. */
+const TOUCH_CART = 'update cart set updated_at = now() where id = $1 returning updated_at';
+
+/**
+ * Carts: one per shopper and shop, created on first sight, lines by variant and quantity. Prices,
+ * totals and availability are always computed here from the catalog; a client only ever sends quantities.
+ * Runs on the raw pool with few round trips: a cart is read on every widget render and written on every tap.
+ */
+export class CartsService {
+  constructor(private readonly database: Database) {}
+
+  async get(actor: ShopperActor, shopSlug: string): Promise<CartView> {
+    const cart = await this.openCart(this.database.pool, actor, shopSlug, false);
+    return loadCartView(this.database.pool, cart);
+  }
+
+  /** Sets a line's quantity (0 removes it). Only lines that grow are checked against stock and the line limit. */
+  async setLineQuantity(actor: ShopperActor, input: { shopSlug: string; variantId: string; quantity: number }): Promise<CartView> {
+    if (input.quantity === 0) return this.removeLine(actor, input);
+    return this.write(actor, input.shopSlug, async (client, cart) => {
+      await this.checkLine(client, cart, input.variantId, input.quantity);
+      return client.query<{ updated_at: Date }>(
+        `with line as (
+           insert into cart_line (id, cart_id, merchant_id, variant_id, quantity) values ($2, $1, $3, $4, $5)
+           on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now())
+         ${TOUCH_CART}`,
+        [cart.id, newId(), cart.merchantId, input.variantId, input.quantity],
+      );
+    });
+  }
+
+  async removeLine(actor: ShopperActor, input: { shopSlug: string; variantId: string }): Promise<CartView> {
+    return this.write(actor, input.shopSlug, (client, cart) =>
+      client.query<{ updated_at: Date }>(`with removed as (delete from cart_line where cart_id = $1 and variant_id = $2) ${TOUCH_CART}`, [cart.id, input.variantId]),
+    );
+  }
+
+  async clear(actor: ShopperActor, shopSlug: string): Promise<CartView> {
+    return this.write(actor, shopSlug, (client, cart) =>
+      client.query<{ updated_at: Date }>(`with removed as (delete from cart_line where cart_id = $1) ${TOUCH_CART}`, [cart.id]),
+    );
+  }
+
+  /** One write to a locked cart, answered with the cart as it is after the write, in the same transaction. */
+  private async write(
+    actor: ShopperActor,
+    shopSlug: string,
+    change: (client: pg.PoolClient, cart: OpenCart) => Promise<pg.QueryResult<{ updated_at: Date }>>,
+  ): Promise<CartView> {
+    return withPoolTransaction(this.database.pool, async (client) => {
+      const cart = await this.openCart(client, actor, shopSlug, true);
+      const { rows } = await change(client, cart);
+      return loadCartView(client, { ...cart, updatedAt: rows[0]?.updated_at ?? cart.updatedAt });
+    });
+  }
+
+  private async checkLine(client: pg.PoolClient, cart: OpenCart, variantId: string, quantity: number): Promise<void> {
+    const { rows } = await client.query<{ price_minor: number; available_quantity: number; current_quantity: number | null; line_count: number }>(
+      `select variant.price_minor,
+              variant.stock_on_hand - variant.stock_reserved as available_quantity,
+              (select quantity from cart_line where cart_id = $3 and variant_id = variant.id) as current_quantity,
+              (select count(*)::int from cart_line where cart_id = $3) as line_count
+         from variant join product on product.id = variant.product_id
+        where variant.id = $1 and product.shop_id = $2 and product.status = 'active'`,
+      [variantId, cart.shopId, cart.id],
+    );
+    const variant = rows[0];
+    if (!variant) throw new VariantNotSoldHereError(variantId);
+    const currentQuantity = variant.current_quantity ?? 0;
+    // Lowering a line that exceeds the stock must stay possible; only growth is refused.
+    if (quantity > currentQuantity && quantity > variant.available_quantity) throw new CartInsufficientStockError(variantId, Math.max(variant.available_quantity, 0));
+    if (variant.current_quantity === null && variant.line_count >= MAX_CART_LINES) throw new CartFullError(MAX_CART_LINES);
+    if (!Number.isSafeInteger(variant.price_minor * quantity)) throw new CartAmountTooLargeError();
+  }
+
+  /**
+   * The open shop at `shopSlug` and this shopper's cart there, created if missing. With `lock`, the cart
+   * row is locked for the transaction, so that concurrent writes to one cart (the line limit) take turns.
+   * The usual case, an existing cart, costs one query either way.
+   */
+  private async openCart(queryable: Queryable, actor: ShopperActor, shopSlug: string, lock: boolean): Promise<OpenCart> {
+    const parameters = [shopSlug, actor.shopperId];
+    // PostgreSQL cannot lock the nullable side of an outer join, so the locking read joins the cart inner.
+    const { rows } = await queryable.query<ShopAndCartRow>(
+      `select ${SHOP_AND_CART_COLUMNS}
+         from shop ${lock ? 'join' : 'left join'} cart on cart.shop_id = shop.id and cart.shopper_id = $2
+        where shop.slug = $1 and shop.status = 'open'
+        ${lock ? 'for update of cart' : ''}`,
+      parameters,
+    );
+    let row = rows[0];
+    if (!row || row.cart_id === null) {
+      const shop = (
+        await queryable.query<Pick<ShopAndCartRow, 'shop_id' | 'merchant_id'>>(`select id as shop_id, merchant_id from shop where slug = $1 and status = 'open'`, [shopSlug])
+      ).rows[0];
+      if (!shop) throw new StoreShopNotFoundError(shopSlug);
+      await queryable.query(`insert into cart (id, shopper_id, shop_id, merchant_id) values ($1, $2, $3, $4) on conflict (shopper_id, shop_id) do nothing`, [
+        newId(),
+        actor.shopperId,
+        shop.shop_id,
+        shop.merchant_id,
+      ]);
+      row = (
+        await queryable.query<ShopAndCartRow>(
+          `select ${SHOP_AND_CART_COLUMNS} from shop join cart on cart.shop_id = shop.id and cart.shopper_id = $2 where shop.id = $1 ${lock ? 'for update of cart' : ''}`,
+          [shop.shop_id, actor.shopperId],
+        )
+      ).rows[0];
+    }
+    assert(row && row.cart_id !== null && row.cart_updated_at !== null, 'a cart exists once it has been inserted');
+    return { id: row.cart_id, shopId: row.shop_id, merchantId: row.merchant_id, shopSlug, currency: row.currency, updatedAt: row.cart_updated_at };
+  }
+}

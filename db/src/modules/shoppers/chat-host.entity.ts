@@ -1,0 +1,31 @@
+import { EntitySchema, type Opt } from '@mikro-orm/core';
+import { createdAtColumn, idColumn, updatedAtColumn } from '../../entity-columns.ts';
+
+export type ChatHostStatus = 'active' | 'suspended';
+
+/**
+ * A chat that embeds the storefront and vouches for its users with HS256 tokens signed by `secret`.
+ * Operators register hosts; a suspended host's tokens are refused.
+ */
+export interface ChatHost {
+  id: string;
+  name: string;
+  /** Kept in the clear (verification needs it) and never returned after creation. */
+  secret: string;
+  status: ChatHostStatus;
+  createdAt: Opt<Date>;
+  updatedAt: Opt<Date>;
+}
+
+export const ChatHostEntity = new EntitySchema<ChatHost>({
+  name: 'ChatHost',
+  tableName: 'chat_host',
+  properties: {
+    id: idColumn,
+    name: { type: 'string' },
+    secret: { type: 'string', hidden: true },
+    status: { type: 'string' },
+    createdAt: createdAtColumn,
+    updatedAt: updatedAtColumn,
+  },
+});

@@ -1,0 +1,58 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import type { Actor } from '../../actor.ts';
+import type { Database } from '../../database.ts';
+import { NotFoundError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
+import { newSecret } from '../../secrets.ts';
+import { ChatHostEntity, type ChatHost } from './chat-host.entity.ts';
+import type { ChatHostCreateInput, ChatHostListFilterInput, ChatHostUpdateInput } from './chat-hosts.schemas.ts';
+
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/**
+ * The chats that may vouch for shoppers (provider `host`), managed by platform operators. The routes
+ * are guarded by `platform.operate`; the actor is taken for the audit trail to come.
+ */
+export class ChatHostsService {
+  constructor(private readonly database: Database) {}
+
+  async list(_actor: Actor, query: ListQuery<ChatHostListFilterInput>): Promise<ListPage<ChatHost>> {
+    const where: FilterQuery<ChatHost> = {};
+    if (query.filter.id) where.id = { $in: query.filter.id };
+    if (query.filter.status) where.status = query.filter.status;
+    if (query.filter.q) where.name = { $ilike: containsPattern(query.filter.q) };
+    return findPage(this.database.orm.em.fork(), ChatHostEntity, where, query);
+  }
+
+  async get(_actor: Actor, id: string): Promise<ChatHost> {
+    const host = await this.database.orm.em.fork().findOne(ChatHostEntity, { id });
+    if (!host) throw new NotFoundError('chat_host', id);
+    return host;
+  }
+
+  /** Returns the host with its secret: the only time the secret leaves the database. */
+  async create(_actor: Actor, input: ChatHostCreateInput): Promise<ChatHost> {
+    const entityManager = this.database.orm.em.fork();
+    const host = entityManager.create(ChatHostEntity, {
+      id: newId(),
+      name: input.name,
+      secret: input.secret ?? newSecret(32),
+      status: input.status ?? 'active',
+    });
+    await entityManager.flush();
+    // A plain copy: the entity's own serialization leaves the hidden secret out.
+    return { id: host.id, name: host.name, secret: host.secret, status: host.status, createdAt: host.createdAt, updatedAt: host.updatedAt };
+  }
+
+  async update(_actor: Actor, id: string, input: ChatHostUpdateInput): Promise<ChatHost> {
+    const entityManager = this.database.orm.em.fork();
+    const host = await entityManager.findOne(ChatHostEntity, { id });
+    if (!host) throw new NotFoundError('chat_host', id);
+    entityManager.assign(host, input);
+    await entityManager.flush();
+    return host;
+  }
+}

@@ -1,0 +1,185 @@
+import type pg from 'pg';
+import type { ShopperActor } from '../../actor.ts';
+import type { Config } from '../../config.ts';
+import type { Database } from '../../database.ts';
+import { ValidationError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
+import { hashSecret } from '../../secrets.ts';
+import { JwtVerificationError, verifyHs256 } from './hs256-jwt.ts';
+import { ShopperSessionTokens } from './session-tokens.ts';
+import type { ShopperIdentityProvider } from './shopper-identity.entity.ts';
+import {
+  ChatHostSuspendedError,
+  ChatHostUnknownError,
+  HostTokenExpiredError,
+  HostTokenInvalidError,
+  ProviderDisabledError,
+  ShopperTokenInvalidError,
+  TelegramProofError,
+} from './shoppers.errors.ts';
+import type { SessionCreateInput, SessionOutput } from './shoppers.schemas.ts';
+import { TelegramInitDataError, verifyTelegramInitData, type TelegramUser } from './telegram-init-data.ts';
+
+/** A verified claim of who the chat says the shopper is. `displayName` null keeps the stored name. */
+interface ProvenIdentity {
+  provider: ShopperIdentityProvider;
+  chatHostId: string | null;
+  subject: string;
+  displayName: string | null;
+}
+
+const GUEST_DISPLAY_NAME = 'Guest';
+const MAX_DISPLAY_NAME_LENGTH = 200;
+
+function cleanDisplayName(name: string): string | null {
+  const trimmed = name.replace(/\s+/g, ' ').trim();
+  return trimmed ? Array.from(trimmed).slice(0, MAX_DISPLAY_NAME_LENGTH).join('') : null;
+}
+
+function telegramDisplayName(user: TelegramUser): string {
+  return cleanDisplayName([user.firstName, user.lastName].filter(Boolean).join(' ')) ?? cleanDisplayName(user.username ?? '') ?? `Telegram user ${user.id}`;
+}
+
+function requireField<Value>(value: Value | undefined, field: string, provider: string): Value {
+  if (value === undefined) throw new ValidationError({ [field]: `is required for provider ${provider}` });
+  return value;
+}
+
+interface ShopperRow {
+  id: string;
+  display_name: string;
+}
+
+/**
+ * Shopper sign-in: verifies what the chat says about who the shopper is, finds or creates the shopper
+ * behind that identity, and issues a shopper session token.
+ */
+export class ShoppersService {
+  private readonly sessionTokens: ShopperSessionTokens;
+
+  constructor(
+    private readonly database: Database,
+    private readonly config: Pick<Config, 'auth' | 'shoppers'>,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.sessionTokens = new ShopperSessionTokens(config.auth.jwtSecret, config.shoppers.sessionTtlSeconds);
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock() / 1000);
+  }
+
+  async createSession(input: SessionCreateInput): Promise<SessionOutput> {
+    const identity = await this.prove(input);
+    const shopper = await this.findOrCreateShopper(identity);
+    const { accessToken, expiresInSeconds } = this.sessionTokens.issue(shopper.id, identity.provider, this.nowSeconds());
+    return { accessToken, expiresInSeconds, shopper: { id: shopper.id, displayName: shopper.display_name } };
+  }
+
+  /** The shopper a session token speaks for; stateless, so the hot paths pay no query for it. */
+  authenticate(token: string): ShopperActor {
+    return this.sessionTokens.verify(token, this.nowSeconds());
+  }
+
+  async current(actor: ShopperActor): Promise<{ shopper: { id: string; displayName: string }; provider: ShopperIdentityProvider }> {
+    const { rows } = await this.database.pool.query<ShopperRow>('select id, display_name from shopper where id = $1', [actor.shopperId]);
+    const shopper = rows[0];
+    if (!shopper) throw new ShopperTokenInvalidError();
+    return { shopper: { id: shopper.id, displayName: shopper.display_name }, provider: actor.provider };
+  }
+
+  private async prove(input: SessionCreateInput): Promise<ProvenIdentity> {
+    switch (input.provider) {
+      case 'telegram':
+        return this.proveTelegram(requireField(input.initData, 'initData', 'telegram'));
+      case 'host':
+        return this.proveHost(requireField(input.hostId, 'hostId', 'host'), requireField(input.token, 'token', 'host'));
+      case 'guest':
+        // The device id is a bearer secret: only its hash is stored, so a database leak does not sign anyone in.
+        return { provider: 'guest', chatHostId: null, subject: hashSecret(requireField(input.deviceId, 'deviceId', 'guest')), displayName: null };
+    }
+  }
+
+  private proveTelegram(initData: string): ProvenIdentity {
+    const botToken = this.config.shoppers.telegramBotToken;
+    if (!botToken) throw new ProviderDisabledError('telegram');
+    try {
+      const { user } = verifyTelegramInitData(initData, botToken, {
+        maxAgeSeconds: this.config.shoppers.telegramInitDataMaxAgeSeconds,
+        nowSeconds: this.nowSeconds(),
+      });
+      return { provider: 'telegram', chatHostId: null, subject: String(user.id), displayName: telegramDisplayName(user) };
+    } catch (error) {
+      if (error instanceof TelegramInitDataError) throw new TelegramProofError(error.failure);
+      throw error;
+    }
+  }
+
+  private async proveHost(hostId: string, token: string): Promise<ProvenIdentity> {
+    const { rows } = await this.database.pool.query<{ secret: string; status: string }>('select secret, status from chat_host where id = $1', [hostId]);
+    const host = rows[0];
+    if (!host) throw new ChatHostUnknownError();
+    if (host.status !== 'active') throw new ChatHostSuspendedError();
+    let claims;
+    try {
+      claims = verifyHs256(token, host.secret, { nowSeconds: this.nowSeconds() });
+    } catch (error) {
+      if (!(error instanceof JwtVerificationError)) throw error;
+      if (error.failure === 'expired') throw new HostTokenExpiredError();
+      if (error.failure === 'expiry_missing') throw new HostTokenInvalidError('it carries no exp claim');
+      if (error.failure === 'not_yet_valid') throw new HostTokenInvalidError('it is not valid yet (nbf)');
+      throw new HostTokenInvalidError(error.failure === 'signature' ? 'the signature does not match this host' : 'it is not an HS256 JWT');
+    }
+    const { sub, name } = claims;
+    if (typeof sub !== 'string' || sub.length < 1 || sub.length > 200) throw new HostTokenInvalidError('the sub claim must be a string of 1..200 characters');
+    return { provider: 'host', chatHostId: hostId, subject: sub, displayName: typeof name === 'string' ? cleanDisplayName(name) : null };
+  }
+
+  /**
+   * The shopper behind an identity, created on first sign-in. Two first sign-ins of one identity at once
+   * both end with the same shopper: the loser of the unique index rolls back and reads the winner's row.
+   * The insert branch is where a `shopper.created` event will go (e.g. to open the shopper's wallet).
+   */
+  private async findOrCreateShopper(identity: ProvenIdentity): Promise<ShopperRow> {
+    const existing = await this.signInExisting(this.database.pool, identity);
+    if (existing) return existing;
+    const created = await withPoolTransaction(this.database.pool, async (client: pg.PoolClient) => {
+      const shopper: ShopperRow = { id: newId(), display_name: identity.displayName ?? GUEST_DISPLAY_NAME };
+      await client.query('insert into shopper (id, display_name) values ($1, $2)', [shopper.id, shopper.display_name]);
+      const inserted = await client.query(
+        `insert into shopper_identity (id, shopper_id, provider, chat_host_id, subject) values ($1, $2, $3, $4, $5)
+         on conflict do nothing returning id`,
+        [newId(), shopper.id, identity.provider, identity.chatHostId, identity.subject],
+      );
+      if (inserted.rowCount === 0) throw new IdentityTakenMeanwhile();
+      return shopper;
+    }).catch((error: unknown) => {
+      if (error instanceof IdentityTakenMeanwhile) return null;
+      throw error;
+    });
+    if (created) return created;
+    const winner = await this.signInExisting(this.database.pool, identity);
+    if (!winner) throw new Error('Invariant violated: a shopper identity that conflicted on insert cannot be found');
+    return winner;
+  }
+
+  private async signInExisting(queryable: Queryable, identity: ProvenIdentity): Promise<ShopperRow | null> {
+    const hostCondition = identity.chatHostId === null ? 'chat_host_id is null' : 'chat_host_id = $4';
+    const { rows } = await queryable.query<ShopperRow>(
+      `with signed_in as (
+         update shopper_identity set last_signed_in_at = now()
+          where provider = $1 and subject = $2 and ${hostCondition}
+          returning shopper_id)
+       update shopper set
+         display_name = coalesce($3, display_name),
+         updated_at = case when display_name is distinct from coalesce($3, display_name) then now() else updated_at end
+        from signed_in where shopper.id = signed_in.shopper_id
+        returning shopper.id, shopper.display_name`,
+      [identity.provider, identity.subject, identity.displayName, ...(identity.chatHostId === null ? [] : [identity.chatHostId])],
+    );
+    return rows[0] ?? null;
+  }
+}
+
+class IdentityTakenMeanwhile extends Error {}
