@@ -9,10 +9,13 @@ import metrics from 'fastify-metrics';
 import type { Config } from '../../db/src/config.ts';
 import { connectDatabase, type Database } from '../../db/src/database.ts';
 import { newId } from '../../db/src/ids.ts';
+import { metricsEndpoint } from './http/metrics-endpoint.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
 import authentication from './plugins/app/authentication.ts';
 import errorHandler from './plugins/app/error-handler.ts';
+import { createValidatorCompiler } from './plugins/external/validator-compiler.ts';
+import shopperAuthentication from './plugins/app/shopper-authentication.ts';
 import routes from './routes/index.ts';
 import './types.ts';
 
@@ -39,10 +42,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId();
     },
-    ajv: { customOptions: { allErrors: true, removeAdditional: true, coerceTypes: 'array', useDefaults: true } },
     trustProxy: true,
     bodyLimit: 1_048_576,
+    // Signed QR tokens travel as path parameters (/s/<token>, /api/store/qr/<token>) and exceed the default 100.
+    routerOptions: { maxParamLength: 1_024 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(createValidatorCompiler());
 
   // Application state, decorated first so that every plugin below can read it.
   const database = options.database ?? (await connectDatabase(config));
@@ -85,15 +90,16 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       openapi: '3.0.3',
       info: { title: 'Minishop API', version: '0.1.0', description: 'Merchant console, in-chat storefront, checkout and wallet ledger.' },
       servers: [{ url: config.http.publicUrl }],
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Staff access token or merchant API key (msk_...)' } } },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Staff access token or merchant API key (msk_...)' }, shopperAuth: { type: 'http', scheme: 'bearer', description: 'Shopper session token (POST /api/store/sessions)' } } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  await app.register(metrics, { endpoint: '/metrics', clearRegisterOnInit: true, routeMetrics: { enabled: true, registeredRoutesOnly: true } });
+  await app.register(metrics, { endpoint: metricsEndpoint(), clearRegisterOnInit: true, routeMetrics: { enabled: true, registeredRoutesOnly: true } });
 
   // The app's own plugins.
   await app.register(errorHandler);
   await app.register(authentication);
+  await app.register(shopperAuthentication);
 
   await app.register(routes);
   return app;

@@ -46,6 +46,15 @@ describe('/api/admin/shops', () => {
     expect(Object.keys(body.errors)).toEqual(expect.arrayContaining(['slug', 'name', 'currency']));
   });
 
+  it('does not coerce JSON bodies: null is refused, not read as an empty value', async () => {
+    const [shop] = (await testApp.app.inject({ method: 'GET', url: '/api/admin/shops', headers: owner.headers })).json();
+    const response = await testApp.app.inject({ method: 'PUT', url: `/api/admin/shops/${shop.id}`, headers: owner.headers, payload: { name: null } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toHaveProperty('name');
+    const after = (await testApp.app.inject({ method: 'GET', url: `/api/admin/shops/${shop.id}`, headers: owner.headers })).json();
+    expect(after.name).toBe(shop.name);
+  });
+
   it('refuses a malformed sort, range or filter with 400 naming the parameter', async () => {
     for (const [query, field] of [
       ['sort=["password","ASC"]', 'sort'],
