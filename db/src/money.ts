@@ -37,3 +37,15 @@ export function formatMinor(amountMinor: number, currency: CurrencyCode, locale 
   // Intl formats a decimal string exactly (no float rounding) since ES2023.
   return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(`${sign}${major}` as unknown as number);
 }
+
+/**
+ * The exact decimal of a minor-unit amount, for exports that spreadsheets and accounting tools read:
+ * `decimalFromMinor(1299, 'EUR')` is `12.99`, `decimalFromMinor(-5, 'EUR')` is `-0.05`, JPY `1299`.
+ * Built from the integer's digits, so no amount is ever rounded through a float.
+ */
+export function decimalFromMinor(amountMinor: number, currency: CurrencyCode): string {
+  const exponent = minorUnitExponent(currency);
+  const sign = amountMinor < 0 ? '-' : '';
+  const digits = String(Math.abs(amountMinor)).padStart(exponent + 1, '0');
+  return exponent === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}

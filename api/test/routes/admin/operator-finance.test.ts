@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../../../db/src/ids.ts';
+import { LocalPaymentsProvider } from '../../../../db/src/modules/payouts/local-payout-provider.ts';
+import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invariants.ts';
+import { ClockedLedger, operatorHeaders, parseCsv, type CsvLine } from '../../helpers/finance.ts';
+import { buildTestApp, type TestApp } from '../../helpers/app.ts';
+import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
+
+let testApp: TestApp;
+let ledger: ClockedLedger;
+let operator: { authorization: string };
+let merchantOne: StaffSession;
+let merchantTwo: StaffSession;
+
+const url = '/api/admin/operator/finance';
+
+async function get(path: string, headers: Record<string, string> = operator) {
+  return testApp.app.inject({ method: 'GET', url: `${url}${path}`, headers });
+}
+
+async function post(path: string, payload: Record<string, unknown>) {
+  return testApp.app.inject({ method: 'POST', url: `${url}${path}`, headers: operator, payload });
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** JSON with keys sorted at every depth: the recipe of docs/finance.md, written out again here on purpose. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+  return value;
+}
+
+/** Recomputes a transfer's body hash and chain hash from one CSV line, as docs/finance.md tells an auditor to. */
+function recompute(line: CsvLine) {
+  const orNull = (text: string | undefined) => (text === '' || text === undefined ? null : text);
+  const body = [
+    line.transfer_id,
+    line.kind,
+    orNull(line.pending_id),
+    line.debit_account_id,
+    line.credit_account_id,
+    Number(line.amount_minor),
+    line.currency,
+    Number(line.timeout_seconds),
+    line.linked === 'true',
+    line.reason,
+    orNull(line.reference_type),
+    orNull(line.reference_id),
+    orNull(line.corrects_id),
+    sortedKeys(JSON.parse(line.metadata!)),
+  ];
+  const bodyHash = sha256Hex(JSON.stringify(body));
+  const hash = sha256Hex(JSON.stringify([line.previous_hash, Number(line.sequence), line.created_at, bodyHash]));
+  return { bodyHash, hash };
+}
+
+beforeAll(async () => {
+  testApp = await buildTestApp();
+  operator = operatorHeaders(testApp.app);
+  merchantOne = await createMerchantWithStaff(testApp.app, 'finance');
+  merchantTwo = await createMerchantWithStaff(testApp.app, 'finance');
+  ledger = new ClockedLedger(testApp.database);
+  const { recipes } = ledger;
+  for (const [day, merchant, currency] of [
+    ['01', merchantOne, 'EUR'],
+    ['02', merchantTwo, 'EUR'],
+    ['03', merchantOne, 'USD'],
+  ] as const) {
+    const shopperId = newId();
+    const orderId = newId();
+    await ledger.recordAt(`2026-04-${day}T08:00:00.000Z`, recipes.topUp({ eventId: newId(), shopperId, source: 'card', currency, amountMinor: 80_00, paymentIntentId: `pi_${day}` }));
+    await ledger.recordAt(`2026-04-${day}T09:00:00.000Z`, recipes.walletPayment({ eventId: newId(), orderId, shopperId, currency, amountMinor: 80_00 }));
+    await ledger.recordAt(`2026-04-${day}T10:00:00.000Z`, recipes.settlement({ eventId: newId(), orderId, merchantId: merchant.merchantId, currency, grossMinor: 80_00, feeBasisPoints: 125 }));
+  }
+  const payoutId = newId();
+  await ledger.recordAt('2026-04-04T10:00:00.000Z', recipes.payoutStart({ eventId: payoutId, payoutId, merchantId: merchantOne.merchantId, currency: 'EUR', amountMinor: 9_99 }));
+  // A transfer with nested, unsorted metadata: the export must write it so that the hash recomputes.
+  const world = await ledger.service.openAccount({ kind: 'world', currency: 'EUR' });
+  const fees = await ledger.service.openAccount({ kind: 'platform_fees', currency: 'EUR' });
+  await ledger.recordAt('2026-04-05T10:00:00.000Z', [
+    { id: newId(), debitAccountId: world.id, creditAccountId: fees.id, amountMinor: 1, currency: 'EUR', reason: 'adjustment', metadata: { zeta: 'ü "quoted", comma', alpha: { two: 2, one: [1, { b: 1, a: 0 }] } } },
+  ]);
+});
+afterEach(() => assertLedgerInvariants(testApp.database));
+afterAll(async () => {
+  await ledger.close();
+  await testApp.close();
+});
+
+describe('/api/admin/operator/finance reads', () => {
+  it('is for operators only', async () => {
+    for (const path of ['/accounts', '/trial-balance', '/journal.csv', '/reconciliation?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', '/payouts']) {
+      expect((await get(path, merchantOne.headers)).statusCode, path).toBe(403);
+    }
+    expect((await testApp.app.inject({ method: 'GET', url: `${url}/trial-balance` })).statusCode).toBe(401);
+  });
+
+  it('sees every account, platform accounts included, with statements', async () => {
+    const accounts = (await get('/accounts?range=[0,99]')).json();
+    expect(new Set(accounts.map((account: { kind: string }) => account.kind))).toEqual(
+      new Set(['card_clearing', 'shopper_wallet', 'escrow', 'merchant_available', 'platform_fees', 'payouts_in_transit', 'world']),
+    );
+    const escrow = accounts.find((account: { kind: string; currency: string }) => account.kind === 'escrow' && account.currency === 'EUR');
+    const statement = (await get(`/accounts/${escrow.id}/statement`)).json();
+    expect(statement.closing).toMatchObject({ balanceMinor: escrow.balanceMinor, creditsPosted: escrow.creditsPosted });
+    // Two payments in, then each settlement's net and fee out.
+    expect(statement.lines.map((line: { reason: string }) => line.reason)).toEqual(['order_payment', 'settlement_net', 'settlement_fee', 'order_payment', 'settlement_net', 'settlement_fee']);
+    const clearing = accounts.find((account: { kind: string; currency: string }) => account.kind === 'card_clearing' && account.currency === 'EUR');
+    // A debit-normal account: its balance is debits less credits.
+    expect((await get(`/accounts/${clearing.id}/balance`)).json()).toMatchObject({ balanceMinor: 160_00, debitsPosted: 160_00 });
+  });
+
+  it('balances the trial balance per currency, now and as of a past time', async () => {
+    const now = (await get('/trial-balance')).json();
+    expect(now.balanced).toBe(true);
+    expect(now.currencies.map((currency: { currency: string }) => currency.currency)).toEqual(['EUR', 'USD']);
+    for (const currency of now.currencies) {
+      expect(currency.debitsPosted).toBe(currency.creditsPosted);
+      expect(currency.debitsPending).toBe(currency.creditsPending);
+      expect(currency.debitBalancesMinor).toBe(currency.creditBalancesMinor);
+    }
+    const eur = now.currencies[0];
+    expect(eur.kinds.find((kind: { kind: string }) => kind.kind === 'merchant_available')).toMatchObject({ accounts: 2, creditsPosted: 2 * 79_00, debitsPending: 9_99 });
+    expect(eur.kinds.find((kind: { kind: string }) => kind.kind === 'card_clearing')).toMatchObject({ debitBalancesMinor: 160_00, creditBalancesMinor: 0 });
+    // As of now, the sums over the transfers agree with the account rows.
+    const recomputed = (await get('/trial-balance?asOf=2099-01-01T00:00:00.000Z')).json();
+    expect(recomputed.currencies).toEqual(now.currencies);
+
+    const past = (await get('/trial-balance?asOf=2026-04-01T09:30:00.000Z')).json();
+    expect(past.balanced).toBe(true);
+    expect(past.currencies).toHaveLength(1);
+    const kinds = Object.fromEntries(past.currencies[0].kinds.map((kind: { kind: string; debitsPosted: number; creditsPosted: number }) => [kind.kind, [kind.debitsPosted, kind.creditsPosted]]));
+    expect(kinds).toMatchObject({ card_clearing: [80_00, 0], shopper_wallet: [80_00, 80_00], escrow: [0, 80_00] });
+  });
+});
+
+describe('/api/admin/operator/finance journal', () => {
+  it('exports the whole journal so that anyone can recompute the hash chain from the CSV', async () => {
+    const lines = parseCsv((await get('/journal.csv')).body);
+    const transfers = (await testApp.database.pool.query<{ count: number }>('select count(*)::int as count from ledger_transfer')).rows[0]!.count;
+    expect(lines).toHaveLength(transfers * 2);
+    const head = (await testApp.database.pool.query<{ last_hash: string }>('select last_hash from ledger_head')).rows[0]!;
+    let previousHash = '0'.repeat(64);
+    for (const line of lines.filter((entry) => entry.side === 'debit')) {
+      expect(line.previous_hash, line.sequence).toBe(previousHash);
+      const { bodyHash, hash } = recompute(line);
+      expect(bodyHash, line.sequence).toBe(line.body_hash);
+      expect(hash, line.sequence).toBe(line.hash);
+      previousHash = hash;
+    }
+    expect(previousHash).toBe(head.last_hash);
+    const adjustment = lines.find((line) => line.reason === 'adjustment')!;
+    expect(adjustment.metadata).toBe('{"alpha":{"one":[1,{"a":0,"b":1}],"two":2},"zeta":"ü \\"quoted\\", comma"}');
+  });
+
+  it('sums to zero per currency, and exports one merchant when asked', async () => {
+    const lines = parseCsv((await get('/journal.csv')).body);
+    for (const currency of ['EUR', 'USD']) {
+      const own = lines.filter((line) => line.currency === currency);
+      const debits = own.reduce((total, line) => total + Number(line.debit_minor), 0);
+      const credits = own.reduce((total, line) => total + Number(line.credit_minor), 0);
+      expect(debits, currency).toBe(credits);
+    }
+    const response = await get(`/journal.csv?merchantId=${merchantTwo.merchantId}`);
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="journal-merchant-${merchantTwo.merchantId}-start-now.csv"`);
+    const merchantLines = parseCsv(response.body);
+    const accountIds = (await testApp.database.pool.query<{ id: string }>('select id from ledger_account where merchant_id = $1', [merchantTwo.merchantId])).rows.map((row) => row.id);
+    const expected = (
+      await testApp.database.pool.query<{ id: string }>('select id from ledger_transfer where debit_account_id = any($1) or credit_account_id = any($1) order by sequence', [accountIds])
+    ).rows.map((row) => row.id);
+    expect([...new Set(merchantLines.map((line) => line.transfer_id))]).toEqual(expected);
+    expect(expected).toHaveLength(1);
+  });
+});
+
+describe('/api/admin/operator/finance/reconciliation', () => {
+  it('lists matched, missing on either side and mismatched payouts and card clearing', async () => {
+    const { pool } = testApp.database;
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const { ledger: appLedger } = testApp.app.services;
+
+    // Payouts: one matched, one the provider lost, one paid at a different amount, one whose callback never came.
+    const request = async (amountMinor: number) =>
+      (await testApp.app.inject({ method: 'POST', url: '/api/admin/finance/payouts', headers: merchantOne.headers, payload: { amountMinor, currency: 'EUR' } })).json();
+    const matched = await request(1_00);
+    await post(`/local-provider/payouts/${matched.providerReference}/settle`, { outcome: 'paid' });
+    const lost = await request(2_00);
+    await pool.query(`delete from local_provider_record where provider_reference = $1`, [lost.providerReference]);
+    const different = await request(3_00);
+    await pool.query(`update local_provider_record set amount_minor = 301 where provider_reference = $1`, [different.providerReference]);
+    const silent = await request(4_00);
+    await pool.query(`update local_provider_record set status = 'succeeded' where provider_reference = $1`, [silent.providerReference]);
+    await new LocalPaymentsProvider(pool).createPayout({ payoutId: newId(), merchantId: merchantOne.merchantId, amountMinor: 5_00, currency: 'EUR' });
+
+    // Card clearing: a charge that matches, one short at the provider, one the provider never saw, one only the provider has,
+    // and an order refunded in two parts that the provider books as one refund.
+    const orders = { matched: newId(), short: newId(), unseen: newId(), theirs: newId(), refunded: newId() };
+    const payments: Record<string, string> = {};
+    for (const [name, orderId] of Object.entries(orders)) {
+      if (name === 'theirs') continue;
+      const [payment] = await appLedger.record(await appLedger.recipes.cardPayment({ eventId: newId(), orderId, currency: 'EUR', amountMinor: 20_00 }));
+      payments[name] = payment!.id;
+    }
+    await appLedger.record(await appLedger.recipes.refund({ eventId: newId(), paymentTransferId: payments.refunded!, amountMinor: 5_00 }));
+    await appLedger.record(await appLedger.recipes.refund({ eventId: newId(), paymentTransferId: payments.refunded!, amountMinor: 7_00 }));
+    const card = (kind: string, referenceId: string, amountMinor: number) => post('/local-provider/card-movements', { kind, amountMinor, currency: 'EUR', referenceType: 'order', referenceId });
+    expect((await card('charge', orders.matched, 20_00)).statusCode).toBe(201);
+    await card('charge', orders.short, 19_99);
+    await card('charge', orders.theirs, 15_00);
+    await card('charge', orders.refunded, 20_00);
+    await card('refund', orders.refunded, 12_00);
+    await post('/local-provider/card-movements', { kind: 'charge', amountMinor: 50_00, currency: 'EUR', referenceType: 'order', referenceId: newId(), status: 'failed' });
+
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const response = await get(`/reconciliation?from=${from}&to=${to}`);
+    expect(response.statusCode).toBe(200);
+    const report = response.json();
+    expect(report.provider).toBe('local');
+    expect(report.payouts.counts).toEqual({ matched: 1, missing_on_our_side: 1, missing_at_provider: 1, amount_mismatch: 1, status_mismatch: 1 });
+    const byPayout = Object.fromEntries(report.payouts.items.filter((item: { payoutId: string | null }) => item.payoutId).map((item: { payoutId: string }) => [item.payoutId, item]));
+    expect(byPayout[matched.id]).toMatchObject({ status: 'matched', ourStatus: 'posted', ledgerStatus: 'posted', providerStatus: 'succeeded' });
+    expect(byPayout[lost.id]).toMatchObject({ status: 'missing_at_provider', providerAmountMinor: null });
+    expect(byPayout[different.id]).toMatchObject({ status: 'amount_mismatch', ourAmountMinor: 3_00, providerAmountMinor: 3_01 });
+    expect(byPayout[silent.id]).toMatchObject({ status: 'status_mismatch', ourStatus: 'pending', providerStatus: 'succeeded' });
+    expect(report.payouts.items.find((item: { status: string }) => item.status === 'missing_on_our_side')).toMatchObject({ payoutId: null, providerAmountMinor: 5_00 });
+
+    expect(report.cardClearing.counts).toEqual({ matched: 3, missing_on_our_side: 1, missing_at_provider: 1, amount_mismatch: 1, status_mismatch: 0 });
+    const byOrder = (kind: string, orderId: string) => report.cardClearing.items.find((item: { kind: string; referenceId: string }) => item.kind === kind && item.referenceId === orderId);
+    expect(byOrder('charge', orders.matched)).toMatchObject({ status: 'matched', ourAmountMinor: 20_00, providerAmountMinor: 20_00 });
+    expect(byOrder('charge', orders.short)).toMatchObject({ status: 'amount_mismatch', differenceMinor: -1 });
+    expect(byOrder('charge', orders.unseen)).toMatchObject({ status: 'missing_at_provider', providerReferences: [] });
+    expect(byOrder('charge', orders.theirs)).toMatchObject({ status: 'missing_on_our_side', ourAmountMinor: 0, transferIds: [] });
+    expect(byOrder('refund', orders.refunded)).toMatchObject({ status: 'matched', ourAmountMinor: 12_00 });
+    expect(byOrder('refund', orders.refunded).transferIds).toHaveLength(2);
+    // Earlier periods know nothing of today's records.
+    const empty = (await get('/reconciliation?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z')).json();
+    expect(empty.payouts.items).toEqual([]);
+    expect(empty.cardClearing.items).toEqual([]);
+  });
+
+  it('refuses a missing or reversed period', async () => {
+    expect((await get('/reconciliation')).statusCode).toBe(400);
+    const reversed = await get('/reconciliation?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z');
+    expect(reversed.statusCode).toBe(400);
+    expect(reversed.json().code).toBe('invalid_period');
+  });
+});

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MerchantActor } from '../../actor.ts';
+import { newId } from '../../ids.ts';
+import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
+import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
+import { LedgerService } from '../ledger/ledger.service.ts';
+import { LocalPaymentsProvider } from './local-payout-provider.ts';
+import type { PaymentsProvider, PayoutRequest, PayoutSubmission, ProviderRecord } from './payout-provider.ts';
+import { PayoutsService } from './payouts.service.ts';
+
+let environment: TestEnvironment;
+let ledger: LedgerService;
+
+/** A provider that a test steers: refuses, is unreachable, or behaves like the local one. */
+class SteeredProvider implements PaymentsProvider {
+  readonly name = 'steered';
+  mode: 'accept' | 'refuse' | 'unreachable' = 'accept';
+  readonly requests: PayoutRequest[] = [];
+  constructor(private readonly local: LocalPaymentsProvider) {}
+
+  async createPayout(request: PayoutRequest): Promise<PayoutSubmission> {
+    this.requests.push(request);
+    if (this.mode === 'unreachable') throw new Error('connect ECONNREFUSED');
+    if (this.mode === 'refuse') return { status: 'failed', providerReference: `ref_${request.payoutId}`, failureCode: 'invalid_bank_account', failureMessage: 'No such account.' };
+    return this.local.createPayout(request);
+  }
+
+  listRecords(period: { from: Date; to: Date }): AsyncIterable<ProviderRecord> {
+    return this.local.listRecords(period);
+  }
+}
+
+async function merchantWithBalance(amountMinor: number): Promise<MerchantActor> {
+  const merchantId = newId();
+  await environment.database.pool.query('insert into merchant (id, name) values ($1, $2)', [merchantId, 'Payout test']);
+  const shopperId = newId();
+  const orderId = newId();
+  await ledger.record(await ledger.recipes.topUp({ eventId: newId(), shopperId, source: 'world', currency: 'EUR', amountMinor }));
+  await ledger.record(await ledger.recipes.walletPayment({ eventId: newId(), orderId, shopperId, currency: 'EUR', amountMinor }));
+  await ledger.record(await ledger.recipes.settlement({ eventId: newId(), orderId, merchantId, currency: 'EUR', grossMinor: amountMinor, feeBasisPoints: 0 }));
+  return { type: 'staff', userId: newId(), merchantId, role: 'finance', isOperator: false };
+}
+
+async function available(merchantId: string): Promise<number> {
+  const { rows } = await environment.database.pool.query<{ available: number }>(
+    `select credits_posted - debits_posted - debits_pending as available from ledger_account where kind = 'merchant_available' and owner_id = $1`,
+    [merchantId],
+  );
+  return rows[0]!.available;
+}
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  ledger = new LedgerService(environment.database);
+});
+afterAll(async () => {
+  await assertLedgerInvariants(environment.database);
+  await ledger.close();
+  await environment.cleanup();
+});
+
+describe('PayoutsService with a payout provider', () => {
+  it('voids the hold at once when the provider refuses the payout on the spot', async () => {
+    const provider = new SteeredProvider(new LocalPaymentsProvider(environment.database.pool));
+    const payouts = new PayoutsService(environment.database, ledger, provider);
+    const actor = await merchantWithBalance(50_00);
+    provider.mode = 'refuse';
+    const { payout } = await payouts.request(actor, { amountMinor: 20_00, currency: 'EUR' });
+    expect(payout).toMatchObject({ status: 'voided', provider: 'steered', failureCode: 'invalid_bank_account', providerReference: `ref_${payout.id}` });
+    expect(await available(actor.merchantId)).toBe(50_00);
+  });
+
+  it('keeps a payout pending when the provider cannot be reached, and submits it on a retry with the same key', async () => {
+    const provider = new SteeredProvider(new LocalPaymentsProvider(environment.database.pool));
+    const payouts = new PayoutsService(environment.database, ledger, provider);
+    const actor = await merchantWithBalance(50_00);
+    provider.mode = 'unreachable';
+    const first = await payouts.request(actor, { amountMinor: 30_00, currency: 'EUR' }, 'key-1');
+    expect(first.payout).toMatchObject({ status: 'pending', providerReference: null });
+    expect(await available(actor.merchantId)).toBe(20_00);
+
+    provider.mode = 'accept';
+    const retry = await payouts.request(actor, { amountMinor: 30_00, currency: 'EUR' }, 'key-1');
+    expect(retry.replayed).toBe(true);
+    expect(retry.payout).toMatchObject({ id: first.payout.id, status: 'pending' });
+    expect(retry.payout.providerReference).toMatch(/^lpo_/);
+    // The provider saw the same payout id twice: its idempotency keeps it one payout.
+    expect(provider.requests.map((request) => request.payoutId)).toEqual([first.payout.id, first.payout.id]);
+    const again = await payouts.request(actor, { amountMinor: 30_00, currency: 'EUR' }, 'key-1');
+    expect(again.payout.providerReference).toBe(retry.payout.providerReference);
+    expect(provider.requests).toHaveLength(2);
+    expect(await available(actor.merchantId)).toBe(20_00);
+  });
+
+  it('takes provider callbacks from the platform only, never from a merchant', async () => {
+    const provider = new SteeredProvider(new LocalPaymentsProvider(environment.database.pool));
+    const payouts = new PayoutsService(environment.database, ledger, provider);
+    const actor = await merchantWithBalance(10_00);
+    const { payout } = await payouts.request(actor, { amountMinor: 10_00, currency: 'EUR' });
+    const event = { provider: 'steered', eventId: 'evt_merchant', type: 'payout.paid' as const, providerReference: payout.providerReference! };
+    await expect(payouts.applyProviderEvent(actor, event)).rejects.toMatchObject({ type: 'forbidden', code: 'operator_only' });
+    expect((await payouts.get(actor, payout.id)).status).toBe('pending');
+    const applied = await payouts.applyProviderEvent({ type: 'system', process: 'test' }, event);
+    expect(applied).toMatchObject({ outcome: 'applied', payout: { status: 'posted' } });
+  });
+});
