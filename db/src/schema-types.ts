@@ -1,4 +1,10 @@
-import { Type } from '@sinclair/typebox';
+import { FormatRegistry, Type } from '@sinclair/typebox';
+import { isUuid } from './ids.ts';
+
+// Fastify's Ajv knows these formats, but TypeBox's own Value checks (list filters parsed from JSON in the
+// query string) refuse every format not registered here, so `filter={"id":[...]}` would never pass.
+if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', isUuid);
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (value) => !Number.isNaN(Date.parse(value)));
 
 /**
  * A point in time: a Date in the domain, an ISO 8601 string on the wire. Response schemas use this so

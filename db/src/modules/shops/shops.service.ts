@@ -5,6 +5,7 @@ import { NotFoundError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
 import { CategoryEntity } from '../catalog/category.entity.ts';
+import type { CatalogChanges } from '../catalog/catalog-invalidation.ts';
 import { ProductEntity } from '../catalog/product.entity.ts';
 import { ShopEntity, type Shop } from './shop.entity.ts';
 import { ShopNotEmptyError, ShopSlugTakenError } from './shops.errors.ts';
@@ -15,7 +16,11 @@ function escapeLike(text: string): string {
 }
 
 export class ShopsService {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    /** The store caches shops by slug and status; changes must reach every API instance. */
+    private readonly catalogChanges?: CatalogChanges,
+  ) {}
 
   async list(actor: MerchantActor, query: ListQuery<ShopListFilterInput>): Promise<ListPage<Shop>> {
     const where: FilterQuery<Shop> = { merchantId: actor.merchantId };
@@ -60,12 +65,13 @@ export class ShopsService {
     }
     entityManager.assign(shop, input);
     await entityManager.flush();
+    await this.catalogChanges?.shopChanged(shop.id);
     return shop;
   }
 
   /** Deletes an empty shop; a shop with a catalog is closed instead, so its history stays intact. */
   async remove(actor: MerchantActor, id: string): Promise<Shop> {
-    return this.database.orm.em.fork().transactional(async (entityManager) => {
+    const removed = await this.database.orm.em.fork().transactional(async (entityManager) => {
       const shop = await entityManager.findOne(ShopEntity, { id, merchantId: actor.merchantId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!shop) throw new NotFoundError('shop', id);
       const products = await entityManager.count(ProductEntity, { shopId: id });
@@ -74,5 +80,7 @@ export class ShopsService {
       entityManager.remove(shop);
       return shop;
     });
+    await this.catalogChanges?.shopChanged(removed.id);
+    return removed;
   }
 }

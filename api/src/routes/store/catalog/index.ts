@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { Uuid } from '../../../../../db/src/schema-types.ts';
+import { ShopSlug } from '../../../../../db/src/modules/shops/shops.schemas.ts';
+import {
+  StoreCategoryBody,
+  StoreProductBody,
+  StoreProductPageBody,
+  StoreProductQuery,
+  StoreShopBody,
+} from '../../../../../db/src/modules/catalog/store-catalog.schemas.ts';
+import { sendCached } from '../../../http/cached-response.ts';
+import { LocalRateLimiter } from '../../../http/local-rate-limit.ts';
+import { computeSecurityHeaders } from '../../../http/security-headers.ts';
+
+const tags = ['store: catalog'];
+const SlugParams = Type.Object({ slug: ShopSlug });
+const ProductParams = Type.Object({ slug: ShopSlug, productId: Uuid });
+const notModified = { 304: Type.Null({ description: 'Not modified: the If-None-Match ETag is current' }) };
+
+/**
+ * The hot path costs what the global per-request work costs, so these routes opt out of the two most
+ * expensive parts of it and do the same job cheaper: security headers computed once instead of by
+ * helmet per request, and a rate limit counted in memory instead of in Redis.
+ */
+const lean = { helmet: false, config: { rateLimit: false } } as const;
+
+class RateLimitedError extends Error {
+  readonly statusCode = 429;
+}
+
+/**
+ * The public catalog for the widget: open shops and active products only, no authentication. Answers
+ * come from the catalog cache, already serialized, with a strong ETag.
+ */
+const storeCatalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // This instance serves from its cache only while it hears other instances' invalidations.
+  await app.services.catalogInvalidations.listen();
+  app.addHook('onClose', () => app.services.catalogInvalidations.close());
+
+  const securityHeaders = computeSecurityHeaders();
+  const limiter = new LocalRateLimiter(app.config.rateLimit.maxPerMinute, 60_000);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(securityHeaders);
+    if (!limiter.take(request.ip)) {
+      reply.header('retry-after', limiter.retryAfterSeconds());
+      throw new RateLimitedError('Too many catalog requests; retry in a minute.');
+    }
+  });
+
+  app.get(
+    '/:slug',
+    { ...lean, schema: { tags, summary: 'An open shop', params: SlugParams, response: { 200: StoreShopBody, ...notModified } } },
+    async (request, reply) => sendCached(request, reply, await app.services.storeCatalog.shop(request.params.slug)),
+  );
+
+  app.get(
+    '/:slug/categories',
+    { ...lean, schema: { tags, summary: "An open shop's categories, in menu order", params: SlugParams, response: { 200: Type.Array(StoreCategoryBody), ...notModified } } },
+    async (request, reply) => sendCached(request, reply, await app.services.storeCatalog.categories(request.params.slug)),
+  );
+
+  app.get(
+    '/:slug/products',
+    {
+      ...lean,
+      schema: {
+        tags,
+        summary: "One page of an open shop's active products, newest first",
+        params: SlugParams,
+        querystring: StoreProductQuery,
+        response: { 200: StoreProductPageBody, ...notModified },
+      },
+    },
+    async (request, reply) => sendCached(request, reply, await app.services.storeCatalog.products(request.params.slug, request.query)),
+  );
+
+  app.get(
+    '/:slug/products/:productId',
+    {
+      ...lean,
+      schema: { tags, summary: 'An active product with its variants and their available stock', params: ProductParams, response: { 200: StoreProductBody, ...notModified } },
+    },
+    async (request, reply) => sendCached(request, reply, await app.services.storeCatalog.product(request.params.slug, request.params.productId)),
+  );
+};
+
+export default storeCatalogRoutes;

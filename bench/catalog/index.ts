@@ -1,0 +1,193 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { buildApp } from '../../api/src/app.ts';
+import type { MerchantActor } from '../../db/src/actor.ts';
+import { newId } from '../../db/src/ids.ts';
+import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
+import { runLoadWith, type LoadGeneratorPlacement, type LoadResult } from '../lib/load-generator.ts';
+
+/**
+ * The store catalog list against a bare Fastify hello-world, measured in the same run on the same
+ * machine: budget >= 1/4 of hello-world's requests/s with p99 < 20 ms at 32 connections.
+ *
+ *   npm run bench -- catalog [--duration=10] [--connections=32] [--products=200] [--rounds=1]
+ *                            [--load-generator=child|in-process|both]
+ *
+ * With several rounds, hello-world and the catalog alternate, each round's ratio comes from two runs
+ * seconds apart, and the medians are reported: on a shared, busy machine that is what keeps noise
+ * from landing on one side of the comparison only.
+ */
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: process.env.BENCH_DURATION_SECONDS ?? '10' },
+    connections: { type: 'string', default: '32' },
+    products: { type: 'string', default: '200' },
+    rounds: { type: 'string', default: '1' },
+    'load-generator': { type: 'string', default: 'child' },
+  },
+  strict: false,
+});
+
+const durationSeconds = Number(values.duration);
+const connections = Number(values.connections);
+const productCount = Number(values.products);
+const rounds = Number(values.rounds);
+const placementOption = String(values['load-generator']);
+if (![durationSeconds, connections, productCount, rounds].every((value) => Number.isSafeInteger(value) && value > 0) || durationSeconds > 300 || rounds > 20) {
+  throw new Error('--duration (1..300 s), --connections, --products and --rounds (1..20) must be positive integers');
+}
+if (!['child', 'in-process', 'both'].includes(placementOption)) throw new Error('--load-generator must be child, in-process or both');
+const placements: LoadGeneratorPlacement[] = placementOption === 'both' ? ['child', 'in-process'] : [placementOption as LoadGeneratorPlacement];
+
+const WARM_UP_SECONDS = 2;
+const BUDGET = { minimumRatio: 0.25, maximumP99Ms: 20 };
+
+async function main() {
+  const loadAverageBefore = loadavg();
+  await prepareTemplateDatabase();
+  const environment = await createTestEnvironment({
+    LOG_LEVEL: 'silent',
+    DATABASE_POOL_MAX: '10',
+    // The rate limiter stays on (its Redis round trip is part of every real request) but must not refuse the load.
+    RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
+  });
+  const api = await buildApp(environment.config, { database: environment.database, logger: false });
+  const hello = Fastify({ logger: false });
+  hello.get('/', async () => ({ hello: 'world' }));
+  try {
+    await api.listen({ port: 0, host: '127.0.0.1' });
+    await hello.listen({ port: 0, host: '127.0.0.1' });
+    const slug = await seed(api);
+    const apiUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+    const helloUrl = `http://127.0.0.1:${(hello.server.address() as AddressInfo).port}`;
+    // A shopper scrolls: the first pages of the list, all of them cacheable.
+    const catalogPaths = [1, 2, 3, 4, 5].map((page) => `/api/store/shops/${slug}/products?page=${page}&pageSize=24`);
+
+    const runs: Run[] = [];
+    for (const placement of placements) {
+      const options = { connections, durationSeconds };
+      await runLoadWith(placement, { ...options, url: helloUrl, paths: ['/'], durationSeconds: WARM_UP_SECONDS });
+      await runLoadWith(placement, { ...options, url: apiUrl, paths: catalogPaths, durationSeconds: WARM_UP_SECONDS });
+      const roundResults: Run[] = [];
+      for (let index = 0; index < rounds; index += 1) {
+        const helloResult = await runLoadWith(placement, { ...options, url: helloUrl, paths: ['/'] });
+        const catalogResult = await runLoadWith(placement, { ...options, url: apiUrl, paths: catalogPaths });
+        roundResults.push({ placement, round: index + 1, hello: helloResult, catalog: catalogResult, ratio: round(catalogResult.requestsPerSecond / helloResult.requestsPerSecond, 3) });
+      }
+      if (rounds > 1) runs.push(...roundResults);
+      runs.push(rounds > 1 ? medianRun(placement, roundResults) : roundResults[0]!);
+    }
+
+    printTable(runs);
+    const primary = runs.find((run) => run.placement === placements[0] && run.round === (rounds > 1 ? 'median' : 1))!;
+    const withinBudget = primary.ratio >= BUDGET.minimumRatio && primary.catalog.latencyP99Ms < BUDGET.maximumP99Ms && primary.catalog.non2xx === 0;
+    console.log(
+      `\nBudget (${primary.placement} load generator): ratio ${primary.ratio} >= ${BUDGET.minimumRatio} and p99 ${primary.catalog.latencyP99Ms} ms < ${BUDGET.maximumP99Ms} ms: ${withinBudget ? 'MET' : 'MISSED'}`,
+    );
+    const report = {
+      benchmark: 'catalog',
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      settings: { connections, durationSeconds, rounds, warmUpSeconds: WARM_UP_SECONDS, products: productCount, catalogPaths },
+      loadAverageBefore,
+      loadAverageAfter: loadavg(),
+      budget: BUDGET,
+      withinBudget,
+      runs,
+    };
+    mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
+    writeFileSync(new URL('../results/catalog.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+    console.log('Wrote bench/results/catalog.json');
+  } finally {
+    await hello.close();
+    await api.close();
+    await environment.cleanup();
+  }
+}
+
+/** One merchant, one open shop, a few categories and `productCount` active products with 1-3 variants. */
+async function seed(api: Awaited<ReturnType<typeof buildApp>>): Promise<string> {
+  const merchantId = newId();
+  const userId = newId();
+  await api.database.pool.query(`insert into merchant (id, name) values ($1, 'Bench merchant')`, [merchantId]);
+  const actor: MerchantActor = { type: 'staff', userId, merchantId, role: 'owner', isOperator: false };
+  const { services } = api;
+  const shop = await services.shops.create(actor, { slug: 'bench-tea-house', name: 'Bench Tea House', currency: 'EUR' });
+  const categories = [];
+  for (const [position, name] of ['Green', 'Black', 'Oolong', 'Herbal', 'Teaware'].entries()) {
+    categories.push(await services.categories.create(actor, { shopId: shop.id, name, position }));
+  }
+  for (let index = 0; index < productCount; index += 1) {
+    const product = await services.products.create(actor, {
+      shopId: shop.id,
+      categoryId: categories[index % categories.length]!.id,
+      title: `Tea number ${index + 1}`,
+      description: `A fine tea, lot ${index + 1}, picked by hand and packed on the day.`,
+      status: 'active',
+      images: [{ url: `https://images.example/tea-${index + 1}.jpg`, alt: `Tea number ${index + 1}` }],
+    });
+    for (let variant = 0; variant < 1 + (index % 3); variant += 1) {
+      await services.variants.create(actor, { productId: product.id, sku: `TEA-${index + 1}-${variant + 1}`, title: `${50 * (variant + 1)} g`, priceMinor: 450 + 175 * variant + index, stockOnHand: index % 7 === 0 ? 0 : 20 });
+    }
+  }
+  return shop.slug;
+}
+
+interface Run {
+  placement: LoadGeneratorPlacement;
+  round: number | 'median';
+  hello: LoadResult;
+  catalog: LoadResult;
+  ratio: number;
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function medianResult(results: LoadResult[]): LoadResult {
+  const of = (pick: (result: LoadResult) => number) => median(results.map(pick));
+  return {
+    requestsPerSecond: Math.round(of((result) => result.requestsPerSecond)),
+    latencyP50Ms: of((result) => result.latencyP50Ms),
+    latencyP99Ms: of((result) => result.latencyP99Ms),
+    totalRequests: results.reduce((sum, result) => sum + result.totalRequests, 0),
+    non2xx: results.reduce((sum, result) => sum + result.non2xx, 0),
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+    timeouts: results.reduce((sum, result) => sum + result.timeouts, 0),
+  };
+}
+
+function medianRun(placement: LoadGeneratorPlacement, results: Run[]): Run {
+  return {
+    placement,
+    round: 'median',
+    hello: medianResult(results.map((run) => run.hello)),
+    catalog: medianResult(results.map((run) => run.catalog)),
+    ratio: median(results.map((run) => run.ratio)),
+  };
+}
+
+function printTable(runs: Run[]) {
+  const rows = runs.flatMap((run) => [
+    { load: run.placement, round: run.round, target: 'hello-world', ...columns(run.hello), ratio: '' },
+    { load: run.placement, round: run.round, target: 'store catalog list', ...columns(run.catalog), ratio: String(run.ratio) },
+  ]);
+  console.log(`\n${connections} connections, ${durationSeconds} s per run after a ${WARM_UP_SECONDS} s warm-up, ${rounds} round(s), ${productCount} products`);
+  console.table(rows);
+}
+
+function columns(result: LoadResult) {
+  return { 'req/s': result.requestsPerSecond, 'p50 ms': result.latencyP50Ms, 'p99 ms': result.latencyP99Ms, requests: result.totalRequests, 'non-2xx': result.non2xx, errors: result.errors };
+}
+
+await main();
