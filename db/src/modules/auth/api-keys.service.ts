@@ -5,7 +5,7 @@ import { NotFoundError, UnauthorizedError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
 import { hashSecret, newSecret } from '../../secrets.ts';
-import { containsPattern } from '../staff/like-pattern.ts';
+import { containsPattern } from '../../search-pattern.ts';
 import type { StaffRole } from '../staff/membership.entity.ts';
 import { StaffUserRequiredError } from '../staff/staff.errors.ts';
 import { ApiKeyEntity, type ApiKey } from './api-key.entity.ts';

@@ -10,7 +10,7 @@ import { UnknownReferenceError } from './catalog.errors.ts';
 import type { CatalogChanges } from './catalog-invalidation.ts';
 import { CategoryEntity, type Category } from './category.entity.ts';
 import { ProductEntity } from './product.entity.ts';
-import { containsPattern } from './search-pattern.ts';
+import { containsPattern } from '../../search-pattern.ts';
 
 export class CategoriesService {
   constructor(

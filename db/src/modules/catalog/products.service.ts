@@ -10,7 +10,7 @@ import type { CatalogChanges } from './catalog-invalidation.ts';
 import { CategoryEntity } from './category.entity.ts';
 import { ProductEntity, type Product } from './product.entity.ts';
 import type { ProductCreateInput, ProductListFilterInput, ProductUpdateInput } from './products.schemas.ts';
-import { containsPattern } from './search-pattern.ts';
+import { containsPattern } from '../../search-pattern.ts';
 import { StockMovementEntity } from './stock-movement.entity.ts';
 import { VariantEntity } from './variant.entity.ts';
 

@@ -2,7 +2,7 @@ import type { Database } from '../../database.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { CachedResponse, CatalogCache } from './catalog-cache.ts';
 import type { ProductImage } from './product.entity.ts';
-import { containsPattern } from './search-pattern.ts';
+import { containsPattern } from '../../search-pattern.ts';
 import type { StoreProductQueryInput } from './store-catalog.schemas.ts';
 
 interface OpenShop {

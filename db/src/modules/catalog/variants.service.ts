@@ -7,7 +7,7 @@ import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
 import { SkuTakenError, StockReservedError, UnknownReferenceError, VariantHasHistoryError } from './catalog.errors.ts';
 import type { CatalogChanges } from './catalog-invalidation.ts';
 import { ProductEntity } from './product.entity.ts';
-import { containsPattern } from './search-pattern.ts';
+import { containsPattern } from '../../search-pattern.ts';
 import { stockActor } from './stock-actor.ts';
 import { StockMovementEntity } from './stock-movement.entity.ts';
 import { VariantEntity, type Variant } from './variant.entity.ts';

@@ -2,6 +2,7 @@ import { LockMode, type FilterQuery } from '@mikro-orm/postgresql';
 import type { MerchantActor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { NotFoundError } from '../../errors.ts';
+import { containsPattern } from '../../search-pattern.ts';
 import { newId } from '../../ids.ts';
 import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
 import { CategoryEntity } from '../catalog/category.entity.ts';
@@ -10,10 +11,6 @@ import { ProductEntity } from '../catalog/product.entity.ts';
 import { ShopEntity, type Shop } from './shop.entity.ts';
 import { ShopNotEmptyError, ShopSlugTakenError } from './shops.errors.ts';
 import type { ShopCreateInput, ShopListFilterInput, ShopUpdateInput } from './shops.schemas.ts';
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
 
 export class ShopsService {
   constructor(
@@ -27,7 +24,7 @@ export class ShopsService {
     if (query.filter.id) where.id = { $in: query.filter.id };
     if (query.filter.status) where.status = query.filter.status;
     if (query.filter.q) {
-      const pattern = `%${escapeLike(query.filter.q)}%`;
+      const pattern = containsPattern(query.filter.q);
       where.$or = [{ name: { $ilike: pattern } }, { slug: { $ilike: pattern } }];
     }
     return findPage(this.database.orm.em.fork(), ShopEntity, where, query);

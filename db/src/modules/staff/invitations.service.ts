@@ -10,7 +10,7 @@ import { MerchantEntity } from '../merchants/merchant.entity.ts';
 import { InvitationEntity, type Invitation } from './invitation.entity.ts';
 import { InvitationAlreadyAcceptedError, InvitationPendingError } from './invitations.errors.ts';
 import type { CreatedInvitation, InvitationCreateInput, InvitationListFilterInput, InvitationStatus, InvitationView } from './invitations.schemas.ts';
-import { containsPattern } from './like-pattern.ts';
+import { containsPattern } from '../../search-pattern.ts';
 import { MembershipEntity } from './membership.entity.ts';
 import { StaffUserEntity } from './staff-user.entity.ts';
 import { AlreadyMemberError, StaffUserRequiredError } from './staff.errors.ts';

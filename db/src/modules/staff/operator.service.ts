@@ -4,7 +4,7 @@ import { NotFoundError } from '../../errors.ts';
 import type { ListPage, ListQuery } from '../../list-query.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import type { MerchantStatus } from '../merchants/merchant.entity.ts';
-import { containsPattern } from './like-pattern.ts';
+import { containsPattern } from '../../search-pattern.ts';
 import type { OperatorMerchant, OperatorMerchantListFilterInput, OperatorMerchantUpdateInput } from './operator.schemas.ts';
 import { OperatorOnlyError } from './staff.errors.ts';
 

@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   'orders.fulfil': ['owner', 'manager', 'clerk'],
   /** Cancelling a paid order refunds it, so cancel and refund are one permission. */
   'orders.refund': ['owner', 'manager', 'finance'],
+  /** Charging a shopper's payment code at the counter (docs/qr-checkout.md). */
+  'payments.charge': ['owner', 'manager', 'clerk'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

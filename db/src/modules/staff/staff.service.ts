@@ -5,7 +5,7 @@ import { NotFoundError } from '../../errors.ts';
 import type { ListPage, ListQuery } from '../../list-query.ts';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.ts';
 import { MerchantEntity } from '../merchants/merchant.entity.ts';
-import { containsPattern } from './like-pattern.ts';
+import { containsPattern } from '../../search-pattern.ts';
 import { MembershipEntity, type Membership } from './membership.entity.ts';
 import { StaffUserEntity } from './staff-user.entity.ts';
 import { LastOwnerError } from './staff.errors.ts';
