@@ -1,5 +1,5 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -15,6 +15,7 @@ import { createServices } from '../../db/src/services.ts';
 import authentication from './plugins/app/authentication.ts';
 import errorHandler from './plugins/app/error-handler.ts';
 import { createValidatorCompiler } from './plugins/external/validator-compiler.ts';
+import { HELMET_OPTIONS } from './http/security-headers.ts';
 import shopperAuthentication from './plugins/app/shopper-authentication.ts';
 import routes from './routes/index.ts';
 import './types.ts';
@@ -65,10 +66,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
 
   // External plugins.
-  await app.register(helmet, {
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    contentSecurityPolicy: { useDefaults: true, directives: { 'img-src': ["'self'", 'data:', 'https:'] } },
-  });
+  await app.register(helmet, HELMET_OPTIONS as FastifyHelmetOptions);
   await app.register(cors, {
     origin: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],

@@ -16,6 +16,8 @@ const stripeWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/',
     {
+      // Stripe sends bursts from a few addresses and retries what we refuse; the signature is the guard.
+      config: { rateLimit: false },
       schema: {
         tags: ['webhooks'],
         summary: 'Receive a Stripe event (verified by its Stripe-Signature header)',
