@@ -23,6 +23,18 @@ const environmentSchema = Type.Object({
   RATE_LIMIT_MAX_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
   AUTH_RATE_LIMIT_MAX_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
   CATALOG_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 5_000 }),
+  ORDER_PAYMENT_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 604_800, default: 900 }),
+  TELEGRAM_BOT_TOKEN: Type.Optional(Type.String({ pattern: '^[0-9]+:[A-Za-z0-9_-]{20,}$' })),
+  TELEGRAM_INIT_DATA_MAX_AGE_SECONDS: Type.Integer({ minimum: 60, maximum: 604_800, default: 86_400 }),
+  SHOPPER_SESSION_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 2_592_000, default: 86_400 }),
+  QR_SIGNING_SECRET: Type.String({ minLength: 32, default: 'minishop-development-qr-secret-change-me-in-production' }),
+  STRIPE_SECRET_KEY: Type.String({ pattern: '^(sk|rk)_(test|live)_[A-Za-z0-9_]+$', default: 'sk_test_minishop_local' }),
+  STRIPE_WEBHOOK_SECRET: Type.String({ pattern: '^whsec_[A-Za-z0-9_]+$', default: 'whsec_minishop_local' }),
+  /** Empty: Stripe's real API. Otherwise a Stripe-compatible server, e.g. the tests' fake on loopback. */
+  STRIPE_API_URL: Type.String({ pattern: '^(https?://[^/\\s?#]+/?)?$', default: '' }),
+  /** Counter charges by payment code above this many minor units wait for the shopper's confirmation in the widget. */
+  PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 5_000 }),
+  PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 3_600, default: 120 }),
 });
 
 type Environment = Static<typeof environmentSchema>;
@@ -42,6 +54,15 @@ export interface Config {
   };
   rateLimit: { maxPerMinute: number; authMaxPerMinute: number };
   catalog: { cacheTtlMs: number };
+  /** Unpaid orders are cancelled, and their stock released, this long after checkout. */
+  orders: { paymentTimeoutSeconds: number };
+  /** Shopper sessions: Telegram is enabled only when a bot token is set. */
+  shoppers: { telegramBotToken: string | null; telegramInitDataMaxAgeSeconds: number; sessionTtlSeconds: number };
+  qr: { signingSecret: string };
+  /** `api` is null for Stripe's real API, or where a Stripe-compatible server listens. */
+  stripe: { secretKey: string; webhookSecret: string; api: { protocol: 'http' | 'https'; host: string; port: number } | null };
+  /** Counter charges by payment code: above the threshold the shopper confirms within the timeout (docs/qr-checkout.md). */
+  paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -72,6 +93,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
   if (values.NODE_ENV === 'production' && values.JWT_SECRET === environmentSchema.properties.JWT_SECRET.default) {
     throw new ConfigError('Environment variable JWT_SECRET must be set to a secret of 32 or more characters when NODE_ENV=production.');
   }
+  if (values.NODE_ENV === 'production' && values.QR_SIGNING_SECRET === environmentSchema.properties.QR_SIGNING_SECRET.default) {
+    throw new ConfigError('Environment variable QR_SIGNING_SECRET must be set to a secret of 32 or more characters when NODE_ENV=production.');
+  }
+  for (const variable of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+    if (values.NODE_ENV === 'production' && values[variable] === environmentSchema.properties[variable].default) {
+      throw new ConfigError(`Environment variable ${variable} must be set to your Stripe account's value when NODE_ENV=production.`);
+    }
+  }
   const publicUrl = values.PUBLIC_URL || `http://${values.HOST === '0.0.0.0' ? '127.0.0.1' : values.HOST}:${values.PORT}`;
   return {
     environment: values.NODE_ENV,
@@ -88,5 +117,24 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     },
     rateLimit: { maxPerMinute: values.RATE_LIMIT_MAX_PER_MINUTE, authMaxPerMinute: values.AUTH_RATE_LIMIT_MAX_PER_MINUTE },
     catalog: { cacheTtlMs: values.CATALOG_CACHE_TTL_MS },
+    orders: { paymentTimeoutSeconds: values.ORDER_PAYMENT_TIMEOUT_SECONDS },
+    shoppers: {
+      telegramBotToken: values.TELEGRAM_BOT_TOKEN ?? null,
+      telegramInitDataMaxAgeSeconds: values.TELEGRAM_INIT_DATA_MAX_AGE_SECONDS,
+      sessionTtlSeconds: values.SHOPPER_SESSION_TTL_SECONDS,
+    },
+    qr: { signingSecret: values.QR_SIGNING_SECRET },
+    stripe: { secretKey: values.STRIPE_SECRET_KEY, webhookSecret: values.STRIPE_WEBHOOK_SECRET, api: stripeApiAddress(values.STRIPE_API_URL) },
+    paymentCodes: {
+      confirmationThresholdMinor: values.PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR,
+      confirmationTimeoutSeconds: values.PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS,
+    },
   };
+}
+
+function stripeApiAddress(url: string): Config['stripe']['api'] {
+  if (!url) return null;
+  const parsed = new URL(url);
+  const protocol = parsed.protocol === 'https:' ? 'https' : 'http';
+  return { protocol, host: parsed.hostname, port: parsed.port ? Number(parsed.port) : protocol === 'https' ? 443 : 80 };
 }

@@ -21,13 +21,22 @@ export function createRedis(config: Pick<Config, 'redis'>, options: { keyPrefix?
 
 /** Connects, failing with a message that names REDIS_URL when Redis does not answer. */
 export async function connectRedis(redis: Redis, url: string): Promise<Redis> {
+  // A refused first connection is reported once, by the error below, not also by ioredis's own
+  // "Unhandled error event" print with a stack trace.
+  let connectionError: Error | undefined;
+  const ignoreWhileConnecting = (error: Error) => {
+    connectionError ??= error;
+  };
+  redis.on('error', ignoreWhileConnecting);
   try {
     await redis.connect();
     await redis.ping();
+    redis.off('error', ignoreWhileConnecting);
     return redis;
   } catch (error) {
     redis.disconnect();
-    const detail = error instanceof Error ? error.message : String(error);
+    const cause = connectionError ?? error;
+    const detail = cause instanceof Error ? cause.message : String(cause);
     throw new RedisUnreachableError(`Cannot reach Redis at REDIS_URL=${url} (${detail}). Start Redis or set REDIS_URL.`);
   }
 }

@@ -1,0 +1,18 @@
+import type { SeedSummary } from '../db/src/seeds/demo.ts';
+import { DEMO_LOGINS } from '../db/src/seeds/demo.ts';
+import { DEMO_PASSWORD } from '../db/src/seeds/demo-catalog.ts';
+
+/** What the seed did, in one line, for the start and seed commands. */
+export function describeSeed(summary: SeedSummary): string {
+  if (!summary.seeded) return `Demo data: not seeded, ${summary.reason}.`;
+  return (
+    `Demo data: seeded ${summary.merchants} merchants, ${summary.shops} shops, ${summary.categories} categories, ` +
+    `${summary.products} products, ${summary.variants} variants (${summary.stockMovements} opening stock movements).`
+  );
+}
+
+export function describeDemoLogins(): string {
+  const width = Math.max(...DEMO_LOGINS.map((login) => login.email.length));
+  const lines = DEMO_LOGINS.map((login) => `  ${login.email.padEnd(width)}  ${login.role}${login.merchant ? ` at ${login.merchant}` : ''}`);
+  return [`Demo logins (password: ${DEMO_PASSWORD}):`, ...lines].join('\n');
+}

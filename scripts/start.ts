@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '../api/src/app.ts';
+import { listen } from '../api/src/listen.ts';
+import { loadConfig, type Config } from '../db/src/config.ts';
+import { ensureDatabaseExists } from '../db/src/create-database.ts';
+import { connectDatabase, migrate, redactUrl } from '../db/src/database.ts';
+import { connectRedis, createRedis } from '../db/src/redis.ts';
+import { seedDemo } from '../db/src/seeds/demo.ts';
+import { DEMO_EMAIL_DOMAIN } from '../db/src/seeds/demo-catalog.ts';
+import { exitOnStartupFailure } from '../db/src/startup-errors.ts';
+import { buildFrontends } from './frontends.ts';
+import { describeDemoLogins, describeSeed } from './seed-output.ts';
+import { stopOnSignals } from './stop-signals.ts';
+
+const rootFolder = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The workers run as a child process, as in production (docker-compose.yml runs them apart from the API):
+ * a slow job then never stalls an HTTP request, and each process's memory can be read on its own.
+ * It gets its own process group, so Ctrl-C reaches it once, through this process, which waits for it.
+ */
+function startWorkersProcess(): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../workers/src/main.ts', import.meta.url))], {
+    cwd: rootFolder,
+    env: process.env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
+}
+
+async function stopWorkersProcess(workers: ChildProcess): Promise<void> {
+  if (workers.exitCode !== null || workers.signalCode !== null) return;
+  const exited = once(workers, 'exit');
+  workers.kill('SIGTERM');
+  await exited;
+}
+
+/** Fails fast with the REDIS_URL message rather than after migrating and seeding. */
+async function checkRedis(config: Config): Promise<void> {
+  const redis = await connectRedis(createRedis(config), config.redis.url);
+  redis.disconnect();
+}
+
+function banner(config: Config, workersPid: number | undefined, adminAvailable: boolean, showLogins: boolean): string {
+  const url = config.http.publicUrl;
+  const lines = [
+    '',
+    `Minishop is running (the API in process ${process.pid}, the workers in process ${workersPid}).`,
+    `  API       ${url}  (/api/admin, /api/store, /api/auth)`,
+    `  Docs      ${url}/docs  (OpenAPI: ${url}/docs/json)`,
+    `  Metrics   ${url}/metrics`,
+    `  Health    ${url}/healthz  and  ${url}/readyz`,
+    adminAvailable ? `  Console   ${url}/admin` : '  Console   (not built yet: the admin console arrives with a later issue)',
+    '',
+  ];
+  if (showLogins) lines.push(describeDemoLogins(), '');
+  lines.push('Press Ctrl-C to stop.', '');
+  return lines.join('\n');
+}
+
+async function main() {
+  const config = loadConfig();
+  await checkRedis(config);
+  if (await ensureDatabaseExists(config)) console.log(`Created the database of DATABASE_URL=${redactUrl(config.database.url)}.`);
+  const database = await connectDatabase(config);
+  const applied = await migrate(database);
+  console.log(applied.length ? `Migrations: applied ${applied.length}.` : 'Migrations: up to date.');
+  const seed = await seedDemo(database, { passwordHashMemoryKib: config.auth.passwordHashMemoryKib });
+  console.log(describeSeed(seed));
+  for (const build of buildFrontends(rootFolder)) console.log(`Front-end ${build.folder}: ${build.outcome}.`);
+
+  const app = await buildApp(config, { database });
+  await listen(app, config);
+  const workers = startWorkersProcess();
+
+  let closing = false;
+  async function shutdown() {
+    closing = true;
+    await Promise.allSettled([stopWorkersProcess(workers), app.close()]);
+    await database.close();
+  }
+  stopOnSignals(async (signal) => {
+    console.log(`\n${signal}: stopping the API and the workers...`);
+    await shutdown();
+  });
+  workers.once('exit', (code, signal) => {
+    if (closing) return;
+    console.error(`The workers process exited (${signal ?? `code ${code}`}); stopping.`);
+    void shutdown().finally(() => process.exit(1));
+  });
+
+  const demoUsers = await database.pool.query<{ count: number }>(`select count(*)::int as count from staff_user where email like $1`, [`%@${DEMO_EMAIL_DOMAIN}`]);
+  const adminAvailable = app.hasRoute({ method: 'GET', url: '/admin' }) || app.hasRoute({ method: 'GET', url: '/admin/' });
+  console.log(banner(config, workers.pid, adminAvailable, (demoUsers.rows[0]?.count ?? 0) > 0));
+}
+
+main().catch(exitOnStartupFailure);
