@@ -24,7 +24,8 @@ export type QrPayload =
   | (QrTimes & { type: 'product'; merchantId: string; shopId: string; productId: string })
   | (QrTimes & { type: 'table'; merchantId: string; shopId: string; table: string })
   | (QrTimes & { type: 'order'; merchantId: string; shopId: string; orderId: string; expiresAtSeconds: number })
-  | (QrTimes & { type: 'payment_code'; shopperId: string; nonce: string; expiresAtSeconds: number });
+  /** merchantId + shopId: the shop the code was shown in, so that another shop cannot charge it. */
+  | (QrTimes & { type: 'payment_code'; shopperId: string; nonce: string; expiresAtSeconds: number; merchantId?: string; shopId?: string });
 
 const FORMAT_VERSION = 1;
 const MAC_BYTES = 32;
@@ -54,7 +55,7 @@ const FIELDS_BY_TYPE: Record<QrType, { required: readonly FieldName[]; optional:
   product: { required: ['issuedAtSeconds', 'merchantId', 'shopId', 'productId'], optional: ['expiresAtSeconds'] },
   table: { required: ['issuedAtSeconds', 'merchantId', 'shopId', 'table'], optional: ['expiresAtSeconds'] },
   order: { required: ['issuedAtSeconds', 'expiresAtSeconds', 'merchantId', 'shopId', 'orderId'], optional: [] },
-  payment_code: { required: ['issuedAtSeconds', 'expiresAtSeconds', 'shopperId', 'nonce'], optional: [] },
+  payment_code: { required: ['issuedAtSeconds', 'expiresAtSeconds', 'shopperId', 'nonce'], optional: ['merchantId', 'shopId'] },
 };
 
 /** Types whose codes are valid once (QrService.consumeOnce); they carry a nonce. */

@@ -1,0 +1,7 @@
+import { NotFoundError } from '../../errors.ts';
+
+export class WalletTopUpNotFoundError extends NotFoundError {
+  constructor(id: string) {
+    super('wallet_top_up', id);
+  }
+}
