@@ -1,0 +1,157 @@
+import { execFile, fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { newId } from '../../db/src/ids.ts';
+import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
+import type { TransferInput } from '../../db/src/modules/ledger/ledger.types.ts';
+import { createTestEnvironment, prepareTemplateDatabase, testServerUrl } from '../../db/src/testing/databases.ts';
+import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
+import { closedLoop, openLoop, type LoadReport, type LoadTarget } from './load.ts';
+
+/**
+ * `npm run bench -- ledger [--duration=10] [--accounts=10000]`: ledger transfers through the HTTP API
+ * on a throwaway database, API in its own process, then pgbench's TPC-B on the same server for scale.
+ * Every loop is bounded by its duration; the ledger is verified at the end.
+ */
+const flag = (name: string, fallback: number) => {
+  const value = process.argv.find((argument) => argument.startsWith(`--${name}=`))?.split('=')[1];
+  return value === undefined ? fallback : Number(value);
+};
+const durationSeconds = Math.min(flag('duration', 10), 120);
+const accountCount = Math.min(flag('accounts', 10_000), 100_000);
+const execFileAsync = promisify(execFile);
+
+await prepareTemplateDatabase();
+const environment = await createTestEnvironment({ DATABASE_POOL_MAX: '10', RATE_LIMIT_MAX_PER_MINUTE: '1000000000', LOG_LEVEL: 'silent' });
+const ledger = new LedgerService(environment.database);
+const report: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg() }, durationSeconds, accountCount };
+
+const server = fork(new URL('./server.ts', import.meta.url), [], {
+  execArgv: ['--import', 'tsx'],
+  env: {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: environment.config.database.url,
+    DATABASE_POOL_MAX: '10',
+    REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
+    RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
+    LOG_LEVEL: 'silent',
+  },
+  stdio: 'inherit',
+});
+
+try {
+  const { port, token } = await new Promise<{ port: number; token: string }>((resolve, reject) => {
+    server.once('message', (message) => resolve(message as { port: number; token: string }));
+    server.once('exit', (code) => reject(new Error(`The API process exited with ${code}`)));
+  });
+
+  console.log(`Opening and funding ${accountCount} wallets ...`);
+  const world = await ledger.openAccount({ kind: 'world', currency: 'EUR' });
+  const escrow = await ledger.openAccount({ kind: 'escrow', currency: 'EUR' });
+  const wallets: string[] = [];
+  for (let start = 0; start < accountCount; start += 50) {
+    const opened = await Promise.all(Array.from({ length: Math.min(50, accountCount - start) }, () => ledger.openAccount({ kind: 'shopper_wallet', currency: 'EUR', ownerId: newId() })));
+    wallets.push(...opened.map((account) => account.id));
+  }
+  for (let start = 0; start < wallets.length; start += 5_000) {
+    await ledger.record(wallets.slice(start, start + 5_000).map((wallet) => ({ id: newId(), debitAccountId: world.id, creditAccountId: wallet, amountMinor: 1_000_000_000, currency: 'EUR', reason: 'top_up' })));
+  }
+
+  const randomWallet = () => wallets[Math.floor(Math.random() * wallets.length)]!;
+  const uniformTransfer = (): TransferInput => {
+    const debitAccountId = randomWallet();
+    let creditAccountId = randomWallet();
+    while (creditAccountId === debitAccountId) creditAccountId = randomWallet();
+    return { id: newId(), debitAccountId, creditAccountId, amountMinor: 1 + Math.floor(Math.random() * 100), currency: 'EUR', reason: 'bench_uniform' };
+  };
+  const hotTransfer = (): TransferInput => ({ id: newId(), debitAccountId: randomWallet(), creditAccountId: escrow.id, amountMinor: 1 + Math.floor(Math.random() * 100), currency: 'EUR', reason: 'bench_hot' });
+  const target = (make: () => TransferInput, perRequest: number): LoadTarget => ({
+    port,
+    path: '/api/admin/operator/ledger/transfers',
+    headers: { authorization: `Bearer ${token}` },
+    nextBody: () => ({ body: JSON.stringify({ transfers: Array.from({ length: perRequest }, make) }), transfers: perRequest }),
+  });
+
+  const scenarios: [string, () => Promise<LoadReport>][] = [
+    ['warm-up (not reported)', () => closedLoop(target(uniformTransfer, 1), 16, Math.min(3, durationSeconds))],
+    ['uniform, closed loop, 64 connections, 1 transfer/request', () => closedLoop(target(uniformTransfer, 1), 64, durationSeconds)],
+    ['uniform, closed loop, 32 connections, 10 transfers/request', () => closedLoop(target(uniformTransfer, 10), 32, durationSeconds)],
+    ['uniform, open loop, 2,000 requests/s offered, 1 transfer/request', () => openLoop(target(uniformTransfer, 1), 2_000, durationSeconds)],
+    ['hot account, closed loop, 64 connections, 1 transfer/request', () => closedLoop(target(hotTransfer, 1), 64, durationSeconds)],
+    ['hot account, open loop, 2,000 requests/s offered, 1 transfer/request', () => openLoop(target(hotTransfer, 1), 2_000, durationSeconds)],
+  ];
+  // The same uniform load without HTTP: callers in this process straight into the batching writer.
+  const inProcess = async (callers: number): Promise<LoadReport> => {
+    const latencies: number[] = [];
+    const started = performance.now();
+    const deadline = started + durationSeconds * 1000;
+    await Promise.all(
+      Array.from({ length: callers }, async () => {
+        while (performance.now() < deadline) {
+          const sentAt = performance.now();
+          await ledger.record([uniformTransfer()]);
+          latencies.push(performance.now() - sentAt);
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    const seconds = (performance.now() - started) / 1000;
+    const at = (fraction: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(fraction * latencies.length))]! * 100) / 100;
+    return {
+      requests: latencies.length,
+      transfers: latencies.length,
+      failures: 0,
+      seconds,
+      requestsPerSecond: Math.round(latencies.length / seconds),
+      transfersPerSecond: Math.round(latencies.length / seconds),
+      latencyP50Ms: at(0.5),
+      latencyP99Ms: at(0.99),
+      latencyMaxMs: at(1),
+    };
+  };
+  scenarios.push(['uniform, no HTTP: 256 callers in process through the batching writer', () => inProcess(256)]);
+  const results: Record<string, LoadReport> = {};
+  for (const [name, run] of scenarios) {
+    const result = await run();
+    if (!name.startsWith('warm-up')) results[name] = result;
+    console.log(`${name}: ${result.transfersPerSecond} transfers/s (${result.requestsPerSecond} req/s), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, max ${result.latencyMaxMs} ms, failures ${result.failures}`);
+  }
+  report.scenarios = results;
+
+  const started = performance.now();
+  await assertLedgerInvariants(environment.database);
+  const verification = await ledger.verify();
+  report.verification = { ...verification, seconds: Math.round(performance.now() - started) / 1000 };
+  console.log(`Ledger verified: ${JSON.stringify(report.verification)}`);
+} finally {
+  server.send('close');
+  await new Promise((resolve) => server.once('exit', resolve));
+  await ledger.close();
+  await environment.cleanup();
+}
+
+// pgbench's TPC-B-like run on the same server, for a sense of what this machine's PostgreSQL does.
+const scratch = `minishop_pgbench_${Date.now()}`;
+const admin = new pg.Client({ connectionString: testServerUrl() });
+await admin.connect();
+try {
+  await admin.query(`create database "${scratch}"`);
+  const url = new URL(testServerUrl());
+  const connection = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username) || 'postgres'];
+  await execFileAsync('pgbench', ['-i', '-q', '-s', '10', ...connection, scratch]);
+  const { stdout } = await execFileAsync('pgbench', ['-c', '8', '-j', '2', '-T', String(Math.min(durationSeconds, 10)), ...connection, scratch]);
+  const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
+  const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1] ?? Number.NaN);
+  report.pgbench = { tps: Math.round(tps), latencyAverageMs: latencyMs, clients: 8, threads: 2, scale: 10 };
+  console.log(`pgbench TPC-B (scale 10, 8 clients, 2 threads): ${Math.round(tps)} tps, average latency ${latencyMs} ms`);
+} finally {
+  await admin.query(`drop database if exists "${scratch}" with (force)`).catch(() => undefined);
+  await admin.end();
+}
+
+mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('../results/ledger.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+console.log('Wrote bench/results/ledger.json');
+process.exit(0);

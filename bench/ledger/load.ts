@@ -1,0 +1,116 @@
+import http from 'node:http';
+
+/**
+ * A small HTTP load generator for POST bodies built per request. Closed loop (N connections, each sends
+ * its next request when the last answered) measures capacity; open loop (requests sent on a fixed
+ * schedule whatever the server does) measures latency at an offered rate, timed from the moment each
+ * request was due, so that a stalled server cannot hide its queueing (no coordinated omission).
+ */
+export interface LoadTarget {
+  port: number;
+  path: string;
+  headers: Record<string, string>;
+  /** The next request body and how many transfers it carries. */
+  nextBody(): { body: string; transfers: number };
+}
+
+export interface LoadReport {
+  requests: number;
+  transfers: number;
+  failures: number;
+  seconds: number;
+  requestsPerSecond: number;
+  transfersPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  if (!sorted.length) return 0;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]! * 100) / 100;
+}
+
+function send(agent: http.Agent, target: LoadTarget, body: string): Promise<number> {
+  return new Promise((resolve) => {
+    const request = http.request(
+      { agent, host: '127.0.0.1', port: target.port, path: target.path, method: 'POST', headers: { ...target.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', () => resolve(0));
+    request.end(body);
+  });
+}
+
+function report(latencies: number[], transfers: number, failures: number, seconds: number): LoadReport {
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    transfers,
+    failures,
+    seconds: Math.round(seconds * 100) / 100,
+    requestsPerSecond: Math.round(latencies.length / seconds),
+    transfersPerSecond: Math.round(transfers / seconds),
+    latencyP50Ms: percentile(latencies, 0.5),
+    latencyP99Ms: percentile(latencies, 0.99),
+    latencyMaxMs: percentile(latencies, 1),
+  };
+}
+
+export async function closedLoop(target: LoadTarget, connections: number, durationSeconds: number): Promise<LoadReport> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let transfers = 0;
+  let failures = 0;
+  const started = performance.now();
+  const deadline = started + durationSeconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < deadline) {
+        const { body, transfers: count } = target.nextBody();
+        const sentAt = performance.now();
+        const status = await send(agent, target, body);
+        latencies.push(performance.now() - sentAt);
+        if (status === 200) transfers += count;
+        else failures += 1;
+      }
+    }),
+  );
+  agent.destroy();
+  return report(latencies, transfers, failures, (performance.now() - started) / 1000);
+}
+
+export async function openLoop(target: LoadTarget, requestsPerSecond: number, durationSeconds: number, maxSockets = 256): Promise<LoadReport> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const latencies: number[] = [];
+  const inFlight: Promise<void>[] = [];
+  let transfers = 0;
+  let failures = 0;
+  const total = Math.round(requestsPerSecond * durationSeconds);
+  const intervalMs = 1000 / requestsPerSecond;
+  const started = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const now = performance.now();
+    // Send everything that is due, then sleep until the next request is due.
+    while (sent < total && started + sent * intervalMs <= now) {
+      const dueAt = started + sent * intervalMs;
+      const { body, transfers: count } = target.nextBody();
+      inFlight.push(
+        send(agent, target, body).then((status) => {
+          latencies.push(performance.now() - dueAt);
+          if (status === 200) transfers += count;
+          else failures += 1;
+        }),
+      );
+      sent += 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + sent * intervalMs - performance.now())));
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  return report(latencies, transfers, failures, (performance.now() - started) / 1000);
+}

@@ -1,0 +1,182 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../ids.ts';
+import { withPoolTransaction } from '../../pool-transaction.ts';
+import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
+import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
+import { LedgerService } from './ledger.service.ts';
+import { codes, fundedWallet, ManualClock } from './ledger.test-support.ts';
+import type { AccountKind } from './ledger.types.ts';
+
+let environment: TestEnvironment;
+let clock: ManualClock;
+let ledger: LedgerService;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  clock = new ManualClock();
+  ledger = new LedgerService(environment.database, { now: clock.now });
+});
+afterEach(() => assertLedgerInvariants(environment.database));
+afterAll(async () => {
+  await ledger.close();
+  await environment.cleanup();
+});
+
+async function balance(kind: AccountKind, ownerId?: string) {
+  const account = await ledger.openAccount({ kind, currency: 'EUR', ...(ownerId ? { ownerId } : {}) });
+  return (await ledger.getAccountById(account.id))!;
+}
+
+async function shopperWith(balanceMinor: number) {
+  const wallet = await fundedWallet(ledger, balanceMinor);
+  return wallet.ownerId!;
+}
+
+describe('posting recipes', () => {
+  it('pays by wallet into escrow, settles net, fee and commission that sum to the gross, and is idempotent per event', async () => {
+    const shopperId = await shopperWith(10_000);
+    const merchantId = newId();
+    const referrerShopperId = newId();
+    const orderId = newId();
+    const escrowBefore = (await balance('escrow')).balanceMinor;
+    const feesBefore = (await balance('platform_fees')).balanceMinor;
+    const payment = await ledger.recipes.walletPayment({ eventId: `order.paid:${orderId}`, orderId, shopperId, currency: 'EUR', amountMinor: 1_999 });
+    await ledger.record(payment);
+    await ledger.record(await ledger.recipes.walletPayment({ eventId: `order.paid:${orderId}`, orderId, shopperId, currency: 'EUR', amountMinor: 1_999 }));
+    expect((await balance('shopper_wallet', shopperId)).balanceMinor).toBe(8_001);
+
+    const legs = await ledger.recipes.settlement({
+      eventId: `order.completed:${orderId}`,
+      orderId,
+      merchantId,
+      currency: 'EUR',
+      grossMinor: 1_999,
+      feeBasisPoints: 250,
+      commission: { referrerShopperId, basisPoints: 100 },
+    });
+    expect(legs.map((leg) => [leg.reason, leg.amountMinor, leg.linked])).toEqual([
+      ['settlement_net', 1_929, true],
+      ['settlement_fee', 50, true],
+      ['settlement_commission', 20, false],
+    ]);
+    await ledger.record(legs);
+    expect((await balance('merchant_available', merchantId)).balanceMinor).toBe(1_929);
+    expect((await balance('platform_fees')).balanceMinor - feesBefore).toBe(50);
+    expect((await balance('shopper_wallet', referrerShopperId)).balanceMinor).toBe(20);
+    expect((await balance('escrow')).balanceMinor).toBe(escrowBefore);
+  });
+
+  it('refunds before settlement by reversing the payment, never more than was paid', async () => {
+    const shopperId = await shopperWith(5_000);
+    const orderId = newId();
+    const [paid] = await ledger.record(await ledger.recipes.walletPayment({ eventId: newId(), orderId, shopperId, currency: 'EUR', amountMinor: 3_000 }));
+    const first = await ledger.recipes.refund({ eventId: newId(), paymentTransferId: paid!.id, amountMinor: 1_000 });
+    expect(first[0]).toMatchObject({ correctsId: paid!.id, reason: 'refund', referenceType: 'order', referenceId: orderId });
+    await ledger.record(first);
+    await ledger.record(await ledger.recipes.refund({ eventId: newId(), paymentTransferId: paid!.id, amountMinor: 2_000 }));
+    await expect(ledger.record(await ledger.recipes.refund({ eventId: newId(), paymentTransferId: paid!.id, amountMinor: 1 }))).rejects.toMatchObject({
+      code: 'reversal_exceeds_remaining',
+    });
+    expect((await balance('shopper_wallet', shopperId)).balanceMinor).toBe(5_000);
+  });
+
+  it('refunds a card payment after settlement out of the merchant balance', async () => {
+    const orderId = newId();
+    const merchantId = newId();
+    const clearingBefore = (await balance('card_clearing')).balanceMinor;
+    const [paid] = await ledger.record(await ledger.recipes.cardPayment({ eventId: newId(), orderId, currency: 'EUR', amountMinor: 1_000, paymentIntentId: 'pi_1' }));
+    await ledger.record(await ledger.recipes.settlement({ eventId: newId(), orderId, merchantId, currency: 'EUR', grossMinor: 1_000, feeBasisPoints: 300 }));
+    await ledger.record(await ledger.recipes.refund({ eventId: newId(), paymentTransferId: paid!.id, amountMinor: 500, settledMerchantId: merchantId }));
+    expect((await balance('merchant_available', merchantId)).balanceMinor).toBe(470);
+    expect((await balance('card_clearing')).balanceMinor - clearingBefore).toBe(500);
+  });
+
+  it('tops up by card and pays out through a hold that is posted or voided', async () => {
+    const shopperId = newId();
+    await ledger.record(await ledger.recipes.topUp({ eventId: newId(), shopperId, currency: 'EUR', amountMinor: 700, source: 'card' }));
+    expect((await balance('shopper_wallet', shopperId)).balanceMinor).toBe(700);
+
+    const merchantId = newId();
+    const escrowFunding = await ledger.recipes.walletPayment({ eventId: newId(), orderId: newId(), shopperId, currency: 'EUR', amountMinor: 700 });
+    await ledger.record(escrowFunding);
+    await ledger.record(await ledger.recipes.settlement({ eventId: newId(), orderId: newId(), merchantId, currency: 'EUR', grossMinor: 700, feeBasisPoints: 0 }));
+
+    const [payout] = await ledger.record(await ledger.recipes.payoutStart({ eventId: newId(), payoutId: newId(), merchantId, currency: 'EUR', amountMinor: 400 }));
+    expect(await balance('merchant_available', merchantId)).toMatchObject({ balanceMinor: 700, availableMinor: 300 });
+    await expect(ledger.record(await ledger.recipes.payoutStart({ eventId: newId(), payoutId: newId(), merchantId, currency: 'EUR', amountMinor: 301 }))).rejects.toMatchObject({
+      code: 'insufficient_funds',
+    });
+    await ledger.record(await ledger.recipes.payoutComplete({ eventId: newId(), payoutTransferId: payout!.id }));
+    expect(await balance('merchant_available', merchantId)).toMatchObject({ balanceMinor: 300, availableMinor: 300 });
+
+    const [failing] = await ledger.record(await ledger.recipes.payoutStart({ eventId: newId(), payoutId: newId(), merchantId, currency: 'EUR', amountMinor: 300 }));
+    await ledger.record(await ledger.recipes.payoutFail({ eventId: newId(), payoutTransferId: failing!.id }));
+    expect(await balance('merchant_available', merchantId)).toMatchObject({ balanceMinor: 300, availableMinor: 300 });
+  });
+
+  it('funds a red envelope that can never pay out more than was put in, and returns the rest', async () => {
+    const senderShopperId = await shopperWith(1_000);
+    const envelopeId = newId();
+    await ledger.record(await ledger.recipes.redEnvelopeFund({ eventId: newId(), envelopeId, senderShopperId, currency: 'EUR', amountMinor: 600 }));
+    const claim = async (amountMinor: number) =>
+      ledger.submit(await ledger.recipes.redEnvelopeClaim({ eventId: newId(), envelopeId, claimerShopperId: newId(), currency: 'EUR', amountMinor }));
+    const outcomes = await Promise.all([claim(200), claim(200), claim(200), claim(200)]);
+    expect(outcomes.flat().filter((result) => result.status === 'created')).toHaveLength(3);
+    expect((await balance('red_envelope_hold', envelopeId)).balanceMinor).toBe(0);
+
+    const secondEnvelope = newId();
+    await ledger.record(await ledger.recipes.redEnvelopeFund({ eventId: newId(), envelopeId: secondEnvelope, senderShopperId, currency: 'EUR', amountMinor: 300 }));
+    await ledger.record(await ledger.recipes.redEnvelopeClaim({ eventId: newId(), envelopeId: secondEnvelope, claimerShopperId: newId(), currency: 'EUR', amountMinor: 100 }));
+    await ledger.record(await ledger.recipes.redEnvelopeReturn({ eventId: newId(), envelopeId: secondEnvelope, senderShopperId, currency: 'EUR', amountMinor: 200 }));
+    expect((await balance('shopper_wallet', senderShopperId)).balanceMinor).toBe(1_000 - 600 - 100);
+  });
+
+  it('distributes an N-way red envelope all or nothing', async () => {
+    const senderShopperId = await shopperWith(1_000);
+    const recipients = [newId(), newId(), newId()];
+    const tooMuch = await ledger.recipes.redEnvelopeDistribute({
+      eventId: newId(),
+      envelopeId: newId(),
+      senderShopperId,
+      currency: 'EUR',
+      shares: recipients.map((shopperId) => ({ shopperId, amountMinor: 400 })),
+    });
+    expect(codes(await ledger.submit(tooMuch))).toEqual(['insufficient_funds', 'linked_event_failed', 'linked_event_failed', 'linked_event_failed']);
+    expect((await balance('shopper_wallet', recipients[0])).balanceMinor).toBe(0);
+    const fits = await ledger.recipes.redEnvelopeDistribute({
+      eventId: newId(),
+      envelopeId: newId(),
+      senderShopperId,
+      currency: 'EUR',
+      shares: recipients.map((shopperId, index) => ({ shopperId, amountMinor: 100 + index })),
+    });
+    await ledger.record(fits);
+    expect((await balance('shopper_wallet', recipients[2])).balanceMinor).toBe(102);
+    expect((await balance('shopper_wallet', senderShopperId)).balanceMinor).toBe(1_000 - 303);
+  });
+
+  it('holds group-buy money, captures it into escrow when the team forms, releases it when the team fails or the time runs out', async () => {
+    const shopperId = await shopperWith(1_000);
+    const groupBuyId = newId();
+    const merchantId = newId();
+    const [held] = await ledger.record(await ledger.recipes.groupBuyHold({ eventId: newId(), groupBuyId, merchantId, shopperId, currency: 'EUR', amountMinor: 400, timeoutSeconds: 3_600 }));
+    expect(await balance('shopper_wallet', shopperId)).toMatchObject({ balanceMinor: 1_000, availableMinor: 600 });
+    const hold = await balance('group_buy_hold', groupBuyId);
+    expect(hold.merchantId).toBe(merchantId);
+    const escrowBefore = (await balance('escrow')).balanceMinor;
+    await withPoolTransaction(environment.database.pool, async (client) =>
+      ledger.recordInTransaction(client, await ledger.recipes.groupBuyCapture({ eventId: newId(), holdTransferId: held!.id, orderId: newId() })),
+    );
+    expect(await balance('shopper_wallet', shopperId)).toMatchObject({ balanceMinor: 600, availableMinor: 600 });
+    expect((await balance('escrow')).balanceMinor - escrowBefore).toBe(400);
+    expect((await balance('group_buy_hold', groupBuyId)).balanceMinor).toBe(0);
+
+    const [failedTeam] = await ledger.record(await ledger.recipes.groupBuyHold({ eventId: newId(), groupBuyId, shopperId, currency: 'EUR', amountMinor: 100, timeoutSeconds: 60 }));
+    await ledger.record(await ledger.recipes.groupBuyRelease({ eventId: newId(), holdTransferId: failedTeam!.id }));
+    const [lateTeam] = await ledger.record(await ledger.recipes.groupBuyHold({ eventId: newId(), groupBuyId, shopperId, currency: 'EUR', amountMinor: 100, timeoutSeconds: 60 }));
+    clock.advanceSeconds(61);
+    await expect(ledger.record(await ledger.recipes.groupBuyCapture({ eventId: newId(), holdTransferId: lateTeam!.id, orderId: newId() }))).rejects.toMatchObject({ code: 'pending_expired' });
+    await ledger.expirePendingTransfers();
+    expect(await balance('shopper_wallet', shopperId)).toMatchObject({ balanceMinor: 600, availableMinor: 600 });
+  });
+});

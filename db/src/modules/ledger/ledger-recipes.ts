@@ -1,0 +1,398 @@
+import { v5 as uuidv5 } from 'uuid';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import type { CurrencyCode } from '../../money.ts';
+import { basisPointsOf } from './ledger-splits.ts';
+import type { AccountKind, LedgerAccount, LedgerTransfer, TransferInput } from './ledger.types.ts';
+
+/** Namespace of the leg ids derived from a business event's id. */
+const LEG_NAMESPACE = 'a3f1c7e2-5b8d-4e0a-9c61-2f7d8b9e4a10';
+
+/** The id of one leg of one business event: stable, so that a retried event posts nothing new. */
+export function legId(eventId: string, leg: string): string {
+  return uuidv5(`${eventId.toLowerCase()}:${leg}`, LEG_NAMESPACE);
+}
+
+export interface RecipeDependencies {
+  openAccount(input: { kind: AccountKind; currency: CurrencyCode; ownerId?: string; merchantId?: string }): Promise<LedgerAccount>;
+  getTransferById(id: string): Promise<LedgerTransfer | null>;
+}
+
+interface Money {
+  currency: CurrencyCode;
+  amountMinor: number;
+}
+
+/** Chains legs so that they commit together or not at all. */
+function linkAll(legs: TransferInput[]): TransferInput[] {
+  return legs.map((leg, index) => ({ ...leg, linked: index < legs.length - 1 }));
+}
+
+function positive(amountMinor: number, field = 'amountMinor'): void {
+  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) throw new ValidationError({ [field]: 'must be a positive integer in minor units' });
+}
+
+/**
+ * One function per business event; each returns the legs to record, so no other module ever builds a
+ * leg by hand. Accounts are opened on first use. The legs of DESIGN.md §3 and docs/ledger.md §3.
+ */
+export class LedgerRecipes {
+  constructor(private readonly ledger: RecipeDependencies) {}
+
+  private async account(kind: AccountKind, currency: CurrencyCode, ownerId?: string, merchantId?: string): Promise<string> {
+    return (await this.ledger.openAccount({ kind, currency, ...(ownerId ? { ownerId } : {}), ...(merchantId ? { merchantId } : {}) })).id;
+  }
+
+  private async transfer(id: string): Promise<LedgerTransfer> {
+    const transfer = await this.ledger.getTransferById(id);
+    if (!transfer) throw new NotFoundError('ledger_transfer', id);
+    return transfer;
+  }
+
+  /** Order paid from the shopper's wallet: the money waits in escrow until the order completes. */
+  async walletPayment(input: Money & { eventId: string; orderId: string; shopperId: string }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'payment'),
+        debitAccountId: await this.account('shopper_wallet', input.currency, input.shopperId),
+        creditAccountId: await this.account('escrow', input.currency),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        reason: 'order_payment',
+        referenceType: 'order',
+        referenceId: input.orderId,
+      },
+    ];
+  }
+
+  /** Order paid by card: Stripe owes the platform (card clearing) and the money waits in escrow. */
+  async cardPayment(input: Money & { eventId: string; orderId: string; paymentIntentId?: string }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'payment'),
+        debitAccountId: await this.account('card_clearing', input.currency),
+        creditAccountId: await this.account('escrow', input.currency),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        reason: 'order_payment',
+        referenceType: 'order',
+        referenceId: input.orderId,
+        ...(input.paymentIntentId ? { metadata: { paymentIntentId: input.paymentIntentId } } : {}),
+      },
+    ];
+  }
+
+  /**
+   * Order completed: escrow pays the merchant the net, the platform its fee and a referrer their
+   * commission. Fee and commission are rounded half up; the merchant takes the remainder, so the legs
+   * always sum to the gross.
+   */
+  async settlement(input: {
+    eventId: string;
+    orderId: string;
+    merchantId: string;
+    currency: CurrencyCode;
+    grossMinor: number;
+    feeBasisPoints: number;
+    commission?: { referrerShopperId: string; basisPoints: number };
+    /** Settle into the merchant's pending balance (released later) rather than the available one. */
+    intoPending?: boolean;
+  }): Promise<TransferInput[]> {
+    positive(input.grossMinor, 'grossMinor');
+    const feeMinor = basisPointsOf(input.grossMinor, input.feeBasisPoints);
+    const commissionMinor = input.commission ? basisPointsOf(input.grossMinor, input.commission.basisPoints) : 0;
+    const netMinor = input.grossMinor - feeMinor - commissionMinor;
+    if (netMinor < 0) throw new ValidationError({ feeBasisPoints: 'fee and commission exceed the gross amount' });
+    const escrow = await this.account('escrow', input.currency);
+    const reference = { currency: input.currency, referenceType: 'order', referenceId: input.orderId };
+    const legs: TransferInput[] = [];
+    if (netMinor > 0) {
+      const merchantKind = input.intoPending ? 'merchant_pending' : 'merchant_available';
+      legs.push({
+        id: legId(input.eventId, 'net'),
+        debitAccountId: escrow,
+        creditAccountId: await this.account(merchantKind, input.currency, input.merchantId, input.merchantId),
+        amountMinor: netMinor,
+        reason: 'settlement_net',
+        ...reference,
+      });
+    }
+    if (feeMinor > 0) {
+      legs.push({ id: legId(input.eventId, 'fee'), debitAccountId: escrow, creditAccountId: await this.account('platform_fees', input.currency), amountMinor: feeMinor, reason: 'settlement_fee', ...reference });
+    }
+    if (commissionMinor > 0 && input.commission) {
+      legs.push({
+        id: legId(input.eventId, 'commission'),
+        debitAccountId: escrow,
+        creditAccountId: await this.account('shopper_wallet', input.currency, input.commission.referrerShopperId),
+        amountMinor: commissionMinor,
+        reason: 'settlement_commission',
+        ...reference,
+      });
+    }
+    return linkAll(legs);
+  }
+
+  /** Moves a merchant's settled-but-held money to their available balance. */
+  async releaseMerchantPending(input: Money & { eventId: string; merchantId: string }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'release'),
+        debitAccountId: await this.account('merchant_pending', input.currency, input.merchantId, input.merchantId),
+        creditAccountId: await this.account('merchant_available', input.currency, input.merchantId, input.merchantId),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        reason: 'merchant_release',
+        referenceType: 'merchant',
+        referenceId: input.merchantId,
+      },
+    ];
+  }
+
+  /**
+   * Refund to whoever paid (wallet or card clearing). Before settlement it reverses the payment leg
+   * out of escrow, and the ledger refuses to reverse more than was paid; after settlement
+   * (`settledMerchantId`) the merchant's available balance pays it.
+   */
+  async refund(input: { eventId: string; paymentTransferId: string; amountMinor: number; refundId?: string; settledMerchantId?: string }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    const payment = await this.transfer(input.paymentTransferId);
+    const currency = payment.currency as CurrencyCode;
+    const debitAccountId = input.settledMerchantId
+      ? await this.account('merchant_available', currency, input.settledMerchantId, input.settledMerchantId)
+      : payment.creditAccountId;
+    return [
+      {
+        id: legId(input.eventId, 'refund'),
+        debitAccountId,
+        creditAccountId: payment.debitAccountId,
+        amountMinor: input.amountMinor,
+        currency,
+        reason: 'refund',
+        referenceType: payment.referenceType ?? 'transfer',
+        referenceId: payment.referenceId ?? payment.id,
+        ...(input.settledMerchantId ? {} : { correctsId: payment.id }),
+        ...(input.refundId ? { metadata: { refundId: input.refundId } } : {}),
+      },
+    ];
+  }
+
+  /** Wallet top-up, paid by card (Stripe clearing) or from outside (bank transfer, promotion). */
+  async topUp(input: Money & { eventId: string; shopperId: string; source: 'card' | 'world'; paymentIntentId?: string }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'top_up'),
+        debitAccountId: await this.account(input.source === 'card' ? 'card_clearing' : 'world', input.currency),
+        creditAccountId: await this.account('shopper_wallet', input.currency, input.shopperId),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        reason: 'top_up',
+        referenceType: 'shopper',
+        referenceId: input.shopperId,
+        ...(input.paymentIntentId ? { metadata: { paymentIntentId: input.paymentIntentId } } : {}),
+      },
+    ];
+  }
+
+  /**
+   * A wallet payment that waits for the shopper's consent (a large counter charge): the amount is held
+   * (pending) from the wallet towards escrow, so it can neither be spent meanwhile nor moved without consent.
+   */
+  async walletPaymentHold(input: Money & { eventId: string; shopperId: string; referenceType: string; referenceId: string; timeoutSeconds: number }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'hold'),
+        kind: 'pending',
+        debitAccountId: await this.account('shopper_wallet', input.currency, input.shopperId),
+        creditAccountId: await this.account('escrow', input.currency),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        timeoutSeconds: input.timeoutSeconds,
+        reason: 'payment_hold',
+        referenceType: input.referenceType,
+        referenceId: input.referenceId,
+      },
+    ];
+  }
+
+  /** The shopper consented: the hold is posted and becomes the order's payment in escrow (refunds reverse this leg). */
+  async walletPaymentCapture(input: { eventId: string; holdTransferId: string; orderId: string }): Promise<TransferInput[]> {
+    return [{ id: legId(input.eventId, 'capture'), kind: 'post_pending', pendingId: input.holdTransferId, reason: 'order_payment', referenceType: 'order', referenceId: input.orderId }];
+  }
+
+  /**
+   * Declined or timed out: the hold goes back to the wallet. Voided while the ledger still holds it; once
+   * the ledger's own timeout has passed only an expiry can release it (`afterLedgerTimeout`).
+   */
+  async walletPaymentRelease(input: { eventId: string; holdTransferId: string; afterLedgerTimeout?: boolean }): Promise<TransferInput[]> {
+    if (input.afterLedgerTimeout) return [{ id: legId(input.eventId, 'expire'), kind: 'expire_pending', pendingId: input.holdTransferId, reason: 'payment_expired' }];
+    return [{ id: legId(input.eventId, 'release'), kind: 'void_pending', pendingId: input.holdTransferId, reason: 'payment_released' }];
+  }
+
+  /** A payout starts: the money leaves the merchant's available balance as a hold until the bank confirms. */
+  async payoutStart(input: Money & { eventId: string; payoutId: string; merchantId: string; timeoutSeconds?: number }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'payout'),
+        kind: 'pending',
+        debitAccountId: await this.account('merchant_available', input.currency, input.merchantId, input.merchantId),
+        creditAccountId: await this.account('payouts_in_transit', input.currency),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        timeoutSeconds: input.timeoutSeconds ?? 0,
+        reason: 'payout',
+        referenceType: 'payout',
+        referenceId: input.payoutId,
+      },
+    ];
+  }
+
+  /** The bank confirmed: post the hold and send the money out of the platform. */
+  async payoutComplete(input: { eventId: string; payoutTransferId: string }): Promise<TransferInput[]> {
+    const pending = await this.transfer(input.payoutTransferId);
+    const currency = pending.currency as CurrencyCode;
+    return linkAll([
+      { id: legId(input.eventId, 'post'), kind: 'post_pending', pendingId: pending.id },
+      {
+        id: legId(input.eventId, 'sent'),
+        debitAccountId: pending.creditAccountId,
+        creditAccountId: await this.account('world', currency),
+        amountMinor: pending.amountMinor,
+        currency,
+        reason: 'payout_sent',
+        referenceType: pending.referenceType ?? 'payout',
+        referenceId: pending.referenceId ?? pending.id,
+      },
+    ]);
+  }
+
+  /** The bank refused: the hold is released back to the merchant. */
+  async payoutFail(input: { eventId: string; payoutTransferId: string }): Promise<TransferInput[]> {
+    return [{ id: legId(input.eventId, 'void'), kind: 'void_pending', pendingId: input.payoutTransferId, reason: 'payout_failed' }];
+  }
+
+  /** A red envelope is funded: the sender's money waits in the envelope's own account. */
+  async redEnvelopeFund(input: Money & { eventId: string; envelopeId: string; senderShopperId: string }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'fund'),
+        debitAccountId: await this.account('shopper_wallet', input.currency, input.senderShopperId),
+        creditAccountId: await this.account('red_envelope_hold', input.currency, input.envelopeId),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        reason: 'red_envelope_fund',
+        referenceType: 'red_envelope',
+        referenceId: input.envelopeId,
+      },
+    ];
+  }
+
+  /** One share is claimed; the envelope's account can never pay out more than was put in. */
+  async redEnvelopeClaim(input: Money & { eventId: string; envelopeId: string; claimerShopperId: string }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'claim'),
+        debitAccountId: await this.account('red_envelope_hold', input.currency, input.envelopeId),
+        creditAccountId: await this.account('shopper_wallet', input.currency, input.claimerShopperId),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        reason: 'red_envelope_claim',
+        referenceType: 'red_envelope',
+        referenceId: input.envelopeId,
+      },
+    ];
+  }
+
+  /** After the deadline, what nobody claimed goes back to the sender. */
+  async redEnvelopeReturn(input: Money & { eventId: string; envelopeId: string; senderShopperId: string }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'return'),
+        debitAccountId: await this.account('red_envelope_hold', input.currency, input.envelopeId),
+        creditAccountId: await this.account('shopper_wallet', input.currency, input.senderShopperId),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        reason: 'red_envelope_return',
+        referenceType: 'red_envelope',
+        referenceId: input.envelopeId,
+      },
+    ];
+  }
+
+  /** An envelope to known recipients: funding and every share in one linked chain, all or nothing. */
+  async redEnvelopeDistribute(input: {
+    eventId: string;
+    envelopeId: string;
+    senderShopperId: string;
+    currency: CurrencyCode;
+    shares: { shopperId: string; amountMinor: number }[];
+  }): Promise<TransferInput[]> {
+    if (!input.shares.length) throw new ValidationError({ shares: 'must name at least one recipient' });
+    input.shares.forEach((share, index) => positive(share.amountMinor, `shares.${index}.amountMinor`));
+    const totalMinor = input.shares.reduce((sum, share) => sum + share.amountMinor, 0);
+    const [fund] = await this.redEnvelopeFund({ eventId: input.eventId, envelopeId: input.envelopeId, senderShopperId: input.senderShopperId, currency: input.currency, amountMinor: totalMinor });
+    const claims: TransferInput[] = [];
+    for (const [index, share] of input.shares.entries()) {
+      const [claim] = await this.redEnvelopeClaim({
+        eventId: `${input.eventId}:${index}`,
+        envelopeId: input.envelopeId,
+        claimerShopperId: share.shopperId,
+        currency: input.currency,
+        amountMinor: share.amountMinor,
+      });
+      claims.push(claim!);
+    }
+    return linkAll([fund!, ...claims]);
+  }
+
+  /** A shopper joins a group buy: their money is held (pending) until the team forms or the deadline passes. */
+  async groupBuyHold(input: Money & { eventId: string; groupBuyId: string; shopperId: string; merchantId?: string; timeoutSeconds: number }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'hold'),
+        kind: 'pending',
+        debitAccountId: await this.account('shopper_wallet', input.currency, input.shopperId),
+        creditAccountId: await this.account('group_buy_hold', input.currency, input.groupBuyId, input.merchantId),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        timeoutSeconds: input.timeoutSeconds,
+        reason: 'group_buy_hold',
+        referenceType: 'group_buy',
+        referenceId: input.groupBuyId,
+      },
+    ];
+  }
+
+  /** The team formed: the hold is posted and becomes the order's payment in escrow. */
+  async groupBuyCapture(input: { eventId: string; holdTransferId: string; orderId: string }): Promise<TransferInput[]> {
+    const hold = await this.transfer(input.holdTransferId);
+    const currency = hold.currency as CurrencyCode;
+    return linkAll([
+      { id: legId(input.eventId, 'post'), kind: 'post_pending', pendingId: hold.id, reason: 'group_buy_capture' },
+      {
+        id: legId(input.eventId, 'payment'),
+        debitAccountId: hold.creditAccountId,
+        creditAccountId: await this.account('escrow', currency),
+        amountMinor: hold.amountMinor,
+        currency,
+        reason: 'order_payment',
+        referenceType: 'order',
+        referenceId: input.orderId,
+      },
+    ]);
+  }
+
+  /** The team failed: the hold is released back to the shopper. */
+  async groupBuyRelease(input: { eventId: string; holdTransferId: string }): Promise<TransferInput[]> {
+    return [{ id: legId(input.eventId, 'void'), kind: 'void_pending', pendingId: input.holdTransferId, reason: 'group_buy_release' }];
+  }
+}

@@ -1,0 +1,244 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import { v5 as uuidv5 } from 'uuid';
+import type { Actor } from '../../actor.ts';
+import type { Database } from '../../database.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
+import type { CurrencyCode } from '../../money.ts';
+import { LedgerAccountEntity } from './ledger-account.entity.ts';
+import { accountBalances, accountFromRow, KIND_RULES, mustNotGoBelowZero, type AccountBalances, type AccountRow } from './ledger-accounts.ts';
+import { UUID_PATTERN } from './ledger-engine.ts';
+import { LedgerRecipes } from './ledger-recipes.ts';
+import { applyTransfers, TRANSFER_COLUMNS, transferFromRow, type LedgerClient, type TransferRow } from './ledger-store.ts';
+import { LedgerTransferEntity } from './ledger-transfer.entity.ts';
+import { verifyLedger, type LedgerVerification } from './ledger-verify.ts';
+import { LedgerWriter } from './ledger-writer.ts';
+import { LedgerBatchTooLargeError, LedgerTransferError } from './ledger.errors.ts';
+import { MAX_TRANSFERS_PER_SUBMISSION, type AccountListFilterInput, type TransferListFilterInput } from './ledger.schemas.ts';
+import type { AccountKind, LedgerAccount, LedgerTransfer, TransferInput, TransferResult } from './ledger.types.ts';
+
+export interface LedgerServiceOptions {
+  /** The ledger's clock: creation times, timeouts and expiry. Tests pass a fake one. */
+  now?: () => Date;
+  lingerMs?: number;
+  maxBatchTransfers?: number;
+}
+
+export interface OpenAccountInput {
+  kind: AccountKind;
+  currency: CurrencyCode;
+  /** The shopper, merchant, envelope or group buy; none for platform accounts. */
+  ownerId?: string;
+  /** Tenancy of accounts not owned by a merchant (a merchant's group buy hold). */
+  merchantId?: string;
+}
+
+export type LedgerAccountView = LedgerAccount & AccountBalances;
+
+/** Namespace of the ids of expiry transfers: one id per pending transfer, so that workers racing agree. */
+const EXPIRY_NAMESPACE = '6b0d2f3e-8a41-4c7b-b5d9-1e2f3a4b5c6d';
+const ACCOUNT_CACHE_LIMIT = 50_000;
+
+function isOperator(actor: Actor): boolean {
+  return actor.type === 'operator' || actor.type === 'system' || (actor.type === 'staff' && actor.isOperator);
+}
+
+function assertOperator(actor: Actor): void {
+  if (!isOperator(actor)) throw new ForbiddenError('operator_only', 'Only platform operators may do this.');
+}
+
+function withBalances(account: LedgerAccount): LedgerAccountView {
+  return { ...account, ...accountBalances(account) };
+}
+
+/**
+ * The wallet ledger (docs/ledger.md is the contract). Writes go through one path, applyTransfers, either
+ * via the in-process micro-batching writer (`submit`) or inside a caller's own transaction
+ * (`applyInTransaction`). MikroORM serves only the read-side lists.
+ */
+export class LedgerService {
+  readonly recipes: LedgerRecipes;
+  private readonly writer: LedgerWriter;
+  private readonly now: () => Date;
+  private readonly accountIds = new Map<string, LedgerAccount>();
+
+  constructor(
+    private readonly database: Database,
+    options: LedgerServiceOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.writer = new LedgerWriter(database.pool, {
+      maxBatchTransfers: options.maxBatchTransfers ?? MAX_TRANSFERS_PER_SUBMISSION,
+      lingerMs: options.lingerMs ?? 0,
+      now: this.now,
+    });
+    this.recipes = new LedgerRecipes({ openAccount: (input) => this.openAccount(input), getTransferById: (id) => this.getTransferById(id) });
+  }
+
+  /** Finds or creates the account of (kind, currency, owner); safe to call concurrently. */
+  async openAccount(input: OpenAccountInput): Promise<LedgerAccount> {
+    const rule = KIND_RULES[input.kind];
+    if (!rule) throw new ValidationError({ kind: 'is not an account kind' });
+    if (rule.ownerType === 'platform' && input.ownerId) throw new ValidationError({ ownerId: `a ${input.kind} account belongs to the platform; send no owner` });
+    if (rule.ownerType !== 'platform' && !input.ownerId) throw new ValidationError({ ownerId: `a ${input.kind} account needs its ${rule.ownerType} id` });
+    const ownerId = input.ownerId?.toLowerCase() ?? null;
+    const key = `${input.kind}:${input.currency}:${ownerId ?? ''}`;
+    const cached = this.accountIds.get(key);
+    if (cached) return cached;
+    const merchantId = rule.ownerType === 'merchant' ? ownerId : (input.merchantId?.toLowerCase() ?? null);
+    const inserted = await this.database.pool.query<AccountRow>(
+      `insert into ledger_account (id, kind, currency, owner_type, owner_id, merchant_id, debits_must_not_exceed_credits)
+       values ($1, $2, $3, $4, $5, $6, $7)
+       on conflict on constraint ledger_account_identity do nothing
+       returning *`,
+      [newId(), input.kind, input.currency, rule.ownerType, ownerId, merchantId, mustNotGoBelowZero(input.kind)],
+    );
+    const row =
+      inserted.rows[0] ??
+      (await this.database.pool.query<AccountRow>('select * from ledger_account where kind = $1 and currency = $2 and owner_id is not distinct from $3', [input.kind, input.currency, ownerId]))
+        .rows[0];
+    if (!row) throw new Error(`Invariant violated: ledger account ${key} neither inserted nor found`);
+    const account = accountFromRow(row);
+    if (this.accountIds.size >= ACCOUNT_CACHE_LIMIT) this.accountIds.clear();
+    // Only the identity is cached; balances of a cached account are stale by design.
+    this.accountIds.set(key, account);
+    return account;
+  }
+
+  async getAccountById(id: string): Promise<LedgerAccountView | null> {
+    if (!UUID_PATTERN.test(id)) return null;
+    const row = (await this.database.pool.query<AccountRow>('select * from ledger_account where id = $1', [id])).rows[0];
+    return row ? withBalances(accountFromRow(row)) : null;
+  }
+
+  async getTransferById(id: string): Promise<LedgerTransfer | null> {
+    if (!UUID_PATTERN.test(id)) return null;
+    const row = (await this.database.pool.query<TransferRow>(`select ${TRANSFER_COLUMNS} from ledger_transfer where id = $1`, [id])).rows[0];
+    return row ? transferFromRow(row) : null;
+  }
+
+  /** Applies transfers through the process's batching writer; one result per transfer, in order. */
+  async submit(transfers: readonly TransferInput[]): Promise<TransferResult[]> {
+    if (transfers.length > MAX_TRANSFERS_PER_SUBMISSION) throw new LedgerBatchTooLargeError(MAX_TRANSFERS_PER_SUBMISSION);
+    return this.writer.submit(transfers);
+  }
+
+  /**
+   * Applies transfers inside the caller's open transaction on `client`, so that they commit with the
+   * caller's own state. Holds the ledger's head lock until that transaction ends: post last, commit soon.
+   */
+  async applyInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<TransferResult[]> {
+    if (transfers.length > MAX_TRANSFERS_PER_SUBMISSION) throw new LedgerBatchTooLargeError(MAX_TRANSFERS_PER_SUBMISSION);
+    if (!transfers.length) return [];
+    return applyTransfers(client, transfers, this.now());
+  }
+
+  /** Like submit, for callers that want the transfers or one DomainError (the first failure). */
+  async record(transfers: readonly TransferInput[]): Promise<LedgerTransfer[]> {
+    return LedgerService.transfersOrThrow(await this.submit(transfers));
+  }
+
+  /** Like applyInTransaction, throwing the first failure so that the caller's transaction rolls back. */
+  async recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]> {
+    return LedgerService.transfersOrThrow(await this.applyInTransaction(client, transfers));
+  }
+
+  private static transfersOrThrow(results: TransferResult[]): LedgerTransfer[] {
+    // The failure that caused a linked chain to fail says more than "linked_event_failed".
+    const failures = results.filter((result) => result.status === 'failed');
+    const cause = failures.find((result) => result.code !== 'linked_event_failed') ?? failures[0];
+    if (cause) throw new LedgerTransferError(cause);
+    return results.map((result) => (result as Extract<TransferResult, { transfer: LedgerTransfer }>).transfer);
+  }
+
+  /**
+   * Expires pending transfers whose timeout has passed. Each expiry's id derives from its pending
+   * transfer, so several workers running at once create one expiry each, never two.
+   */
+  async expirePendingTransfers(now: Date = this.now(), limit = 1_000): Promise<{ expired: number; skipped: number }> {
+    const due = await this.database.pool.query<{ transfer_id: string }>(
+      `select transfer_id from ledger_pending where status = 'pending' and timeout_at <= $1 order by timeout_at limit $2`,
+      [now, limit],
+    );
+    if (!due.rows.length) return { expired: 0, skipped: 0 };
+    const results = await this.submit(
+      due.rows.map((row) => ({ id: uuidv5(row.transfer_id, EXPIRY_NAMESPACE), kind: 'expire_pending' as const, pendingId: row.transfer_id, reason: 'pending_expired' })),
+    );
+    const expired = results.filter((result) => result.status === 'created').length;
+    return { expired, skipped: results.length - expired };
+  }
+
+  async verify(): Promise<LedgerVerification> {
+    return verifyLedger(this.database.pool);
+  }
+
+  // The actor-facing verbs used by the HTTP routes.
+
+  async createAccount(actor: Actor, input: OpenAccountInput): Promise<LedgerAccountView> {
+    assertOperator(actor);
+    const account = await this.openAccount(input);
+    return (await this.getAccountById(account.id))!;
+  }
+
+  async createTransfers(actor: Actor, input: { transfers: TransferInput[] }): Promise<TransferResult[]> {
+    assertOperator(actor);
+    return this.submit(input.transfers);
+  }
+
+  async verifyAs(actor: Actor): Promise<LedgerVerification> {
+    assertOperator(actor);
+    return this.verify();
+  }
+
+  async listAccounts(actor: Actor, query: ListQuery<AccountListFilterInput>): Promise<ListPage<LedgerAccountView>> {
+    const where: FilterQuery<LedgerAccount> = {};
+    if (!isOperator(actor)) {
+      if (!('merchantId' in actor)) throw new ForbiddenError('merchant_required', 'Sign in to a merchant to do this.');
+      where.merchantId = actor.merchantId;
+    }
+    const { filter } = query;
+    if (filter.id) where.id = { $in: filter.id };
+    if (filter.kind) where.kind = filter.kind as AccountKind;
+    if (filter.currency) where.currency = filter.currency as CurrencyCode;
+    if (filter.ownerType) where.ownerType = filter.ownerType as LedgerAccount['ownerType'];
+    if (filter.ownerId) where.ownerId = filter.ownerId;
+    if (filter.merchantId) where.merchantId = filter.merchantId;
+    const page = await findPage(this.database.orm.em.fork(), LedgerAccountEntity, where, query);
+    return { ...page, items: page.items.map(withBalances) };
+  }
+
+  async getAccount(actor: Actor, id: string): Promise<LedgerAccountView> {
+    const account = await this.getAccountById(id);
+    if (!account || (!isOperator(actor) && (!('merchantId' in actor) || account.merchantId !== actor.merchantId))) throw new NotFoundError('ledger_account', id);
+    return account;
+  }
+
+  async listTransfers(actor: Actor, query: ListQuery<TransferListFilterInput>): Promise<ListPage<LedgerTransfer>> {
+    assertOperator(actor);
+    const where: FilterQuery<LedgerTransfer> = {};
+    const { filter } = query;
+    if (filter.id) where.id = { $in: filter.id };
+    if (filter.accountId) where.$or = [{ debitAccountId: filter.accountId }, { creditAccountId: filter.accountId }];
+    if (filter.kind) where.kind = filter.kind as LedgerTransfer['kind'];
+    if (filter.currency) where.currency = filter.currency;
+    if (filter.reason) where.reason = filter.reason;
+    if (filter.referenceType) where.referenceType = filter.referenceType;
+    if (filter.referenceId) where.referenceId = filter.referenceId;
+    if (filter.pendingId) where.pendingId = filter.pendingId;
+    if (filter.correctsId) where.correctsId = filter.correctsId;
+    return findPage(this.database.orm.em.fork(), LedgerTransferEntity, where, query);
+  }
+
+  async getTransfer(actor: Actor, id: string): Promise<LedgerTransfer> {
+    assertOperator(actor);
+    const transfer = await this.getTransferById(id);
+    if (!transfer) throw new NotFoundError('ledger_transfer', id);
+    return transfer;
+  }
+
+  /** Finishes what is queued; later submissions are refused. */
+  async close(): Promise<void> {
+    await this.writer.close();
+  }
+}
