@@ -1,0 +1,10 @@
+import type { JobPayload } from '../../../db/src/queues/registry.ts';
+import type { Processor } from '../processor.ts';
+
+/**
+ * Every few seconds: expires the pending transfers past their timeout. The ledger's single write lock
+ * makes each expiry happen once even when several workers run this at the same moment.
+ */
+export const ledgerExpirePending: Processor<JobPayload<'ledger.expire_pending'>> = async (_payload, { services }) => {
+  await services.ledger.expirePendingTransfers(new Date());
+};
