@@ -7,6 +7,23 @@ import { API_KEY_PREFIX } from '../../../../db/src/modules/auth/api-keys.service
 import { roleAllows } from '../../../../db/src/modules/staff/permissions.ts';
 import type { RoutePermission } from '../../types.ts';
 
+/** One route that names a permission, as the authentication hook registered it. */
+export interface GuardedRoute {
+  method: string;
+  url: string;
+  permission: RoutePermission;
+}
+
+const guardedRoutesByApp = new WeakMap<FastifyInstance, GuardedRoute[]>();
+
+/**
+ * Every guarded route of an app, in registration order: the role matrix test
+ * (api/test/routes/admin/permissions.test.ts) walks it, so that no route escapes the check.
+ */
+export function guardedRoutes(app: FastifyInstance): readonly GuardedRoute[] {
+  return guardedRoutesByApp.get(app) ?? [];
+}
+
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (!header) throw new UnauthorizedError('missing_token', 'Send an access token or API key as "Authorization: Bearer <token>".');
@@ -58,6 +75,9 @@ export default fp(
       throw new UnauthorizedError('invalid_token', 'The access token names no merchant.');
     }
 
+    const table: GuardedRoute[] = [];
+    guardedRoutesByApp.set(app, table);
+
     app.addHook('onRoute', (route) => {
       const permission = route.config?.permission;
       if (!permission) {
@@ -71,8 +91,11 @@ export default fp(
         assertAllowed(actor, permission);
         request.actor = actor;
       };
-      route.preHandler = [guard, ...(route.preHandler ? [route.preHandler].flat() : [])];
+      // onRequest, before the body is parsed and validated: a caller without the right answers 401/403
+      // and learns nothing from validation messages, and its body is never read.
+      route.onRequest = [guard, ...(route.onRequest ? [route.onRequest].flat() : [])];
       route.schema = { ...route.schema, security: [{ bearerAuth: [] }] };
+      for (const method of [route.method].flat()) table.push({ method, url: route.url, permission });
     });
   },
   { name: 'authentication', decorators: { fastify: ['services', 'config'] } },

@@ -27,7 +27,9 @@ export default fp(
       const guard = async (request: FastifyRequest) => {
         request.shopper = app.services.shoppers.authenticate(bearerToken(request));
       };
-      route.preHandler = [guard, ...(route.preHandler ? [route.preHandler].flat() : [])];
+      // onRequest, before the body is parsed and validated: a caller without a session learns nothing
+      // about the route's input.
+      route.onRequest = [guard, ...(route.onRequest ? [route.onRequest].flat() : [])];
       route.schema = { ...route.schema, security: [{ shopperAuth: [] }] };
     });
   },

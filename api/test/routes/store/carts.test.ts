@@ -248,6 +248,8 @@ describe('removing lines', () => {
     expect((await testApp.app.inject({ method: 'PUT', url: lineUrl(shop.variantIds[0]!), payload: { quantity: 1 } })).statusCode).toBe(401);
     expect((await testApp.app.inject({ method: 'DELETE', url: lineUrl(shop.variantIds[0]!) })).statusCode).toBe(401);
     expect((await testApp.app.inject({ method: 'DELETE', url: cartUrl() })).statusCode).toBe(401);
+    // Authentication comes before validation: without a session, a bad body is still a 401.
+    expect((await testApp.app.inject({ method: 'PUT', url: lineUrl(shop.variantIds[0]!), payload: { quantity: 'many' } })).statusCode).toBe(401);
     expect(await linesOf(shopper)).toEqual(before);
   });
 });

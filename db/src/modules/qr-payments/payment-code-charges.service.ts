@@ -143,12 +143,13 @@ export class PaymentCodeChargesService {
   }
 
   /** The timeout: releases every held charge whose window has closed (a job runs it; reads run it lazily). */
-  async expireOverdue(now: Date = new Date(), options: { limit?: number; shopperId?: string; chargeId?: string } = {}): Promise<{ expired: number }> {
+  async expireOverdue(now: Date = new Date(), options: { limit?: number; shopperId?: string; merchantId?: string; chargeId?: string } = {}): Promise<{ expired: number }> {
     const { rows } = await this.dependencies.database.pool.query<{ id: string }>(
       `select id from payment_code_charge
         where status = 'awaiting_confirmation' and confirm_by <= $1 and ($2::uuid is null or shopper_id = $2) and ($3::uuid is null or id = $3)
+          and ($5::uuid is null or merchant_id = $5)
         order by confirm_by limit $4`,
-      [now, options.shopperId ?? null, options.chargeId ?? null, options.limit ?? 200],
+      [now, options.shopperId ?? null, options.chargeId ?? null, options.limit ?? 200, options.merchantId ?? null],
     );
     let expired = 0;
     for (const { id } of rows) {
@@ -201,7 +202,8 @@ export class PaymentCodeChargesService {
 
   /** One charge of the merchant's (the counter polls it while the shopper decides); another merchant's is 404. */
   async get(actor: MerchantActor, id: string, now: Date = new Date()): Promise<PaymentCodeCharge> {
-    await this.expireOverdue(now, { chargeId: id });
+    // Scoped to the merchant: another merchant asking for this id must not change the charge either.
+    await this.expireOverdue(now, { chargeId: id, merchantId: actor.merchantId });
     const { rows } = await this.dependencies.database.pool.query<PaymentCodeCharge>(`select ${CHARGE_COLUMNS()} from payment_code_charge where id = $1 and merchant_id = $2`, [
       id,
       actor.merchantId,
