@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Actor } from '../../db/src/actor.ts';
+import type { Actor, ShopperActor } from '../../db/src/actor.ts';
 import type { Config } from '../../db/src/config.ts';
 import type { Database } from '../../db/src/database.ts';
 import type { Permission } from '../../db/src/modules/staff/permissions.ts';
@@ -18,10 +18,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the authentication hook on routes that name a permission; null on public routes. */
     actor: Actor | null;
+    /** Set by the shopper-authentication hook on routes with `shopperSession`; null elsewhere. */
+    shopper: ShopperActor | null;
   }
   interface FastifyContextConfig {
     /** What the caller must be allowed to do; every /api/admin route must name one. */
     permission?: RoutePermission;
+    /** The route is for a signed-in shopper: `Authorization: Bearer <shopper session token>`. */
+    shopperSession?: boolean;
   }
 }
 

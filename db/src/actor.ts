@@ -1,3 +1,4 @@
+import type { ShopperIdentityProvider } from './modules/shoppers/shopper-identity.entity.ts';
 import type { StaffRole } from './modules/staff/membership.entity.ts';
 
 /** Who is acting: carried into every service call, written into audit columns and events. */
@@ -5,10 +6,14 @@ export type Actor =
   | { type: 'staff'; userId: string; merchantId: string; role: StaffRole; isOperator: boolean }
   | { type: 'api_key'; apiKeyId: string; merchantId: string; role: StaffRole }
   | { type: 'operator'; userId: string }
-  | { type: 'system'; process: string };
+  | { type: 'system'; process: string }
+  /** A shopper signed in through a chat identity (POST /api/store/sessions). */
+  | { type: 'shopper'; shopperId: string; provider: ShopperIdentityProvider };
 
 /** An actor that works inside one merchant's tenancy. */
 export type MerchantActor = Extract<Actor, { merchantId: string }>;
+
+export type ShopperActor = Extract<Actor, { type: 'shopper' }>;
 
 export function actorId(actor: Actor): string | null {
   switch (actor.type) {
@@ -17,6 +22,8 @@ export function actorId(actor: Actor): string | null {
       return actor.userId;
     case 'api_key':
       return actor.apiKeyId;
+    case 'shopper':
+      return actor.shopperId;
     case 'system':
       return null;
   }

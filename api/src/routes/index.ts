@@ -1,9 +1,68 @@
 import type { FastifyInstance } from 'fastify';
+import apiKeysRoutes from './admin/api-keys/index.ts';
+import categoriesRoutes from './admin/categories/index.ts';
+import invitationsRoutes from './admin/invitations/index.ts';
+import operatorRoutes from './admin/operator/index.ts';
+import productsRoutes from './admin/products/index.ts';
 import shopsRoutes from './admin/shops/index.ts';
+import ordersRoutes from './admin/orders/index.ts';
+import storeOrdersRoutes from './store/orders/index.ts';
+import staffRoutes from './admin/staff/index.ts';
+import stockMovementsRoutes from './admin/stock-movements/index.ts';
+import variantsRoutes from './admin/variants/index.ts';
+import authRoutes from './auth/index.ts';
 import healthRoutes from './health/index.ts';
+import qrLinksRoutes from './qr-links/index.ts';
+import cartsRoutes from './store/carts/index.ts';
+import qrResolverRoutes from './store/qr/index.ts';
+import sessionsRoutes from './store/sessions/index.ts';
+import chatHostsRoutes from './admin/operator/chat-hosts/index.ts';
+import ledgerRoutes from './admin/operator/ledger/index.ts';
+import qrCodesRoutes from './admin/qr-codes/index.ts';
+import mediaRoutes from './media/index.ts';
+import storeCatalogRoutes from './store/catalog/index.ts';
+import stripeWebhookRoutes from './webhooks/stripe/index.ts';
+import financeRoutes from './admin/finance/index.ts';
+import operatorFinanceRoutes from './admin/operator/finance/index.ts';
+import adminOrderCodesRoutes from './admin/order-codes/index.ts';
+import paymentCodeChargesRoutes from './admin/payment-code-charges/index.ts';
+import storeCardPaymentsRoutes from './store/card-payments/index.ts';
+import storeOrderCodesRoutes from './store/order-codes/index.ts';
+import storePaymentCodeRoutes from './store/payment-code/index.ts';
+import storeWalletRoutes from './store/wallet/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
   await app.register(healthRoutes);
+  await app.register(mediaRoutes, { prefix: '/media' });
   await app.register(shopsRoutes, { prefix: '/api/admin/shops' });
+  await app.register(categoriesRoutes, { prefix: '/api/admin/categories' });
+  await app.register(productsRoutes, { prefix: '/api/admin/products' });
+  await app.register(variantsRoutes, { prefix: '/api/admin/variants' });
+  await app.register(stockMovementsRoutes, { prefix: '/api/admin/stock-movements' });
+  await app.register(storeCatalogRoutes, { prefix: '/api/store/shops' });
+  await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(staffRoutes, { prefix: '/api/admin/staff' });
+  await app.register(invitationsRoutes, { prefix: '/api/admin/invitations' });
+  await app.register(apiKeysRoutes, { prefix: '/api/admin/api-keys' });
+  await app.register(operatorRoutes, { prefix: '/api/admin/operator' });
+  await app.register(sessionsRoutes, { prefix: '/api/store/sessions' });
+  await app.register(cartsRoutes, { prefix: '/api/store/shops/:slug/cart' });
+  await app.register(qrResolverRoutes, { prefix: '/api/store/qr' });
+  await app.register(qrLinksRoutes, { prefix: '/s' });
+  await app.register(qrCodesRoutes, { prefix: '/api/admin/qr-codes' });
+  await app.register(chatHostsRoutes, { prefix: '/api/admin/operator/chat-hosts' });
+  await app.register(ledgerRoutes, { prefix: '/api/admin/operator/ledger' });
+  await app.register(ordersRoutes, { prefix: '/api/admin/orders' });
+  await app.register(storeOrdersRoutes, { prefix: '/api/store' });
+  await app.register(stripeWebhookRoutes, { prefix: '/api/webhooks/stripe' });
+  await app.register(financeRoutes, { prefix: '/api/admin/finance' });
+  await app.register(operatorFinanceRoutes, { prefix: '/api/admin/operator/finance' });
+  // Card payments, wallet top-ups and QR flows 2 and 3 (docs/qr-checkout.md).
+  await app.register(storeCardPaymentsRoutes, { prefix: '/api/store/orders' });
+  await app.register(storeWalletRoutes, { prefix: '/api/store/wallet' });
+  await app.register(storeOrderCodesRoutes, { prefix: '/api/store' });
+  await app.register(adminOrderCodesRoutes, { prefix: '/api/admin/orders' });
+  await app.register(storePaymentCodeRoutes, { prefix: '/api/store' });
+  await app.register(paymentCodeChargesRoutes, { prefix: '/api/admin/payment-code-charges' });
 }

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Actor } from '../../../../../db/src/actor.ts';
+import {
+  OPERATOR_MERCHANT_SORTABLE_FIELDS,
+  OperatorMerchantBody,
+  OperatorMerchantListFilter,
+  OperatorMerchantUpdateBody,
+} from '../../../../../db/src/modules/staff/operator.schemas.ts';
+import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
+
+const tags = ['admin: operator'];
+
+/** The platform operator's console: every merchant, across tenants. */
+const operatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/merchants',
+    {
+      config: { permission: 'platform.operate' },
+      schema: { tags, summary: 'List all merchants with their staff counts', querystring: ListQuerystring, response: { 200: Type.Array(OperatorMerchantBody) } },
+    },
+    async (request, reply) => {
+      const query = parseListQuery(request.query, { sortable: OPERATOR_MERCHANT_SORTABLE_FIELDS, defaultSort: ['createdAt', 'DESC'], filter: OperatorMerchantListFilter });
+      return sendPage(reply, 'merchants', await app.services.operator.listMerchants(request.actor as Actor, query));
+    },
+  );
+
+  app.get(
+    '/merchants/:id',
+    { config: { permission: 'platform.operate' }, schema: { tags, summary: 'Show a merchant', params: IdParams, response: { 200: OperatorMerchantBody } } },
+    async (request) => app.services.operator.getMerchant(request.actor as Actor, request.params.id),
+  );
+
+  app.put(
+    '/merchants/:id',
+    {
+      config: { permission: 'platform.operate' },
+      schema: { tags, summary: 'Suspend or reactivate a merchant', params: IdParams, body: OperatorMerchantUpdateBody, response: { 200: OperatorMerchantBody } },
+    },
+    async (request) => app.services.operator.updateMerchant(request.actor as Actor, request.params.id, request.body),
+  );
+};
+
+export default operatorRoutes;

@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { MerchantActor } from '../../../../../db/src/actor.ts';
+import {
+  IdempotencyHeaders,
+  NoteBody,
+  ORDER_SORTABLE_FIELDS,
+  OrderBody,
+  OrderDetailBody,
+  OrderListFilter,
+  RefundCreateBody,
+  ShipBody,
+} from '../../../../../db/src/modules/orders/orders.schemas.ts';
+import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
+
+const tags = ['admin: orders'];
+
+/** The verbs' bodies are all optional: a POST without one means "no note, no options". */
+async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
+}
+
+/** The merchant's orders: react-admin simple-rest reads, and the fulfilment, cancel and refund verbs. */
+const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/',
+    { config: { permission: 'orders.read' }, schema: { tags, summary: 'List orders', querystring: ListQuerystring, response: { 200: Type.Array(OrderBody) } } },
+    async (request, reply) => {
+      const query = parseListQuery(request.query, { sortable: ORDER_SORTABLE_FIELDS, defaultSort: ['createdAt', 'DESC'], filter: OrderListFilter });
+      return sendPage(reply, 'orders', await app.services.orders.list(request.actor as MerchantActor, query));
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      config: { permission: 'orders.read' },
+      schema: { tags, summary: 'Show an order with its lines, history and refunds', params: IdParams, response: { 200: OrderDetailBody } },
+    },
+    async (request) => app.services.orders.get(request.actor as MerchantActor, request.params.id),
+  );
+
+  app.post(
+    '/:id/pack',
+    { config: { permission: 'orders.fulfil' }, preValidation: emptyBodyAsObject, schema: { tags, summary: 'Mark a paid order packed', params: IdParams, body: NoteBody, response: { 200: OrderDetailBody } } },
+    async (request) => app.services.orders.pack(request.actor as MerchantActor, request.params.id, request.body),
+  );
+
+  app.post(
+    '/:id/ship',
+    { config: { permission: 'orders.fulfil' }, preValidation: emptyBodyAsObject, schema: { tags, summary: 'Mark a packed order shipped', params: IdParams, body: ShipBody, response: { 200: OrderDetailBody } } },
+    async (request) => app.services.orders.ship(request.actor as MerchantActor, request.params.id, request.body),
+  );
+
+  app.post(
+    '/:id/cancel',
+    {
+      config: { permission: 'orders.refund' },
+      preValidation: emptyBodyAsObject,
+      schema: { tags, summary: 'Cancel an order before it ships (a paid order is refunded in full and restocked)', params: IdParams, body: NoteBody, response: { 200: OrderDetailBody } },
+    },
+    async (request) => app.services.orders.cancelByMerchant(request.actor as MerchantActor, request.params.id, request.body),
+  );
+
+  app.post(
+    '/:id/refunds',
+    {
+      config: { permission: 'orders.refund' },
+      preValidation: emptyBodyAsObject,
+      schema: {
+        tags,
+        summary: 'Refund an order: some lines, an amount, or (with neither) everything that remains',
+        description: 'Send an Idempotency-Key: a retry with the same key answers 200 with the order as it was refunded.',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: RefundCreateBody,
+        response: { 201: OrderDetailBody, 200: OrderDetailBody },
+      },
+    },
+    async (request, reply) => {
+      const { order, replayed } = await app.services.orders.refund(request.actor as MerchantActor, request.params.id, {
+        ...request.body,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      return reply.status(replayed ? 200 : 201).send(order);
+    },
+  );
+};
+
+export default ordersRoutes;

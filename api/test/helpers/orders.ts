@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { newId } from '../../../db/src/ids.ts';
+import type { CurrencyCode } from '../../../db/src/money.ts';
+import type { ShopperSession } from './shoppers.ts';
+
+/** Order test helpers: money into wallets, checkout and payment through the real routes, stock as stored. */
+export async function fundWallet(app: FastifyInstance, shopperId: string, amountMinor: number, currency: CurrencyCode = 'EUR'): Promise<void> {
+  const legs = await app.services.ledger.recipes.topUp({ eventId: newId(), shopperId, currency, amountMinor, source: 'world' });
+  await app.services.ledger.record(legs);
+}
+
+export async function walletBalanceMinor(app: FastifyInstance, shopperId: string, currency: CurrencyCode = 'EUR'): Promise<number> {
+  const { rows } = await app.database.pool.query<{ balance: number }>(
+    `select credits_posted - debits_posted - debits_pending as balance from ledger_account where kind = 'shopper_wallet' and owner_id = $1 and currency = $2`,
+    [shopperId, currency],
+  );
+  return rows[0]?.balance ?? 0;
+}
+
+export async function escrowBalanceMinor(app: FastifyInstance, currency: CurrencyCode = 'EUR'): Promise<number> {
+  const { rows } = await app.database.pool.query<{ balance: number }>(
+    `select credits_posted - debits_posted as balance from ledger_account where kind = 'escrow' and currency = $1`,
+    [currency],
+  );
+  return rows[0]?.balance ?? 0;
+}
+
+export async function stockOf(app: FastifyInstance, variantId: string): Promise<{ onHand: number; reserved: number }> {
+  const { rows } = await app.database.pool.query<{ onHand: number; reserved: number }>(
+    `select stock_on_hand as "onHand", stock_reserved as reserved from variant where id = $1`,
+    [variantId],
+  );
+  return rows[0] as { onHand: number; reserved: number };
+}
+
+export function checkout(app: FastifyInstance, shopper: ShopperSession, slug: string, payload: object, idempotencyKey?: string) {
+  return app.inject({
+    method: 'POST',
+    url: `/api/store/shops/${slug}/orders`,
+    headers: { ...shopper.headers, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+    payload,
+  });
+}
+
+export function pay(app: FastifyInstance, shopper: ShopperSession, orderId: string) {
+  return app.inject({ method: 'POST', url: `/api/store/orders/${orderId}/pay`, headers: shopper.headers, payload: { method: 'wallet' } });
+}
+
+/** Checks out one "buy now" line and pays it by wallet (funding the wallet first); returns the paid order. */
+export async function placePaidOrder(app: FastifyInstance, shopper: ShopperSession, slug: string, variantId: string, quantity = 1): Promise<{ id: string; totalMinor: number; lines: { id: string }[] }> {
+  const placed = await checkout(app, shopper, slug, { source: 'buy_now', variantId, quantity });
+  if (placed.statusCode !== 201) throw new Error(`checkout answered ${placed.statusCode}: ${placed.body}`);
+  const order = placed.json();
+  await fundWallet(app, shopper.shopperId, order.totalMinor, order.currency);
+  const paid = await pay(app, shopper, order.id);
+  if (paid.statusCode !== 200) throw new Error(`pay answered ${paid.statusCode}: ${paid.body}`);
+  return paid.json();
+}
+
+export async function countRows(app: FastifyInstance, table: 'shop_order' | 'order_line' | 'order_event' | 'order_refund' | 'outbox' | 'stock_movement' | 'ledger_transfer'): Promise<number> {
+  const { rows } = await app.database.pool.query<{ count: number }>(`select count(*)::int as count from ${table}`);
+  return rows[0]?.count ?? 0;
+}

@@ -1,0 +1,238 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { newId } from '../../db/src/ids.ts';
+import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
+import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
+import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
+import { BenchClient } from './client.ts';
+
+/**
+ * `npm run bench -- checkout [--duration=10] [--variants=64] [--relay=1]`: complete checkouts paid by
+ * wallet (cart line -> order -> paid: three HTTP requests) per second at 1, 8 and 32 concurrent
+ * shoppers, with p50/p99 of the whole flow. Throwaway database; the API, the outbox relay and this load
+ * generator each run in a process of their own. Every loop is bounded by its duration.
+ */
+const flag = (name: string, fallback: number) => {
+  const value = process.argv.find((argument) => argument.startsWith(`--${name}=`))?.split('=')[1];
+  return value === undefined ? fallback : Number(value);
+};
+const durationSeconds = Math.min(Math.max(flag('duration', 10), 1), 120);
+const variantCount = Math.min(Math.max(flag('variants', 64), 1), 1_000);
+const withRelay = flag('relay', 1) !== 0;
+const LEVELS = [1, 8, 32];
+const PRICE_MINOR = 1_250;
+const STOCK_PER_VARIANT = 10_000_000;
+
+await prepareTemplateDatabase();
+const environment = await createTestEnvironment({ DATABASE_POOL_MAX: '16', LOG_LEVEL: 'silent' });
+const { pool } = environment.database;
+const childEnvironment = {
+  ...process.env,
+  NODE_ENV: 'test',
+  DATABASE_URL: environment.config.database.url,
+  DATABASE_POOL_MAX: '16',
+  REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
+  RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
+  AUTH_RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
+  LOG_LEVEL: 'silent',
+};
+
+function start(script: string): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
+  // BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of each child process there.
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = fork(new URL(script, import.meta.url), [], { execArgv: ['--import', 'tsx', ...profile], env: childEnvironment, stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  if (!sorted.length) return 0;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]! * 10) / 10;
+}
+
+const children: ChildProcess[] = [];
+const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore: os.loadavg() }, durationSeconds, variantCount, relay: withRelay };
+
+try {
+  // A shop with many variants, so that shoppers spread over rows as a real catalog does.
+  const merchantId = newId();
+  const shopId = newId();
+  const productId = newId();
+  const slug = `bench-${shopId.slice(-8)}`;
+  await pool.query(`insert into merchant (id, name) values ($1, 'Bench merchant')`, [merchantId]);
+  await pool.query(`insert into shop (id, merchant_id, slug, name, currency) values ($1, $2, $3, 'Bench shop', 'EUR')`, [shopId, merchantId, slug]);
+  await pool.query(`insert into product (id, merchant_id, shop_id, title, status) values ($1, $2, $3, 'Bench tea', 'active')`, [productId, merchantId, shopId]);
+  const variantIds = Array.from({ length: variantCount }, () => newId());
+  await pool.query(
+    `insert into variant (id, merchant_id, product_id, sku, title, price_minor, stock_on_hand, position)
+     select id, $2, $3, 'BENCH-' || position, 'Tin ' || position, $4, $5, position from unnest($1::uuid[]) with ordinality as v(id, position)`,
+    [variantIds, merchantId, productId, PRICE_MINOR, STOCK_PER_VARIANT],
+  );
+
+  const api = await start('./server.ts');
+  children.push(api.child);
+  if (withRelay) children.push((await start('./relay.ts')).child);
+  const client = new BenchClient(api.message.port as number);
+
+  // One shopper per connection, each with a wallet that never runs dry.
+  const ledger = new LedgerService(environment.database);
+  const maxConnections = Math.max(...LEVELS);
+  const shoppers: { id: string; token: string }[] = [];
+  for (let index = 0; index < maxConnections; index += 1) {
+    const session = await client.request('POST', '/api/store/sessions', { body: { provider: 'guest', deviceId: `bench-device-${index}-${newId()}` } });
+    if (session.status !== 201) throw new Error(`session: ${session.status} ${JSON.stringify(session.body)}`);
+    shoppers.push({ id: session.body.shopper.id, token: session.body.accessToken });
+    await ledger.record(await ledger.recipes.topUp({ eventId: newId(), shopperId: session.body.shopper.id, currency: 'EUR', amountMinor: 1_000_000_000_000, source: 'world' }));
+  }
+
+  const failures: Record<string, number> = {};
+  const fail = (step: string, status: number, body: unknown) => {
+    const key = `${step} ${status} ${typeof body === 'object' && body && 'code' in body ? (body as { code: string }).code : ''}`.trim();
+    failures[key] = (failures[key] ?? 0) + 1;
+  };
+
+  /** One complete purchase: a cart line, checkout of the cart, payment by wallet. */
+  async function flow(shopper: { token: string }): Promise<{ ok: boolean; steps: number[] }> {
+    const variantId = variantIds[Math.floor(Math.random() * variantIds.length)]!;
+    const steps: number[] = [];
+    let started = performance.now();
+    const line = await client.request('PUT', `/api/store/shops/${slug}/cart/lines/${variantId}`, { token: shopper.token, body: { quantity: 1 } });
+    steps.push(performance.now() - started);
+    if (line.status !== 200) return fail('cart', line.status, line.body), { ok: false, steps };
+    started = performance.now();
+    const order = await client.request('POST', `/api/store/shops/${slug}/orders`, { token: shopper.token, body: { source: 'cart' }, headers: { 'idempotency-key': newId() } });
+    steps.push(performance.now() - started);
+    if (order.status !== 201) return fail('checkout', order.status, order.body), { ok: false, steps };
+    started = performance.now();
+    const paid = await client.request('POST', `/api/store/orders/${order.body.id}/pay`, { token: shopper.token, body: { method: 'wallet' } });
+    steps.push(performance.now() - started);
+    if (paid.status !== 200 || paid.body.status !== 'paid') return fail('pay', paid.status, paid.body), { ok: false, steps };
+    return { ok: true, steps };
+  }
+
+  /** CPU seconds used so far by the API process and by the PostgreSQL backends serving this database. */
+  const ticksPerSecond = 100;
+  async function cpuSeconds(): Promise<{ api: number; postgres: number }> {
+    const apiSeconds = await new Promise<number>((resolve) => {
+      const listener = (message: unknown) => {
+        if (typeof message === 'object' && message && 'cpuMicroseconds' in message) {
+          api.child.off('message', listener);
+          resolve((message as { cpuMicroseconds: number }).cpuMicroseconds / 1e6);
+        }
+      };
+      api.child.on('message', listener);
+      api.child.send('cpu');
+    });
+    const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
+    let postgres = 0;
+    for (const { pid } of rows) {
+      try {
+        // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks.
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        postgres += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+      } catch {
+        // The backend ended between the two reads.
+      }
+    }
+    return { api: apiSeconds, postgres };
+  }
+
+  async function level(connections: number, seconds: number) {
+    const cpuBefore = await cpuSeconds();
+    const flowLatencies: number[] = [];
+    const stepLatencies: number[][] = [[], [], []];
+    let failed = 0;
+    const deadline = performance.now() + seconds * 1000;
+    const started = performance.now();
+    await Promise.all(
+      shoppers.slice(0, connections).map(async (shopper) => {
+        while (performance.now() < deadline) {
+          const flowStarted = performance.now();
+          const result = await flow(shopper);
+          if (!result.ok) {
+            failed += 1;
+            continue;
+          }
+          flowLatencies.push(performance.now() - flowStarted);
+          result.steps.forEach((latency, index) => stepLatencies[index]!.push(latency));
+        }
+      }),
+    );
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    const cpuAfter = await cpuSeconds();
+    flowLatencies.sort((a, b) => a - b);
+    stepLatencies.forEach((latencies) => latencies.sort((a, b) => a - b));
+    return {
+      connections,
+      orders: flowLatencies.length,
+      failed,
+      seconds: Math.round(elapsedSeconds * 100) / 100,
+      ordersPerSecond: Math.round(flowLatencies.length / elapsedSeconds),
+      flowP50Ms: percentile(flowLatencies, 0.5),
+      flowP99Ms: percentile(flowLatencies, 0.99),
+      flowMaxMs: percentile(flowLatencies, 1),
+      // Backends that ended or began during the level are missed, so the PostgreSQL figure is a floor.
+      apiCpuMsPerOrder: Math.round(((cpuAfter.api - cpuBefore.api) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
+      postgresCpuMsPerOrder: Math.round(((cpuAfter.postgres - cpuBefore.postgres) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
+      steps: Object.fromEntries(
+        ['cart', 'checkout', 'pay'].map((step, index) => [step, { p50Ms: percentile(stepLatencies[index]!, 0.5), p99Ms: percentile(stepLatencies[index]!, 0.99) }]),
+      ),
+    };
+  }
+
+  console.log(`load average before: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} (other processes on this machine skew the numbers)`);
+  console.log('warm-up (not reported) ...');
+  await level(8, Math.min(3, durationSeconds));
+  const results = [];
+  for (const connections of LEVELS) {
+    console.log(`${connections} concurrent shopper(s), ${durationSeconds} s ...`);
+    results.push(await level(connections, durationSeconds));
+  }
+  client.close();
+
+  console.log('\ncomplete checkouts paid by wallet (cart line -> order -> paid)');
+  console.table(
+    results.map((result) => ({
+      shoppers: result.connections,
+      'orders/s': result.ordersPerSecond,
+      'flow p50 ms': result.flowP50Ms,
+      'flow p99 ms': result.flowP99Ms,
+      'checkout p99 ms': result.steps.checkout!.p99Ms,
+      'pay p99 ms': result.steps.pay!.p99Ms,
+      'API CPU ms/order': result.apiCpuMsPerOrder,
+      'PostgreSQL CPU ms/order': result.postgresCpuMsPerOrder,
+      failed: result.failed,
+    })),
+  );
+  const at32 = results.find((result) => result.connections === 32);
+  const budget = { ordersPerSecondAtLeast: 400, flowP99MsAtMost: 150 };
+  const withinBudget = at32 !== undefined && at32.ordersPerSecond >= budget.ordersPerSecondAtLeast && at32.flowP99Ms <= budget.flowP99MsAtMost;
+  console.log(`budget at 32 shoppers: >= ${budget.ordersPerSecondAtLeast} orders/s and p99 <= ${budget.flowP99MsAtMost} ms: ${withinBudget ? 'met' : 'NOT met'}`);
+  if (Object.keys(failures).length) console.log('failures:', failures);
+
+  // The books must balance and no unit may be sold twice, whatever the load did.
+  await assertLedgerInvariants(environment.database);
+  const stock = await pool.query<{ sold: number; reserved: number; movements: number }>(
+    `select sum(${STOCK_PER_VARIANT} - stock_on_hand)::int as sold, sum(stock_reserved)::int as reserved,
+            (select -coalesce(sum(quantity_delta), 0)::int from stock_movement where reason = 'sale') as movements
+       from variant where product_id = $1`,
+    [productId],
+  );
+  const paidOrders = await pool.query<{ count: number }>(`select count(*)::int as count from shop_order where status = 'paid'`);
+  const checks = { ledgerInvariants: 'ok', unitsSold: stock.rows[0]?.sold, saleMovements: stock.rows[0]?.movements, paidOrders: paidOrders.rows[0]?.count, stillReserved: stock.rows[0]?.reserved };
+  console.log('checks:', checks);
+  if (checks.unitsSold !== checks.paidOrders || checks.saleMovements !== checks.paidOrders) throw new Error('units sold and paid orders disagree');
+
+  Object.assign(report, { results, budget, withinBudget, failures, checks, loadAverageAfter: os.loadavg() });
+  mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('../results/checkout.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+  console.log('written to bench/results/checkout.json');
+} finally {
+  for (const child of children) child.send('close');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (const child of children) if (child.exitCode === null) child.kill();
+  await environment.cleanup();
+}

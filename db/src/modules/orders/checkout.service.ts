@@ -1,0 +1,340 @@
+import type pg from 'pg';
+import type { ShopperActor } from '../../actor.ts';
+import type { Config } from '../../config.ts';
+import type { Database } from '../../database.ts';
+import { assert, ValidationError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import type { CurrencyCode } from '../../money.ts';
+import { OUTBOX_COLUMNS, outboxRowSql } from '../../outbox/outbox.ts';
+import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
+import { prepared } from '../../prepared-statements.ts';
+import { SqlParameters } from '../../sql-parameters.ts';
+import { assertSameRequest, IdempotencyRaceLost } from './idempotency.ts';
+import type { Order } from './order.entity.ts';
+import type { OrderLine } from './order-line.entity.ts';
+import { loadLines, ORDER_EVENT_COLUMNS, orderEventPayload, orderEventRowSql, orderSelectList } from './order-records.ts';
+import {
+  CartEmptyError,
+  CheckoutShopNotFoundError,
+  InsufficientStockError,
+  OrderAmountTooLargeError,
+  ProductUnavailableError,
+  UnknownVariantError,
+} from './orders.errors.ts';
+import type { CheckoutInput } from './orders.schemas.ts';
+import { lockVariantsInOrder, type StockLine } from './stock-reservations.ts';
+
+export type PlacedOrder = Order & { lines: OrderLine[] };
+
+export interface CheckoutResult {
+  order: PlacedOrder;
+  /** True when an earlier request with the same Idempotency-Key created the order. */
+  replayed: boolean;
+}
+
+interface ShopRow {
+  id: string;
+  merchantId: string;
+  currency: CurrencyCode;
+  cartId: string | null;
+}
+
+/**
+ * Checkout: a cart, or one "buy now" line, becomes an order awaiting payment, with prices copied from
+ * the catalog and stock reserved by conditional updates, in one transaction on the raw pool. This is
+ * the hot path, so it takes three statements between begin and commit: the shop (with the cart's lines,
+ * locked, and any order already placed with this Idempotency-Key), the reservation, and the order with
+ * everything that goes with it. Multi-line orders first lock their
+ * variants in id order, so that concurrent checkouts queue rather than deadlock.
+ */
+export class CheckoutService {
+  constructor(
+    private readonly database: Database,
+    private readonly config: Pick<Config, 'orders'>,
+  ) {}
+
+  async place(actor: ShopperActor, input: CheckoutInput & { shopSlug: string; idempotencyKey?: string | undefined }): Promise<CheckoutResult> {
+    const request = normaliseRequest(input);
+    const key = input.idempotencyKey ?? null;
+    try {
+      const order = await withPoolTransaction(this.database.pool, (client) => this.placeInTransaction(client, actor, request, key));
+      return { order, replayed: false };
+    } catch (error) {
+      if (!(error instanceof IdempotencyRaceLost) || key === null) throw error;
+      const replay = await this.replay(actor, key, request);
+      assert(replay, 'the order that holds this idempotency key is committed');
+      return replay;
+    }
+  }
+
+  private async replay(actor: ShopperActor, key: string, request: Record<string, unknown>): Promise<CheckoutResult | null> {
+    const { rows } = await this.database.pool.query<Order>(`select ${orderSelectList()} from shop_order where shopper_id = $1 and idempotency_key = $2`, [
+      actor.shopperId,
+      key,
+    ]);
+    const existing = rows[0];
+    if (!existing) return null;
+    assertSameRequest(existing.idempotencyRequest, request);
+    return { order: { ...existing, lines: await loadLines(this.database.pool, existing.id) }, replayed: true };
+  }
+
+  private async placeInTransaction(client: pg.PoolClient, actor: ShopperActor, request: NormalisedRequest, key: string | null): Promise<PlacedOrder> {
+    // The first statement also looks for an order placed with this key: a retry is answered before
+    // anything else is checked (the cart it emptied, a shop closed since) and rolls back untouched.
+    const found = request.source === 'cart' ? await lockCartLines(client, actor, request.shopSlug, key) : await buyNowLine(client, actor, request, key);
+    if (found === 'replay') throw new IdempotencyRaceLost();
+    const { shop, wanted } = found;
+    const fieldOf = (variantId: string) => (request.source === 'cart' ? `lines.${variantId}` : 'variantId');
+
+    if (wanted.length > 1) await lockVariantsInOrder(client, wanted.map((line) => line.variantId));
+    const variants = await reserveStock(client, shop.id, wanted);
+    if (variants.some((variant) => variant.reserved === null)) throw refusal(variants, shop.id, request.source, fieldOf);
+    const reserved = variants.map((variant) => variant.reserved as ReservedVariant);
+
+    let totalMinor = 0n;
+    for (const variant of reserved) totalMinor += BigInt(variant.priceMinor) * BigInt(variant.quantity);
+    if (totalMinor > BigInt(Number.MAX_SAFE_INTEGER)) throw new OrderAmountTooLargeError();
+
+    const order = await insertOrder(client, actor, {
+      id: newId(),
+      shop,
+      request,
+      key,
+      totalMinor: Number(totalMinor),
+      itemCount: reserved.reduce((sum, variant) => sum + variant.quantity, 0),
+      paymentDueAt: new Date(Date.now() + this.config.orders.paymentTimeoutSeconds * 1000),
+      lines: reserved,
+    });
+    // A concurrent request with the same key committed first; this one's reservation rolls back.
+    if (!order) throw new IdempotencyRaceLost();
+    return order;
+  }
+}
+
+type NormalisedRequest = { shopSlug: string; source: 'cart' | 'buy_now'; variantId: string | null; quantity: number | null };
+
+function normaliseRequest(input: CheckoutInput & { shopSlug: string }): NormalisedRequest {
+  if (input.source === 'buy_now') {
+    if (input.variantId === undefined) throw new ValidationError({ variantId: 'is required to buy now' });
+    return { shopSlug: input.shopSlug, source: 'buy_now', variantId: input.variantId, quantity: input.quantity ?? 1 };
+  }
+  if (input.variantId !== undefined || input.quantity !== undefined) {
+    throw new ValidationError({ [input.variantId !== undefined ? 'variantId' : 'quantity']: 'is only for source buy_now; a cart checkout takes the cart as it is' });
+  }
+  return { shopSlug: input.shopSlug, source: 'cart', variantId: null, quantity: null };
+}
+
+/** The open shop at `slug`, and the order this shopper already placed with this Idempotency-Key, if any. */
+async function findShop(client: Queryable, actor: ShopperActor, slug: string, key: string | null): Promise<ShopRow | 'replay'> {
+  const { rows } = await client.query<ShopRow & { existingOrderId: string | null }>(
+    prepared(
+      `select (select id from shop_order where shopper_id = $2 and idempotency_key = $3) as "existingOrderId",
+            shop.id, shop.merchant_id as "merchantId", shop.currency, null as "cartId"
+       from (values (1)) as always_one_row
+       left join shop on shop.slug = $1 and shop.status = 'open'`,
+      [slug, actor.shopperId, key],
+    ),
+  );
+  const row = rows[0] as ShopRow & { existingOrderId: string | null };
+  if (row.existingOrderId) return 'replay';
+  if (!row.id) throw new CheckoutShopNotFoundError(slug);
+  return { id: row.id, merchantId: row.merchantId, currency: row.currency, cartId: null };
+}
+
+async function buyNowLine(client: Queryable, actor: ShopperActor, request: NormalisedRequest, key: string | null): Promise<{ shop: ShopRow; wanted: StockLine[] } | 'replay'> {
+  const shop = await findShop(client, actor, request.shopSlug, key);
+  if (shop === 'replay') return shop;
+  return { shop, wanted: [{ variantId: request.variantId as string, quantity: request.quantity as number }] };
+}
+
+/**
+ * The shop and the shopper's cart lines in one query, the cart locked so that the shopper's taps on
+ * it wait until the checkout has taken its lines. No row: a replay, no such shop, or an empty cart.
+ */
+async function lockCartLines(client: Queryable, actor: ShopperActor, slug: string, key: string | null): Promise<{ shop: ShopRow; wanted: StockLine[] } | 'replay'> {
+  const { rows } = await client.query<ShopRow & StockLine & { existingOrderId: string | null }>(
+    prepared(
+      `select (select id from shop_order where shopper_id = $2 and idempotency_key = $3) as "existingOrderId",
+            shop.id, shop.merchant_id as "merchantId", shop.currency, cart.id as "cartId", line.variant_id as "variantId", line.quantity
+       from shop
+       join cart on cart.shop_id = shop.id and cart.shopper_id = $2
+       join cart_line line on line.cart_id = cart.id
+      where shop.slug = $1 and shop.status = 'open'
+      order by line.created_at, line.id
+      for update of cart`,
+      [slug, actor.shopperId, key],
+    ),
+  );
+  const [first] = rows;
+  if (!first) {
+    if ((await findShop(client, actor, slug, key)) === 'replay') return 'replay';
+    throw new CartEmptyError();
+  }
+  if (first.existingOrderId) return 'replay';
+  const shop: ShopRow = { id: first.id, merchantId: first.merchantId, currency: first.currency, cartId: first.cartId };
+  return { shop, wanted: rows.map((row) => ({ variantId: row.variantId, quantity: row.quantity })) };
+}
+
+interface ReservedVariant extends StockLine {
+  productId: string;
+  sku: string;
+  title: string;
+  productTitle: string;
+  priceMinor: number;
+}
+
+interface VariantOutcome {
+  variantId: string;
+  /** What was reserved, from the row as the reservation left it (its price is the one the order carries). */
+  reserved: ReservedVariant | null;
+  /** Why not, from the rows as they were when the statement began. */
+  shopId: string | null;
+  productStatus: string | null;
+  availableQuantity: number | null;
+}
+
+/**
+ * Reserves every wanted line that is sold in this shop and has the stock, in one statement: a
+ * conditional update per variant, and for the lines it could not reserve, what the catalog says about
+ * them. The caller rolls back unless every line was reserved.
+ */
+async function reserveStock(client: Queryable, shopId: string, wanted: StockLine[]): Promise<VariantOutcome[]> {
+  const { rows } = await client.query<VariantOutcome & { productId: string; sku: string; title: string; productTitle: string; priceMinor: number; quantity: number; isReserved: boolean }>(
+    prepared(
+      `with wanted as (select * from unnest($1::uuid[], $2::int[]) with ordinality as w(variant_id, quantity, position)),
+          reserved as (
+            update variant v set stock_reserved = v.stock_reserved + w.quantity
+              from wanted w, product p
+             where v.id = w.variant_id and p.id = v.product_id and p.shop_id = $3 and p.status = 'active'
+               and v.stock_on_hand - v.stock_reserved >= w.quantity
+            returning v.id, v.product_id, v.sku, v.title, v.price_minor, p.title as product_title
+          )
+     select w.variant_id as "variantId", w.quantity, r.id is not null as "isReserved",
+            r.product_id as "productId", r.sku, r.title, r.product_title as "productTitle", r.price_minor as "priceMinor",
+            p.shop_id as "shopId", p.status as "productStatus", v.stock_on_hand - v.stock_reserved as "availableQuantity"
+       from wanted w
+       left join reserved r on r.id = w.variant_id
+       left join variant v on v.id = w.variant_id
+       left join product p on p.id = v.product_id
+      order by w.position`,
+      [wanted.map((line) => line.variantId), wanted.map((line) => line.quantity), shopId],
+    ),
+  );
+  return rows.map((row) => ({
+    variantId: row.variantId,
+    reserved: row.isReserved
+      ? { variantId: row.variantId, quantity: row.quantity, productId: row.productId, sku: row.sku, title: row.title, productTitle: row.productTitle, priceMinor: row.priceMinor }
+      : null,
+    shopId: row.shopId,
+    productStatus: row.productStatus,
+    availableQuantity: row.availableQuantity,
+  }));
+}
+
+/** The first reason, in order of precedence, why some line could not be reserved. */
+function refusal(variants: VariantOutcome[], shopId: string, source: 'cart' | 'buy_now', fieldOf: (variantId: string) => string): Error {
+  // A variant the shopper named is unknown here (400); one in their cart has left the shop since (422).
+  const unknown = variants.find((variant) => variant.shopId !== shopId);
+  if (unknown && source === 'buy_now') return new UnknownVariantError(fieldOf(unknown.variantId));
+  const inactive = variants.filter((variant) => variant.shopId !== shopId || variant.productStatus !== 'active');
+  if (inactive.length) return new ProductUnavailableError(Object.fromEntries(inactive.map((variant) => [fieldOf(variant.variantId), 'is no longer on sale'])));
+  const short = variants.filter((variant) => variant.reserved === null);
+  return new InsufficientStockError(
+    Object.fromEntries(
+      short.map((variant) => {
+        const available = Math.max(variant.availableQuantity ?? 0, 0);
+        return [source === 'cart' ? fieldOf(variant.variantId) : 'quantity', available === 0 ? 'is sold out' : `only ${available} available`];
+      }),
+    ),
+  );
+}
+
+interface NewOrder {
+  id: string;
+  shop: ShopRow;
+  request: NormalisedRequest;
+  key: string | null;
+  totalMinor: number;
+  itemCount: number;
+  paymentDueAt: Date;
+  lines: ReservedVariant[];
+}
+
+/**
+ * The order, its lines, its first event and its `order.placed` outbox row (which starts the payment
+ * timeout), and for a cart checkout the emptied cart: one statement. If another request with the same
+ * Idempotency-Key won, nothing is written and null comes back.
+ */
+async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrder): Promise<PlacedOrder | null> {
+  const parameters = new SqlParameters();
+  const lines: OrderLine[] = order.lines.map((line, position) => ({
+    id: newId(),
+    orderId: order.id,
+    merchantId: order.shop.merchantId,
+    position,
+    variantId: line.variantId,
+    productId: line.productId,
+    sku: line.sku,
+    productTitle: line.productTitle,
+    variantTitle: line.title,
+    unitPriceMinor: line.priceMinor,
+    quantity: line.quantity,
+    lineTotalMinor: line.priceMinor * line.quantity,
+    refundedQuantity: 0,
+    refundedMinor: 0,
+  }));
+  const column = <Key extends keyof OrderLine>(key: Key, cast: string) => parameters.add(lines.map((line) => line[key]), cast);
+  const orderId = parameters.add(order.id, 'uuid');
+  const merchantId = parameters.add(order.shop.merchantId, 'uuid');
+  const event = orderEventRowSql(parameters, { id: order.id, merchantId: order.shop.merchantId }, actor, { type: 'status_changed', fromStatus: null, toStatus: 'pending_payment' });
+  const outbox = outboxRowSql(parameters, {
+    type: 'order.placed',
+    aggregateType: 'order',
+    aggregateId: order.id,
+    merchantId: order.shop.merchantId,
+    payload: orderEventPayload(
+      { id: order.id, number: null, shopId: order.shop.id, shopperId: actor.shopperId, status: 'pending_payment', currency: order.shop.currency, totalMinor: order.totalMinor, refundedMinor: 0 },
+      null,
+    ),
+    jobs: [{ name: 'order.timeout', key: order.id, payload: { orderId: order.id }, runAt: order.paymentDueAt }],
+  });
+  // The number is the database's; everything else in the payload is known here.
+  const [outboxId, type, aggregateType, aggregateId, outboxMerchantId, payload, jobs] = outbox.expressions;
+  const cartId = order.request.source === 'cart' ? order.shop.cartId : null;
+
+  const { rows } = await client.query<Order>(
+    prepared(
+      `with placed as (
+       insert into shop_order (id, merchant_id, shop_id, shopper_id, status, currency, item_count, total_minor, source, cart_id,
+                               idempotency_key, idempotency_request, payment_due_at)
+       values (${orderId}, ${merchantId}, ${parameters.add(order.shop.id, 'uuid')}, ${parameters.add(actor.shopperId, 'uuid')}, 'pending_payment',
+               ${parameters.add(order.shop.currency, 'text')}, ${parameters.add(order.itemCount, 'int')}, ${parameters.add(order.totalMinor, 'bigint')},
+               ${parameters.add(order.request.source, 'text')}, ${parameters.add(cartId, 'uuid')}, ${parameters.add(order.key, 'text')},
+               ${parameters.add(JSON.stringify(order.request), 'jsonb')}, ${parameters.add(order.paymentDueAt, 'timestamptz')})
+       on conflict (shopper_id, idempotency_key) do nothing
+       returning ${orderSelectList('shop_order')}
+     ),
+     lines as (
+       insert into order_line (id, order_id, merchant_id, position, variant_id, product_id, sku, product_title, variant_title,
+                               unit_price_minor, quantity, line_total_minor)
+       select l.id, placed.id, placed."merchantId", l.position, l.variant_id, l.product_id, l.sku, l.product_title, l.variant_title,
+              l.unit_price_minor, l.quantity, l.unit_price_minor * l.quantity
+         from placed, unnest(${column('id', 'uuid[]')}, ${column('position', 'int[]')}, ${column('variantId', 'uuid[]')}, ${column('productId', 'uuid[]')},
+                             ${column('sku', 'text[]')}, ${column('productTitle', 'text[]')}, ${column('variantTitle', 'text[]')},
+                             ${column('unitPriceMinor', 'bigint[]')}, ${column('quantity', 'int[]')})
+           as l(id, position, variant_id, product_id, sku, product_title, variant_title, unit_price_minor, quantity)
+     ),
+     event as (insert into order_event (${ORDER_EVENT_COLUMNS}) select ${event.join(', ')} from placed),
+     box as (
+       insert into outbox (${OUTBOX_COLUMNS})
+       select ${outboxId}, ${type}, ${aggregateType}, ${aggregateId}, ${outboxMerchantId}, ${payload} || jsonb_build_object('number', placed.number), ${jobs}
+         from placed
+     ),
+     emptied as (delete from cart_line where cart_id = ${parameters.add(cartId, 'uuid')} and exists (select 1 from placed))
+     select * from placed`,
+      parameters.values,
+    ),
+  );
+  const placed = rows[0];
+  return placed ? { ...placed, lines } : null;
+}

@@ -1,0 +1,26 @@
+import type { LedgerAccount } from '../ledger/ledger.types.ts';
+import { LedgerRecipes, type RecipeDependencies } from '../ledger/ledger-recipes.ts';
+import { TRANSFER_COLUMNS, transferFromRow, type LedgerClient, type TransferRow } from '../ledger/ledger-store.ts';
+import type { LedgerTransfer, TransferInput } from '../ledger/ledger.types.ts';
+
+/** What orders need of the ledger (docs/ledger.md): account opening, two recipes, the in-transaction write path. */
+export interface OrderLedger {
+  recipes: Pick<LedgerRecipes, 'walletPayment' | 'refund'>;
+  openAccount: RecipeDependencies['openAccount'];
+  recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]>;
+}
+
+/**
+ * The ledger's own recipes, reading the transfers they build on through the caller's client. Inside a
+ * transaction this matters: a recipe that took a second pooled connection while this one holds row
+ * locks could wait forever for a pool that the lock's waiters have drained.
+ */
+export function recipesOn(client: LedgerClient, ledger: OrderLedger): Pick<LedgerRecipes, 'refund'> {
+  return new LedgerRecipes({
+    openAccount: (input): Promise<LedgerAccount> => ledger.openAccount(input),
+    getTransferById: async (id) => {
+      const { rows } = await client.query<TransferRow>(`select ${TRANSFER_COLUMNS} from ledger_transfer where id = $1`, [id]);
+      return rows[0] ? transferFromRow(rows[0]) : null;
+    },
+  });
+}

@@ -1,0 +1,169 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { newId } from '../ids.ts';
+import { withPoolTransaction } from '../pool-transaction.ts';
+import { JobQueues } from '../queues/job-queues.ts';
+import { jobId } from '../queues/registry.ts';
+import { connectRedis, createRedis } from '../redis.ts';
+import { createTestEnvironment, type TestEnvironment } from '../testing/databases.ts';
+import { addToOutbox, aggregateEventsChannel, allEventsChannel, type OutboxEvent, type OutboxMessage } from './outbox.ts';
+import { OutboxRelay } from './outbox-relay.ts';
+
+let environment: TestEnvironment;
+let queues: JobQueues;
+let publisher: Redis;
+let subscriber: Redis;
+const received: OutboxMessage[] = [];
+const receivedOnAggregate: string[] = [];
+let watchedAggregateId: string;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  queues = new JobQueues(environment.config);
+  publisher = await connectRedis(createRedis(environment.config), environment.config.redis.url);
+  subscriber = await connectRedis(createRedis(environment.config), environment.config.redis.url);
+  watchedAggregateId = newId();
+  await subscriber.subscribe(allEventsChannel(environment.config), aggregateEventsChannel(environment.config, 'order', watchedAggregateId));
+  subscriber.on('message', (channel: string, text: string) => {
+    if (channel === allEventsChannel(environment.config)) received.push(JSON.parse(text));
+    else receivedOnAggregate.push(JSON.parse(text).id);
+  });
+});
+afterAll(async () => {
+  subscriber?.disconnect();
+  publisher?.disconnect();
+  await queues?.close();
+  await environment?.cleanup();
+});
+beforeEach(async () => {
+  await environment.database.pool.query('delete from outbox');
+  received.length = 0;
+});
+
+function relay(overrides: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}) {
+  return new OutboxRelay({ config: environment.config, pool: environment.database.pool, queues, publisher, ...overrides });
+}
+
+function orderEvent(aggregateId = newId(), jobs: OutboxEvent['jobs'] = []): OutboxEvent {
+  return { type: 'order.placed', aggregateType: 'order', aggregateId, merchantId: null, payload: { orderId: aggregateId }, jobs };
+}
+
+async function write(...events: OutboxEvent[]): Promise<string[]> {
+  return withPoolTransaction(environment.database.pool, async (client) => {
+    const ids: string[] = [];
+    for (const event of events) ids.push(await addToOutbox(client, event));
+    return ids;
+  });
+}
+
+async function unpublished(): Promise<number> {
+  const { rows } = await environment.database.pool.query<{ count: number }>('select count(*)::int as count from outbox where published_at is null');
+  return rows[0]?.count ?? 0;
+}
+
+/** Pub/sub is asynchronous: waits until the subscriber has seen `count` messages. */
+async function messages(count: number, timeoutMs = 5_000): Promise<OutboxMessage[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  return received;
+}
+
+describe('the outbox relay', () => {
+  it('turns committed rows into delayed jobs with deterministic ids and pub/sub messages, then marks them', async () => {
+    const orderId = watchedAggregateId;
+    const runAt = new Date(Date.now() + 60_000);
+    const [eventId] = await write(orderEvent(orderId, [{ name: 'order.timeout', key: orderId, payload: { orderId }, runAt }]));
+
+    expect(await relay().relayOnce()).toEqual({ published: 1, failed: 0 });
+
+    const job = await queues.queue('orders').getJob(jobId('order.timeout', orderId));
+    expect(job?.data).toEqual({ orderId });
+    expect(await job?.getState()).toBe('delayed');
+    expect(job?.opts.delay).toBeGreaterThan(55_000);
+    expect(job?.opts.delay).toBeLessThanOrEqual(60_000);
+    const [message] = await messages(1);
+    expect(message).toMatchObject({ id: eventId, type: 'order.placed', aggregateType: 'order', aggregateId: orderId, payload: { orderId } });
+    expect(receivedOnAggregate).toContain(eventId);
+    expect(await unpublished()).toBe(0);
+    expect(await relay().relayOnce()).toEqual({ published: 0, failed: 0 });
+  });
+
+  it('never publishes a row whose transaction rolled back', async () => {
+    await expect(
+      withPoolTransaction(environment.database.pool, async (client) => {
+        await addToOutbox(client, orderEvent());
+        throw new Error('the order failed');
+      }),
+    ).rejects.toThrow('the order failed');
+    expect(await relay().drain()).toBe(0);
+    expect(received).toEqual([]);
+  });
+
+  it('re-enqueues harmlessly after dying between enqueue and mark: one job, the row published on the next pass', async () => {
+    const orderId = newId();
+    const [eventId] = await write(orderEvent(orderId, [{ name: 'order.timeout', key: orderId, payload: { orderId }, runAt: new Date(Date.now() + 60_000) }]));
+
+    const crashing = relay({
+      afterEnqueue: () => {
+        throw new Error('killed after enqueue, before mark');
+      },
+    });
+    await expect(crashing.relayOnce()).rejects.toThrow('killed after enqueue');
+    expect(await unpublished()).toBe(1);
+    const jobIdOfOrder = jobId('order.timeout', orderId);
+    expect(await queues.queue('orders').getJob(jobIdOfOrder)).toBeTruthy();
+
+    expect(await relay().relayOnce()).toEqual({ published: 1, failed: 0 });
+    expect(await unpublished()).toBe(0);
+    const delayed = await queues.queue('orders').getDelayed();
+    expect(delayed.filter((job) => job.id === jobIdOfOrder)).toHaveLength(1);
+    // The message may arrive twice; it carries the event id so subscribers can tell.
+    const seen = await messages(2);
+    expect(seen.map((message) => message.id)).toEqual([eventId, eventId]);
+  });
+
+  it('lets several relays share the work without publishing a row twice (for update skip locked)', async () => {
+    const events = Array.from({ length: 300 }, () => orderEvent());
+    await write(...events);
+    const relays = [relay({ batchSize: 20 }), relay({ batchSize: 20 }), relay({ batchSize: 20 })];
+    const totals = await Promise.all(relays.map((one) => one.drain()));
+    expect(totals.reduce((sum, total) => sum + total, 0)).toBe(300);
+    const seen = await messages(300);
+    expect(new Set(seen.map((message) => message.id)).size).toBe(300);
+    expect(seen).toHaveLength(300);
+    expect(await unpublished()).toBe(0);
+  });
+
+  it('keeps a row it cannot relay for the next pass, with the error, without holding back the others', async () => {
+    const bad = orderEvent(newId(), [{ name: 'no.such_job', key: 'x', payload: {} } as never]);
+    const [badId] = await write(bad, orderEvent(), orderEvent());
+    expect(await relay().relayOnce()).toEqual({ published: 2, failed: 1 });
+    const { rows } = await environment.database.pool.query('select published_at, publish_attempts, last_error from outbox where id = $1', [badId]);
+    expect(rows[0]).toMatchObject({ published_at: null, publish_attempts: 1, last_error: expect.stringMatching(/no\.such_job/) });
+    expect(await relay().relayOnce()).toEqual({ published: 0, failed: 1 });
+  });
+
+  it('runs as a loop that publishes new rows within moments, and stops cleanly', async () => {
+    const running = relay({ pollIntervalMs: 20 });
+    running.start();
+    try {
+      await write(orderEvent(), orderEvent());
+      expect(await messages(2)).toHaveLength(2);
+      // Messages go out before the claiming transaction commits the mark.
+      const deadline = Date.now() + 5_000;
+      while ((await unpublished()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await unpublished()).toBe(0);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('purges published rows past their retention and keeps the rest', async () => {
+    await write(orderEvent(), orderEvent());
+    await relay().drain();
+    await write(orderEvent());
+    await environment.database.pool.query(`update outbox set published_at = now() - interval '8 days' where published_at is not null`);
+    expect(await OutboxRelay.purgePublished(environment.database.pool, new Date(Date.now() - 7 * 86_400_000))).toBe(2);
+    expect(await unpublished()).toBe(1);
+  });
+});

@@ -1,0 +1,77 @@
+import type { Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.ts';
+import { createQueueConnection, queuePrefix } from './connection.ts';
+import { JOBS, jobId, jobOptions, type JobRegistry, type QueueName } from './registry.ts';
+
+export interface EnqueueOptions {
+  /** Makes the job id `<name>@<key>`: the same key never enqueues the same work twice. */
+  key: string;
+  delayMs?: number;
+}
+
+/** The producer side of the registry: one BullMQ Queue per queue name, created on first use. */
+export class JobQueues<Registry extends JobRegistry = typeof JOBS> {
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly connection: Redis;
+
+  constructor(
+    private readonly config: Pick<Config, 'redis'>,
+    private readonly registry: Registry = JOBS as unknown as Registry,
+  ) {
+    this.connection = createQueueConnection(config);
+  }
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.config) });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /** Every queue named in the registry (for dashboards and the workers' scheduling). */
+  allQueues(): Queue[] {
+    return [...new Set(Object.values(this.registry).map((definition) => definition.queue))].map((name) => this.queue(name));
+  }
+
+  async enqueue<Name extends keyof Registry & string>(name: Name, payload: Static<Registry[Name]['payload']>, options: EnqueueOptions): Promise<Job> {
+    const definition = this.definition(name);
+    const invalid = Value.Errors(definition.payload, payload).First();
+    // A producer sending a payload its own registry refuses is a bug, not bad user input.
+    if (invalid) throw new Error(`Job ${name} payload is invalid at ${invalid.path || '/'}: ${invalid.message}`);
+    return this.queue(definition.queue).add(name, payload, {
+      ...jobOptions(definition),
+      jobId: jobId(name, options.key),
+      ...(options.delayMs ? { delay: options.delayMs } : {}),
+    });
+  }
+
+  /**
+   * Creates or updates one scheduler per repeatable job (its id is the job name, so every worker process
+   * may call this at boot without adding duplicates). Returns the names it scheduled.
+   */
+  async scheduleRepeatableJobs(): Promise<string[]> {
+    const scheduled: string[] = [];
+    for (const [name, definition] of Object.entries(this.registry)) {
+      if (!definition.repeatEveryMs) continue;
+      await this.queue(definition.queue).upsertJobScheduler(name, { every: definition.repeatEveryMs }, { name, data: {}, opts: jobOptions(definition) });
+      scheduled.push(name);
+    }
+    return scheduled;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    this.connection.disconnect();
+  }
+
+  private definition(name: string) {
+    const definition = this.registry[name];
+    if (!definition) throw new Error(`No job named ${name} in the queue registry.`);
+    return definition;
+  }
+}

@@ -1,0 +1,107 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { JobsOptions } from 'bullmq';
+import { Uuid } from '../schema-types.ts';
+
+/**
+ * The typed queue registry: every BullMQ queue and every job name with its payload schema and options.
+ * Producers (the API, the outbox relay) and the workers read it, so a job name exists in one place and
+ * the workers refuse to boot when one of these has no processor (workers/src/processors/index.ts).
+ */
+export const QUEUE_NAMES = ['maintenance', 'orders'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export type JobOptions = Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'>;
+
+export interface JobDefinition<Payload extends TSchema = TSchema> {
+  queue: QueueName;
+  description: string;
+  payload: Payload;
+  /** Merged over DEFAULT_JOB_OPTIONS. */
+  options?: JobOptions;
+  /** A repeatable job: the workers keep one scheduler per job name that adds it every this many ms. */
+  repeatEveryMs?: number;
+}
+
+const SECONDS_PER_DAY = 86_400;
+
+/**
+ * Jobs retry with exponential backoff (1 s, 2 s, 4 s, 8 s) and are kept for a while after they end:
+ * completed ones so that a re-enqueue with the same deterministic id stays a no-op, failed ones so that
+ * an operator can look at them.
+ */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: SECONDS_PER_DAY, count: 10_000 },
+  removeOnFail: { age: 14 * SECONDS_PER_DAY },
+} as const satisfies JobOptions;
+
+export function defineJob<Payload extends TSchema>(definition: JobDefinition<Payload>): JobDefinition<Payload> {
+  return definition;
+}
+
+export const JOBS = {
+  'auth.purge_expired': defineJob({
+    queue: 'maintenance',
+    description: 'Deletes expired refresh tokens, invitations and other auth records past their lifetime.',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 60 * 60 * 1_000,
+    options: { attempts: 3 },
+  }),
+  'order.timeout': defineJob({
+    queue: 'orders',
+    description: 'Cancels an order still unpaid when its payment window closes, releasing its stock (enqueued by the outbox at checkout).',
+    payload: Type.Object({ orderId: Uuid }, { additionalProperties: false }),
+  }),
+  'order.expire_overdue': defineJob({
+    queue: 'orders',
+    description: 'Safety net behind order.timeout: cancels every unpaid order whose payment window has closed.',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 60 * 1_000,
+    options: { attempts: 1 },
+  }),
+  'order.card_refund': defineJob({
+    queue: 'orders',
+    description: 'Refunds the card money of an order refund through the card processor, then records it in the ledger.',
+    payload: Type.Object({ refundId: Uuid }, { additionalProperties: false }),
+    options: { attempts: 8 },
+  }),
+  'payment_code.expire_overdue': defineJob({
+    queue: 'orders',
+    description: 'Releases the held money of counter charges whose shopper did not confirm in time (docs/qr-checkout.md).',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 15 * 1_000,
+    options: { attempts: 1 },
+  }),
+  'ledger.expire_pending': defineJob({
+    queue: 'maintenance',
+    description: 'Expires two-phase ledger holds whose timeout has passed, releasing their funds exactly once.',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 5 * 1_000,
+    options: { attempts: 1 },
+  }),
+  'outbox.purge_published': defineJob({
+    queue: 'maintenance',
+    description: 'Deletes outbox rows published more than a week ago.',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 24 * 60 * 60 * 1_000,
+    options: { attempts: 3 },
+  }),
+};
+
+export type JobRegistry = Record<string, JobDefinition>;
+export type JobName<Registry extends JobRegistry = typeof JOBS> = keyof Registry & string;
+export type JobPayload<Name extends JobName<Registry>, Registry extends JobRegistry = typeof JOBS> = Static<Registry[Name]['payload']>;
+
+/**
+ * The deterministic id of a job: `<job-name>@<key>`, e.g. `order.timeout@<orderId>`, so that enqueuing the
+ * same work twice is a no-op. BullMQ refuses a custom id with a single `:`, hence `@` rather than the
+ * `name:id` of DESIGN.md.
+ */
+export function jobId(name: string, key: string): string {
+  return `${name}@${key}`;
+}
+
+export function jobOptions(definition: JobDefinition): JobOptions {
+  return { ...DEFAULT_JOB_OPTIONS, ...definition.options };
+}
