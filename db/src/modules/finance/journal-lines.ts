@@ -1,6 +1,7 @@
 import { decimalFromMinor, type CurrencyCode } from '../../money.ts';
 import { canonicalValue } from '../ledger/ledger-hash.ts';
-import type { AccountKind, OwnerType, TransferKind } from '../ledger/ledger.types.ts';
+import type { AccountKind, OwnerType } from '../ledger/ledger.types.ts';
+import type { TransferRow } from '../ledger/ledger-store.ts';
 
 /**
  * The journal as double-entry lines: every transfer gives a debit line and a credit line, each naming
@@ -44,25 +45,7 @@ export const JOURNAL_COLUMNS = [
 export type JournalColumn = (typeof JOURNAL_COLUMNS)[number];
 
 /** One row of the export cursor: a transfer with both of its accounts. */
-export interface JournalTransferRow {
-  id: string;
-  sequence: number;
-  kind: TransferKind;
-  debit_account_id: string;
-  credit_account_id: string;
-  amount_minor: number;
-  currency: string;
-  pending_id: string | null;
-  timeout_seconds: number;
-  linked: boolean;
-  reason: string;
-  reference_type: string | null;
-  reference_id: string | null;
-  corrects_id: string | null;
-  metadata: Record<string, unknown>;
-  body_hash: string;
-  previous_hash: string;
-  hash: string;
+export interface JournalTransferRow extends Omit<TransferRow, 'created_at'> {
   /** Already ISO 8601 in UTC with milliseconds (Date#toISOString's form, which the chain hashes): no Date round trip per row. */
   created_at: string;
   debit_kind: AccountKind;
