@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../../../db/src/ids.ts';
 import type { CurrencyCode } from '../../../db/src/money.ts';
-import type { ShopperSession } from './shoppers.ts';
+import { assertLedgerInvariants } from '../../../db/src/testing/ledger-invariants.ts';
+import { buildTestApp, type TestApp } from './app.ts';
+import { createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from './shoppers.ts';
+import { createMerchantWithStaff, type StaffSession } from './staff.ts';
 
 /** Order test helpers: money into wallets, checkout and payment through the real routes, stock as stored. */
 export async function fundWallet(app: FastifyInstance, shopperId: string, amountMinor: number, currency: CurrencyCode = 'EUR'): Promise<void> {
@@ -60,4 +63,27 @@ export async function placePaidOrder(app: FastifyInstance, shopper: ShopperSessi
 export async function countRows(app: FastifyInstance, table: 'shop_order' | 'order_line' | 'order_event' | 'order_refund' | 'outbox' | 'stock_movement' | 'ledger_transfer'): Promise<number> {
   const { rows } = await app.database.pool.query<{ count: number }>(`select count(*)::int as count from ${table}`);
   return rows[0]?.count ?? 0;
+}
+
+export interface OrdersFixture {
+  testApp: TestApp;
+  owner: StaffSession;
+  shop: StoreFixture;
+  shopper: ShopperSession;
+}
+
+/** An app with one merchant (and its owner), one shop selling the given variants, and one guest shopper. */
+export async function createOrdersFixture(variants: NonNullable<Parameters<typeof createStoreFixture>[2]>['variants']): Promise<OrdersFixture> {
+  const testApp = await buildTestApp();
+  const owner = await createMerchantWithStaff(testApp.app, 'owner');
+  const shop = await createStoreFixture(testApp.app, owner.merchantId, { variants });
+  const shopper = await createGuestShopper(testApp.app);
+  return { testApp, owner, shop, shopper };
+}
+
+/** Closes the fixture's app after checking that every money movement of the file kept the ledger whole. */
+export async function closeOrdersFixture(testApp: TestApp | undefined): Promise<void> {
+  if (!testApp) return;
+  await assertLedgerInvariants(testApp.database);
+  await testApp.close();
 }

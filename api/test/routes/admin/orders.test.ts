@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
-import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invariants.ts';
-import { buildTestApp, type TestApp } from '../../helpers/app.ts';
-import { checkout, countRows, escrowBalanceMinor, fundWallet, pay, placePaidOrder, stockOf, walletBalanceMinor } from '../../helpers/orders.ts';
-import { createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../../helpers/shoppers.ts';
+import type { TestApp } from '../../helpers/app.ts';
+import { checkout, closeOrdersFixture, countRows, createOrdersFixture, escrowBalanceMinor, fundWallet, pay, placePaidOrder, stockOf, walletBalanceMinor } from '../../helpers/orders.ts';
+import { createGuestShopper, type ShopperSession, type StoreFixture } from '../../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
@@ -12,20 +11,12 @@ let shop: StoreFixture;
 let shopper: ShopperSession;
 
 beforeAll(async () => {
-  testApp = await buildTestApp();
-  owner = await createMerchantWithStaff(testApp.app, 'owner');
-  shop = await createStoreFixture(testApp.app, owner.merchantId, {
-    variants: [
-      { priceMinor: 1000, stockOnHand: 500, title: 'Tin' },
-      { priceMinor: 250, stockOnHand: 500, title: 'Sachet' },
-    ],
-  });
-  shopper = await createGuestShopper(testApp.app);
+  ({ testApp, owner, shop, shopper } = await createOrdersFixture([
+    { priceMinor: 1000, stockOnHand: 500, title: 'Tin' },
+    { priceMinor: 250, stockOnHand: 500, title: 'Sachet' },
+  ]));
 });
-afterAll(async () => {
-  await assertLedgerInvariants(testApp.database);
-  await testApp.close();
-});
+afterAll(() => closeOrdersFixture(testApp));
 
 const tin = () => shop.variantIds[0] as string;
 const sachet = () => shop.variantIds[1] as string;

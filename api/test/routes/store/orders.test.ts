@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
-import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invariants.ts';
-import { buildTestApp, type TestApp } from '../../helpers/app.ts';
-import { checkout, countRows, escrowBalanceMinor, fundWallet, pay, stockOf, walletBalanceMinor } from '../../helpers/orders.ts';
+import type { TestApp } from '../../helpers/app.ts';
+import { checkout, closeOrdersFixture, countRows, createOrdersFixture, escrowBalanceMinor, fundWallet, pay, stockOf, walletBalanceMinor } from '../../helpers/orders.ts';
 import { addProduct, createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../../helpers/shoppers.ts';
-import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
+import type { StaffSession } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
 let owner: StaffSession;
@@ -12,20 +11,12 @@ let shop: StoreFixture;
 let shopper: ShopperSession;
 
 beforeAll(async () => {
-  testApp = await buildTestApp();
-  owner = await createMerchantWithStaff(testApp.app, 'owner');
-  shop = await createStoreFixture(testApp.app, owner.merchantId, {
-    variants: [
-      { priceMinor: 1299, stockOnHand: 1000, title: '100 g' },
-      { priceMinor: 450, stockOnHand: 3, title: 'Sample' },
-    ],
-  });
-  shopper = await createGuestShopper(testApp.app);
+  ({ testApp, owner, shop, shopper } = await createOrdersFixture([
+    { priceMinor: 1299, stockOnHand: 1000, title: '100 g' },
+    { priceMinor: 450, stockOnHand: 3, title: 'Sample' },
+  ]));
 });
-afterAll(async () => {
-  await assertLedgerInvariants(testApp.database);
-  await testApp.close();
-});
+afterAll(() => closeOrdersFixture(testApp));
 
 const first = () => shop.variantIds[0] as string;
 const second = () => shop.variantIds[1] as string;
