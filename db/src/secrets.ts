@@ -10,5 +10,10 @@ export function newSecret(bytes = 32): string {
  * (passwords, which people choose, use argon2 instead).
  */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256Hex(secret);
+}
+
+/** SHA-256 of a text as lower-case hex: for secrets, and for fingerprints of request bodies. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -1,6 +1,7 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { bearerToken } from '../../http/bearer-token.ts';
 import type { Actor } from '../../../../db/src/actor.ts';
 import { ForbiddenError, UnauthorizedError } from '../../../../db/src/errors.ts';
 import { API_KEY_PREFIX } from '../../../../db/src/modules/auth/api-keys.service.ts';
@@ -24,13 +25,7 @@ export function guardedRoutes(app: FastifyInstance): readonly GuardedRoute[] {
   return guardedRoutesByApp.get(app) ?? [];
 }
 
-function bearerToken(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (!header) throw new UnauthorizedError('missing_token', 'Send an access token or API key as "Authorization: Bearer <token>".');
-  const [scheme, token] = header.split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthorizedError('malformed_authorization', 'The Authorization header must be "Bearer <token>".');
-  return token;
-}
+const MISSING_HINT = 'Send an access token or API key as "Authorization: Bearer <token>".';
 
 function assertAllowed(actor: Actor, permission: RoutePermission): void {
   if (permission === 'authenticated') return;
@@ -60,7 +55,7 @@ export default fp(
     app.decorateRequest('actor', null);
 
     async function authenticate(request: FastifyRequest): Promise<Actor> {
-      const token = bearerToken(request);
+      const token = bearerToken(request, MISSING_HINT);
       if (token.startsWith(API_KEY_PREFIX)) return app.services.apiKeys.authenticate(token);
       let claims;
       try {

@@ -1,16 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { UnauthorizedError } from '../../../../db/src/errors.ts';
+import { bearerToken } from '../../http/bearer-token.ts';
 
-function bearerToken(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (!header) throw new UnauthorizedError('missing_token', 'Send a shopper session token as "Authorization: Bearer <token>" (POST /api/store/sessions).');
-  const [scheme, token, extra] = header.split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
-    throw new UnauthorizedError('malformed_authorization', 'The Authorization header must be "Bearer <token>".');
-  }
-  return token;
-}
+const MISSING_HINT = 'Send a shopper session token as "Authorization: Bearer <token>" (POST /api/store/sessions).';
 
 /**
  * Shopper sessions, on every route with `config: { shopperSession: true }`: the bearer token must be a
@@ -25,7 +17,7 @@ export default fp(
       if (!route.config?.shopperSession) return;
       if (route.config.permission) throw new Error(`Route ${route.method} ${route.url} names both a staff permission and a shopper session; choose one.`);
       const guard = async (request: FastifyRequest) => {
-        request.shopper = app.services.shoppers.authenticate(bearerToken(request));
+        request.shopper = app.services.shoppers.authenticate(bearerToken(request, MISSING_HINT));
       };
       // onRequest, before the body is parsed and validated: a caller without a session learns nothing
       // about the route's input.

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { actorId, type Actor, type MerchantActor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { NotFoundError } from '../../errors.ts';
+import { sha256Hex } from '../../secrets.ts';
 import { newId } from '../../ids.ts';
 import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
 import { addToOutbox } from '../../outbox/outbox.ts';
@@ -40,10 +40,6 @@ export interface PayoutLedger {
 export interface ProviderEventOutcome {
   outcome: 'applied' | 'duplicate';
   payout: Payout;
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /**

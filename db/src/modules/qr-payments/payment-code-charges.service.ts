@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { MerchantActor, ShopperActor } from '../../actor.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
 import { assert, BusinessRuleError, NotFoundError } from '../../errors.ts';
+import { sha256Hex } from '../../secrets.ts';
 import { newId } from '../../ids.ts';
 import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
 import type { CurrencyCode } from '../../money.ts';
@@ -26,10 +26,6 @@ import { tokenFromScan } from './scanned-code.ts';
 const LEDGER_HOLD_GRACE_SECONDS = 300;
 
 export type StorePaymentCodeCharge = PaymentCodeCharge & { shopName: string; shopSlug: string };
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   return (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
