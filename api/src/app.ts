@@ -56,7 +56,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.decorate('config', config);
   app.decorate('database', database);
   app.decorate('redis', redis);
-  app.decorate('services', createServices({ config, database, redis }));
+  app.decorate('services', createServices({ config, database, redis, logger: app.log }));
   app.addHook('onClose', async () => {
     redis.disconnect();
     if (!options.database) await database.close();

@@ -35,6 +35,12 @@ const environmentSchema = Type.Object({
   /** Counter charges by payment code above this many minor units wait for the shopper's confirmation in the widget. */
   PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 5_000 }),
   PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 3_600, default: 120 }),
+  /** A payout's ledger hold expires after this long without the provider's answer (the money is available again). */
+  PAYOUT_HOLD_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 7_776_000, default: 1_209_600 }),
+  /** A pending refund, payout or top-up untouched this long is retried by the sweeper. */
+  MONEY_SWEEP_STALE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
+  /** After this many attempts the sweeper stops retrying and flags the record for an operator. */
+  MONEY_SWEEP_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 1_000, default: 10 }),
 });
 
 type Environment = Static<typeof environmentSchema>;
@@ -63,6 +69,9 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; api: { protocol: 'http' | 'https'; host: string; port: number } | null };
   /** Counter charges by payment code: above the threshold the shopper confirms within the timeout (docs/qr-checkout.md). */
   paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number };
+  payouts: { holdTimeoutSeconds: number };
+  /** The sweeper of stale refunds, payouts and top-ups (docs/payments.md, "Recovery"). */
+  moneySweeper: { staleAfterSeconds: number; maxAttempts: number };
 }
 
 export class ConfigError extends Error {
@@ -129,6 +138,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       confirmationThresholdMinor: values.PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR,
       confirmationTimeoutSeconds: values.PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS,
     },
+    payouts: { holdTimeoutSeconds: values.PAYOUT_HOLD_TIMEOUT_SECONDS },
+    moneySweeper: { staleAfterSeconds: values.MONEY_SWEEP_STALE_SECONDS, maxAttempts: values.MONEY_SWEEP_MAX_ATTEMPTS },
   };
 }
 

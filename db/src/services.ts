@@ -33,12 +33,16 @@ import { OrderCodesService } from './modules/qr-payments/order-codes.service.ts'
 import { PaymentCodeChargesService } from './modules/qr-payments/payment-code-charges.service.ts';
 import { PaymentCodesService } from './modules/qr-payments/payment-codes.service.ts';
 import { WalletsService } from './modules/wallets/wallets.service.ts';
+import { MoneySweeper } from './modules/money-recovery/money-sweeper.service.ts';
+import type { ServiceLogger } from './service-logger.ts';
 
 export interface ServiceDependencies {
   config: Config;
   database: Database;
   /** The app's Redis connection (prefixed keys); for caches and pub/sub notifications. */
   redis: Redis;
+  /** Where services log the failures they recover from (the API's and the workers' logger); silent if absent. */
+  logger?: ServiceLogger;
 }
 
 /**
@@ -55,7 +59,10 @@ export function createServices(dependencies: ServiceDependencies) {
   const payoutProvider = new LocalPaymentsProvider(database.pool);
   const qr = new QrService(database, dependencies.redis, dependencies.config);
   // Card money goes back through the gateway (docs/payments.md §3).
-  const orders = new OrdersService({ database, config: dependencies.config, ledger, cardRefunder: () => payments.gateway });
+  const { logger } = dependencies;
+  const orders = new OrdersService({ database, config: dependencies.config, ledger, cardRefunder: () => payments.gateway, ...(logger ? { logger } : {}) });
+  const payouts = new PayoutsService(database, ledger, payoutProvider, { holdTimeoutSeconds: dependencies.config.payouts.holdTimeoutSeconds, ...(logger ? { logger } : {}) });
+  const wallets = new WalletsService({ database, ledger, payments, ...(logger ? { logger } : {}) });
   return {
     catalogInvalidations,
     categories: new CategoriesService(database, catalogInvalidations),
@@ -81,12 +88,14 @@ export function createServices(dependencies: ServiceDependencies) {
     finance: new FinanceService(database),
     journalExport: new JournalExportService(database),
     // Payouts and reconciliation talk to the local provider until a real one is wired in (docs/finance.md).
-    payouts: new PayoutsService(database, ledger, payoutProvider),
+    payouts,
     reconciliation: new ReconciliationService(database, payoutProvider),
     // Card payments of orders and wallet top-ups, and QR flows 2 and 3 (docs/qr-checkout.md). The first two
     // register their Stripe webhook handlers with payments.onEvent as they are built.
-    orderCardPayments: new OrderCardPayments({ database, ledger, payments }),
-    wallets: new WalletsService({ database, ledger, payments }),
+    orderCardPayments: new OrderCardPayments({ database, ledger, payments, refunds: orders }),
+    wallets,
+    // Stale refunds, payouts and top-ups, found in the database and finished or flagged (docs/payments.md).
+    moneySweeper: new MoneySweeper({ database, orders, payouts, wallets, ...(logger ? { logger } : {}) }, dependencies.config.moneySweeper),
     orderCodes: new OrderCodesService({ database, qr, orders, config: dependencies.config }),
     paymentCodes: new PaymentCodesService({ database, qr }),
     paymentCodeCharges: new PaymentCodeChargesService({ database, ledger, qr, config: dependencies.config }),

@@ -19,7 +19,7 @@ async function main() {
     await database.close();
     throw error;
   });
-  const services = createServices({ config, database, redis });
+  const services = createServices({ config, database, redis, logger });
   const jobWorkers = await startJobWorkers({ config, services, processors, logger });
   // The outbox relay lives here: it turns committed outbox rows into the jobs above and pub/sub messages.
   const outboxRelay = new OutboxRelay({ config, pool: database.pool, queues: jobWorkers.queues, publisher: redis, logger });

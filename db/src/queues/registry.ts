@@ -80,6 +80,13 @@ export const JOBS = {
     repeatEveryMs: 5 * 1_000,
     options: { attempts: 1 },
   }),
+  'money.sweep_stale': defineJob({
+    queue: 'maintenance',
+    description: 'Finds refunds, payouts and top-ups left pending in the database (a crash, a dead job) and finishes them, or flags them for an operator once their retries are spent.',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 60 * 1_000,
+    options: { attempts: 1 },
+  }),
   'outbox.purge_published': defineJob({
     queue: 'maintenance',
     description: 'Deletes outbox rows published more than a week ago.',

@@ -8,19 +8,26 @@ import { legId } from '../ledger/ledger-recipes.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import type { PaymentAttempt } from '../payments/payment-attempt.entity.ts';
 import type { PaymentEventContext } from '../payments/payment-event-handlers.ts';
-import { PaymentAlreadyRefundedError } from '../payments/payments.errors.ts';
 import type { CardPaymentStart } from '../payments/payments.schemas.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
 import type { Order } from './order.entity.ts';
-import { recipesOn } from './order-ledger.ts';
 import { findOrder } from './order-reads.ts';
-import { insertOrderEvent, loadLines, lockOrder, orderEventPayload, recordTransition } from './order-records.ts';
+import { loadLines, lockOrder, recordTransition } from './order-records.ts';
 import { InvalidOrderTransitionError, OrderNotFoundError, PaymentWindowClosedError } from './orders.errors.ts';
 import { commitStock } from './stock-reservations.ts';
 
 const WEBHOOK_ACTOR: Actor = { type: 'system', process: 'stripe-webhook' };
 
 export type OrderCardPaymentStart = CardPaymentStart & { orderId: string };
+
+/** Where a late payment's refund is recorded (OrdersService): the refunds' own intent and card leg. */
+export interface LatePaymentRefunds {
+  requestLatePaymentRefund(
+    client: pg.PoolClient,
+    order: Order,
+    payment: { paymentIntentId: string; paymentTransferId: string; amountMinor: number; currency: string },
+  ): Promise<string | null>;
+}
 
 /**
  * Orders paid by card (docs/qr-checkout.md §1). The shopper starts a Stripe payment intent for the
@@ -29,7 +36,7 @@ export type OrderCardPaymentStart = CardPaymentStart & { orderId: string };
  * that can no longer take it (cancelled, or paid by wallet meanwhile) goes straight back to the card.
  */
 export class OrderCardPayments {
-  constructor(private readonly dependencies: { database: Database; ledger: LedgerService; payments: PaymentsService }) {
+  constructor(private readonly dependencies: { database: Database; ledger: LedgerService; payments: PaymentsService; refunds: LatePaymentRefunds }) {
     dependencies.payments.onEvent('payment_intent.succeeded', (context) => this.onSucceeded(context));
     dependencies.payments.onEvent('payment_intent.payment_failed', (context) => this.onFailed(context));
   }
@@ -117,53 +124,25 @@ export class OrderCardPayments {
   }
 
   /**
-   * The money came, but the order cannot take it. Stripe is asked first, with a key fixed by the intent,
-   * so that a rollback and redelivery of this event refunds once; if Stripe is unreachable the handler
-   * throws and Stripe's retry runs it again. The ledger records the money in and straight back out.
+   * The money came, but the order cannot take it. In the webhook's transaction the ledger records the
+   * money in, and a `late_payment` refund is recorded as an intent with its job; the card processor is
+   * asked only after the commit (the order's lock is released by then), like any card refund, and the
+   * ledger reverses the payment when it confirms. A second event about the same success finds it done.
    */
   private async refundLatePayment(transaction: pg.PoolClient, order: Order, attempt: PaymentAttempt, intent: Stripe.PaymentIntent): Promise<void> {
-    const { ledger, payments } = this.dependencies;
+    const { ledger, refunds } = this.dependencies;
     const eventId = `late_payment:${intent.id}`;
-    // Another event about the same success (Stripe may send two) finds the money already returned.
     const { rowCount } = await transaction.query('select 1 from ledger_transfer where id = $1', [legId(eventId, 'payment')]);
     if (rowCount) return;
     const amountMinor = intent.amount_received;
-    let stripeRefundId: string | null = null;
-    try {
-      const refund = await payments.gateway.refund({
-        paymentIntentId: intent.id,
-        idempotencyKey: `late_payment_refund:${intent.id}`,
-        metadata: { purpose: attempt.purpose, reference_id: attempt.referenceId, reason: 'late_payment' },
-      });
-      stripeRefundId = refund.id;
-    } catch (error) {
-      // Someone refunded it by hand already: only our books are left to do.
-      if (!(error instanceof PaymentAlreadyRefundedError)) throw error;
-    }
     const payment = await ledger.recipes.cardPayment({ eventId, orderId: order.id, currency: attempt.currency, amountMinor, paymentIntentId: intent.id });
-    await ledger.recordInTransaction(transaction, payment);
-    const reversal = await recipesOn(transaction, ledger).refund({
-      eventId,
+    await refunds.requestLatePaymentRefund(transaction, order, {
+      paymentIntentId: intent.id,
       paymentTransferId: (payment[0] as { id: string }).id,
       amountMinor,
-      ...(stripeRefundId ? { refundId: stripeRefundId } : {}),
+      currency: attempt.currency,
     });
-    await ledger.recordInTransaction(transaction, reversal);
-
-    const data = { paymentIntentId: intent.id, stripeRefundId, amountMinor, currency: attempt.currency, method: 'card', latePayment: true };
-    await insertOrderEvent(transaction, order, WEBHOOK_ACTOR, {
-      type: 'refunded',
-      fromStatus: order.status,
-      toStatus: order.status,
-      note: `A card payment arrived when the order was ${order.status.replace('_', ' ')}; it was refunded automatically.`,
-      data,
-    });
-    await addToOutbox(transaction, {
-      type: 'order.late_payment_refunded',
-      aggregateType: 'order',
-      aggregateId: order.id,
-      merchantId: order.merchantId,
-      payload: { ...orderEventPayload(order, order.status), ...data },
-    });
+    // Last: the ledger's head lock is held until the webhook's transaction commits.
+    await ledger.recordInTransaction(transaction, payment);
   }
 }

@@ -1,15 +1,15 @@
 import type pg from 'pg';
+import { IdempotencyRaceLost, runIdempotent, type EarlierRequest } from '../../idempotency/idempotency.ts';
 import type { ShopperActor } from '../../actor.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
-import { assert, ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
 import { OUTBOX_COLUMNS, outboxRowSql } from '../../outbox/outbox.ts';
 import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
 import { SqlParameters } from '../../sql-parameters.ts';
-import { assertSameRequest, IdempotencyRaceLost } from './idempotency.ts';
 import type { Order } from './order.entity.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import { loadLines, ORDER_EVENT_COLUMNS, orderEventPayload, orderEventRowSql, orderSelectList } from './order-records.ts';
@@ -56,26 +56,25 @@ export class CheckoutService {
   async place(actor: ShopperActor, input: CheckoutInput & { shopSlug: string; idempotencyKey?: string | undefined }): Promise<CheckoutResult> {
     const request = normaliseRequest(input);
     const key = input.idempotencyKey ?? null;
-    try {
-      const order = await withPoolTransaction(this.database.pool, (client) => this.placeInTransaction(client, actor, request, key));
-      return { order, replayed: false };
-    } catch (error) {
-      if (!(error instanceof IdempotencyRaceLost) || key === null) throw error;
-      const replay = await this.replay(actor, key, request);
-      assert(replay, 'the order that holds this idempotency key is committed');
-      return replay;
-    }
+    const { result, replayed } = await runIdempotent<PlacedOrder>({
+      key,
+      request,
+      // The transaction's first statement looks the key up itself: no read before it on the hot path.
+      lookFirst: false,
+      find: (existingKey) => this.findEarlier(actor, existingKey),
+      perform: () => withPoolTransaction(this.database.pool, (client) => this.placeInTransaction(client, actor, request, key)),
+    });
+    return { order: result, replayed };
   }
 
-  private async replay(actor: ShopperActor, key: string, request: Record<string, unknown>): Promise<CheckoutResult | null> {
+  private async findEarlier(actor: ShopperActor, key: string): Promise<EarlierRequest<PlacedOrder> | null> {
     const { rows } = await this.database.pool.query<Order>(`select ${orderSelectList()} from shop_order where shopper_id = $1 and idempotency_key = $2`, [
       actor.shopperId,
       key,
     ]);
     const existing = rows[0];
     if (!existing) return null;
-    assertSameRequest(existing.idempotencyRequest, request);
-    return { order: { ...existing, lines: await loadLines(this.database.pool, existing.id) }, replayed: true };
+    return { request: existing.idempotencyRequest, answer: async () => ({ ...existing, lines: await loadLines(this.database.pool, existing.id) }) };
   }
 
   private async placeInTransaction(client: pg.PoolClient, actor: ShopperActor, request: NormalisedRequest, key: string | null): Promise<PlacedOrder> {

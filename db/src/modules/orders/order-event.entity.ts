@@ -3,7 +3,8 @@ import { createdAtColumn, idColumn } from '../../entity-columns.ts';
 import type { ActorType } from '../catalog/stock-movement.entity.ts';
 import type { OrderStatus } from './order.entity.ts';
 
-export type OrderEventType = 'status_changed' | 'refunded';
+/** refund_requested / refund_failed: a card refund asked for and refused; the order changes only with `refunded`. */
+export type OrderEventType = 'status_changed' | 'refunded' | 'refund_requested' | 'refund_failed';
 
 /** The order's history: every transition (and every refund) with who made it and when. Append-only. */
 export interface OrderEvent {

@@ -30,7 +30,8 @@ export async function withHistory(queryable: Queryable, order: Order): Promise<O
       [order.id],
     ),
     queryable.query<OrderRefund>(
-      `select id, order_id as "orderId", merchant_id as "merchantId", amount_minor as "amountMinor", currency, method, status, reason, lines,
+      `select id, order_id as "orderId", merchant_id as "merchantId", amount_minor as "amountMinor", currency, method, status, kind, reason, lines,
+              failure_code as "failureCode", failure_message as "failureMessage",
               restocked, idempotency_key as "idempotencyKey", idempotency_request as "idempotencyRequest",
               external_reference as "externalReference", actor_type as "actorType", actor_id as "actorId",
               created_at as "createdAt", updated_at as "updatedAt"

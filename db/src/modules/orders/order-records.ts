@@ -6,6 +6,7 @@ import { prepared } from '../../prepared-statements.ts';
 import { SqlParameters } from '../../sql-parameters.ts';
 import type { ActorType } from '../catalog/stock-movement.entity.ts';
 import type { CancellationReason, Order, OrderStatus, PaymentMethod } from './order.entity.ts';
+import type { OrderEventType } from './order-event.entity.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import { assertTransition } from './order-states.ts';
 
@@ -112,7 +113,7 @@ export function eventActor(actor: Actor): { actorType: ActorType; actorId: strin
 }
 
 export interface OrderEventInput {
-  type: 'status_changed' | 'refunded';
+  type: OrderEventType;
   fromStatus: OrderStatus | null;
   toStatus: OrderStatus;
   note?: string;

@@ -44,15 +44,6 @@ export class OrderAmountTooLargeError extends BusinessRuleError {
   }
 }
 
-/** The same Idempotency-Key with another request: never silently answered with the first result. */
-export class IdempotencyKeyReusedError extends ConflictError {
-  constructor(field: string) {
-    super('idempotency_key_reused', `This Idempotency-Key was used with a different ${field}; use a new key for a new request.`, {
-      [field]: 'differs from the first request with this Idempotency-Key',
-    });
-  }
-}
-
 const VERBS: Partial<Record<OrderStatus, string>> = {
   paid: 'paid',
   packed: 'packed',

@@ -61,7 +61,7 @@ export const OrderBody = Type.Object(orderProperties, { $id: 'Order', additional
 export const OrderEventBody = Type.Object(
   {
     id: Uuid,
-    type: Type.Union([Type.Literal('status_changed'), Type.Literal('refunded')]),
+    type: Type.Union([Type.Literal('status_changed'), Type.Literal('refunded'), Type.Literal('refund_requested'), Type.Literal('refund_failed')]),
     fromStatus: Nullable(OrderStatusSchema),
     toStatus: OrderStatusSchema,
     actorType: ActorTypeSchema,
@@ -83,9 +83,14 @@ export const OrderRefundBody = Type.Object(
     currency: CurrencyCodeSchema,
     method: PaymentMethodSchema,
     status: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]),
+    /** refund: a merchant's refund; cancellation: the money of a cancelled order; late_payment: a card payment that came too late. */
+    kind: Type.Union([Type.Literal('refund'), Type.Literal('cancellation'), Type.Literal('late_payment')]),
     reason: Type.String(),
     lines: Type.Array(RefundedLineBody),
     restocked: Type.Boolean(),
+    /** Why the card processor refused it (status failed). */
+    failureCode: Nullable(Type.String()),
+    failureMessage: Nullable(Type.String()),
     actorType: ActorTypeSchema,
     actorId: Nullable(Uuid),
     createdAt: Timestamp,
@@ -103,12 +108,6 @@ export type OrderDetail = Static<typeof OrderDetailBody>;
 /** One order as its shopper sees it. */
 export const StoreOrderBody = Type.Object({ ...orderProperties, lines: Type.Array(OrderLineBody) }, { $id: 'StoreOrder', additionalProperties: false });
 
-/** `Idempotency-Key`: a retried request with the same key answers with the first result. */
-export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7E]+$', description: 'printable ASCII, unique per request you mean' }),
-  ),
-});
 
 export const CheckoutParams = Type.Object({ slug: ShopSlug });
 

@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
 import type { ListPage, ListQuery } from '../../list-query.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
+import type { ServiceLogger } from '../../service-logger.ts';
 import { CheckoutService, type CheckoutResult } from './checkout.service.ts';
 import type { Order } from './order.entity.ts';
 import { cancelLockedOrder } from './order-cancellation.ts';
@@ -22,6 +23,7 @@ export interface OrdersServiceDependencies {
   ledger: OrderLedger;
   /** The card processor, once payments are wired; null leaves card refunds pending (their job retries). */
   cardRefunder?: () => CardRefunder | null;
+  logger?: ServiceLogger;
 }
 
 /**
@@ -40,7 +42,7 @@ export class OrdersService {
     this.queries = new OrderQueriesService(dependencies.database);
     this.fulfilment = new OrderFulfilmentService(dependencies.database);
     this.payments = new OrderPaymentService(dependencies.database, dependencies.ledger);
-    this.refunds = new OrderRefundsService(dependencies.database, dependencies.ledger, dependencies.cardRefunder ?? (() => null));
+    this.refunds = new OrderRefundsService(dependencies.database, dependencies.ledger, dependencies.cardRefunder ?? (() => null), dependencies.logger);
   }
 
   // Shoppers
@@ -102,7 +104,7 @@ export class OrdersService {
     return this.queries.get(actor, id);
   }
 
-  async refund(actor: MerchantActor, id: string, input: RefundCreateInput & { idempotencyKey?: string | undefined }): Promise<{ order: OrderWithHistory; replayed: boolean }> {
+  async refund(actor: MerchantActor, id: string, input: RefundCreateInput & { idempotencyKey: string }): Promise<{ order: OrderWithHistory; replayed: boolean }> {
     const { replayed } = await this.refunds.refund(actor, id, input);
     return { order: await this.queries.get(actor, id), replayed };
   }
@@ -119,5 +121,10 @@ export class OrdersService {
 
   completeCardRefund(refundId: string) {
     return this.refunds.completeCardRefund(refundId);
+  }
+
+  /** In the Stripe webhook's transaction: a card payment the order cannot take goes back (card-payments.ts). */
+  requestLatePaymentRefund(...input: Parameters<OrderRefundsService['requestLatePaymentRefund']>) {
+    return this.refunds.requestLatePaymentRefund(...input);
   }
 }

@@ -17,7 +17,13 @@ export interface PayoutRow {
   failure_message: string | null;
   requested_by: string | null;
   idempotency_key: string | null;
-  request_hash: string;
+  idempotency_request: Record<string, unknown>;
+  attempt_count: number;
+  last_attempt_at: Date | null;
+  last_error: string | null;
+  needs_attention_at: Date | null;
+  attention_reason: string | null;
+  expired_at: Date | null;
   created_at: Date;
   updated_at: Date;
   posted_at: Date | null;
@@ -40,7 +46,13 @@ export function payoutFromRow(row: PayoutRow): Payout {
     failureMessage: row.failure_message,
     requestedBy: row.requested_by,
     idempotencyKey: row.idempotency_key,
-    requestHash: row.request_hash,
+    idempotencyRequest: row.idempotency_request,
+    attemptCount: row.attempt_count,
+    lastAttemptAt: row.last_attempt_at,
+    lastError: row.last_error,
+    needsAttentionAt: row.needs_attention_at,
+    attentionReason: row.attention_reason,
+    expiredAt: row.expired_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     postedAt: row.posted_at,

@@ -2,8 +2,11 @@ import { EntitySchema, type Opt } from '@mikro-orm/core';
 import { createdAtColumn, idColumn, moneyColumn, updatedAtColumn } from '../../entity-columns.ts';
 import type { CurrencyCode } from '../../money.ts';
 
-/** pending: the ledger holds the money; posted: the provider paid it out; voided: it failed and the hold was released. */
-export type PayoutStatus = 'pending' | 'posted' | 'voided';
+/**
+ * pending: the ledger holds the money; posted: the provider paid it out; voided: it failed and the hold was
+ * released; expired: the hold's timeout passed first (PAYOUT_HOLD_TIMEOUT_SECONDS) and the ledger released it.
+ */
+export type PayoutStatus = 'pending' | 'posted' | 'voided' | 'expired';
 
 export interface Payout {
   id: string;
@@ -25,7 +28,13 @@ export interface Payout {
   failureMessage: string | null;
   requestedBy: string | null;
   idempotencyKey: string | null;
-  requestHash: string;
+  idempotencyRequest: Record<string, unknown>;
+  attemptCount: number;
+  lastAttemptAt: Date | null;
+  lastError: string | null;
+  needsAttentionAt: Date | null;
+  attentionReason: string | null;
+  expiredAt: Date | null;
   createdAt: Opt<Date>;
   updatedAt: Opt<Date>;
   postedAt: Date | null;
@@ -50,7 +59,13 @@ export const PayoutEntity = new EntitySchema<Payout>({
     failureMessage: { type: 'string', nullable: true },
     requestedBy: { type: 'string', nullable: true },
     idempotencyKey: { type: 'string', nullable: true },
-    requestHash: { type: 'string', hidden: true },
+    idempotencyRequest: { type: 'json', hidden: true },
+    attemptCount: { type: 'integer', default: 0 },
+    lastAttemptAt: { type: 'Date', nullable: true },
+    lastError: { type: 'text', nullable: true },
+    needsAttentionAt: { type: 'Date', nullable: true },
+    attentionReason: { type: 'string', nullable: true },
+    expiredAt: { type: 'Date', nullable: true },
     createdAt: createdAtColumn,
     updatedAt: updatedAtColumn,
     postedAt: { type: 'Date', nullable: true },

@@ -9,12 +9,6 @@ export class PayoutInsufficientFundsError extends BusinessRuleError {
   }
 }
 
-export class PayoutIdempotencyKeyReusedError extends ConflictError {
-  constructor() {
-    super('idempotency_key_reused', 'This Idempotency-Key was used for a different payout request.', { 'idempotency-key': 'was used with another amount or currency' });
-  }
-}
-
 /** The provider confirmed a payout that is confirmed already (by another event). */
 export class PayoutAlreadyPostedError extends ConflictError {
   constructor(id: string) {
@@ -57,5 +51,15 @@ export class UnknownPayoutProviderError extends ValidationError {
 export class LocalProviderRequiredError extends ConflictError {
   constructor(provider: string) {
     super('local_provider_required', `Payouts go through the ${provider} provider; only the local provider can be driven from here.`);
+  }
+}
+
+/**
+ * The provider spoke about a payout whose hold had expired (the money is available to the merchant again):
+ * the books cannot follow on their own; the payout is flagged for an operator.
+ */
+export class PayoutExpiredError extends ConflictError {
+  constructor(id: string) {
+    super('payout_expired', `Payout ${id} expired before the provider answered; an operator has been asked to settle it.`);
   }
 }

@@ -5,7 +5,7 @@ import { CurrencyCodeSchema } from '../shops/shops.schemas.ts';
 const PositiveAmountMinor = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'integer amount in the minor unit (e.g. cents)' });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
-export const PayoutStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('posted'), Type.Literal('voided')]);
+export const PayoutStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('posted'), Type.Literal('voided'), Type.Literal('expired')]);
 
 export const PayoutBody = Type.Object(
   {
@@ -27,16 +27,20 @@ export const PayoutBody = Type.Object(
     updatedAt: Timestamp,
     postedAt: NullableTimestamp,
     voidedAt: NullableTimestamp,
+    /** The ledger's hold timed out before the provider answered: the money is available again. */
+    expiredAt: NullableTimestamp,
+    /** How often the provider was asked, and its last error: a payout it never accepted is retried by the sweeper. */
+    attemptCount: Type.Integer(),
+    lastError: NullableString,
+    /** Set when the sweeper stopped retrying, or the provider spoke after the hold expired: an operator must look. */
+    needsAttentionAt: NullableTimestamp,
+    attentionReason: NullableString,
   },
   { $id: 'Payout', additionalProperties: false },
 );
 
 export const PayoutCreateBody = Type.Object({ amountMinor: PositiveAmountMinor, currency: CurrencyCodeSchema }, { additionalProperties: false });
 export type PayoutCreateInput = Static<typeof PayoutCreateBody>;
-
-export const IdempotencyKeyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'a retry with the same key returns the first payout instead of paying twice' })),
-});
 
 export const PayoutListFilter = Type.Object(
   {

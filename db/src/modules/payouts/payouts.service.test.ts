@@ -65,7 +65,7 @@ describe('PayoutsService with a payout provider', () => {
     const payouts = new PayoutsService(environment.database, ledger, provider);
     const actor = await merchantWithBalance(50_00);
     provider.mode = 'refuse';
-    const { payout } = await payouts.request(actor, { amountMinor: 20_00, currency: 'EUR' });
+    const { payout } = await payouts.request(actor, { amountMinor: 20_00, currency: 'EUR' }, 'refused-on-the-spot');
     expect(payout).toMatchObject({ status: 'voided', provider: 'steered', failureCode: 'invalid_bank_account', providerReference: `ref_${payout.id}` });
     expect(await available(actor.merchantId)).toBe(50_00);
   });
@@ -96,7 +96,7 @@ describe('PayoutsService with a payout provider', () => {
     const provider = new SteeredProvider(new LocalPaymentsProvider(environment.database.pool));
     const payouts = new PayoutsService(environment.database, ledger, provider);
     const actor = await merchantWithBalance(10_00);
-    const { payout } = await payouts.request(actor, { amountMinor: 10_00, currency: 'EUR' });
+    const { payout } = await payouts.request(actor, { amountMinor: 10_00, currency: 'EUR' }, 'platform-callbacks');
     const event = { provider: 'steered', eventId: 'evt_merchant', type: 'payout.paid' as const, providerReference: payout.providerReference! };
     await expect(payouts.applyProviderEvent(actor, event)).rejects.toMatchObject({ type: 'forbidden', code: 'operator_only' });
     expect((await payouts.get(actor, payout.id)).status).toBe('pending');

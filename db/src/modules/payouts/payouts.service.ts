@@ -2,7 +2,10 @@ import type { FilterQuery } from '@mikro-orm/postgresql';
 import { actorId, type Actor, type MerchantActor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { NotFoundError } from '../../errors.ts';
+import { crashPoint } from '../../crash-points.ts';
+import { IdempotencyRaceLost, isUniqueViolation, runIdempotent, type EarlierRequest } from '../../idempotency/idempotency.ts';
 import { sha256Hex } from '../../secrets.ts';
+import { describeError, silentLogger, type ServiceLogger } from '../../service-logger.ts';
 import { newId } from '../../ids.ts';
 import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
 import { addToOutbox } from '../../outbox/outbox.ts';
@@ -21,7 +24,7 @@ import {
   LocalProviderRequiredError,
   PayoutAlreadyPostedError,
   PayoutAlreadyVoidedError,
-  PayoutIdempotencyKeyReusedError,
+  PayoutExpiredError,
   PayoutInsufficientFundsError,
   PayoutPostedCannotFailError,
   PayoutVoidedCannotPostError,
@@ -37,6 +40,9 @@ export interface PayoutLedger {
   recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]>;
 }
 
+/** Two weeks: far longer than any provider takes to confirm a payout; the backstop, not the schedule. */
+export const DEFAULT_PAYOUT_HOLD_TIMEOUT_SECONDS = 14 * 86_400;
+
 export interface ProviderEventOutcome {
   outcome: 'applied' | 'duplicate';
   payout: Payout;
@@ -48,11 +54,16 @@ export interface ProviderEventOutcome {
  * callbacks are recorded by event id, so a duplicate delivery changes nothing a second time.
  */
 export class PayoutsService {
+  private readonly logger: ServiceLogger;
+
   constructor(
     private readonly database: Database,
     private readonly ledger: PayoutLedger,
     private readonly provider: PaymentsProvider,
-  ) {}
+    private readonly options: { holdTimeoutSeconds: number; logger?: ServiceLogger } = { holdTimeoutSeconds: DEFAULT_PAYOUT_HOLD_TIMEOUT_SECONDS },
+  ) {
+    this.logger = options.logger ?? silentLogger;
+  }
 
   get providerName(): string {
     return this.provider.name;
@@ -78,37 +89,109 @@ export class PayoutsService {
 
   /**
    * Holds `amountMinor` of the merchant's available balance and asks the provider to pay it. More than
-   * is available is refused before anything is written; the ledger refuses it again under a race.
-   * `replayed` is true when an earlier request with the same Idempotency-Key is answered instead.
+   * is available is refused before anything is written; the ledger refuses it again under a race. The
+   * hold carries a timeout (PAYOUT_HOLD_TIMEOUT_SECONDS): if the provider never answers, the ledger
+   * expires it and the sweeper marks the payout `expired`. `replayed` is true when an earlier request
+   * with the same Idempotency-Key is answered instead.
    */
-  async request(actor: MerchantActor, input: PayoutCreateInput, idempotencyKey?: string): Promise<{ payout: Payout; replayed: boolean }> {
-    const requestHash = sha256Hex(JSON.stringify([input.amountMinor, input.currency]));
-    if (idempotencyKey) {
-      const earlier = await this.findByIdempotencyKey(this.database.pool, actor.merchantId, idempotencyKey);
-      if (earlier) return { payout: await this.replay(earlier, requestHash), replayed: true };
-    }
+  async request(actor: MerchantActor, input: PayoutCreateInput, idempotencyKey: string): Promise<{ payout: Payout; replayed: boolean }> {
+    const request = { amountMinor: input.amountMinor, currency: input.currency };
+    const { result, replayed } = await runIdempotent<Payout>({
+      key: idempotencyKey,
+      request,
+      find: (key) => this.findEarlier(actor.merchantId, key),
+      perform: () => this.hold(actor, input, idempotencyKey, request),
+    });
+    return { payout: result, replayed };
+  }
 
+  /**
+   * Hands a pending payout that the provider never accepted to it again (the sweeper, or a retried
+   * request): the provider is idempotent on the payout id. A failure is logged and recorded on the
+   * payout (attempts, last error) and the payout stays pending: nothing is dropped.
+   */
+  async resubmit(payoutId: string): Promise<Payout> {
+    const { rows } = await this.database.pool.query<PayoutRow>('select * from payout where id = $1', [payoutId]);
+    if (!rows[0]) throw new NotFoundError('payout', payoutId);
+    return this.submitRecorded(payoutFromRow(rows[0]));
+  }
+
+  /**
+   * Payouts whose ledger hold expired (the ledger's two-phase timeout released the money) follow it:
+   * `expired`, with the expiry as their resolution, an outbox event, and a flag for an operator, since
+   * the provider may still pay a payout whose money is available again.
+   */
+  async expireLapsedHolds(limit = 200): Promise<{ expired: number }> {
+    const { rows } = await this.database.pool.query<{ id: string }>(
+      `select payout.id from payout join ledger_pending pending on pending.transfer_id = payout.hold_transfer_id
+        where payout.status = 'pending' and pending.status = 'expired' order by payout.created_at limit $1`,
+      [limit],
+    );
+    let expired = 0;
+    for (const { id } of rows) {
+      const done = await withPoolTransaction(this.database.pool, async (client) => {
+        const locked = (await client.query<PayoutRow>('select * from payout where id = $1 for update', [id])).rows[0];
+        if (!locked || locked.status !== 'pending') return false;
+        const expiry = await client.query<{ id: string }>(`select resolved_by_id as id from ledger_pending where transfer_id = $1 and status = 'expired'`, [locked.hold_transfer_id]);
+        if (!expiry.rows[0]) return false;
+        await client.query(
+          `update payout set status = 'expired', expired_at = now(), resolution_transfer_id = $2, failure_code = 'hold_expired',
+                  failure_message = 'The provider did not confirm the payout before its hold timed out; the money is available again.',
+                  needs_attention_at = now(), attention_reason = 'hold_expired', updated_at = now()
+            where id = $1`,
+          [id, expiry.rows[0].id],
+        );
+        await addToOutbox(client, {
+          type: 'payout.expired',
+          aggregateType: 'payout',
+          aggregateId: id,
+          merchantId: locked.merchant_id,
+          payload: { payoutId: id, merchantId: locked.merchant_id, amountMinor: locked.amount_minor, currency: locked.currency, providerReference: locked.provider_reference },
+        });
+        return true;
+      });
+      if (done) {
+        expired += 1;
+        this.logger.warn({ payoutId: id }, 'payout hold expired before the provider answered; flagged for an operator');
+      }
+    }
+    return { expired };
+  }
+
+  /** Flags a payout for an operator (the sweeper gave up retrying it). */
+  async flagForOperator(payoutId: string, reason: string): Promise<void> {
+    await this.database.pool.query(`update payout set needs_attention_at = now(), attention_reason = $2, updated_at = now() where id = $1 and needs_attention_at is null`, [payoutId, reason]);
+  }
+
+  private async hold(actor: MerchantActor, input: PayoutCreateInput, idempotencyKey: string, request: Record<string, unknown>): Promise<Payout> {
     const account = await this.availableAccount(actor.merchantId, input.currency);
     const availableMinor = account ? accountBalances(account).availableMinor : 0;
     if (!account || availableMinor < input.amountMinor) throw new PayoutInsufficientFundsError(Math.max(availableMinor, 0));
 
     const payoutId = newId();
-    const legs = await this.ledger.recipes.payoutStart({ eventId: `payout:${payoutId}`, payoutId, merchantId: actor.merchantId, currency: input.currency, amountMinor: input.amountMinor });
+    const legs = await this.ledger.recipes.payoutStart({
+      eventId: `payout:${payoutId}`,
+      payoutId,
+      merchantId: actor.merchantId,
+      currency: input.currency,
+      amountMinor: input.amountMinor,
+      timeoutSeconds: this.options.holdTimeoutSeconds,
+    });
     const hold = legs[0]!;
     let payout: Payout;
     try {
       payout = await withPoolTransaction(this.database.pool, async (client) => {
         const { rows } = await client.query<PayoutRow>(
-          `insert into payout (id, merchant_id, currency, amount_minor, status, provider, source_account_id, hold_transfer_id, requested_by, idempotency_key, request_hash)
+          `insert into payout (id, merchant_id, currency, amount_minor, status, provider, source_account_id, hold_transfer_id, requested_by, idempotency_key, idempotency_request)
            values ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10) returning *`,
-          [payoutId, actor.merchantId, input.currency, input.amountMinor, this.provider.name, hold.debitAccountId, hold.id, actorId(actor), idempotencyKey ?? null, requestHash],
+          [payoutId, actor.merchantId, input.currency, input.amountMinor, this.provider.name, hold.debitAccountId, hold.id, actorId(actor), idempotencyKey, JSON.stringify(request)],
         );
         await addToOutbox(client, {
           type: 'payout.requested',
           aggregateType: 'payout',
           aggregateId: payoutId,
           merchantId: actor.merchantId,
-          payload: { amountMinor: input.amountMinor, currency: input.currency },
+          payload: { payoutId, merchantId: actor.merchantId, amountMinor: input.amountMinor, currency: input.currency },
         });
         // Last, as the ledger asks: its head lock is held from here to the commit.
         await this.ledger.recordInTransaction(client, legs);
@@ -120,19 +203,30 @@ export class PayoutsService {
         throw new PayoutInsufficientFundsError(Math.max(latest ? accountBalances(latest).availableMinor : 0, 0));
       }
       // Two requests raced with one Idempotency-Key: the loser answers with the winner's payout.
-      if (idempotencyKey && (error as { code?: string }).code === '23505') {
-        const earlier = await this.findByIdempotencyKey(this.database.pool, actor.merchantId, idempotencyKey);
-        if (earlier) return { payout: await this.replay(earlier, requestHash), replayed: true };
-      }
+      if (isUniqueViolation(error, 'payout_merchant_id_idempotency_key_key')) throw new IdempotencyRaceLost();
       throw error;
     }
+    // Committed: the money is held and the payout recorded before the provider is asked.
+    return this.submitRecorded(payout);
+  }
+
+  /** Asks the provider, after the commit; a failure is logged and recorded, never dropped (see resubmit). */
+  private async submitRecorded(payout: Payout): Promise<Payout> {
+    if (payout.status !== 'pending' || payout.providerReference !== null) return payout;
+    await this.database.pool.query('update payout set attempt_count = attempt_count + 1, last_attempt_at = now(), updated_at = now() where id = $1', [payout.id]);
+    crashPoint('payout.before_provider_call');
     try {
-      return { payout: await this.submit(payout), replayed: false };
-    } catch {
+      return await this.submit(payout);
+    } catch (error) {
       // The money is held and the payout recorded; only the provider could not be reached. It stays
-      // pending without a provider reference: a retry with the same Idempotency-Key submits it again, and
-      // reconciliation lists it as missing at the provider until then.
-      return { payout, replayed: false };
+      // pending without a provider reference, with the error: the sweeper submits it again (the provider
+      // is idempotent on the payout id), and flags it for an operator once its retries are spent.
+      this.logger.error(
+        { payoutId: payout.id, merchantId: payout.merchantId, amountMinor: payout.amountMinor, currency: payout.currency, provider: this.provider.name, err: error },
+        'payout could not be handed to the provider; it stays pending for the sweeper',
+      );
+      const { rows } = await this.database.pool.query<PayoutRow>(`update payout set last_error = $2, updated_at = now() where id = $1 returning *`, [payout.id, describeError(error)]);
+      return payoutFromRow(rows[0]!);
     }
   }
 
@@ -154,6 +248,18 @@ export class PayoutsService {
         ? await this.ledger.recipes.payoutComplete({ eventId: `payout:${found.id}:paid`, payoutTransferId: found.hold_transfer_id })
         : await this.ledger.recipes.payoutFail({ eventId: `payout:${found.id}:failed`, payoutTransferId: found.hold_transfer_id });
 
+    try {
+      return await this.applyProviderEventInTransaction(event, found, legs, bodyHash);
+    } catch (error) {
+      if (error instanceof PayoutExpiredError) {
+        this.logger.error({ payoutId: found.id, merchantId: found.merchant_id, event }, 'provider event for an expired payout; flagged for an operator');
+        await this.flagForOperator(found.id, event.type === 'payout.paid' ? 'paid_after_hold_expired' : 'failed_after_hold_expired');
+      }
+      throw error;
+    }
+  }
+
+  private applyProviderEventInTransaction(event: ProviderEvent, found: PayoutRow, legs: TransferInput[], bodyHash: string): Promise<ProviderEventOutcome> {
     return withPoolTransaction(this.database.pool, async (client) => {
       // The row lock serialises deliveries of one payout's events, duplicates included.
       const locked = (await client.query<PayoutRow>('select * from payout where id = $1 for update', [found.id])).rows[0]!;
@@ -204,7 +310,7 @@ export class PayoutsService {
     const submission = await this.provider.createPayout({ payoutId: payout.id, merchantId: payout.merchantId, amountMinor: payout.amountMinor, currency: payout.currency });
     if (submission.status === 'pending') {
       const { rows } = await this.database.pool.query<PayoutRow>(
-        `update payout set provider_reference = $2, updated_at = now() where id = $1 returning *`,
+        `update payout set provider_reference = $2, last_error = null, updated_at = now() where id = $1 and status = 'pending' returning *`,
         [payout.id, submission.providerReference],
       );
       return payoutFromRow(rows[0]!);
@@ -248,11 +354,11 @@ export class PayoutsService {
     return payoutFromRow(rows[0]!);
   }
 
-  private async replay(earlier: PayoutRow, requestHash: string): Promise<Payout> {
-    if (earlier.request_hash !== requestHash) throw new PayoutIdempotencyKeyReusedError();
-    const payout = payoutFromRow(earlier);
+  private async findEarlier(merchantId: string, key: string): Promise<EarlierRequest<Payout> | null> {
+    const earlier = await this.findByIdempotencyKey(this.database.pool, merchantId, key);
+    if (!earlier) return null;
     // The first attempt may have held the money but never reached the provider: finish it now.
-    return payout.status === 'pending' && payout.providerReference === null ? this.submit(payout) : payout;
+    return { request: earlier.idempotency_request, answer: () => this.submitRecorded(payoutFromRow(earlier)) };
   }
 
   private async findByIdempotencyKey(queryable: Queryable, merchantId: string, idempotencyKey: string): Promise<PayoutRow | null> {
@@ -270,6 +376,7 @@ export class PayoutsService {
 }
 
 function assertTransition(payout: PayoutRow, type: ProviderEvent['type']): void {
+  if (payout.status === 'expired') throw new PayoutExpiredError(payout.id);
   if (payout.status === 'posted') throw type === 'payout.paid' ? new PayoutAlreadyPostedError(payout.id) : new PayoutPostedCannotFailError(payout.id);
   if (payout.status === 'voided') throw type === 'payout.paid' ? new PayoutVoidedCannotPostError(payout.id) : new PayoutAlreadyVoidedError(payout.id);
 }

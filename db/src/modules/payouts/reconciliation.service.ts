@@ -48,8 +48,8 @@ export interface ReconciliationReport {
   cardClearing: ReconciliationSection<CardClearingMatch>;
 }
 
-/** What each of our payout states means at the provider. */
-const PROVIDER_STATUS_OF: Record<PayoutStatus, ProviderRecord['status']> = { pending: 'pending', posted: 'succeeded', voided: 'failed' };
+/** What each of our payout states means at the provider (expired: our hold timed out, the money never left). */
+const PROVIDER_STATUS_OF: Record<PayoutStatus, ProviderRecord['status']> = { pending: 'pending', posted: 'succeeded', voided: 'failed', expired: 'failed' };
 
 interface PayoutSideRow {
   id: string;

@@ -2,7 +2,7 @@ import type { Actor } from '../../actor.ts';
 import type { CurrencyCode } from '../../money.ts';
 import { addToOutbox } from '../../outbox/outbox.ts';
 import type { Queryable } from '../../pool-transaction.ts';
-import { IdempotencyRaceLost } from '../orders/idempotency.ts';
+import { IdempotencyRaceLost } from '../../idempotency/idempotency.ts';
 import { eventActor } from '../orders/order-records.ts';
 import type { PaymentCodeCharge, PaymentCodeChargeStatus } from './payment-code-charge.entity.ts';
 

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { MerchantActor, ShopperActor } from '../../actor.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
-import { assert, BusinessRuleError, NotFoundError } from '../../errors.ts';
+import { BusinessRuleError, NotFoundError } from '../../errors.ts';
 import { sha256Hex } from '../../secrets.ts';
 import { newId } from '../../ids.ts';
 import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
@@ -12,7 +12,7 @@ import { withPoolTransaction } from '../../pool-transaction.ts';
 import { LedgerTransferError } from '../ledger/ledger.errors.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import type { TransferInput } from '../ledger/ledger.types.ts';
-import { assertSameRequest, IdempotencyRaceLost } from '../orders/idempotency.ts';
+import { isUniqueViolation, runIdempotent, type EarlierRequest } from '../../idempotency/idempotency.ts';
 import { QrAlreadyUsedError } from '../qr/qr.errors.ts';
 import type { QrService } from '../qr/qr.service.ts';
 import { insertCounterOrder } from './counter-orders.ts';
@@ -26,10 +26,6 @@ import { tokenFromScan } from './scanned-code.ts';
 const LEDGER_HOLD_GRACE_SECONDS = 300;
 
 export type StorePaymentCodeCharge = PaymentCodeCharge & { shopName: string; shopSlug: string };
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  return (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === constraint;
-}
 
 /** A wallet too small for the charge: said on the amount, the field the clerk typed. */
 function explainInsufficientFunds(error: unknown): unknown {
@@ -57,46 +53,39 @@ export class PaymentCodeChargesService {
     const { qr, config } = this.dependencies;
     const token = tokenFromScan(input.token, config.http.publicUrl);
     const request = { shopId: input.shopId, amountMinor: input.amountMinor, note: input.note ?? '', tokenSha256: sha256Hex(token) };
-    const earlier = await this.replay(actor, input.idempotencyKey, request);
-    if (earlier) return { charge: earlier, replayed: true };
-
-    const shop = await this.shopOf(actor, input.shopId);
-    const payload = qr.verify(token, { expectedType: 'payment_code' });
-    if (payload.shopId !== shop.id || payload.merchantId !== actor.merchantId) throw new QrOtherShopError();
-    try {
-      await qr.consumeOnce(payload);
-    } catch (error) {
-      // The same request raced itself: the winner's charge is the answer once it has committed.
-      const winner = error instanceof QrAlreadyUsedError ? await this.replay(actor, input.idempotencyKey, request) : null;
-      if (winner) return { charge: winner, replayed: true };
-      throw error;
-    }
-
-    const charge: NewCharge = {
-      id: newId(),
-      merchantId: actor.merchantId,
-      shopId: shop.id,
-      shopperId: payload.shopperId,
-      amountMinor: input.amountMinor,
-      currency: shop.currency,
-      codeNonce: payload.nonce,
-      note: input.note ?? '',
-      idempotencyKey: input.idempotencyKey,
-      idempotencyRequest: request,
-    };
-    try {
-      const created = input.amountMinor > config.paymentCodes.confirmationThresholdMinor ? await this.hold(charge, actor, now) : await this.payNow(charge, actor);
-      return { charge: created, replayed: false };
-    } catch (error) {
-      if (error instanceof IdempotencyRaceLost) {
-        const winner = await this.replay(actor, input.idempotencyKey, request);
-        assert(winner, 'the charge that won the idempotency race is committed');
-        return { charge: winner, replayed: true };
-      }
-      // Redis forgot the code (a flush, a failover), the database did not.
-      if (isUniqueViolation(error, 'payment_code_charge_code_nonce_key')) throw new QrAlreadyUsedError();
-      throw explainInsufficientFunds(error);
-    }
+    const { result, replayed } = await runIdempotent<PaymentCodeCharge>({
+      key: input.idempotencyKey,
+      request,
+      find: (key) => this.findEarlier(actor, key),
+      // The same request raced itself: the twin consumed the code and is about to commit its charge.
+      twinInFlight: (error) => error instanceof QrAlreadyUsedError,
+      perform: async () => {
+        const shop = await this.shopOf(actor, input.shopId);
+        const payload = qr.verify(token, { expectedType: 'payment_code' });
+        if (payload.shopId !== shop.id || payload.merchantId !== actor.merchantId) throw new QrOtherShopError();
+        await qr.consumeOnce(payload);
+        const charge: NewCharge = {
+          id: newId(),
+          merchantId: actor.merchantId,
+          shopId: shop.id,
+          shopperId: payload.shopperId,
+          amountMinor: input.amountMinor,
+          currency: shop.currency,
+          codeNonce: payload.nonce,
+          note: input.note ?? '',
+          idempotencyKey: input.idempotencyKey,
+          idempotencyRequest: request,
+        };
+        try {
+          return input.amountMinor > config.paymentCodes.confirmationThresholdMinor ? await this.hold(charge, actor, now) : await this.payNow(charge, actor);
+        } catch (error) {
+          // Redis forgot the code (a flush, a failover), the database did not.
+          if (isUniqueViolation(error, 'payment_code_charge_code_nonce_key')) throw new QrAlreadyUsedError();
+          throw explainInsufficientFunds(error);
+        }
+      },
+    });
+    return { charge: result, replayed };
   }
 
   /** The shopper consents to a held charge: the hold is posted and the charge becomes a counter order. */
@@ -288,14 +277,14 @@ export class PaymentCodeChargesService {
     return charge;
   }
 
-  private async replay(actor: MerchantActor, key: string, request: Record<string, unknown>): Promise<PaymentCodeCharge | null> {
+  private async findEarlier(actor: MerchantActor, key: string): Promise<EarlierRequest<PaymentCodeCharge> | null> {
     const { rows } = await this.dependencies.database.pool.query<PaymentCodeCharge>(
       `select ${CHARGE_COLUMNS()} from payment_code_charge where merchant_id = $1 and idempotency_key = $2`,
       [actor.merchantId, key],
     );
-    if (!rows[0]) return null;
-    assertSameRequest(rows[0].idempotencyRequest, request);
-    return rows[0];
+    const earlier = rows[0];
+    if (!earlier) return null;
+    return { request: earlier.idempotencyRequest, answer: async () => earlier };
   }
 
   private async shopOf(actor: MerchantActor, shopId: string): Promise<{ id: string; currency: CurrencyCode }> {

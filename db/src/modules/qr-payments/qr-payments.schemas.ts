@@ -47,11 +47,6 @@ export type PaymentCode = Static<typeof PaymentCodeBody>;
 
 export const PaymentCodeTokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$' }) });
 
-/** `Idempotency-Key` is required: a counter charge retried over a bad connection must never charge twice. */
-export const RequiredIdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7E]+$', description: 'printable ASCII, unique per charge you mean' }),
-});
-
 export const PaymentCodeChargeCreateBody = Type.Object(
   {
     shopId: Uuid,

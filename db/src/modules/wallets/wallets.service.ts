@@ -1,13 +1,15 @@
 import type pg from 'pg';
-import type { ShopperActor } from '../../actor.ts';
+import type { Actor, ShopperActor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
-import { assert } from '../../errors.ts';
+import { DomainError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
 import { addToOutbox } from '../../outbox/outbox.ts';
-import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
+import type { Queryable } from '../../pool-transaction.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
-import { assertSameRequest, IdempotencyRaceLost } from '../orders/idempotency.ts';
+import { IdempotencyRaceLost, runIdempotent, type EarlierRequest } from '../../idempotency/idempotency.ts';
+import { crashPoint } from '../../crash-points.ts';
+import { describeError, silentLogger, type ServiceLogger } from '../../service-logger.ts';
 import type { PaymentEventContext } from '../payments/payment-event-handlers.ts';
 import type { CardPaymentStart } from '../payments/payments.schemas.ts';
 import type { PaymentsService } from '../payments/payments.service.ts';
@@ -18,6 +20,8 @@ import type { TopUpCreateInput, WalletBalance, WalletQueryInput } from './wallet
 const TOP_UP_COLUMNS = `id, shopper_id as "shopperId", amount_minor as "amountMinor", currency, status, payment_intent_id as "paymentIntentId",
   transfer_id as "transferId", failure_code as "failureCode", idempotency_key as "idempotencyKey", idempotency_request as "idempotencyRequest",
   credited_at as "creditedAt", created_at as "createdAt", updated_at as "updatedAt"`;
+
+const TOP_UP_ACTOR: Actor = { type: 'system', process: 'wallet.top_up' };
 
 export interface TopUpStart {
   topUp: WalletTopUp;
@@ -40,7 +44,10 @@ async function findTopUp(queryable: Queryable, id: string, shopperId: string | n
  * once per top-up, through the same webhook path as card-paid orders.
  */
 export class WalletsService {
-  constructor(private readonly dependencies: { database: Database; ledger: LedgerService; payments: PaymentsService }) {
+  private readonly logger: ServiceLogger;
+
+  constructor(private readonly dependencies: { database: Database; ledger: LedgerService; payments: PaymentsService; logger?: ServiceLogger }) {
+    this.logger = dependencies.logger ?? silentLogger;
     dependencies.payments.onEvent('payment_intent.succeeded', (context) => this.onSucceeded(context));
     dependencies.payments.onEvent('payment_intent.payment_failed', (context) => this.onFailed(context));
   }
@@ -58,41 +65,68 @@ export class WalletsService {
   }
 
   /**
-   * Starts a top-up: our row, then the payment intent (Stripe key `wallet_top_up:<id>`). With an
-   * Idempotency-Key a retry resumes the same top-up and intent; another body with the key is a 409.
+   * Starts a top-up. The row is committed first (the intent to top up), the payment intent is created
+   * at Stripe after that commit, with the key `wallet_top_up:<id>`, and its id recorded: no transaction
+   * is open while Stripe is asked. A crash in between leaves a pending top-up without an intent, which a
+   * retry with the same Idempotency-Key, or the sweeper, completes with the same Stripe key. Another
+   * body with the key is a 409.
    */
-  async startTopUp(actor: ShopperActor, input: TopUpCreateInput & { idempotencyKey?: string | undefined }): Promise<TopUpStart> {
+  async startTopUp(actor: ShopperActor, input: TopUpCreateInput & { idempotencyKey: string }): Promise<TopUpStart> {
     const request = { amountMinor: input.amountMinor, currency: input.currency };
-    const key = input.idempotencyKey ?? null;
-    if (key !== null) {
-      const replay = await this.replay(actor, key, request);
-      if (replay) return replay;
-    }
-    try {
-      // The row commits only with the intent: a refused amount (Stripe's minimum) leaves no top-up behind.
-      return await withPoolTransaction(this.dependencies.database.pool, async (client) => {
-        const { rows } = await client.query<WalletTopUp>(
+    const { result, replayed } = await runIdempotent<Omit<TopUpStart, 'replayed'>>({
+      key: input.idempotencyKey,
+      request,
+      find: (key) => this.findEarlier(actor, key),
+      perform: async () => {
+        const { rows } = await this.dependencies.database.pool.query<WalletTopUp>(
           `insert into wallet_top_up (id, shopper_id, amount_minor, currency, idempotency_key, idempotency_request)
            values ($1, $2, $3, $4, $5, $6)
            on conflict (shopper_id, idempotency_key) do nothing
            returning ${TOP_UP_COLUMNS}`,
-          [newId(), actor.shopperId, input.amountMinor, input.currency, key, JSON.stringify(request)],
+          [newId(), actor.shopperId, input.amountMinor, input.currency, input.idempotencyKey, JSON.stringify(request)],
         );
         const topUp = rows[0];
         if (!topUp) throw new IdempotencyRaceLost();
-        const payment = await this.startPayment(actor, topUp);
-        const updated = await client.query<WalletTopUp>(`update wallet_top_up set payment_intent_id = $2, updated_at = now() where id = $1 returning ${TOP_UP_COLUMNS}`, [
-          topUp.id,
-          payment.paymentIntentId,
-        ]);
-        return { topUp: updated.rows[0] as WalletTopUp, payment, replayed: false };
-      });
+        return this.resumeTopUp(topUp);
+      },
+    });
+    return { ...result, replayed };
+  }
+
+  /**
+   * Creates (or finds again, by its Stripe key) the payment intent of a pending top-up and links it. The
+   * sweeper calls it for top-ups a crash left without an intent. Stripe's refusal of the amount (its
+   * minimum) fails the top-up for good; anything else leaves it pending with the error, for a retry.
+   */
+  async resumeTopUp(topUp: WalletTopUp): Promise<Omit<TopUpStart, 'replayed'>> {
+    const { pool } = this.dependencies.database;
+    await pool.query(`update wallet_top_up set attempt_count = attempt_count + 1, last_attempt_at = now(), updated_at = now() where id = $1`, [topUp.id]);
+    crashPoint('top_up.before_provider_call');
+    let payment: CardPaymentStart;
+    try {
+      payment = await this.startPayment(topUp);
     } catch (error) {
-      if (!(error instanceof IdempotencyRaceLost) || key === null) throw error;
-      const replay = await this.replay(actor, key, request);
-      assert(replay, 'the top-up that won the idempotency race is committed');
-      return replay;
+      const refused = error instanceof DomainError && (error.type === 'validation' || error.type === 'business_rule');
+      this.logger.warn({ topUpId: topUp.id, shopperId: topUp.shopperId, amountMinor: topUp.amountMinor, currency: topUp.currency, refused, err: error }, 'top-up payment could not be started');
+      await pool.query(
+        `update wallet_top_up set last_error = $2, status = case when $3::boolean then 'failed' else status end,
+                failure_code = case when $3::boolean then $4 else failure_code end, updated_at = now()
+          where id = $1 and status = 'pending'`,
+        [topUp.id, describeError(error), refused, error instanceof DomainError ? error.code : null],
+      );
+      throw error;
     }
+    const { rows } = await pool.query<WalletTopUp>(
+      `update wallet_top_up set payment_intent_id = coalesce(payment_intent_id, $2), last_error = null, updated_at = now() where id = $1 returning ${TOP_UP_COLUMNS}`,
+      [topUp.id, payment.paymentIntentId],
+    );
+    return { topUp: rows[0] as WalletTopUp, payment };
+  }
+
+  /** For the sweeper: a pending top-up that a crash left without its payment intent gets it now. */
+  async resumeStaleTopUp(id: string): Promise<void> {
+    const topUp = await findTopUp(this.dependencies.database.pool, id, null);
+    if (topUp?.status === 'pending' && topUp.paymentIntentId === null) await this.resumeTopUp(topUp);
   }
 
   async getTopUp(actor: ShopperActor, id: string): Promise<WalletTopUp> {
@@ -101,19 +135,20 @@ export class WalletsService {
     return topUp;
   }
 
-  private async replay(actor: ShopperActor, key: string, request: Record<string, unknown>): Promise<TopUpStart | null> {
+  private async findEarlier(actor: ShopperActor, key: string): Promise<EarlierRequest<Omit<TopUpStart, 'replayed'>> | null> {
     const { rows } = await this.dependencies.database.pool.query<WalletTopUp>(`select ${TOP_UP_COLUMNS} from wallet_top_up where shopper_id = $1 and idempotency_key = $2`, [
       actor.shopperId,
       key,
     ]);
     const topUp = rows[0];
     if (!topUp) return null;
-    assertSameRequest(topUp.idempotencyRequest, request);
-    return { topUp, payment: topUp.status === 'succeeded' ? null : await this.startPayment(actor, topUp), replayed: true };
+    // A pending top-up is resumed (its intent found again, or created if a crash stopped the first request).
+    return { request: topUp.idempotencyRequest, answer: async () => (topUp.status === 'pending' ? this.resumeTopUp(topUp) : { topUp, payment: null }) };
   }
 
-  private startPayment(actor: ShopperActor, topUp: WalletTopUp): Promise<CardPaymentStart> {
-    return this.dependencies.payments.startCardPayment(actor, {
+  private startPayment(topUp: WalletTopUp): Promise<CardPaymentStart> {
+    // The row is the shopper's own (read by their id, or by the sweeper): the payment is started on its behalf.
+    return this.dependencies.payments.startCardPayment(TOP_UP_ACTOR, {
       purpose: 'wallet_top_up',
       referenceId: topUp.id,
       amountMinor: topUp.amountMinor,

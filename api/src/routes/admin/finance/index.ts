@@ -3,12 +3,13 @@ import { Type } from '@sinclair/typebox';
 import type { Actor, MerchantActor } from '../../../../../db/src/actor.ts';
 import { MerchantBalanceBody, MerchantJournalQuerystring } from '../../../../../db/src/modules/finance/finance.schemas.ts';
 import {
-  IdempotencyKeyHeaders,
   PAYOUT_SORTABLE_FIELDS,
   PayoutBody,
   PayoutCreateBody,
   PayoutListFilter,
 } from '../../../../../db/src/modules/payouts/payouts.schemas.ts';
+import { IdempotencyKeyHeaders } from '../../../../../db/src/idempotency/idempotency.ts';
+import { sendIdempotent } from '../../../http/idempotent-reply.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
 import { financeReadRoutes } from './finance-read-routes.ts';
 
@@ -55,15 +56,19 @@ const financeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Pay out available balance: held now, posted when the provider confirms, released if it fails',
-        description: 'More than the available balance is refused with 422 insufficient_funds. Send an Idempotency-Key: a retry answers 200 with the first payout.',
+        description: [
+          'More than the available balance is refused with 422 insufficient_funds.',
+          'Idempotency-Key is required (400 without it): a retry with the same key and body answers 201 again with Idempotent-Replayed: true; another body is 409 naming the field.',
+          'A provider that cannot be reached leaves the payout pending with its lastError; the sweeper submits it again.',
+        ].join(' '),
         headers: IdempotencyKeyHeaders,
         body: PayoutCreateBody,
-        response: { 201: PayoutBody, 200: PayoutBody },
+        response: { 201: PayoutBody },
       },
     },
     async (request, reply) => {
       const { payout, replayed } = await app.services.payouts.request(request.actor as MerchantActor, request.body, request.headers['idempotency-key']);
-      return reply.status(replayed ? 200 : 201).send(payout);
+      return sendIdempotent(reply, { replayed }, payout);
     },
   );
 };

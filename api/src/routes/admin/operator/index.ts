@@ -7,6 +7,7 @@ import {
   OperatorMerchantListFilter,
   OperatorMerchantUpdateBody,
 } from '../../../../../db/src/modules/staff/operator.schemas.ts';
+import { MoneyAttentionItemBody, MoneyAttentionQuery } from '../../../../../db/src/modules/money-recovery/money-recovery.schemas.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
 
 const tags = ['admin: operator'];
@@ -38,6 +39,22 @@ const operatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Suspend or reactivate a merchant', params: IdParams, body: OperatorMerchantUpdateBody, response: { 200: OperatorMerchantBody } },
     },
     async (request) => app.services.operator.updateMerchant(request.actor as Actor, request.params.id, request.body),
+  );
+
+  app.get(
+    '/money-attention',
+    {
+      config: { permission: 'platform.operate' },
+      schema: {
+        tags,
+        summary: 'Refunds, payouts and top-ups an operator must look at',
+        description:
+          'Flagged by the sweeper once their retries are spent (retries_exhausted), by a card refund the processor refused that the shopper is owed (card_refund_refused), or by a payout whose hold expired (hold_expired, paid_after_hold_expired). Newest first, at most 500.',
+        querystring: MoneyAttentionQuery,
+        response: { 200: Type.Array(MoneyAttentionItemBody) },
+      },
+    },
+    async (request) => app.services.moneySweeper.listAttention(request.actor as Actor, request.query),
   );
 };
 

@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { MerchantActor } from '../../../../../db/src/actor.ts';
 import {
-  IdempotencyHeaders,
   NoteBody,
   ORDER_SORTABLE_FIELDS,
   OrderBody,
@@ -12,6 +11,8 @@ import {
   RefundCreateBody,
   ShipBody,
 } from '../../../../../db/src/modules/orders/orders.schemas.ts';
+import { IdempotencyKeyHeaders } from '../../../../../db/src/idempotency/idempotency.ts';
+import { sendIdempotent } from '../../../http/idempotent-reply.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
 
 const tags = ['admin: orders'];
@@ -71,11 +72,14 @@ const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Refund an order: some lines, an amount, or (with neither) everything that remains',
-        description: 'Send an Idempotency-Key: a retry with the same key answers 200 with the order as it was refunded.',
+        description: [
+          'Idempotency-Key is required (400 without it): a retry with the same key and body answers 201 again with Idempotent-Replayed: true; another body is 409 naming the field.',
+          'Wallet money goes back at once. A card refund is recorded pending: the order, its lines and stock change only when the card processor confirms it; a refusal leaves them as they were (the refund failed, with the reason in the history).',
+        ].join(' '),
         params: IdParams,
-        headers: IdempotencyHeaders,
+        headers: IdempotencyKeyHeaders,
         body: RefundCreateBody,
-        response: { 201: OrderDetailBody, 200: OrderDetailBody },
+        response: { 201: OrderDetailBody },
       },
     },
     async (request, reply) => {
@@ -83,7 +87,7 @@ const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...request.body,
         idempotencyKey: request.headers['idempotency-key'],
       });
-      return reply.status(replayed ? 200 : 201).send(order);
+      return sendIdempotent(reply, { replayed }, order);
     },
   );
 };

@@ -6,8 +6,9 @@ import {
   PaymentCodeChargeBody,
   PaymentCodeChargeCreateBody,
   PaymentCodeChargeListFilter,
-  RequiredIdempotencyHeaders,
 } from '../../../../../db/src/modules/qr-payments/qr-payments.schemas.ts';
+import { IdempotencyKeyHeaders } from '../../../../../db/src/idempotency/idempotency.ts';
+import { sendIdempotent } from '../../../http/idempotent-reply.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
 
 const tags = ['admin: payment code charges'];
@@ -22,14 +23,14 @@ const paymentCodeChargesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: "Charge a shopper's scanned payment code with an amount",
         description: [
-          'Idempotency-Key is required: a retry with the same key and body answers 200 with the first charge; another body is 409 idempotency_key_reused.',
+          'Idempotency-Key is required (400 without it): a retry with the same key and body answers 201 again with Idempotent-Replayed: true; another body is 409 idempotency_key_reused naming the field.',
           'Up to PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR the wallet pays at once (status succeeded, with the counter order); above it the amount is held',
           'and the charge is awaiting_confirmation until the shopper confirms or declines in the widget, or the window closes (expired).',
           'Refused with nothing moved: 400 qr_tampered / qr_expired / qr_wrong_type / qr_other_shop, 409 qr_already_used, 422 insufficient_funds.',
         ].join(' '),
-        headers: RequiredIdempotencyHeaders,
+        headers: IdempotencyKeyHeaders,
         body: PaymentCodeChargeCreateBody,
-        response: { 201: PaymentCodeChargeBody, 200: PaymentCodeChargeBody },
+        response: { 201: PaymentCodeChargeBody },
       },
     },
     async (request, reply) => {
@@ -37,7 +38,7 @@ const paymentCodeChargesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...request.body,
         idempotencyKey: request.headers['idempotency-key'],
       });
-      return reply.status(replayed ? 200 : 201).send(charge);
+      return sendIdempotent(reply, { replayed }, charge);
     },
   );
 

@@ -3,12 +3,13 @@ import type { ShopperActor } from '../../../../../db/src/actor.ts';
 import {
   CheckoutBody,
   CheckoutParams,
-  IdempotencyHeaders,
   PayBody,
   StoreOrderBody,
   StoreOrderListQuery,
   StoreOrderPage,
 } from '../../../../../db/src/modules/orders/orders.schemas.ts';
+import { OptionalIdempotencyKeyHeaders } from '../../../../../db/src/idempotency/idempotency.ts';
+import { sendIdempotent } from '../../../http/idempotent-reply.ts';
 import { IdParams } from '../../../http/simple-rest.ts';
 
 const tags = ['store: orders'];
@@ -24,11 +25,11 @@ const storeOrdersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Check out: the cart (or one "buy now" line) becomes an order awaiting payment, its stock reserved',
-        description: 'Send an Idempotency-Key: a retry with the same key answers 200 with the same order; another body with it is a 409.',
+        description: 'Send an Idempotency-Key (optional here): a retry with the same key and body answers 201 again (Idempotent-Replayed: true) with the same order; another body is 409 naming the field.',
         params: CheckoutParams,
-        headers: IdempotencyHeaders,
+        headers: OptionalIdempotencyKeyHeaders,
         body: CheckoutBody,
-        response: { 201: StoreOrderBody, 200: StoreOrderBody },
+        response: { 201: StoreOrderBody },
       },
     },
     async (request, reply) => {
@@ -37,7 +38,7 @@ const storeOrdersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         shopSlug: request.params.slug,
         idempotencyKey: request.headers['idempotency-key'],
       });
-      return reply.status(replayed ? 200 : 201).send(order);
+      return sendIdempotent(reply, { replayed }, order);
     },
   );
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ShopperActor } from '../../../../../db/src/actor.ts';
-import { IdempotencyHeaders } from '../../../../../db/src/modules/orders/orders.schemas.ts';
+import { IdempotencyKeyHeaders } from '../../../../../db/src/idempotency/idempotency.ts';
+import { sendIdempotent } from '../../../http/idempotent-reply.ts';
 import { TopUpCreateBody, TopUpStartBody, WalletBalanceBody, WalletQuery, WalletTopUpBody } from '../../../../../db/src/modules/wallets/wallets.schemas.ts';
 import { IdParams } from '../../../http/simple-rest.ts';
 
@@ -23,10 +24,10 @@ const storeWalletRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Top up the wallet by card: a Stripe payment intent for Stripe.js; the wallet is credited when Stripe\'s webhook says the money arrived',
-        description: 'Send an Idempotency-Key: a retry with the same key answers 200 with the same top-up and payment intent; another body with it is a 409.',
-        headers: IdempotencyHeaders,
+        description: 'Idempotency-Key is required (400 without it): a retry with the same key and body answers 201 again (Idempotent-Replayed: true) with the same top-up and payment intent; another body is 409 naming the field.',
+        headers: IdempotencyKeyHeaders,
         body: TopUpCreateBody,
-        response: { 201: TopUpStartBody, 200: TopUpStartBody },
+        response: { 201: TopUpStartBody },
       },
     },
     async (request, reply) => {
@@ -34,7 +35,7 @@ const storeWalletRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...request.body,
         idempotencyKey: request.headers['idempotency-key'],
       });
-      return reply.status(replayed ? 200 : 201).send(started);
+      return sendIdempotent(reply, { replayed }, started);
     },
   );
 
