@@ -75,7 +75,7 @@ export async function populateMerchant(app: FastifyInstance, owner: StaffSession
   const paid = await placePaidOrder(app, shopper, shop.slug, variant.id, 2);
 
   await settleToMerchant(app, owner.merchantId, settledMinor);
-  const payout = await created(app, owner, '/api/admin/finance/payouts', { amountMinor: 10_00, currency: 'EUR' });
+  const payout = await created(app, owner, '/api/admin/finance/payouts', { amountMinor: 10_00, currency: 'EUR' }, { 'idempotency-key': newId() });
   const account = await pool.query<{ id: string }>(`select id from ledger_account where merchant_id = $1 and kind = 'merchant_available'`, [owner.merchantId]);
 
   await fundWallet(app, shopper.shopperId, 5_00);

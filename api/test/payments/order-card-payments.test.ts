@@ -187,6 +187,16 @@ describe('payment_intent.payment_failed records the failure', () => {
   });
 });
 
+/** What the order.card_refund job does for each pending card refund of the order, run twice as a retried job would. */
+async function runCardRefundJobs(orderId: string) {
+  const { rows } = await app().database.pool.query<{ id: string }>(`select id from order_refund where order_id = $1 and status = 'pending'`, [orderId]);
+  for (const { id } of rows) {
+    expect(await app().services.orders.completeCardRefund(id)).toEqual({ status: 'succeeded' });
+    expect(await app().services.orders.completeCardRefund(id)).toEqual({ status: 'unchanged' });
+  }
+  return rows.map((row) => row.id);
+}
+
 describe('money that arrives after the order could no longer take it', () => {
   it('is refunded automatically when the order was cancelled meanwhile, once, and the books net to zero', async () => {
     const shopper = await createGuestShopper(app());
@@ -200,9 +210,15 @@ describe('money that arrives after the order could no longer take it', () => {
 
     const delivery = await deliver('payment_intent.succeeded', context.stripe.succeedPaymentIntent(paymentIntentId));
     expect(delivery.statusCode).toBe(200);
+    // The webhook's transaction records the money in and the refund's intent; Stripe is not asked inside it.
+    expect(context.stripe.requestsTo('POST', '/v1/refunds')).toHaveLength(0);
+    expect((await ledgerLegs(app(), order.id)).map((leg) => leg.reason)).toEqual(['order_payment']);
+    const { rows: intents } = await app().database.pool.query(`select kind, status, amount_minor as "amountMinor" from order_refund where order_id = $1`, [order.id]);
+    expect(intents).toEqual([{ kind: 'late_payment', status: 'pending', amountMinor: 2500 }]);
 
+    const [refundId] = await runCardRefundJobs(order.id);
     const refunds = context.stripe.requestsTo('POST', '/v1/refunds');
-    expect(refunds).toEqual([expect.objectContaining({ idempotencyKey: `late_payment_refund:${paymentIntentId}`, parameters: expect.objectContaining({ payment_intent: paymentIntentId }) })]);
+    expect(refunds).toEqual([expect.objectContaining({ idempotencyKey: `order_refund:${refundId}`, parameters: expect.objectContaining({ payment_intent: paymentIntentId }) })]);
     const legs = await ledgerLegs(app(), order.id);
     expect(legs).toEqual([
       expect.objectContaining({ reason: 'order_payment', amountMinor: 2500, direction: 'card_clearing -> escrow' }),
@@ -216,6 +232,7 @@ describe('money that arrives after the order could no longer take it', () => {
     // Redelivered, or sent again under a new event id: nothing more is refunded or recorded.
     await context.stripe.redeliverWebhook(delivery.event, { url: context.webhookUrl });
     await deliver('payment_intent.succeeded', context.stripe.getPaymentIntent(paymentIntentId));
+    expect(await runCardRefundJobs(order.id)).toEqual([]);
     expect(context.stripe.requestsTo('POST', '/v1/refunds')).toHaveLength(1);
     expect(await ledgerLegs(app(), order.id)).toHaveLength(2);
     const { rows } = await app().database.pool.query(`select count(*)::int as count from order_event where order_id = $1 and type = 'refunded'`, [order.id]);
@@ -230,6 +247,7 @@ describe('money that arrives after the order could no longer take it', () => {
     expect((await pay(app(), shopper, order.id)).statusCode).toBe(200);
 
     await deliver('payment_intent.succeeded', context.stripe.succeedPaymentIntent(paymentIntentId));
+    const [refundId] = await runCardRefundJobs(order.id);
 
     expect(await orderRow(order.id)).toMatchObject({ status: 'paid', paymentMethod: 'wallet', paymentIntentId: null });
     expect((await ledgerLegs(app(), order.id)).map((leg) => `${leg.reason}: ${leg.direction}`)).toEqual([
@@ -237,21 +255,11 @@ describe('money that arrives after the order could no longer take it', () => {
       'order_payment: card_clearing -> escrow',
       'refund: escrow -> card_clearing',
     ]);
-    expect(context.stripe.requestsTo('POST', '/v1/refunds').filter((request) => request.idempotencyKey === `late_payment_refund:${paymentIntentId}`)).toHaveLength(1);
+    expect(context.stripe.requestsTo('POST', '/v1/refunds').filter((request) => request.idempotencyKey === `order_refund:${refundId}`)).toHaveLength(1);
   });
 });
 
 describe('refunds of card-paid orders', () => {
-  async function runCardRefundJobs(orderId: string) {
-    const { rows } = await app().database.pool.query<{ id: string }>(`select id from order_refund where order_id = $1 and status = 'pending'`, [orderId]);
-    // What the order.card_refund job does, run twice as a retried job would.
-    for (const { id } of rows) {
-      expect(await app().services.orders.completeCardRefund(id)).toEqual({ status: 'succeeded' });
-      expect(await app().services.orders.completeCardRefund(id)).toEqual({ status: 'unchanged' });
-    }
-    return rows.map((row) => row.id);
-  }
-
   it("issues a Stripe refund keyed by the order refund and reverses escrow -> card clearing once when the merchant refunds part of it", async () => {
     const shopper = await createGuestShopper(app());
     const { order, paymentIntentId } = await paidByCard(shopper);
@@ -259,7 +267,8 @@ describe('refunds of card-paid orders', () => {
 
     const response = await app().inject({ method: 'POST', url: `/api/admin/orders/${order.id}/refunds`, headers: { ...owner.headers, 'idempotency-key': newId() }, payload: { amountMinor: 1000 } });
     expect(response.statusCode, response.body).toBe(201);
-    expect(response.json().refunds).toEqual([expect.objectContaining({ method: 'card', status: 'pending', amountMinor: 1000 })]);
+    // Pending: the order is unchanged until Stripe gives the money back.
+    expect(response.json()).toMatchObject({ status: 'paid', refundedMinor: 0, refunds: [expect.objectContaining({ method: 'card', status: 'pending', amountMinor: 1000 })] });
     const { rows: jobs } = await app().database.pool.query(`select jobs from outbox where aggregate_id = $1 and type = 'order_refund.created'`, [order.id]);
     expect(jobs[0].jobs).toEqual([expect.objectContaining({ name: 'order.card_refund' })]);
 

@@ -14,7 +14,8 @@ beforeAll(async () => {
 afterEach(() => assertLedgerInvariants(context.testApp.database));
 afterAll(() => context.close());
 
-function startTopUp(shopper: ShopperSession, payload: object, idempotencyKey?: string) {
+/** Every top-up sends an Idempotency-Key (required); null leaves it out to see the 400. */
+function startTopUp(shopper: ShopperSession, payload: object, idempotencyKey: string | null = newId()) {
   return app().inject({
     method: 'POST',
     url: '/api/store/wallet/top-ups',
@@ -83,7 +84,10 @@ describe('wallet top-ups by card (POST /api/store/wallet/top-ups)', () => {
     const key = newId();
     const first = await startTopUp(shopper, { amountMinor: 3000, currency: 'EUR' }, key);
     const again = await startTopUp(shopper, { amountMinor: 3000, currency: 'EUR' }, key);
-    expect(again.statusCode).toBe(200);
+    // The first answer again: the same status, the same top-up and intent, marked as a replay.
+    expect(again.statusCode).toBe(first.statusCode);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect(again.json().topUp.id).toBe(first.json().topUp.id);
     expect(again.json().payment.paymentIntentId).toBe(first.json().payment.paymentIntentId);
 
@@ -105,11 +109,15 @@ describe('wallet top-ups by card (POST /api/store/wallet/top-ups)', () => {
       const response = await startTopUp(shopper, payload);
       expect(response.statusCode, JSON.stringify(payload)).toBe(400);
     }
-    // Below Stripe's minimum charge: Stripe refuses, and no top-up is left pending.
+    expect(await count()).toBe(before);
+    // Below Stripe's minimum charge: the intent to top up was committed before Stripe was asked, and
+    // Stripe's refusal fails it for good: nothing is left pending for the sweeper, nothing is credited.
     const tooSmall = await startTopUp(shopper, { amountMinor: 10, currency: 'EUR' });
     expect(tooSmall.statusCode).toBe(400);
     expect(tooSmall.json()).toMatchObject({ code: 'payment_amount_too_small' });
-    expect(await count()).toBe(before);
+    expect(await count()).toBe(before + 1);
+    const { rows: refused } = await app().database.pool.query(`select status, failure_code as "failureCode", payment_intent_id as "paymentIntentId" from wallet_top_up where shopper_id = $1`, [shopper.shopperId]);
+    expect(refused).toEqual([{ status: 'failed', failureCode: 'payment_amount_too_small', paymentIntentId: null }]);
 
     const { topUp } = (await startTopUp(shopper, { amountMinor: 1500, currency: 'EUR' })).json();
     const foreign = await app().inject({ method: 'GET', url: `/api/store/wallet/top-ups/${topUp.id}`, headers: stranger.headers });

@@ -96,10 +96,12 @@ const TWIN_WAIT_ATTEMPTS = 40;
 const TWIN_WAIT_MS = 50;
 
 /**
- * Runs a money request once per key. Any failure of perform() with a key is checked against the
- * database: if a twin committed a record with this key meanwhile (an insert race, a refund that found
- * nothing left to refund because the twin refunded it), the answer is the twin's record, so concurrent
- * duplicates have one effect and one answer.
+ * Runs a money request once per key. When perform() finds that a twin with the same key got there first
+ * (IdempotencyRaceLost: the insert race on the key's unique constraint, or a look-up under the record's
+ * lock; or an error the caller names in twinInFlight), the twin's record is the answer, waited for
+ * briefly if it has not committed yet: concurrent duplicates have one effect and one answer. Any other
+ * error is this request's own and is thrown as it is (a record this request committed before failing,
+ * such as a top-up Stripe refused, is not replayed to itself).
  */
 export async function runIdempotent<Result>(run: IdempotentRun<Result>): Promise<IdempotentOutcome<Result>> {
   const { key } = run;
@@ -112,11 +114,11 @@ export async function runIdempotent<Result>(run: IdempotentRun<Result>): Promise
     return { result: await run.perform(), replayed: false };
   } catch (error) {
     const waitForTwin = error instanceof IdempotencyRaceLost || (run.twinInFlight?.(error) ?? false);
-    const attempts = waitForTwin ? TWIN_WAIT_ATTEMPTS : 1;
-    for (let attempt = 0; attempt < attempts; attempt += 1) {
+    if (!waitForTwin) throw error;
+    for (let attempt = 0; attempt < TWIN_WAIT_ATTEMPTS; attempt += 1) {
       const earlier = await run.find(key);
       if (earlier) return replay(earlier, run.request);
-      if (attempt + 1 < attempts) await sleep(TWIN_WAIT_MS);
+      if (attempt + 1 < TWIN_WAIT_ATTEMPTS) await sleep(TWIN_WAIT_MS);
     }
     if (error instanceof IdempotencyRaceLost) throw new Error(`The request that holds Idempotency-Key ${key} did not commit its record.`, { cause: error });
     throw error;

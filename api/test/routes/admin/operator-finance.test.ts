@@ -185,7 +185,7 @@ describe('/api/admin/operator/finance/reconciliation', () => {
 
     // Payouts: one matched, one the provider lost, one paid at a different amount, one whose callback never came.
     const request = async (amountMinor: number) =>
-      (await testApp.app.inject({ method: 'POST', url: '/api/admin/finance/payouts', headers: merchantOne.headers, payload: { amountMinor, currency: 'EUR' } })).json();
+      (await testApp.app.inject({ method: 'POST', url: '/api/admin/finance/payouts', headers: { ...merchantOne.headers, 'idempotency-key': newId() }, payload: { amountMinor, currency: 'EUR' } })).json();
     const matched = await request(1_00);
     await post(`/local-provider/payouts/${matched.providerReference}/settle`, { outcome: 'paid' });
     const lost = await request(2_00);

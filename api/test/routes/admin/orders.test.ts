@@ -21,8 +21,9 @@ afterAll(() => closeOrdersFixture(testApp));
 const tin = () => shop.variantIds[0] as string;
 const sachet = () => shop.variantIds[1] as string;
 
+/** Refunds require an Idempotency-Key: each POST gets a fresh one unless the test names its own. */
 function post(url: string, session: StaffSession = owner, payload: object = {}, headers: Record<string, string> = {}) {
-  return testApp.app.inject({ method: 'POST', url, headers: { ...session.headers, ...headers }, payload });
+  return testApp.app.inject({ method: 'POST', url, headers: { ...session.headers, 'idempotency-key': newId(), ...headers }, payload });
 }
 
 /** A paid order of 2 tins and 4 sachets (3,000 in all), paid from the shopper's wallet. */

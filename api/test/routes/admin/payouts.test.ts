@@ -27,11 +27,13 @@ async function balances(session: StaffSession = finance) {
   return response.json() as { currency: string; availableMinor: number; balanceMinor: number; heldForPayoutsMinor: number }[];
 }
 
-async function requestPayout(amountMinor: number, options: { session?: StaffSession; currency?: string; idempotencyKey?: string } = {}) {
+/** Every payout request sends an Idempotency-Key (required); null leaves it out to see the 400. */
+async function requestPayout(amountMinor: number, options: { session?: StaffSession; currency?: string; idempotencyKey?: string | null } = {}) {
+  const idempotencyKey = options.idempotencyKey === undefined ? newId() : options.idempotencyKey;
   return testApp.app.inject({
     method: 'POST',
     url,
-    headers: { ...(options.session ?? finance).headers, ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}) },
+    headers: { ...(options.session ?? finance).headers, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
     payload: { amountMinor, currency: options.currency ?? 'EUR' },
   });
 }
@@ -200,11 +202,12 @@ describe('POST /api/admin/finance/payouts', () => {
     expect(first.statusCode).toBe(201);
     const before = await counts();
     const retry = await requestPayout(3_00, { idempotencyKey: key });
-    expect(retry.statusCode).toBe(200);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.json().id).toBe(first.json().id);
     const other = await requestPayout(4_00, { idempotencyKey: key });
     expect(other.statusCode).toBe(409);
-    expect(other.json().code).toBe('idempotency_key_reused');
+    expect(other.json()).toMatchObject({ code: 'idempotency_key_reused', errors: { amountMinor: expect.any(String) } });
     expect(await counts()).toEqual(before);
     await settleAtProvider(first.json().providerReference, 'failed');
   });

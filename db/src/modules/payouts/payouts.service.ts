@@ -166,7 +166,11 @@ export class PayoutsService {
   private async hold(actor: MerchantActor, input: PayoutCreateInput, idempotencyKey: string, request: Record<string, unknown>): Promise<Payout> {
     const account = await this.availableAccount(actor.merchantId, input.currency);
     const availableMinor = account ? accountBalances(account).availableMinor : 0;
-    if (!account || availableMinor < input.amountMinor) throw new PayoutInsufficientFundsError(Math.max(availableMinor, 0));
+    if (!account || availableMinor < input.amountMinor) {
+      // A twin with this key may have committed between the look-up and this check, holding the money.
+      if (await this.findByIdempotencyKey(this.database.pool, actor.merchantId, idempotencyKey)) throw new IdempotencyRaceLost();
+      throw new PayoutInsufficientFundsError(Math.max(availableMinor, 0));
+    }
 
     const payoutId = newId();
     const legs = await this.ledger.recipes.payoutStart({
@@ -199,6 +203,7 @@ export class PayoutsService {
       });
     } catch (error) {
       if (error instanceof LedgerTransferError && error.code === 'insufficient_funds') {
+        if (await this.findByIdempotencyKey(this.database.pool, actor.merchantId, idempotencyKey)) throw new IdempotencyRaceLost();
         const latest = await this.availableAccount(actor.merchantId, input.currency);
         throw new PayoutInsufficientFundsError(Math.max(latest ? accountBalances(latest).availableMinor : 0, 0));
       }

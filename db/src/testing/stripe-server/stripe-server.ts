@@ -88,6 +88,7 @@ export class FakeStripeServer {
   readonly requests: RecordedRequest[] = [];
   readonly webhookSecret: string;
   private readonly savedResults = new Map<string, SavedResult>();
+  private readonly injectedFailures: { method: string; path: string; remaining: number; statusCode: number }[] = [];
   private readonly server: Server;
   private address: AddressInfo | null = null;
 
@@ -154,6 +155,18 @@ export class FakeStripeServer {
     this.requests.length = 0;
   }
 
+  /**
+   * Failure injection: the next `count` requests to `method path` answer `statusCode` with an api_error,
+   * as an outage would, before anything is done (nothing is kept for their idempotency keys).
+   */
+  failNextRequests(method: string, path: string, count: number, statusCode = 500): void {
+    this.injectedFailures.push({ method, path, remaining: count, statusCode });
+  }
+
+  clearInjectedFailures(): void {
+    this.injectedFailures.length = 0;
+  }
+
   /** A `Stripe-Signature` header for these exact bytes, made by the SDK's own test helper. */
   signPayload(payload: string, options: { secret?: string; timestampSeconds?: number } = {}): string {
     return Stripe.webhooks.generateTestHeaderString({
@@ -211,7 +224,11 @@ export class FakeStripeServer {
     response.setHeader('Content-Type', 'application/json');
     if (idempotencyKey) response.setHeader('Idempotency-Key', idempotencyKey);
 
-    const outcome = this.answer(method, url, rawBody, headers, record);
+    const injected = this.injectedFailures.find((failure) => failure.remaining > 0 && failure.method === method && failure.path === url.pathname);
+    if (injected) injected.remaining -= 1;
+    const outcome = injected
+      ? { statusCode: injected.statusCode, body: JSON.stringify({ error: { type: 'api_error', message: 'Injected failure: the fake Stripe is down.' } }) }
+      : this.answer(method, url, rawBody, headers, record);
     record.statusCode = outcome.statusCode;
     for (const [name, value] of Object.entries(outcome.headers ?? {})) response.setHeader(name, value);
     response.statusCode = outcome.statusCode;
