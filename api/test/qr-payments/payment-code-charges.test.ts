@@ -161,7 +161,8 @@ describe('charging a payment code at the counter (POST /api/admin/payment-code-c
     const first = await charge(clerk, { shopId: shop.shopId, token, amountMinor: 1200 }, key);
     expect(first.statusCode).toBe(201);
     const retry = await charge(clerk, { shopId: shop.shopId, token, amountMinor: 1200 }, key);
-    expect(retry.statusCode).toBe(200);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.json()).toEqual(first.json());
     expect(await walletBalanceMinor(app(), shopper.shopperId)).toBe(10_000 - 1200);
 

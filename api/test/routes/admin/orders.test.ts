@@ -92,7 +92,7 @@ describe('GET /api/admin/orders (simple-rest)', () => {
       ['POST', `/api/admin/orders/${paid.id}/cancel`, {}],
       ['POST', `/api/admin/orders/${paid.id}/refunds`, {}],
     ] as const) {
-      const response = await testApp.app.inject({ method, url, headers: stranger.headers, ...(payload ? { payload } : {}) });
+      const response = await testApp.app.inject({ method, url, headers: { ...stranger.headers, 'idempotency-key': newId() }, ...(payload ? { payload } : {}) });
       expect(response.statusCode, `${method} ${url}`).toBe(404);
     }
     const list = await testApp.app.inject({ method: 'GET', url: '/api/admin/orders', headers: stranger.headers });
@@ -281,12 +281,13 @@ describe('refunds (POST /api/admin/orders/:id/refunds)', () => {
     expect((await post(`/api/admin/orders/${unpaid.id}/refunds`)).statusCode).toBe(409);
   });
 
-  it('answers a retried refund with the same Idempotency-Key once (200), and a changed body with 409 naming the field', async () => {
+  it('answers concurrent retries of a refund with the same Idempotency-Key with the first answer, refunding once, and a changed body with 409 naming the field', async () => {
     const buyer = await createGuestShopper(testApp.app);
     const paid = await placePaidOrder(testApp.app, buyer, shop.slug, tin(), 3);
     const key = `refund-${newId()}`;
     const responses = await Promise.all(Array.from({ length: 5 }, () => post(`/api/admin/orders/${paid.id}/refunds`, owner, { amountMinor: 500 }, { 'idempotency-key': key })));
-    expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(responses.map((response) => response.statusCode)).toEqual([201, 201, 201, 201, 201]);
+    expect(responses.filter((response) => response.headers['idempotent-replayed'] === 'true')).toHaveLength(4);
     expect(await walletBalanceMinor(testApp.app, buyer.shopperId)).toBe(500);
     const changed = await post(`/api/admin/orders/${paid.id}/refunds`, owner, { amountMinor: 600 }, { 'idempotency-key': key });
     expect(changed.statusCode).toBe(409);

@@ -160,13 +160,14 @@ describe('checkout (POST /api/store/shops/:slug/orders)', () => {
 });
 
 describe('checkout with an Idempotency-Key', () => {
-  it('answers a retry with the same order (200) and reserves nothing more', async () => {
+  it('answers a retry with the first answer (201, Idempotent-Replayed) and reserves nothing more', async () => {
     const key = `checkout-${newId()}`;
     const firstResponse = await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: first() }, key);
     expect(firstResponse.statusCode).toBe(201);
     const before = await snapshot();
     const retry = await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: first(), quantity: 1 }, key);
-    expect(retry.statusCode).toBe(200);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.json()).toEqual(firstResponse.json());
     expect(await snapshot()).toEqual(before);
   });
@@ -181,7 +182,8 @@ describe('checkout with an Idempotency-Key', () => {
     expect((await checkout(testApp.app, cartShopper, ownShop.slug, { source: 'cart' }, key)).json()).toEqual(placed.json());
     await testApp.database.pool.query(`update shop set status = 'closed' where id = $1`, [ownShop.shopId]);
     const retry = await checkout(testApp.app, cartShopper, ownShop.slug, { source: 'cart' }, key);
-    expect(retry.statusCode).toBe(200);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.json().id).toBe(placed.json().id);
     expect(await stockOf(testApp.app, ownShop.variantIds[0] as string)).toEqual({ onHand: 5, reserved: 2 });
     // Without the key, the closed shop is what the shopper hears about.
@@ -213,7 +215,8 @@ describe('checkout with an Idempotency-Key', () => {
     const key = `checkout-${newId()}`;
     const before = await stockOf(testApp.app, first());
     const responses = await Promise.all(Array.from({ length: 10 }, () => checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: first() }, key)));
-    expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(responses.map((response) => response.statusCode)).toEqual(Array(10).fill(201));
+    expect(responses.filter((response) => response.headers['idempotent-replayed'] === 'true')).toHaveLength(9);
     expect(new Set(responses.map((response) => response.json().id)).size).toBe(1);
     expect(await stockOf(testApp.app, first())).toEqual({ onHand: before.onHand, reserved: before.reserved + 1 });
   });
