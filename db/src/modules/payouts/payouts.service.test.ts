@@ -6,7 +6,22 @@ import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
 import { LedgerService } from '../ledger/ledger.service.ts';
 import { LocalPaymentsProvider } from './local-payout-provider.ts';
 import type { PaymentsProvider, PayoutRequest, PayoutSubmission, ProviderRecord } from './payout-provider.ts';
+import type { ServiceLogger } from '../../service-logger.ts';
 import { PayoutsService } from './payouts.service.ts';
+
+/** Keeps what the service logs, so a test can see that a failure was reported with its context. */
+class RecordingLogger implements ServiceLogger {
+  readonly lines: { level: string; context: Record<string, unknown>; message: string }[] = [];
+  info(context: object, message: string) {
+    this.lines.push({ level: 'info', context: context as Record<string, unknown>, message });
+  }
+  warn(context: object, message: string) {
+    this.lines.push({ level: 'warn', context: context as Record<string, unknown>, message });
+  }
+  error(context: object, message: string) {
+    this.lines.push({ level: 'error', context: context as Record<string, unknown>, message });
+  }
+}
 
 let environment: TestEnvironment;
 let ledger: LedgerService;
@@ -102,5 +117,63 @@ describe('PayoutsService with a payout provider', () => {
     expect((await payouts.get(actor, payout.id)).status).toBe('pending');
     const applied = await payouts.applyProviderEvent({ type: 'system', process: 'test' }, event);
     expect(applied).toMatchObject({ outcome: 'applied', payout: { status: 'posted' } });
+  });
+
+  it('logs an unreachable provider with the payout, keeps the error on the payout, and submits it when the sweeper retries', async () => {
+    const provider = new SteeredProvider(new LocalPaymentsProvider(environment.database.pool));
+    const logger = new RecordingLogger();
+    const payouts = new PayoutsService(environment.database, ledger, provider, { holdTimeoutSeconds: 3_600, logger });
+    const actor = await merchantWithBalance(40_00);
+    provider.mode = 'unreachable';
+    const { payout } = await payouts.request(actor, { amountMinor: 25_00, currency: 'EUR' }, 'logged-failure');
+    expect(payout).toMatchObject({ status: 'pending', providerReference: null, attemptCount: 1, lastError: expect.stringContaining('ECONNREFUSED') });
+    expect(logger.lines).toEqual([
+      expect.objectContaining({ level: 'error', context: expect.objectContaining({ payoutId: payout.id, merchantId: actor.merchantId, amountMinor: 25_00, err: expect.any(Error) }) }),
+    ]);
+
+    provider.mode = 'accept';
+    const resubmitted = await payouts.resubmit(payout.id);
+    expect(resubmitted).toMatchObject({ id: payout.id, status: 'pending', attemptCount: 2, lastError: null, providerReference: expect.stringMatching(/^lpo_/) });
+    // Accepted: a later resubmit asks the provider nothing more.
+    await payouts.resubmit(payout.id);
+    expect(provider.requests).toHaveLength(2);
+  });
+
+  it('expires a payout whose hold timed out before the provider answered: the money is available again and the payout follows, flagged', async () => {
+    // The ledger's clock, moved by the test: the hold's timeout passes without waiting a minute.
+    let clockMs = Date.now();
+    const clockedLedger = new LedgerService(environment.database, { now: () => new Date(clockMs) });
+    const provider = new SteeredProvider(new LocalPaymentsProvider(environment.database.pool));
+    const payouts = new PayoutsService(environment.database, clockedLedger, provider, { holdTimeoutSeconds: 60 });
+    const actor = await merchantWithBalance(30_00);
+    const { payout } = await payouts.request(actor, { amountMinor: 30_00, currency: 'EUR' }, 'expiring');
+    expect(await available(actor.merchantId)).toBe(0);
+    const { rows: holds } = await environment.database.pool.query(`select timeout_seconds as "timeoutSeconds" from ledger_transfer where id = $1`, [payout.holdTransferId]);
+    expect(holds).toEqual([{ timeoutSeconds: 60 }]);
+
+    // Before the timeout: the ledger keeps holding it, and nothing expires.
+    clockMs += 30_000;
+    await clockedLedger.expirePendingTransfers();
+    expect(await payouts.expireLapsedHolds()).toEqual({ expired: 0 });
+    expect((await payouts.get(actor, payout.id)).status).toBe('pending');
+
+    clockMs += 90_000;
+    await clockedLedger.expirePendingTransfers();
+    expect(await payouts.expireLapsedHolds()).toEqual({ expired: 1 });
+    expect(await payouts.expireLapsedHolds()).toEqual({ expired: 0 });
+    const expired = await payouts.get(actor, payout.id);
+    expect(expired).toMatchObject({ status: 'expired', expiredAt: expect.any(Date), failureCode: 'hold_expired', attentionReason: 'hold_expired', needsAttentionAt: expect.any(Date) });
+    const { rows: resolution } = await environment.database.pool.query(`select kind, pending_id as "pendingId" from ledger_transfer where id = $1`, [expired.resolutionTransferId]);
+    expect(resolution).toEqual([{ kind: 'expire_pending', pendingId: payout.holdTransferId }]);
+    expect(await available(actor.merchantId)).toBe(30_00);
+    const { rows: events } = await environment.database.pool.query(`select payload from outbox where type = 'payout.expired' and aggregate_id = $1`, [payout.id]);
+    expect(events).toEqual([{ payload: expect.objectContaining({ payoutId: payout.id, merchantId: actor.merchantId, amountMinor: 30_00 }) }]);
+
+    // The provider says "paid" after all: the books cannot follow on their own; an operator is asked.
+    const late = { provider: 'steered', eventId: `evt_${newId()}`, type: 'payout.paid' as const, providerReference: payout.providerReference! };
+    await expect(payouts.applyProviderEvent({ type: 'system', process: 'test' }, late)).rejects.toMatchObject({ code: 'payout_expired' });
+    expect(await payouts.get(actor, payout.id)).toMatchObject({ status: 'expired', attentionReason: 'paid_after_hold_expired' });
+    expect(await available(actor.merchantId)).toBe(30_00);
+    await clockedLedger.close();
   });
 });

@@ -158,9 +158,12 @@ export class PayoutsService {
     return { expired };
   }
 
-  /** Flags a payout for an operator (the sweeper gave up retrying it). */
+  /** Flags a payout for an operator with the latest reason (a provider speaking after the hold expired outranks the expiry). */
   async flagForOperator(payoutId: string, reason: string): Promise<void> {
-    await this.database.pool.query(`update payout set needs_attention_at = now(), attention_reason = $2, updated_at = now() where id = $1 and needs_attention_at is null`, [payoutId, reason]);
+    await this.database.pool.query(
+      `update payout set needs_attention_at = coalesce(needs_attention_at, now()), attention_reason = $2, updated_at = now() where id = $1`,
+      [payoutId, reason],
+    );
   }
 
   private async hold(actor: MerchantActor, input: PayoutCreateInput, idempotencyKey: string, request: Record<string, unknown>): Promise<Payout> {
