@@ -8,6 +8,7 @@ import {
   OperatorMerchantUpdateBody,
 } from '../../../../../db/src/modules/staff/operator.schemas.ts';
 import { MoneyAttentionItemBody, MoneyAttentionQuery } from '../../../../../db/src/modules/money-recovery/money-recovery.schemas.ts';
+import { operatorActor } from '../../../http/operator-actor.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
 
 const tags = ['admin: operator'];
@@ -54,7 +55,7 @@ const operatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(MoneyAttentionItemBody) },
       },
     },
-    async (request) => app.services.moneySweeper.listAttention(request.actor as Actor, request.query),
+    async (request) => app.services.moneySweeper.listAttention(operatorActor(request.actor), request.query),
   );
 };
 
