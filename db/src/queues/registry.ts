@@ -62,7 +62,7 @@ export const JOBS = {
   }),
   'order.card_refund': defineJob({
     queue: 'orders',
-    description: 'Refunds the card money of an order refund through the card processor, then records it in the ledger.',
+    description: 'The card leg of a card refund: asks the card processor (keyed by the refund id) after the intent committed, then changes the order and the ledger with the money, or records the refusal (docs/orders.md §6).',
     payload: Type.Object({ refundId: Uuid }, { additionalProperties: false }),
     options: { attempts: 8 },
   }),
