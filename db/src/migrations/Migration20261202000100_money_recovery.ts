@@ -5,7 +5,8 @@ import { Migration } from '@mikro-orm/migrations';
  * - Card refunds are an intent first (the order changes with the money, not before): a refund knows what
  *   it is (`kind`), which payment it gives back, and the failure the card processor reported.
  * - Refunds, payouts and top-ups carry their recovery state: how often the outside call was tried, the
- *   last error, and, once the sweeper gives up retrying, when and why an operator must look at it.
+ *   last error, and, once the sweeper gives up retrying, when and why an operator must look at it, and
+ *   how the operator settled it.
  * - Payouts compare a retried request like every other money route (the request itself, not a hash),
  *   and a payout whose ledger hold timed out is `expired`.
  */
@@ -22,7 +23,10 @@ export class Migration20261202000100_money_recovery extends Migration {
         add column last_attempt_at timestamptz,
         add column last_error text,
         add column needs_attention_at timestamptz,
-        add column attention_reason text;
+        add column attention_reason text,
+        add column attention_resolved_at timestamptz,
+        add column attention_resolved_by text,
+        add column attention_resolution text;
       create index order_refund_pending_index on order_refund (updated_at) where status = 'pending';
       create index order_refund_attention_index on order_refund (needs_attention_at) where needs_attention_at is not null;
 
@@ -37,6 +41,9 @@ export class Migration20261202000100_money_recovery extends Migration {
         add column last_error text,
         add column needs_attention_at timestamptz,
         add column attention_reason text,
+        add column attention_resolved_at timestamptz,
+        add column attention_resolved_by text,
+        add column attention_resolution text,
         add column expired_at timestamptz,
         drop column request_hash;
       alter table payout drop constraint payout_status_check;
@@ -51,7 +58,10 @@ export class Migration20261202000100_money_recovery extends Migration {
         add column last_attempt_at timestamptz,
         add column last_error text,
         add column needs_attention_at timestamptz,
-        add column attention_reason text;
+        add column attention_reason text,
+        add column attention_resolved_at timestamptz,
+        add column attention_resolved_by text,
+        add column attention_resolution text;
       create index wallet_top_up_pending_index on wallet_top_up (updated_at) where status = 'pending';
       create index wallet_top_up_attention_index on wallet_top_up (needs_attention_at) where needs_attention_at is not null;`);
   }

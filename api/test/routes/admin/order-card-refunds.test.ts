@@ -24,7 +24,7 @@ let testApp: TestApp;
 let owner: StaffSession;
 let shop: StoreFixture;
 let shopper: ShopperSession;
-let operator: { headers: { authorization: string } };
+let operator: { userId: string; headers: { authorization: string } };
 const WEBHOOK: Actor = { type: 'system', process: 'stripe-webhook' };
 
 beforeAll(async () => {
@@ -223,6 +223,16 @@ describe('refunding card money', () => {
     expect(await refundRow(refundId)).toMatchObject({ attemptCount: MAX_ATTEMPTS });
     const merchantAsks = await testApp.app.inject({ method: 'GET', url: '/api/admin/operator/money-attention', headers: owner.headers });
     expect(merchantAsks.statusCode).toBe(403);
+
+    // Stripe is back; the operator sends it back to work: its attempts start again and one runs now.
+    const retried = await testApp.app.inject({ method: 'POST', url: `/api/admin/operator/money-attention/order_refund/${refundId}/retry`, headers: operator.headers });
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(retried.json()).toMatchObject({ kind: 'order_refund', id: refundId, status: 'succeeded', attemptCount: 1, needsAttentionAt: null, attentionReason: null });
+    expect((await moneyState(order.id)).order).toMatchObject({ status: 'refunded', refundedMinor: 2_000 });
+    expect((await moneyAttention()).map((item) => item.id)).not.toContain(refundId);
+    const again = await testApp.app.inject({ method: 'POST', url: `/api/admin/operator/money-attention/order_refund/${refundId}/retry`, headers: operator.headers });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'money_record_not_pending' });
   });
 
   it("flags a cancellation's refused card refund for an operator: the shopper is owed that money", async () => {
@@ -235,5 +245,16 @@ describe('refunding card money', () => {
     expect(await refundRow(refundId)).toMatchObject({ status: 'failed', attentionReason: 'card_refund_refused', needsAttentionAt: expect.any(Date) });
     expect((await moneyState(order.id)).order).toMatchObject({ status: 'cancelled', refundedMinor: 0 });
     expect(await moneyAttention()).toContainEqual(expect.objectContaining({ id: refundId, attentionReason: 'card_refund_refused' }));
+
+    // The operator pays the shopper back outside the platform and says so: the refund leaves the list.
+    const resolveUrl = `/api/admin/operator/money-attention/order_refund/${refundId}/resolve`;
+    expect((await testApp.app.inject({ method: 'POST', url: resolveUrl, headers: operator.headers, payload: { resolution: '' } })).statusCode).toBe(400);
+    const resolved = await testApp.app.inject({ method: 'POST', url: resolveUrl, headers: operator.headers, payload: { resolution: 'paid back by bank transfer, ticket 42' } });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    expect(resolved.json()).toMatchObject({ status: 'failed', attentionReason: 'card_refund_refused', attentionResolvedBy: operator.userId, attentionResolution: 'paid back by bank transfer, ticket 42' });
+    expect((await moneyAttention()).map((item) => item.id)).not.toContain(refundId);
+    expect((await testApp.app.inject({ method: 'POST', url: resolveUrl, headers: operator.headers, payload: { resolution: 'twice' } })).json()).toMatchObject({ code: 'money_record_not_flagged' });
+    const unknown = await testApp.app.inject({ method: 'POST', url: `/api/admin/operator/money-attention/payout/${newId()}/resolve`, headers: operator.headers, payload: { resolution: 'x' } });
+    expect(unknown.statusCode).toBe(404);
   });
 });

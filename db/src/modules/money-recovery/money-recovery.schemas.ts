@@ -33,3 +33,31 @@ export const MoneyAttentionQuery = Type.Object(
   { additionalProperties: false },
 );
 export type MoneyAttentionQueryInput = Static<typeof MoneyAttentionQuery>;
+
+export const MoneyRecordParams = Type.Object({ kind: Type.Union(MONEY_RECORD_KINDS.map((kind) => Type.Literal(kind))), id: Uuid });
+
+export const MoneyAttentionResolveBody = Type.Object(
+  { resolution: Type.String({ minLength: 1, maxLength: 1000, description: 'what the operator did (paid the shopper by bank transfer, confirmed with the provider ...)' }) },
+  { additionalProperties: false },
+);
+export type MoneyAttentionResolveInput = Static<typeof MoneyAttentionResolveBody>;
+
+const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+
+/** A refund, payout or top-up's recovery state, as an operator's retry or resolution leaves it. */
+export const MoneyRecordStateBody = Type.Object(
+  {
+    kind: Type.Union(MONEY_RECORD_KINDS.map((kind) => Type.Literal(kind))),
+    id: Uuid,
+    status: Type.String(),
+    attemptCount: Type.Integer(),
+    lastError: Nullable(Type.String()),
+    needsAttentionAt: NullableTimestamp,
+    attentionReason: Nullable(Type.String()),
+    attentionResolvedAt: NullableTimestamp,
+    attentionResolvedBy: Nullable(Type.String()),
+    attentionResolution: Nullable(Type.String()),
+  },
+  { $id: 'MoneyRecordState', additionalProperties: false },
+);
+export type MoneyRecordState = Static<typeof MoneyRecordStateBody>;

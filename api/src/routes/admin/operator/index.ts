@@ -7,7 +7,13 @@ import {
   OperatorMerchantListFilter,
   OperatorMerchantUpdateBody,
 } from '../../../../../db/src/modules/staff/operator.schemas.ts';
-import { MoneyAttentionItemBody, MoneyAttentionQuery } from '../../../../../db/src/modules/money-recovery/money-recovery.schemas.ts';
+import {
+  MoneyAttentionItemBody,
+  MoneyAttentionQuery,
+  MoneyAttentionResolveBody,
+  MoneyRecordParams,
+  MoneyRecordStateBody,
+} from '../../../../../db/src/modules/money-recovery/money-recovery.schemas.ts';
 import { operatorActor } from '../../../http/operator-actor.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
 
@@ -56,6 +62,36 @@ const operatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => app.services.moneySweeper.listAttention(operatorActor(request.actor), request.query),
+  );
+
+  app.post(
+    '/money-attention/:kind/:id/retry',
+    {
+      config: { permission: 'platform.operate' },
+      schema: {
+        tags,
+        summary: 'Send a flagged pending refund, payout or top-up back to work: its attempts start again and one runs now',
+        description: 'Only a pending record can be retried (409 money_record_not_pending otherwise); the outcome is in its status and lastError.',
+        params: MoneyRecordParams,
+        response: { 200: MoneyRecordStateBody },
+      },
+    },
+    async (request) => app.services.moneySweeper.retryFlagged(operatorActor(request.actor), request.params.kind, request.params.id),
+  );
+
+  app.post(
+    '/money-attention/:kind/:id/resolve',
+    {
+      config: { permission: 'platform.operate' },
+      schema: {
+        tags,
+        summary: 'Record how an operator settled a flagged refund, payout or top-up outside the platform; it leaves the list',
+        params: MoneyRecordParams,
+        body: MoneyAttentionResolveBody,
+        response: { 200: MoneyRecordStateBody },
+      },
+    },
+    async (request) => app.services.moneySweeper.resolveFlagged(operatorActor(request.actor), request.params.kind, request.params.id, request.body),
   );
 };
 
