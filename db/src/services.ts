@@ -55,7 +55,7 @@ export function createServices(dependencies: ServiceDependencies) {
   const catalogInvalidations = new CatalogInvalidations(dependencies.redis, dependencies.config.redis.keyPrefix, catalogCache);
   // One ledger instance: orders post into it inside their own transactions.
   const ledger = new LedgerService(database);
-  const payments = new PaymentsService(database, createStripeGateway(dependencies.config.stripe));
+  const payments = new PaymentsService(database, createStripeGateway(dependencies.config.stripe), dependencies.logger);
   const payoutProvider = new LocalPaymentsProvider(database.pool);
   const qr = new QrService(database, dependencies.redis, dependencies.config);
   // Card money goes back through the gateway (docs/payments.md §3).

@@ -3,6 +3,7 @@ import type { Actor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import type { ServiceLogger } from '../../service-logger.ts';
 import { PaymentAttemptEntity, type PaymentAttempt, type PaymentPurpose } from './payment-attempt.entity.ts';
 import { PaymentEventHandlers, type PaymentEventHandler, type PaymentEventType } from './payment-event-handlers.ts';
 import { PaymentIntentProjectionEntity, type PaymentIntentProjection } from './payment-intent.entity.ts';
@@ -41,8 +42,9 @@ export class PaymentsService {
   constructor(
     private readonly database: Database,
     readonly gateway: StripeGateway,
+    logger?: ServiceLogger,
   ) {
-    this.inbox = new StripeWebhookInbox(database, gateway, this.handlers);
+    this.inbox = new StripeWebhookInbox(database, gateway, this.handlers, logger);
   }
 
   /** Runs `handler` for every verified Stripe event of this type, inside the event's transaction. Returns an unsubscribe function. */

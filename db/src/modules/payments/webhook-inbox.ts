@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type Stripe from 'stripe';
 import type { Database } from '../../database.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
+import { silentLogger, type ServiceLogger } from '../../service-logger.ts';
 import type { PaymentAttempt } from './payment-attempt.entity.ts';
 import { findAttemptForIntent, updateAttemptFromIntent } from './payment-attempt-rows.ts';
 import type { PaymentEventHandlers } from './payment-event-handlers.ts';
@@ -46,6 +47,7 @@ export class StripeWebhookInbox {
     private readonly database: Database,
     private readonly gateway: StripeGateway,
     private readonly handlers: PaymentEventHandlers,
+    private readonly logger: ServiceLogger = silentLogger,
   ) {}
 
   async receive(rawBody: Buffer | string, signatureHeader: string | string[] | undefined): Promise<WebhookReceipt> {
@@ -55,8 +57,10 @@ export class StripeWebhookInbox {
       return await withPoolTransaction(this.database.pool, (transaction) => this.process(transaction, event));
     } catch (error) {
       const failure = error instanceof WebhookHandlerFailedError ? error : new WebhookHandlerFailedError(event.id, event.type, error);
-      await this.recordFailure(event, failure).catch(() => {
+      this.logger.error({ eventId: event.id, eventType: event.type, err: failure }, 'Stripe webhook could not be processed; Stripe will deliver it again');
+      await this.recordFailure(event, failure).catch((recordError: unknown) => {
         // Recording is for people looking at the inbox; Stripe redelivers whether or not it worked.
+        this.logger.error({ eventId: event.id, err: recordError }, 'the failed Stripe webhook could not be recorded in the inbox');
       });
       throw failure;
     }
