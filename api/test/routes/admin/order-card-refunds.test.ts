@@ -166,13 +166,27 @@ describe('refunding card money', () => {
     expect(after.cardClearingMinor).toBe(before.cardClearingMinor);
     expect(await refundRow(refundId)).toMatchObject({ status: 'failed', failureCode: 'payment_already_refunded', needsAttentionAt: null });
     const detail = (await testApp.app.inject({ method: 'GET', url: `/api/admin/orders/${order.id}`, headers: owner.headers })).json();
-    expect(detail).toMatchObject({ status: 'paid', refundedMinor: 0, refunds: [{ id: refundId, status: 'failed', failureCode: 'payment_already_refunded', failureMessage: expect.any(String) }] });
+    expect(detail).toMatchObject({ status: 'paid', refundedMinor: 0, refunds: [{ id: refundId, status: 'failed', restocked: false, failureCode: 'payment_already_refunded', failureMessage: expect.any(String) }] });
     expect(detail.events.at(-1)).toMatchObject({ type: 'refund_failed', fromStatus: 'paid', toStatus: 'paid', data: { refundId, failureCode: 'payment_already_refunded' } });
     expect(detail.events.at(-1).note).toMatch(/refused by the card processor/);
     const { rows } = await testApp.database.pool.query(`select payload from outbox where type = 'order_refund.failed' and aggregate_id = $1`, [order.id]);
     expect(rows).toEqual([{ payload: expect.objectContaining({ refundId, orderId: order.id, merchantId: owner.merchantId, shopperId: shopper.shopperId }) }]);
     // A merchant's own refund is theirs to try again; nothing is left for an operator.
     expect((await moneyAttention()).map((item) => item.id)).not.toContain(refundId);
+  });
+
+  it('puts nothing back on the shelf when the goods shipped before the card refund came through', async () => {
+    const order = await cardPaidOrder(2);
+    const refundId = (await refund(order.id, { lines: [{ lineId: order.lineId, quantity: 1 }] })).json().refunds[0].id;
+    for (const verb of ['pack', 'ship']) {
+      const moved = await testApp.app.inject({ method: 'POST', url: `/api/admin/orders/${order.id}/${verb}`, headers: owner.headers, payload: verb === 'ship' ? { carrier: 'DHL', trackingNumber: 'T1' } : {} });
+      expect(moved.statusCode, moved.body).toBe(200);
+    }
+    const stockBefore = await stockOf(testApp.app, variantId());
+    expect(await testApp.app.services.orders.completeCardRefund(refundId)).toEqual({ status: 'succeeded' });
+    expect(await stockOf(testApp.app, variantId())).toEqual(stockBefore);
+    const detail = (await testApp.app.inject({ method: 'GET', url: `/api/admin/orders/${order.id}`, headers: owner.headers })).json();
+    expect(detail).toMatchObject({ status: 'partially_refunded', refundedMinor: 2_000, refunds: [{ id: refundId, status: 'succeeded', restocked: false }] });
   });
 
   it('never lets pending card refunds promise more than was paid', async () => {

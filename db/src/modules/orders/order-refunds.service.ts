@@ -366,6 +366,8 @@ export class OrderRefundsService {
         const transition = refund.kind === 'refund' && REFUNDABLE_STATUSES.has(order.status);
         // Restocked with a cancellation already, or the goods left meanwhile: nothing goes back to the shelf here.
         const restock = refund.kind === 'refund' && refund.restocked && !hasShipped(order) && order.status !== 'cancelled';
+        // `restocked` says what happened: a merchant refund whose goods left meanwhile put nothing back.
+        if (refund.kind === 'refund' && restock !== refund.restocked) await client.query('update order_refund set restocked = $2 where id = $1', [refund.id, restock]);
         await applyRefundToOrder(client, order, lines, CARD_REFUND_ACTOR, {
           refundId: refund.id,
           plan: { amountMinor: refund.amountMinor, lines: refund.lines },
@@ -401,6 +403,7 @@ export class OrderRefundsService {
       const updated = await client.query(
         `update order_refund
             set status = 'failed', failure_code = $2, failure_message = $3, last_error = $4, updated_at = now(),
+                restocked = case when kind = 'refund' then false else restocked end,
                 needs_attention_at = case when $5::boolean then now() end, attention_reason = case when $5::boolean then 'card_refund_refused' end
           where id = $1 and status = 'pending'`,
         [refund.id, error.code, error.message, describeError(error), owedToShopper],
