@@ -12,7 +12,7 @@ import { withPoolTransaction } from '../../pool-transaction.ts';
 import { LedgerTransferError } from '../ledger/ledger.errors.ts';
 import type { LedgerService } from '../ledger/ledger.service.ts';
 import type { TransferInput } from '../ledger/ledger.types.ts';
-import { isUniqueViolation, runIdempotent, type EarlierRequest } from '../../idempotency/idempotency.ts';
+import { IdempotencyRaceLost, isUniqueViolation, runIdempotent, type EarlierRequest } from '../../idempotency/idempotency.ts';
 import { QrAlreadyUsedError } from '../qr/qr.errors.ts';
 import type { QrService } from '../qr/qr.service.ts';
 import { insertCounterOrder } from './counter-orders.ts';
@@ -53,17 +53,29 @@ export class PaymentCodeChargesService {
     const { qr, config } = this.dependencies;
     const token = tokenFromScan(input.token, config.http.publicUrl);
     const request = { shopId: input.shopId, amountMinor: input.amountMinor, note: input.note ?? '', tokenSha256: sha256Hex(token) };
+    // Codes found consumed while no charge holds them yet: a twin with this key may be about to commit.
+    const consumedInFlight = new WeakSet<object>();
     const { result, replayed } = await runIdempotent<PaymentCodeCharge>({
       key: input.idempotencyKey,
       request,
       find: (key) => this.findEarlier(actor, key),
       // The same request raced itself: the twin consumed the code and is about to commit its charge.
-      twinInFlight: (error) => error instanceof QrAlreadyUsedError,
+      twinInFlight: (error) => typeof error === 'object' && error !== null && consumedInFlight.has(error),
       perform: async () => {
         const shop = await this.shopOf(actor, input.shopId);
         const payload = qr.verify(token, { expectedType: 'payment_code' });
         if (payload.shopId !== shop.id || payload.merchantId !== actor.merchantId) throw new QrOtherShopError();
-        await qr.consumeOnce(payload);
+        try {
+          await qr.consumeOnce(payload);
+        } catch (error) {
+          if (!(error instanceof QrAlreadyUsedError)) throw error;
+          const holder = await this.chargeKeyOfCode(payload.nonce);
+          // The twin with this key committed its charge: answered with it.
+          if (holder === input.idempotencyKey) throw new IdempotencyRaceLost();
+          // No charge holds the code yet: wait for the request that consumed it; another key's charge: 409 now.
+          if (holder === null) consumedInFlight.add(error);
+          throw error;
+        }
         const charge: NewCharge = {
           id: newId(),
           merchantId: actor.merchantId,
@@ -80,7 +92,10 @@ export class PaymentCodeChargesService {
           return input.amountMinor > config.paymentCodes.confirmationThresholdMinor ? await this.hold(charge, actor, now) : await this.payNow(charge, actor);
         } catch (error) {
           // Redis forgot the code (a flush, a failover), the database did not.
-          if (isUniqueViolation(error, 'payment_code_charge_code_nonce_key')) throw new QrAlreadyUsedError();
+          if (isUniqueViolation(error, 'payment_code_charge_code_nonce_key')) {
+            if ((await this.chargeKeyOfCode(payload.nonce)) === input.idempotencyKey) throw new IdempotencyRaceLost();
+            throw new QrAlreadyUsedError();
+          }
           throw explainInsufficientFunds(error);
         }
       },
@@ -275,6 +290,15 @@ export class PaymentCodeChargesService {
     const charge = await lockCharge(client, id, scope);
     if (!charge) throw new PaymentCodeChargeNotFoundError(id);
     return charge;
+  }
+
+  /** The Idempotency-Key of the charge that used a payment code, if one committed. */
+  private async chargeKeyOfCode(codeNonce: string): Promise<string | null> {
+    const { rows } = await this.dependencies.database.pool.query<{ idempotencyKey: string }>(
+      'select idempotency_key as "idempotencyKey" from payment_code_charge where code_nonce = $1',
+      [codeNonce],
+    );
+    return rows[0]?.idempotencyKey ?? null;
   }
 
   private async findEarlier(actor: MerchantActor, key: string): Promise<EarlierRequest<PaymentCodeCharge> | null> {
