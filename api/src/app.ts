@@ -43,7 +43,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId();
     },
-    trustProxy: true,
+    // Off unless TRUST_PROXY names the proxies: otherwise any client could pick its own address through
+    // X-Forwarded-For and walk around the per-client rate limits.
+    trustProxy: config.http.trustProxy,
     bodyLimit: 1_048_576,
     // Signed QR tokens travel as path parameters (/s/<token>, /api/store/qr/<token>) and exceed the default 100.
     routerOptions: { maxParamLength: 1_024 },
