@@ -11,7 +11,7 @@ async function main() {
   try {
     const pending = await database.orm.getMigrator().getPendingMigrations();
     if (pending.length) throw new StartupError(`The database has ${pending.length} pending migration(s); run npm run db:migrate first.`);
-    const summary = await seedDemo(database, { passwordHashMemoryKib: config.auth.passwordHashMemoryKib });
+    const summary = await seedDemo(database, config);
     console.log(describeSeed(summary));
     if (summary.seeded) console.log(describeDemoLogins());
   } finally {
