@@ -72,3 +72,34 @@ describe('X-Forwarded-For with TRUST_PROXY naming the proxy', () => {
     expect(statuses.slice(AUTH_LIMIT)).toEqual(Array(25 - AUTH_LIMIT).fill(429));
   });
 });
+
+describe('X-Forwarded-For with TRUST_PROXY as a hop count', () => {
+  let testApp: TestApp;
+  let owner: SessionAnswer;
+  beforeAll(async () => {
+    testApp = await buildTestApp({ AUTH_RATE_LIMIT_MAX_PER_MINUTE: String(AUTH_LIMIT), TRUST_PROXY: '1' });
+    owner = await signUp(testApp.app);
+  });
+  afterAll(() => testApp.close());
+
+  it('takes the client address the one proxy appended, so distinct clients get distinct limits', async () => {
+    const statuses = await spoofedLogins(testApp, owner, PROXY_ADDRESS, 203);
+    expect(statuses).toEqual(Array(25).fill(401));
+  });
+
+  it('ignores what a client prepends to the header itself', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 25; attempt += 1) {
+      const response = await testApp.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: PROXY_ADDRESS,
+        // The client sent "X-Forwarded-For: 100.0.113.N"; the proxy appended the address it saw.
+        headers: { 'x-forwarded-for': `100.0.113.${attempt + 1}, 198.51.100.50` },
+        payload: { email: owner.user.email, password: 'wrong password' },
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.slice(AUTH_LIMIT)).toEqual(Array(25 - AUTH_LIMIT).fill(429));
+  });
+});
