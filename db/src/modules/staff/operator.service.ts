@@ -62,8 +62,8 @@ export class OperatorService {
   }
 
   /**
-   * Suspending a merchant also revokes its staff's refresh tokens, so their sessions end within one
-   * access-token lifetime; sign-in and API keys are refused while it stays suspended.
+   * Suspending a merchant also revokes its staff's refresh tokens; their access tokens are refused from
+   * the next request on, and sign-in and API keys while it stays suspended.
    */
   async updateMerchant(actor: Actor, id: string, input: OperatorMerchantUpdateInput): Promise<OperatorMerchant> {
     if (!isOperator(actor)) throw new OperatorOnlyError();
