@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { v5 as uuidv5 } from 'uuid';
-import { isOperator, type Actor } from '../../actor.ts';
+import { actorId, isOperator, type Actor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -47,6 +47,13 @@ function isPlatformWide(actor: Actor): boolean {
 
 function assertOperator(actor: Actor): void {
   if (!isPlatformWide(actor)) throw new ForbiddenError('operator_only', 'Only platform operators may do this.');
+}
+
+/** Adds keys to a transfer's metadata; metadata that is not an object is left for the engine to refuse, naming the field. */
+function withMetadata(transfer: TransferInput, added: Record<string, unknown>): TransferInput {
+  const { metadata } = transfer;
+  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) return transfer;
+  return { ...transfer, metadata: { ...metadata, ...added } };
 }
 
 function withBalances(account: LedgerAccount): LedgerAccountView {
@@ -182,9 +189,15 @@ export class LedgerService {
     return (await this.getAccountById(account.id))!;
   }
 
+  /**
+   * An operator's own postings record who made them: the operator's staff user id goes into each
+   * transfer's metadata (`postedByStaffUserId`), so the transfer API, the hash chain and the journal
+   * exports all carry it. Whatever a caller put under that key is replaced.
+   */
   async createTransfers(actor: Actor, input: { transfers: TransferInput[] }): Promise<TransferResult[]> {
     assertOperator(actor);
-    return this.submit(input.transfers);
+    const postedBy = actor.type === 'system' ? { postedBySystem: actor.process } : { postedByStaffUserId: actorId(actor) };
+    return this.submit(input.transfers.map((transfer) => withMetadata(transfer, postedBy)));
   }
 
   async verifyAs(actor: Actor): Promise<LedgerVerification> {
