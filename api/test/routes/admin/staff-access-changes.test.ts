@@ -126,3 +126,24 @@ describe("a merchant's suspension", () => {
     expect((await me(token)).statusCode).toBe(200);
   });
 });
+
+describe('operator rights in an access token', () => {
+  it('count only while the operator row exists: a token saying operator for someone who is not one any more answers 401', async () => {
+    const { session } = await invitedClerk();
+    // Signed with the real key, as a token issued while the person was an operator would be.
+    const formerOperator = bearer(await testApp.app.services.auth.signAccessToken({ sub: session.user.id, isOperator: true }));
+    const response = await testApp.app.inject({ method: 'GET', url: '/api/admin/operator/merchants', headers: formerOperator });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().code).toBe('operator_access_ended');
+  });
+
+  it('are read from the database, not the token, for merchant staff too', async () => {
+    const { session } = await invitedClerk();
+    const claimsOperator = bearer(
+      await testApp.app.services.auth.signAccessToken({ sub: session.user.id, merchantId: owner.merchant!.id, role: 'clerk', isOperator: true }),
+    );
+    const response = await testApp.app.inject({ method: 'GET', url: '/api/admin/operator/merchants', headers: claimsOperator });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().code).toBe('operator_only');
+  });
+});
