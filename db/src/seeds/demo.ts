@@ -49,6 +49,11 @@ export class DemoSeedRefusedError extends StartupError {
   }
 }
 
+/** Throws DemoSeedRefusedError with NODE_ENV=production unless SEED_DEMO_IN_PRODUCTION=yes. */
+export function assertDemoSeedAllowed(options: Pick<Config, 'environment' | 'seed'>): void {
+  if (options.environment === 'production' && !options.seed.demoInProduction) throw new DemoSeedRefusedError();
+}
+
 /**
  * Fills an EMPTY database with the demo platform: an operator, two merchants with staff of every role,
  * three shops with categories, products (with placeholder pictures), variants and their opening stock.
@@ -57,7 +62,7 @@ export class DemoSeedRefusedError extends StartupError {
  * one actor per call) fit people, not a bulk load; one transaction, so it is all or nothing.
  */
 export async function seedDemo(database: Database, options: SeedOptions): Promise<SeedSummary> {
-  if (options.environment === 'production' && !options.seed.demoInProduction) throw new DemoSeedRefusedError();
+  assertDemoSeedAllowed(options);
   const emails = [DEMO_OPERATOR.email, ...DEMO_MERCHANTS.flatMap((merchant) => merchant.staff.map((member) => member.email))];
   // Each login gets its own salt, as every real account does.
   const passwordHashes = new Map(await Promise.all(emails.map(async (email) => [email, await hashPassword(DEMO_PASSWORD, options.auth.passwordHashMemoryKib)] as const)));
