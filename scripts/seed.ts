@@ -1,17 +1,19 @@
 import { loadConfig } from '../db/src/config.ts';
 import { connectDatabase } from '../db/src/database.ts';
-import { seedDemo } from '../db/src/seeds/demo.ts';
+import { assertDemoSeedAllowed, seedDemo } from '../db/src/seeds/demo.ts';
 import { exitOnStartupFailure, StartupError } from '../db/src/startup-errors.ts';
 import { describeDemoLogins, describeSeed } from './seed-output.ts';
 
 /** `npm run db:seed`: fills an empty, migrated database with the demo platform; otherwise says why not. */
 async function main() {
   const config = loadConfig();
+  // Refused before touching the database, so that the message is about the seed, not the connection.
+  assertDemoSeedAllowed(config);
   const database = await connectDatabase(config);
   try {
     const pending = await database.orm.getMigrator().getPendingMigrations();
     if (pending.length) throw new StartupError(`The database has ${pending.length} pending migration(s); run npm run db:migrate first.`);
-    const summary = await seedDemo(database, { passwordHashMemoryKib: config.auth.passwordHashMemoryKib });
+    const summary = await seedDemo(database, config);
     console.log(describeSeed(summary));
     if (summary.seeded) console.log(describeDemoLogins());
   } finally {

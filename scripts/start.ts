@@ -67,7 +67,7 @@ async function main() {
   const database = await connectDatabase(config);
   const applied = await migrate(database);
   console.log(applied.length ? `Migrations: applied ${applied.length}.` : 'Migrations: up to date.');
-  const seed = await seedDemo(database, { passwordHashMemoryKib: config.auth.passwordHashMemoryKib });
+  const seed = await seedDemo(database, config);
   console.log(describeSeed(seed));
   for (const build of buildFrontends(rootFolder)) console.log(`Front-end ${build.folder}: ${build.outcome}.`);
 

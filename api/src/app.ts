@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import metrics from 'fastify-metrics';
-import type { Config } from '../../db/src/config.ts';
+import type { Config, TrustProxy } from '../../db/src/config.ts';
 import { connectDatabase, type Database } from '../../db/src/database.ts';
 import { newId } from '../../db/src/ids.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
@@ -30,6 +30,17 @@ export interface BuildAppOptions {
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
+ * TRUST_PROXY as Fastify takes it. Fastify 5 treats a bare hop count as "trust nothing", so a count
+ * becomes proxy-addr's hop function: the nearest `hops` addresses of X-Forwarded-For are proxies and the
+ * one before them is the client (whatever a client prepends lies further out and is ignored).
+ */
+function fastifyTrustProxy(trustProxy: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy !== 'number') return trustProxy;
+  const hops = trustProxy;
+  return (_address, hop) => hop < hops;
+}
+
+/**
  * Builds the whole API: external plugins first, then the app's own (config, database, Redis, services,
  * errors, authentication), then the routes. Nothing listens until the caller says so.
  */
@@ -43,7 +54,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId();
     },
-    trustProxy: true,
+    // Off unless TRUST_PROXY names the proxies: otherwise any client could pick its own address through
+    // X-Forwarded-For and walk around the per-client rate limits.
+    trustProxy: fastifyTrustProxy(config.http.trustProxy),
     bodyLimit: 1_048_576,
     // Signed QR tokens travel as path parameters (/s/<token>, /api/store/qr/<token>) and exceed the default 100.
     routerOptions: { maxParamLength: 1_024 },

@@ -28,19 +28,3 @@ declare module 'fastify' {
     shopperSession?: boolean;
   }
 }
-
-declare module '@fastify/jwt' {
-  interface FastifyJWT {
-    payload: AccessTokenClaims;
-    user: AccessTokenClaims;
-  }
-}
-
-/** The claims of a staff access token. */
-export interface AccessTokenClaims {
-  sub: string;
-  /** The merchant the session acts for; absent for an operator without a merchant. */
-  merchantId?: string;
-  role?: import('../../db/src/modules/staff/membership.entity.ts').StaffRole;
-  isOperator: boolean;
-}

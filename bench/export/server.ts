@@ -1,6 +1,6 @@
 import { buildApp } from '../../api/src/app.ts';
 import { loadConfig } from '../../db/src/config.ts';
-import { newId } from '../../db/src/ids.ts';
+import { benchOperatorToken } from '../lib/operator-token.ts';
 
 /**
  * The API in a process of its own for the export benchmark (forked with IPC by index.ts), so that its
@@ -73,4 +73,4 @@ process.on('message', (message: { type: string; intervalMs?: number }) => {
   }
 });
 process.on('disconnect', () => void app.close().then(() => process.exit(0)));
-process.send?.({ type: 'ready', port, token: app.jwt.sign({ sub: newId(), isOperator: true }) });
+process.send?.({ type: 'ready', port, token: await benchOperatorToken(app) });

@@ -15,6 +15,14 @@ export type MerchantActor = Extract<Actor, { merchantId: string }>;
 
 export type ShopperActor = Extract<Actor, { type: 'shopper' }>;
 
+/**
+ * The one definition of a platform operator: an operator's own session, or a merchant's staff member
+ * who is also an operator (the operator row, read on every request by AuthService.authenticate).
+ */
+export function isOperator(actor: Actor): actor is Extract<Actor, { type: 'operator' } | { type: 'staff' }> {
+  return actor.type === 'operator' || (actor.type === 'staff' && actor.isOperator);
+}
+
 export function actorId(actor: Actor): string | null {
   switch (actor.type) {
     case 'staff':

@@ -14,8 +14,15 @@ describe('loadConfig', () => {
   });
 
   it('reads numbers and strings from the environment, and derives the public URL', () => {
-    const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_POOL_MAX: '25', REDIS_KEY_PREFIX: 'shop-a:' });
-    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0', publicUrl: 'http://127.0.0.1:8080' });
+    // Listening on every interface needs real secrets (config-safety.test.ts), so this sets them.
+    const secrets = {
+      JWT_SECRET: 'a-real-secret-of-at-least-32-characters!',
+      QR_SIGNING_SECRET: 'another-real-secret-of-32-characters!!',
+      STRIPE_SECRET_KEY: 'sk_test_realAccountKey',
+      STRIPE_WEBHOOK_SECRET: 'whsec_realAccountSecret',
+    };
+    const config = loadConfig({ ...secrets, PORT: '8080', HOST: '0.0.0.0', DATABASE_POOL_MAX: '25', REDIS_KEY_PREFIX: 'shop-a:' });
+    expect(config.http).toEqual({ port: 8080, host: '0.0.0.0', publicUrl: 'http://127.0.0.1:8080', trustProxy: false });
     expect(config.database.poolMax).toBe(25);
     expect(config.redis.keyPrefix).toBe('shop-a:');
     expect(loadConfig({ PUBLIC_URL: 'https://shop.example/' }).http.publicUrl).toBe('https://shop.example');

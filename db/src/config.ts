@@ -1,14 +1,22 @@
+import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
 /**
  * The environment, read once at boot. Every variable has a default that works with a local
- * PostgreSQL and Redis, except the secrets, which must be set when NODE_ENV=production.
+ * PostgreSQL and Redis, except the secrets, which must be set when NODE_ENV=production or when the API
+ * listens on anything but a loopback address.
  */
 const environmentSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], { default: 'development' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ default: '127.0.0.1' }),
+  /**
+   * Which proxies may say who the client is (X-Forwarded-For): `false` (none, the default), `true` (any:
+   * only behind a proxy that overwrites the header), a hop count, or a comma-separated list of proxy
+   * addresses and CIDR ranges. Parsed by parseTrustProxy below.
+   */
+  TRUST_PROXY: Type.String({ default: 'false' }),
   PUBLIC_URL: Type.String({ default: '' }),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/minishop' }),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
@@ -41,13 +49,16 @@ const environmentSchema = Type.Object({
   MONEY_SWEEP_STALE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
   /** After this many attempts the sweeper stops retrying and flags the record for an operator. */
   MONEY_SWEEP_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 1_000, default: 10 }),
+  /** The demo seed creates logins with a published password, so production refuses it unless this says `yes`. */
+  SEED_DEMO_IN_PRODUCTION: Type.Union([Type.Literal('yes'), Type.Literal('no')], { default: 'no' }),
 });
 
 type Environment = Static<typeof environmentSchema>;
 
 export interface Config {
   environment: Environment['NODE_ENV'];
-  http: { port: number; host: string; publicUrl: string };
+  /** `trustProxy` goes to Fastify as is: false, true, a hop count or a list of addresses and CIDR ranges. */
+  http: { port: number; host: string; publicUrl: string; trustProxy: TrustProxy };
   database: { url: string; poolMax: number };
   redis: { url: string; keyPrefix: string };
   logLevel: Environment['LOG_LEVEL'];
@@ -72,7 +83,11 @@ export interface Config {
   payouts: { holdTimeoutSeconds: number };
   /** The sweeper of stale refunds, payouts and top-ups (docs/payments.md, "Recovery"). */
   moneySweeper: { staleAfterSeconds: number; maxAttempts: number };
+  /** Whether the demo seed may run when NODE_ENV=production (SEED_DEMO_IN_PRODUCTION=yes). */
+  seed: { demoInProduction: boolean };
 }
+
+export type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -99,21 +114,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     throw new ConfigError(`Environment variable ${variable} is invalid (${JSON.stringify(raw[variable])}): ${firstError.message}.`);
   }
   const values = withDefaults as Environment;
-  if (values.NODE_ENV === 'production' && values.JWT_SECRET === environmentSchema.properties.JWT_SECRET.default) {
-    throw new ConfigError('Environment variable JWT_SECRET must be set to a secret of 32 or more characters when NODE_ENV=production.');
-  }
-  if (values.NODE_ENV === 'production' && values.QR_SIGNING_SECRET === environmentSchema.properties.QR_SIGNING_SECRET.default) {
-    throw new ConfigError('Environment variable QR_SIGNING_SECRET must be set to a secret of 32 or more characters when NODE_ENV=production.');
-  }
-  for (const variable of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
-    if (values.NODE_ENV === 'production' && values[variable] === environmentSchema.properties[variable].default) {
-      throw new ConfigError(`Environment variable ${variable} must be set to your Stripe account's value when NODE_ENV=production.`);
-    }
-  }
+  assertSecretsAreSet(values);
+  const trustProxy = parseTrustProxy(values.TRUST_PROXY);
   const publicUrl = values.PUBLIC_URL || `http://${values.HOST === '0.0.0.0' ? '127.0.0.1' : values.HOST}:${values.PORT}`;
   return {
     environment: values.NODE_ENV,
-    http: { port: values.PORT, host: values.HOST, publicUrl: publicUrl.replace(/\/$/, '') },
+    http: { port: values.PORT, host: values.HOST, publicUrl: publicUrl.replace(/\/$/, ''), trustProxy },
     database: { url: values.DATABASE_URL, poolMax: values.DATABASE_POOL_MAX },
     redis: { url: values.REDIS_URL, keyPrefix: values.REDIS_KEY_PREFIX },
     logLevel: values.LOG_LEVEL,
@@ -140,7 +146,76 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     },
     payouts: { holdTimeoutSeconds: values.PAYOUT_HOLD_TIMEOUT_SECONDS },
     moneySweeper: { staleAfterSeconds: values.MONEY_SWEEP_STALE_SECONDS, maxAttempts: values.MONEY_SWEEP_MAX_ATTEMPTS },
+    seed: { demoInProduction: values.SEED_DEMO_IN_PRODUCTION === 'yes' },
   };
+}
+
+/** The secrets whose development defaults are published in this repository. */
+const SECRET_VARIABLES = ['JWT_SECRET', 'QR_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
+
+const SECRET_HINTS: Record<(typeof SECRET_VARIABLES)[number], string> = {
+  JWT_SECRET: 'a secret of 32 or more characters',
+  QR_SIGNING_SECRET: 'a secret of 32 or more characters',
+  STRIPE_SECRET_KEY: "your Stripe account's value",
+  STRIPE_WEBHOOK_SECRET: "your Stripe account's value",
+};
+
+/** Loopback only: 127.0.0.0/8, ::1 (also IPv4-mapped) and the name localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const address = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (address === 'localhost' || address === '::1') return true;
+  const ipv4 = address.replace(/^::ffff:/, '');
+  return isIP(ipv4) === 4 && ipv4.startsWith('127.');
+}
+
+/**
+ * The development defaults of the secrets are in this repository, so anyone could forge tokens signed
+ * with them: they are refused in production and whenever the API is reachable from other machines
+ * (HOST not loopback), whatever NODE_ENV says.
+ */
+function assertSecretsAreSet(values: Environment): void {
+  const reason =
+    values.NODE_ENV === 'production' ? 'when NODE_ENV=production' : isLoopbackHost(values.HOST) ? null : `when the API listens on a non-loopback address (HOST=${values.HOST})`;
+  if (!reason) return;
+  for (const variable of SECRET_VARIABLES) {
+    if (values[variable] === environmentSchema.properties[variable].default) {
+      throw new ConfigError(`Environment variable ${variable} must be set to ${SECRET_HINTS[variable]} ${reason}; its development default is public.`);
+    }
+  }
+}
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, prefixLength, ...rest] = entry.split('/');
+  if (rest.length || !address) return false;
+  const version = isIP(address);
+  if (!version) return false;
+  if (prefixLength === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefixLength)) return false;
+  return Number(prefixLength) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY as Fastify's trustProxy option: `false`/`true`, a hop count (trust that many proxies in
+ * front of the API), or proxy addresses, CIDR ranges and proxy-addr's names (loopback, linklocal,
+ * uniquelocal) separated by commas. Anything else stops the boot, naming the variable.
+ */
+export function parseTrustProxy(value: string): TrustProxy {
+  const trimmed = value.trim();
+  if (trimmed === 'false') return false;
+  if (trimmed === 'true') return true;
+  if (/^\d+$/.test(trimmed)) {
+    const hops = Number(trimmed);
+    if (hops >= 1 && hops <= 10) return hops;
+  } else {
+    const entries = trimmed.split(',').map((entry) => entry.trim());
+    if (entries.length && entries.every(isProxyAddress)) return entries;
+  }
+  throw new ConfigError(
+    `Environment variable TRUST_PROXY is invalid (${JSON.stringify(value)}): use false, true, a hop count from 1 to 10, or a comma-separated list of proxy addresses or CIDR ranges (e.g. 10.0.0.0/8,192.168.1.5).`,
+  );
 }
 
 function stripeApiAddress(url: string): Config['stripe']['api'] {

@@ -1,4 +1,4 @@
-import type { Actor } from '../../../db/src/actor.ts';
+import { isOperator, type Actor } from '../../../db/src/actor.ts';
 
 /**
  * On an operator route the caller acts as the platform operator, also when signed in through a merchant
@@ -6,6 +6,6 @@ import type { Actor } from '../../../db/src/actor.ts';
  * The route's `platform.operate` permission has already checked that the caller is one.
  */
 export function operatorActor(actor: Actor | null): Actor {
-  if (actor?.type === 'staff' && actor.isOperator) return { type: 'operator', userId: actor.userId };
+  if (actor?.type === 'staff' && isOperator(actor)) return { type: 'operator', userId: actor.userId };
   return actor as Actor;
 }

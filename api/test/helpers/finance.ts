@@ -4,10 +4,14 @@ import type { Database } from '../../../db/src/database.ts';
 import { newId } from '../../../db/src/ids.ts';
 import { LedgerService } from '../../../db/src/modules/ledger/ledger.service.ts';
 import type { LedgerTransfer, TransferInput } from '../../../db/src/modules/ledger/ledger.types.ts';
+import { createOperator } from './shoppers.ts';
 
-/** Headers of a platform operator's access token. */
-export function operatorHeaders(app: FastifyInstance): { authorization: string } {
-  return { authorization: `Bearer ${app.jwt.sign({ sub: newId(), isOperator: true })}` };
+/**
+ * Headers of a platform operator's access token, for a real operator: authentication reads the operator
+ * row on every request, so a token for nobody is refused.
+ */
+export async function operatorHeaders(app: FastifyInstance): Promise<{ authorization: string }> {
+  return (await createOperator(app)).headers;
 }
 
 /**

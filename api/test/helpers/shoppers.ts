@@ -25,7 +25,7 @@ export async function createOperator(app: FastifyInstance): Promise<{ userId: st
     `operator.${userId}@example.test`,
   ]);
   await app.database.pool.query('insert into operator (id, user_id) values ($1, $2)', [newId(), userId]);
-  return { userId, headers: { authorization: `Bearer ${app.jwt.sign({ sub: userId, isOperator: true })}` } };
+  return { userId, headers: { authorization: `Bearer ${await app.services.auth.signAccessToken({ sub: userId, isOperator: true })}` } };
 }
 
 export interface StoreFixture {

@@ -25,6 +25,6 @@ export async function createMerchantWithStaff(app: FastifyInstance, role: StaffR
     `Test ${role}`,
   ]);
   await pool.query(`insert into membership (id, merchant_id, user_id, role) values ($1, $2, $3, $4)`, [newId(), merchantId, userId, role]);
-  const accessToken = app.jwt.sign({ sub: userId, merchantId, role, isOperator: false });
+  const accessToken = await app.services.auth.signAccessToken({ sub: userId, merchantId, role, isOperator: false });
   return { merchantId, userId, role, accessToken, headers: { authorization: `Bearer ${accessToken}` } };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids.ts';
 import { verifyPassword } from '../modules/auth/passwords.ts';
 import { createTestEnvironment, type TestEnvironment } from '../testing/databases.ts';
-import { DEMO_LOGINS, seedDemo } from './demo.ts';
+import { DEMO_LOGINS, DemoSeedRefusedError, seedDemo } from './demo.ts';
 import { DEMO_PASSWORD } from './demo-catalog.ts';
 
 const SEEDED_TABLES = ['merchant', 'staff_user', 'membership', 'operator', 'shop', 'category', 'product', 'variant', 'stock_movement'];
@@ -18,7 +18,7 @@ async function rowCounts(environment: TestEnvironment): Promise<Record<string, n
 
 describe('the demo seed', () => {
   let environment: TestEnvironment;
-  const options = () => ({ passwordHashMemoryKib: environment.config.auth.passwordHashMemoryKib });
+  const options = () => environment.config;
   beforeAll(async () => {
     environment = await createTestEnvironment();
   });
@@ -105,7 +105,7 @@ describe('the demo seed on a database someone already uses', () => {
   it('leaves a database with a merchant alone', async () => {
     await environment.database.pool.query(`insert into merchant (id, name) values ($1, 'Real Merchant')`, [newId()]);
     const before = await rowCounts(environment);
-    const summary = await seedDemo(environment.database, { passwordHashMemoryKib: environment.config.auth.passwordHashMemoryKib });
+    const summary = await seedDemo(environment.database, environment.config);
     expect(summary).toMatchObject({ seeded: false, reason: expect.stringContaining('1 merchants') });
     expect(await rowCounts(environment)).toEqual(before);
   });
@@ -113,11 +113,33 @@ describe('the demo seed on a database someone already uses', () => {
   it('seeds once when two runs race', async () => {
     const fresh = await createTestEnvironment();
     try {
-      const results = await Promise.all([1, 2].map(() => seedDemo(fresh.database, { passwordHashMemoryKib: fresh.config.auth.passwordHashMemoryKib })));
+      const results = await Promise.all([1, 2].map(() => seedDemo(fresh.database, fresh.config)));
       expect(results.map((result) => result.seeded).sort()).toEqual([false, true]);
       expect((await rowCounts(fresh)).merchant).toBe(2);
     } finally {
       await fresh.cleanup();
     }
+  });
+});
+
+describe('the demo seed with NODE_ENV=production', () => {
+  let environment: TestEnvironment;
+  beforeAll(async () => {
+    environment = await createTestEnvironment();
+  });
+  afterAll(() => environment?.cleanup());
+
+  it('refuses to create the published logins, names SEED_DEMO_IN_PRODUCTION, and writes nothing', async () => {
+    const production = { ...environment.config, environment: 'production' as const, seed: { demoInProduction: false } };
+    const before = await rowCounts(environment);
+    await expect(seedDemo(environment.database, production)).rejects.toThrow(DemoSeedRefusedError);
+    await expect(seedDemo(environment.database, production)).rejects.toThrow(/SEED_DEMO_IN_PRODUCTION=yes/);
+    expect(await rowCounts(environment)).toEqual(before);
+    expect(before.staff_user).toBe(0);
+  });
+
+  it('seeds a demo server when SEED_DEMO_IN_PRODUCTION=yes asks for it', async () => {
+    const summary = await seedDemo(environment.database, { ...environment.config, environment: 'production', seed: { demoInProduction: true } });
+    expect(summary).toMatchObject({ seeded: true, merchants: 2 });
   });
 });

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../config.ts';
 import type { Database } from '../database.ts';
 import { newId } from '../ids.ts';
 import { hashPassword } from '../modules/auth/passwords.ts';
@@ -12,6 +13,7 @@ import type { StaffRole } from '../modules/staff/membership.entity.ts';
 import { MembershipEntity } from '../modules/staff/membership.entity.ts';
 import { OperatorEntity } from '../modules/staff/operator.entity.ts';
 import { StaffUserEntity } from '../modules/staff/staff-user.entity.ts';
+import { StartupError } from '../startup-errors.ts';
 import { DEMO_MERCHANTS, DEMO_OPERATOR, DEMO_PASSWORD, slugOf, type DemoMerchant } from './demo-catalog.ts';
 
 export interface DemoLogin {
@@ -31,22 +33,39 @@ export type SeedSummary =
   | { seeded: true; merchants: number; shops: number; categories: number; products: number; variants: number; stockMovements: number; logins: DemoLogin[]; password: string }
   | { seeded: false; reason: string };
 
-export interface SeedOptions {
-  /** argon2 memory cost, as configured (PASSWORD_HASH_MEMORY_KIB), so demo logins verify like real ones. */
-  passwordHashMemoryKib: number;
+/**
+ * What the seed reads from the configuration: the argon2 memory cost (PASSWORD_HASH_MEMORY_KIB), so demo
+ * logins verify like real ones, and whether production allows it (SEED_DEMO_IN_PRODUCTION).
+ */
+export type SeedOptions = Pick<Config, 'environment' | 'auth' | 'seed'>;
+
+/** The demo logins share a password published in the README: a production database must not get them by accident. */
+export class DemoSeedRefusedError extends StartupError {
+  constructor() {
+    super(
+      `The demo seed creates logins whose password (${DEMO_PASSWORD}) is published, so it does not run with NODE_ENV=production. ` +
+        'Set SEED_DEMO_IN_PRODUCTION=yes to seed a demo server anyway.',
+    );
+  }
+}
+
+/** Throws DemoSeedRefusedError with NODE_ENV=production unless SEED_DEMO_IN_PRODUCTION=yes. */
+export function assertDemoSeedAllowed(options: Pick<Config, 'environment' | 'seed'>): void {
+  if (options.environment === 'production' && !options.seed.demoInProduction) throw new DemoSeedRefusedError();
 }
 
 /**
  * Fills an EMPTY database with the demo platform: an operator, two merchants with staff of every role,
  * three shops with categories, products (with placeholder pictures), variants and their opening stock.
  * Anything already there (a merchant or a staff user) means someone uses this database, so it leaves it
- * alone and says why. Writes through the entities rather than the services, whose rules (permissions,
+ * alone and says why. With NODE_ENV=production it refuses to run unless SEED_DEMO_IN_PRODUCTION=yes. Writes through the entities rather than the services, whose rules (permissions,
  * one actor per call) fit people, not a bulk load; one transaction, so it is all or nothing.
  */
 export async function seedDemo(database: Database, options: SeedOptions): Promise<SeedSummary> {
+  assertDemoSeedAllowed(options);
   const emails = [DEMO_OPERATOR.email, ...DEMO_MERCHANTS.flatMap((merchant) => merchant.staff.map((member) => member.email))];
   // Each login gets its own salt, as every real account does.
-  const passwordHashes = new Map(await Promise.all(emails.map(async (email) => [email, await hashPassword(DEMO_PASSWORD, options.passwordHashMemoryKib)] as const)));
+  const passwordHashes = new Map(await Promise.all(emails.map(async (email) => [email, await hashPassword(DEMO_PASSWORD, options.auth.passwordHashMemoryKib)] as const)));
 
   return database.orm.em.fork().transactional(async (entityManager) => {
     // Two `npm start`s at once must not both decide the database is empty.

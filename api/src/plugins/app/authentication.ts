@@ -1,9 +1,8 @@
-import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { bearerToken } from '../../http/bearer-token.ts';
-import type { Actor } from '../../../../db/src/actor.ts';
-import { ForbiddenError, UnauthorizedError } from '../../../../db/src/errors.ts';
+import { isOperator, type Actor } from '../../../../db/src/actor.ts';
+import { ForbiddenError } from '../../../../db/src/errors.ts';
 import { API_KEY_PREFIX } from '../../../../db/src/modules/auth/api-keys.service.ts';
 import { roleAllows } from '../../../../db/src/modules/staff/permissions.ts';
 import type { RoutePermission } from '../../types.ts';
@@ -30,8 +29,7 @@ const MISSING_HINT = 'Send an access token or API key as "Authorization: Bearer 
 function assertAllowed(actor: Actor, permission: RoutePermission): void {
   if (permission === 'authenticated') return;
   if (permission === 'platform.operate') {
-    const isOperator = actor.type === 'operator' || (actor.type === 'staff' && actor.isOperator);
-    if (!isOperator) throw new ForbiddenError('operator_only', 'Only platform operators may do this.');
+    if (!isOperator(actor)) throw new ForbiddenError('operator_only', 'Only platform operators may do this.');
     return;
   }
   if (actor.type !== 'staff' && actor.type !== 'api_key') {
@@ -43,31 +41,18 @@ function assertAllowed(actor: Actor, permission: RoutePermission): void {
 }
 
 /**
- * Who is calling, on every route that names a permission: a staff access token (JWT) or a merchant API
- * key. Admin routes that forget to name one stop the boot, so no admin route is ever left unguarded.
+ * Who is calling, on every route that names a permission: a staff access token (JWT, checked against the
+ * current membership on every request) or a merchant API key. Admin routes that forget to name one stop
+ * the boot, so no admin route is ever left unguarded.
  */
 export default fp(
   async function authentication(app: FastifyInstance) {
-    await app.register(fastifyJwt, {
-      secret: app.config.auth.jwtSecret,
-      sign: { expiresIn: app.config.auth.accessTokenTtlSeconds },
-    });
     app.decorateRequest('actor', null);
 
     async function authenticate(request: FastifyRequest): Promise<Actor> {
       const token = bearerToken(request, MISSING_HINT);
       if (token.startsWith(API_KEY_PREFIX)) return app.services.apiKeys.authenticate(token);
-      let claims;
-      try {
-        claims = app.jwt.verify<import('../../types.ts').AccessTokenClaims>(token);
-      } catch {
-        throw new UnauthorizedError('invalid_token', 'The access token is invalid or has expired; refresh it or sign in again.');
-      }
-      if (claims.merchantId && claims.role) {
-        return { type: 'staff', userId: claims.sub, merchantId: claims.merchantId, role: claims.role, isOperator: claims.isOperator };
-      }
-      if (claims.isOperator) return { type: 'operator', userId: claims.sub };
-      throw new UnauthorizedError('invalid_token', 'The access token names no merchant.');
+      return app.services.auth.authenticate(token);
     }
 
     const table: GuardedRoute[] = [];

@@ -17,7 +17,7 @@ export default fp(
       if (!route.config?.shopperSession) return;
       if (route.config.permission) throw new Error(`Route ${route.method} ${route.url} names both a staff permission and a shopper session; choose one.`);
       const guard = async (request: FastifyRequest) => {
-        request.shopper = app.services.shoppers.authenticate(bearerToken(request, MISSING_HINT));
+        request.shopper = await app.services.shoppers.authenticate(bearerToken(request, MISSING_HINT));
       };
       // onRequest, before the body is parsed and validated: a caller without a session learns nothing
       // about the route's input.

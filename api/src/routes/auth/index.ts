@@ -22,7 +22,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/signup',
     { config: { rateLimit }, schema: { tags, summary: 'Create a merchant and its first owner, signed in', body: SignupBody, response: { 201: SessionBody } } },
-    async (request, reply) => reply.status(201).send(signSession(app, await app.services.auth.signup(request.body))),
+    async (request, reply) => reply.status(201).send(await signSession(app, await app.services.auth.signup(request.body))),
   );
 
   app.post(

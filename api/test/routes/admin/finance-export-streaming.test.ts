@@ -36,7 +36,7 @@ async function settled(): Promise<void> {
 
 beforeAll(async () => {
   testApp = await buildTestApp();
-  operator = operatorHeaders(testApp.app);
+  operator = await operatorHeaders(testApp.app);
   finance = await createMerchantWithStaff(testApp.app, 'finance');
   await fillLedger(testApp.database.pool, { transfers: TRANSFERS, merchantId: finance.merchantId, wallets: 200 });
   await testApp.app.listen({ port: 0, host: '127.0.0.1' });

@@ -60,7 +60,7 @@ function recompute(line: CsvLine) {
 
 beforeAll(async () => {
   testApp = await buildTestApp();
-  operator = operatorHeaders(testApp.app);
+  operator = await operatorHeaders(testApp.app);
   merchantOne = await createMerchantWithStaff(testApp.app, 'finance');
   merchantTwo = await createMerchantWithStaff(testApp.app, 'finance');
   ledger = new ClockedLedger(testApp.database);

@@ -3,6 +3,7 @@ import { newId } from '../../../../db/src/ids.ts';
 import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invariants.ts';
 import { buildApp } from '../../../src/app.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
+import { operatorHeaders } from '../../helpers/finance.ts';
 import { createMerchantWithStaff } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
@@ -35,7 +36,7 @@ async function fundedWallet(amountMinor: number) {
 
 beforeAll(async () => {
   testApp = await buildTestApp();
-  operator = { authorization: `Bearer ${testApp.app.jwt.sign({ sub: newId(), isOperator: true })}` };
+  operator = await operatorHeaders(testApp.app);
   world = await openAccount({ kind: 'world', currency: 'EUR' });
   escrow = await openAccount({ kind: 'escrow', currency: 'EUR' });
 });

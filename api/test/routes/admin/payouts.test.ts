@@ -58,7 +58,7 @@ async function ledgerPendingStatus(holdTransferId: string): Promise<string> {
 beforeAll(async () => {
   testApp = await buildTestApp();
   finance = await createMerchantWithStaff(testApp.app, 'finance');
-  operator = operatorHeaders(testApp.app);
+  operator = await operatorHeaders(testApp.app);
   await settle(finance.merchantId, 100_00);
 });
 afterEach(() => assertLedgerInvariants(testApp.database));

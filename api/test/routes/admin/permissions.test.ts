@@ -175,7 +175,7 @@ async function buildCallers(): Promise<Caller[]> {
   // A clerk of the merchant who is also a platform operator: clerk rights in the merchant, all platform rights.
   const operatorClerk = await createMerchantWithStaff(app, 'clerk', owner.merchantId);
   await app.database.pool.query('insert into operator (id, user_id) values ($1, $2)', [newId(), operatorClerk.userId]);
-  const operatorClerkToken = app.jwt.sign({ sub: operatorClerk.userId, merchantId: owner.merchantId, role: 'clerk', isOperator: true });
+  const operatorClerkToken = await app.services.auth.signAccessToken({ sub: operatorClerk.userId, merchantId: owner.merchantId, role: 'clerk', isOperator: true });
   const shopper = await createGuestShopper(app);
   return [
     { name: 'no token', headers: {}, refusedAs: 'missing_token' },

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { bearer, countRows, TEST_PASSWORD } from '../../helpers/auth.ts';
@@ -27,7 +28,7 @@ describe('POST /api/auth/signup', () => {
     expect(session.refreshToken).toEqual(expect.any(String));
     expect(session.memberships[0].merchantId).toBe(session.merchant.id);
 
-    const claims = testApp.app.jwt.decode<Record<string, unknown>>(session.accessToken);
+    const claims = decodeJwt(session.accessToken);
     expect(claims).toMatchObject({ sub: session.user.id, merchantId: session.merchant.id, role: 'owner', isOperator: false });
 
     const { rows } = await testApp.database.pool.query(

@@ -246,7 +246,7 @@ describe('shopper session tokens', () => {
 
   it('are required on shopper routes: none, malformed, forged or expired answer 401', async () => {
     const guest = await createGuestShopper(testApp.app);
-    const expired = new ShopperSessionTokens(testApp.config.auth.jwtSecret, 60).issue(guest.shopperId, 'guest', nowSeconds() - 120).accessToken;
+    const expired = (await new ShopperSessionTokens(testApp.config.auth.jwtSecret, 60).issue(guest.shopperId, 'guest', nowSeconds() - 120)).accessToken;
     for (const [headers, code] of [
       [{}, 'missing_token'],
       [{ authorization: `Token ${guest.accessToken}` }, 'malformed_authorization'],

@@ -59,3 +59,23 @@ export class RefreshTokenReusedError extends UnauthorizedError {
     super('refresh_token_reused', 'This refresh token was already used, so it may have leaked: every session it belongs to has been ended. Sign in again.');
   }
 }
+
+export class InvalidAccessTokenError extends UnauthorizedError {
+  constructor() {
+    super('invalid_token', 'The access token is invalid or has expired; refresh it or sign in again.');
+  }
+}
+
+/** The membership the token was issued for is gone (the staff member was removed). */
+export class MembershipEndedError extends UnauthorizedError {
+  constructor() {
+    super('membership_ended', 'You are no longer a member of this merchant; sign in again.');
+  }
+}
+
+/** A token without a merchant is an operator's, and this account is no longer an operator. */
+export class OperatorAccessEndedError extends UnauthorizedError {
+  constructor() {
+    super('operator_access_ended', 'This account is no longer a platform operator; sign in again.');
+  }
+}

@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
 import { ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { prepared } from '../../prepared-statements.ts';
 import { hashSecret } from '../../secrets.ts';
 import { MerchantEntity } from '../merchants/merchant.entity.ts';
 import { InvitationEntity, type Invitation } from '../staff/invitation.entity.ts';
@@ -14,20 +15,23 @@ import {
   InvitationTokenNotFoundError,
 } from '../staff/invitations.errors.ts';
 import { invitationStatus, normalizeEmail } from '../staff/invitations.service.ts';
-import { MembershipEntity } from '../staff/membership.entity.ts';
+import { MembershipEntity, type StaffRole } from '../staff/membership.entity.ts';
 import { StaffUserEntity } from '../staff/staff-user.entity.ts';
 import { AlreadyMemberError } from '../staff/staff.errors.ts';
 import {
   EmailTakenError,
   InvalidCredentialsError,
   InvalidRefreshTokenError,
+  MembershipEndedError,
   MerchantSuspendedError,
+  OperatorAccessEndedError,
   RefreshTokenExpiredError,
   RefreshTokenReusedError,
   RefreshTokenRevokedError,
   StaffTokenRequiredError,
 } from './auth.errors.ts';
 import type { AcceptInvitationInput, LoginInput, LogoutInput, Profile, RefreshInput, SessionGrant, SignupInput } from './auth.schemas.ts';
+import { StaffAccessTokens, type AccessTokenClaims } from './access-tokens.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { RefreshTokenEntity } from './refresh-token.entity.ts';
 import { grantSession, loadProfile } from './sessions.ts';
@@ -36,6 +40,21 @@ const DAY_MS = 86_400_000;
 const MINIMUM_NEW_PASSWORD_LENGTH = 10;
 /** Rows deleted per statement when purging, so the purge never holds many locks at once. */
 const PURGE_BATCH_SIZE = 5_000;
+
+/**
+ * What a staff access token may do right now, in one round trip of index lookups (membership's unique
+ * (merchant_id, user_id), operator's unique user_id, merchant's primary key).
+ */
+const CURRENT_ACCESS_QUERY = `
+  select (select role from membership where merchant_id = $2::uuid and user_id = $1::uuid) as role,
+         (select status from merchant where id = $2::uuid) as merchant_status,
+         exists (select 1 from operator where user_id = $1::uuid) as is_operator`;
+
+interface CurrentAccessRow {
+  role: StaffRole | null;
+  merchant_status: string | null;
+  is_operator: boolean;
+}
 
 function assertAcceptable(invitation: Invitation): void {
   switch (invitationStatus(invitation)) {
@@ -56,11 +75,38 @@ function assertAcceptable(invitation: Invitation): void {
  */
 export class AuthService {
   private dummyPasswordHash: Promise<string> | undefined;
+  private readonly accessTokens: StaffAccessTokens;
 
   constructor(
     private readonly database: Database,
     private readonly config: Pick<Config, 'auth'>,
-  ) {}
+  ) {
+    this.accessTokens = new StaffAccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtlSeconds);
+  }
+
+  /** The short-lived access token of a granted session (ACCESS_TOKEN_TTL_SECONDS). */
+  signAccessToken(claims: AccessTokenClaims): Promise<string> {
+    return this.accessTokens.issue(claims);
+  }
+
+  /**
+   * Who a staff access token speaks for, as of this request: the signature and expiry are checked
+   * first, then the membership, the merchant and the operator row are read, so that a role change, a
+   * removal, a suspension or a lost operator right applies to the very next request rather than when
+   * the token expires. The role in the token only says what it was at sign-in.
+   */
+  async authenticate(token: string): Promise<Actor> {
+    const claims = await this.accessTokens.verify(token);
+    const { rows } = await this.database.pool.query<CurrentAccessRow>(prepared(CURRENT_ACCESS_QUERY, [claims.sub, claims.merchantId ?? null]));
+    const access = rows[0] as CurrentAccessRow;
+    if (claims.merchantId) {
+      if (!access.role) throw new MembershipEndedError();
+      if (access.merchant_status !== 'active') throw new MerchantSuspendedError();
+      return { type: 'staff', userId: claims.sub, merchantId: claims.merchantId, role: access.role, isOperator: access.is_operator };
+    }
+    if (!access.is_operator) throw new OperatorAccessEndedError();
+    return { type: 'operator', userId: claims.sub };
+  }
 
   /** A new merchant with its first owner, signed in. */
   async signup(input: SignupInput): Promise<SessionGrant> {

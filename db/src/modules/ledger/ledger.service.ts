@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { v5 as uuidv5 } from 'uuid';
-import type { Actor } from '../../actor.ts';
+import { actorId, isOperator, type Actor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -40,12 +40,20 @@ export type LedgerAccountView = LedgerAccount & AccountBalances;
 const EXPIRY_NAMESPACE = '6b0d2f3e-8a41-4c7b-b5d9-1e2f3a4b5c6d';
 const ACCOUNT_CACHE_LIMIT = 50_000;
 
-function isOperator(actor: Actor): boolean {
-  return actor.type === 'operator' || actor.type === 'system' || (actor.type === 'staff' && actor.isOperator);
+/** Operators (db/src/actor.ts) and the platform's own processes see and post across every merchant. */
+function isPlatformWide(actor: Actor): boolean {
+  return actor.type === 'system' || isOperator(actor);
 }
 
 function assertOperator(actor: Actor): void {
-  if (!isOperator(actor)) throw new ForbiddenError('operator_only', 'Only platform operators may do this.');
+  if (!isPlatformWide(actor)) throw new ForbiddenError('operator_only', 'Only platform operators may do this.');
+}
+
+/** Adds keys to a transfer's metadata; metadata that is not an object is left for the engine to refuse, naming the field. */
+function withMetadata(transfer: TransferInput, added: Record<string, unknown>): TransferInput {
+  const { metadata } = transfer;
+  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) return transfer;
+  return { ...transfer, metadata: { ...metadata, ...added } };
 }
 
 function withBalances(account: LedgerAccount): LedgerAccountView {
@@ -181,9 +189,15 @@ export class LedgerService {
     return (await this.getAccountById(account.id))!;
   }
 
+  /**
+   * An operator's own postings record who made them: the operator's staff user id goes into each
+   * transfer's metadata (`postedByStaffUserId`), so the transfer API, the hash chain and the journal
+   * exports all carry it. Whatever a caller put under that key is replaced.
+   */
   async createTransfers(actor: Actor, input: { transfers: TransferInput[] }): Promise<TransferResult[]> {
     assertOperator(actor);
-    return this.submit(input.transfers);
+    const postedBy = actor.type === 'system' ? { postedBySystem: actor.process } : { postedByStaffUserId: actorId(actor) };
+    return this.submit(input.transfers.map((transfer) => withMetadata(transfer, postedBy)));
   }
 
   async verifyAs(actor: Actor): Promise<LedgerVerification> {
@@ -193,7 +207,7 @@ export class LedgerService {
 
   async listAccounts(actor: Actor, query: ListQuery<AccountListFilterInput>): Promise<ListPage<LedgerAccountView>> {
     const where: FilterQuery<LedgerAccount> = {};
-    if (!isOperator(actor)) {
+    if (!isPlatformWide(actor)) {
       if (!('merchantId' in actor)) throw new ForbiddenError('merchant_required', 'Sign in to a merchant to do this.');
       where.merchantId = actor.merchantId;
     }
@@ -210,7 +224,7 @@ export class LedgerService {
 
   async getAccount(actor: Actor, id: string): Promise<LedgerAccountView> {
     const account = await this.getAccountById(id);
-    if (!account || (!isOperator(actor) && (!('merchantId' in actor) || account.merchantId !== actor.merchantId))) throw new NotFoundError('ledger_account', id);
+    if (!account || (!isPlatformWide(actor) && (!('merchantId' in actor) || account.merchantId !== actor.merchantId))) throw new NotFoundError('ledger_account', id);
     return account;
   }
 

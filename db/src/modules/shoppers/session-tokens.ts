@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { ShopperActor } from '../../actor.ts';
 import { SHOPPER_IDENTITY_PROVIDERS, type ShopperIdentityProvider } from './shopper-identity.entity.ts';
-import { JwtVerificationError, signHs256, verifyHs256 } from './hs256-jwt.ts';
+import { hmacKey, JwtVerificationError, signJwt, verifyJwt } from '../../json-web-tokens.ts';
 import { ShopperTokenInvalidError } from './shoppers.errors.ts';
 
 /** Every shopper token names this audience; staff tokens never do. */
@@ -13,24 +13,24 @@ export const SHOPPER_TOKEN_AUDIENCE = 'minishop:shopper';
  * can pass as the other, whatever claims it carries.
  */
 export class ShopperSessionTokens {
-  private readonly key: Buffer;
+  private readonly key: Uint8Array;
 
   constructor(
     jwtSecret: string,
     private readonly ttlSeconds: number,
   ) {
-    this.key = createHmac('sha256', jwtSecret).update('minishop:shopper-session:v1').digest();
+    this.key = hmacKey(createHmac('sha256', jwtSecret).update('minishop:shopper-session:v1').digest());
   }
 
-  issue(shopperId: string, provider: ShopperIdentityProvider, nowSeconds: number): { accessToken: string; expiresInSeconds: number } {
-    const claims = { sub: shopperId, aud: SHOPPER_TOKEN_AUDIENCE, provider, iat: nowSeconds, exp: nowSeconds + this.ttlSeconds };
-    return { accessToken: signHs256(claims, this.key), expiresInSeconds: this.ttlSeconds };
+  async issue(shopperId: string, provider: ShopperIdentityProvider, nowSeconds: number): Promise<{ accessToken: string; expiresInSeconds: number }> {
+    const accessToken = await signJwt({ provider }, this.key, { nowSeconds, expiresInSeconds: this.ttlSeconds, subject: shopperId, audience: SHOPPER_TOKEN_AUDIENCE });
+    return { accessToken, expiresInSeconds: this.ttlSeconds };
   }
 
-  verify(token: string, nowSeconds: number): ShopperActor {
+  async verify(token: string, nowSeconds: number): Promise<ShopperActor> {
     let claims;
     try {
-      claims = verifyHs256(token, this.key, { nowSeconds, audience: SHOPPER_TOKEN_AUDIENCE, clockToleranceSeconds: 0 });
+      claims = await verifyJwt(token, this.key, { nowSeconds, audience: SHOPPER_TOKEN_AUDIENCE, clockToleranceSeconds: 0 });
     } catch (error) {
       if (error instanceof JwtVerificationError) throw new ShopperTokenInvalidError();
       throw error;

@@ -6,7 +6,7 @@ import { ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
 import { hashSecret } from '../../secrets.ts';
-import { JwtVerificationError, verifyHs256 } from './hs256-jwt.ts';
+import { hmacKey, JwtVerificationError, verifyJwt } from '../../json-web-tokens.ts';
 import { ShopperSessionTokens } from './session-tokens.ts';
 import type { ShopperIdentityProvider } from './shopper-identity.entity.ts';
 import {
@@ -73,12 +73,12 @@ export class ShoppersService {
   async createSession(input: SessionCreateInput): Promise<SessionOutput> {
     const identity = await this.prove(input);
     const shopper = await this.findOrCreateShopper(identity);
-    const { accessToken, expiresInSeconds } = this.sessionTokens.issue(shopper.id, identity.provider, this.nowSeconds());
+    const { accessToken, expiresInSeconds } = await this.sessionTokens.issue(shopper.id, identity.provider, this.nowSeconds());
     return { accessToken, expiresInSeconds, shopper: { id: shopper.id, displayName: shopper.display_name } };
   }
 
   /** The shopper a session token speaks for; stateless, so the hot paths pay no query for it. */
-  authenticate(token: string): ShopperActor {
+  authenticate(token: string): Promise<ShopperActor> {
     return this.sessionTokens.verify(token, this.nowSeconds());
   }
 
@@ -123,7 +123,7 @@ export class ShoppersService {
     if (host.status !== 'active') throw new ChatHostSuspendedError();
     let claims;
     try {
-      claims = verifyHs256(token, host.secret, { nowSeconds: this.nowSeconds() });
+      claims = await verifyJwt(token, hmacKey(host.secret), { nowSeconds: this.nowSeconds() });
     } catch (error) {
       if (!(error instanceof JwtVerificationError)) throw error;
       if (error.failure === 'expired') throw new HostTokenExpiredError();

@@ -1,4 +1,4 @@
-import type { Actor } from '../../actor.ts';
+import { isOperator, type Actor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { ListPage, ListQuery } from '../../list-query.ts';
@@ -24,10 +24,6 @@ interface MerchantRow {
 
 function toOperatorMerchant(row: MerchantRow): OperatorMerchant {
   return { id: row.id, name: row.name, status: row.status, staffCount: row.staff_count, createdAt: row.created_at, updatedAt: row.updated_at };
-}
-
-export function isOperator(actor: Actor): boolean {
-  return actor.type === 'operator' || (actor.type === 'staff' && actor.isOperator);
 }
 
 /** The platform operator's view of every merchant; no tenancy filter, so every call checks the actor. */
@@ -66,8 +62,8 @@ export class OperatorService {
   }
 
   /**
-   * Suspending a merchant also revokes its staff's refresh tokens, so their sessions end within one
-   * access-token lifetime; sign-in and API keys are refused while it stays suspended.
+   * Suspending a merchant also revokes its staff's refresh tokens; their access tokens are refused from
+   * the next request on, and sign-in and API keys while it stays suspended.
    */
   async updateMerchant(actor: Actor, id: string, input: OperatorMerchantUpdateInput): Promise<OperatorMerchant> {
     if (!isOperator(actor)) throw new OperatorOnlyError();

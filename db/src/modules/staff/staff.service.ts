@@ -89,7 +89,10 @@ export class StaffService {
     });
   }
 
-  /** Removes someone from the merchant and ends their sessions there at the next refresh. */
+  /**
+   * Removes someone from the merchant: their access tokens are refused from the next request on
+   * (AuthService.authenticate reads the membership every time) and their refresh tokens there are revoked.
+   */
   async remove(actor: MerchantActor, id: string): Promise<StaffMember> {
     return this.database.orm.em.fork().transactional(async (entityManager) => {
       const membership = await this.lockMembership(entityManager, actor, id);
