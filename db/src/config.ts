@@ -12,6 +12,9 @@ const environmentSchema = Type.Object({
   PUBLIC_URL: Type.String({ default: '' }),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/minishop' }),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /** The journal exports' own pool: at most this many exports stream at once; the next one gets 429. */
+  DATABASE_EXPORT_POOL_MAX: Type.Integer({ minimum: 1, maximum: 50, default: 3 }),
+  JOURNAL_EXPORT_RETRY_AFTER_SECONDS: Type.Integer({ minimum: 1, maximum: 3_600, default: 10 }),
   REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
   REDIS_KEY_PREFIX: Type.String({ default: 'minishop:' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
@@ -42,7 +45,8 @@ type Environment = Static<typeof environmentSchema>;
 export interface Config {
   environment: Environment['NODE_ENV'];
   http: { port: number; host: string; publicUrl: string };
-  database: { url: string; poolMax: number };
+  /** `exportPoolMax`: connections of the journal exports' own pool, which is also the cap on concurrent exports. */
+  database: { url: string; poolMax: number; exportPoolMax: number };
   redis: { url: string; keyPrefix: string };
   logLevel: Environment['LOG_LEVEL'];
   auth: {
@@ -63,6 +67,8 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; api: { protocol: 'http' | 'https'; host: string; port: number } | null };
   /** Counter charges by payment code: above the threshold the shopper confirms within the timeout (docs/qr-checkout.md). */
   paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number };
+  /** A journal export refused because the cap is reached says to retry after this many seconds. */
+  finance: { journalExportRetryAfterSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -105,7 +111,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
   return {
     environment: values.NODE_ENV,
     http: { port: values.PORT, host: values.HOST, publicUrl: publicUrl.replace(/\/$/, '') },
-    database: { url: values.DATABASE_URL, poolMax: values.DATABASE_POOL_MAX },
+    database: { url: values.DATABASE_URL, poolMax: values.DATABASE_POOL_MAX, exportPoolMax: values.DATABASE_EXPORT_POOL_MAX },
     redis: { url: values.REDIS_URL, keyPrefix: values.REDIS_KEY_PREFIX },
     logLevel: values.LOG_LEVEL,
     auth: {
@@ -129,6 +135,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       confirmationThresholdMinor: values.PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR,
       confirmationTimeoutSeconds: values.PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS,
     },
+    finance: { journalExportRetryAfterSeconds: values.JOURNAL_EXPORT_RETRY_AFTER_SECONDS },
   };
 }
 

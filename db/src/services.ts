@@ -79,7 +79,7 @@ export function createServices(dependencies: ServiceDependencies) {
     // Card payments; checkout registers its handlers with payments.onEvent (docs/payments.md).
     payments,
     finance: new FinanceService(database),
-    journalExport: new JournalExportService(database),
+    journalExport: new JournalExportService(database, { retryAfterSeconds: dependencies.config.finance.journalExportRetryAfterSeconds }),
     // Payouts and reconciliation talk to the local provider until a real one is wired in (docs/finance.md).
     payouts: new PayoutsService(database, ledger, payoutProvider),
     reconciliation: new ReconciliationService(database, payoutProvider),
