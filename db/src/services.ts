@@ -16,6 +16,7 @@ import { ChatHostsService } from './modules/shoppers/chat-hosts.service.ts';
 import { ShoppersService } from './modules/shoppers/shoppers.service.ts';
 import { ShopsService } from './modules/shops/shops.service.ts';
 import { LedgerService } from './modules/ledger/ledger.service.ts';
+import { LedgerVerificationRuns } from './modules/ledger/ledger-verification-runs.ts';
 import { OrdersService } from './modules/orders/orders.service.ts';
 import { PaymentsService } from './modules/payments/payments.service.ts';
 import { createStripeGateway } from './modules/payments/stripe-gateway.ts';
@@ -74,6 +75,8 @@ export function createServices(dependencies: ServiceDependencies) {
     carts: new CartsService(database),
     qr,
     ledger,
+    // Verification runs: started by operators, carried out by the workers (job ledger.verify).
+    ledgerVerifications: new LedgerVerificationRuns(database),
     orders,
     outbox: new OutboxService(database),
     // Card payments; checkout registers its handlers with payments.onEvent (docs/payments.md).

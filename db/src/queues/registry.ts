@@ -80,6 +80,12 @@ export const JOBS = {
     repeatEveryMs: 5 * 1_000,
     options: { attempts: 1 },
   }),
+  'ledger.verify': defineJob({
+    queue: 'maintenance',
+    description: 'Runs a verification of the ledger that an operator asked for (one read-only snapshot) and records its report.',
+    payload: Type.Object({ runId: Uuid }, { additionalProperties: false }),
+    options: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+  }),
   'outbox.purge_published': defineJob({
     queue: 'maintenance',
     description: 'Deletes outbox rows published more than a week ago.',

@@ -169,6 +169,7 @@ export class LedgerService {
     return { expired, skipped: results.length - expired };
   }
 
+  /** Runs the verifier here and now (npm run ledger:verify, tests); operators start runs in the workers (LedgerVerificationRuns). */
   async verify(): Promise<LedgerVerification> {
     return verifyLedger(this.database.pool);
   }
@@ -184,11 +185,6 @@ export class LedgerService {
   async createTransfers(actor: Actor, input: { transfers: TransferInput[] }): Promise<TransferResult[]> {
     assertOperator(actor);
     return this.submit(input.transfers);
-  }
-
-  async verifyAs(actor: Actor): Promise<LedgerVerification> {
-    assertOperator(actor);
-    return this.verify();
   }
 
   async listAccounts(actor: Actor, query: ListQuery<AccountListFilterInput>): Promise<ListPage<LedgerAccountView>> {
