@@ -29,6 +29,7 @@ import { JournalExportService } from './modules/finance/journal-export.service.t
 import { LocalPaymentsProvider } from './modules/payouts/local-payout-provider.ts';
 import { PayoutsService } from './modules/payouts/payouts.service.ts';
 import { ReconciliationService } from './modules/payouts/reconciliation.service.ts';
+import { StripeCardMovements } from './modules/payouts/stripe-card-movements.ts';
 import { OrderCardPayments } from './modules/orders/card-payments.ts';
 import { OrderCodesService } from './modules/qr-payments/order-codes.service.ts';
 import { PaymentCodeChargesService } from './modules/qr-payments/payment-code-charges.service.ts';
@@ -85,7 +86,8 @@ export function createServices(dependencies: ServiceDependencies) {
     journalExport: new JournalExportService(database, { retryAfterSeconds: dependencies.config.finance.journalExportRetryAfterSeconds }),
     // Payouts and reconciliation talk to the local provider until a real one is wired in (docs/finance.md).
     payouts: new PayoutsService(database, ledger, payoutProvider),
-    reconciliation: new ReconciliationService(database, payoutProvider),
+    // Card clearing is reconciled against Stripe's balance transactions (docs/finance.md §7).
+    reconciliation: new ReconciliationService(database, payoutProvider, new StripeCardMovements(() => payments.gateway.stripe)),
     // Card payments of orders and wallet top-ups, and QR flows 2 and 3 (docs/qr-checkout.md). The first two
     // register their Stripe webhook handlers with payments.onEvent as they are built.
     orderCardPayments: new OrderCardPayments({ database, ledger, payments }),
