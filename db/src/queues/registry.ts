@@ -86,6 +86,13 @@ export const JOBS = {
     payload: Type.Object({ runId: Uuid }, { additionalProperties: false }),
     options: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
   }),
+  'ledger.snapshot_balances': defineJob({
+    queue: 'maintenance',
+    description: "Writes every ledger account's daily balance snapshot (balances as of a time read the snapshot plus the transfers since).",
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 60 * 60 * 1_000,
+    options: { attempts: 3 },
+  }),
   'outbox.purge_published': defineJob({
     queue: 'maintenance',
     description: 'Deletes outbox rows published more than a week ago.',

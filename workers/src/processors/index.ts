@@ -2,6 +2,7 @@ import type { JOBS } from '../../../db/src/queues/registry.ts';
 import type { Processors } from '../processor.ts';
 import { authPurgeExpired } from './auth-purge-expired.ts';
 import { ledgerExpirePending } from './ledger-expire-pending.ts';
+import { ledgerSnapshotBalances } from './ledger-snapshot-balances.ts';
 import { ledgerVerify } from './ledger-verify.ts';
 import { orderCardRefund } from './order-card-refund.ts';
 import { orderExpireOverdue } from './order-expire-overdue.ts';
@@ -17,6 +18,7 @@ export const processors: Processors<typeof JOBS> = {
   'order.card_refund': orderCardRefund,
   'ledger.expire_pending': ledgerExpirePending,
   'ledger.verify': ledgerVerify,
+  'ledger.snapshot_balances': ledgerSnapshotBalances,
   'outbox.purge_published': outboxPurgePublished,
   'payment_code.expire_overdue': paymentCodeExpireOverdue,
 };
