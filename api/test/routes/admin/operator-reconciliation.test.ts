@@ -116,10 +116,10 @@ describe('/api/admin/operator/finance/reconciliation', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const page = (await get(`/reconciliation?from=${from}&to=${to}&limit=2${after ? `&cardClearingAfter=${encodeURIComponent(after)}` : ''}`)).json();
+      const page: { cardClearing: { counts: unknown; items: { kind: string; paymentIntentId: string }[]; nextAfter: string | null } } = (await get(`/reconciliation?from=${from}&to=${to}&limit=2${after ? `&cardClearingAfter=${encodeURIComponent(after)}` : ''}`)).json();
       expect(page.cardClearing.counts).toEqual(whole.cardClearing.counts);
       expect(page.cardClearing.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.cardClearing.items.map((entry: { kind: string; paymentIntentId: string }) => `${entry.kind} ${entry.paymentIntentId}`));
+      seen.push(...page.cardClearing.items.map((entry) => `${entry.kind} ${entry.paymentIntentId}`));
       after = page.cardClearing.nextAfter;
       pages += 1;
     } while (after);
