@@ -33,10 +33,10 @@ const ISO_4217_EXPONENTS: Readonly<Record<CurrencyCode, number>> = {
 
 /**
  * Stripe's zero-decimal currencies (https://docs.stripe.com/currencies#zero-decimal): Stripe's `amount`
- * counts major units for these and the smallest ISO unit for every other currency, with special cases
- * where Stripe and ISO 4217 differ: ISK (ISO 0, Stripe two-decimal, amounts a multiple of 100) and UGX
- * (ISO 0, Stripe zero-decimal). None of them is a supported currency; stripeAmountExponent says which
- * exponent Stripe uses so that a test holds the two tables to agree for every supported currency.
+ * counts major units for these and the smallest ISO unit for every other currency. Where Stripe and
+ * ISO 4217 differ (ISK: ISO 0, Stripe two-decimal with amounts a multiple of 100) the currency is not
+ * supported here. stripeAmountExponent says which exponent Stripe uses, so that a test holds the two
+ * tables to agree for every supported currency.
  */
 export const STRIPE_ZERO_DECIMAL_CURRENCIES: readonly string[] = ['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'];
 
