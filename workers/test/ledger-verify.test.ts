@@ -149,6 +149,25 @@ describe('ledger verification runs', () => {
     expect(await verifyLedger(testApp.database.pool)).toMatchObject({ ok: true });
   });
 
+  it('are given their job again by the sweeper when Redis lost it, and then run once', async () => {
+    const { ledgerVerifications } = testApp.app.services;
+    // A run whose job never reached a worker: its row is queued and its outbox event counted as published,
+    // while the job is nowhere (as after a Redis that lost its data). The relay is paused meanwhile.
+    await relay.stop();
+    const run = await ledgerVerifications.start({ type: 'system', process: 'test' });
+    await testApp.database.pool.query(`update outbox set published_at = now() where aggregate_id = $1`, [run.id]);
+    relay.start();
+    expect(await ledgerVerifications.resumeStale(new Date())).toEqual({ resumed: [] });
+    const later = new Date(Date.now() + 6 * 60_000);
+    expect(await ledgerVerifications.resumeStale(later)).toEqual({ resumed: [run.id] });
+    const done = await until(
+      () => ledgerVerifications.find(run.id),
+      (current) => current?.status === 'succeeded',
+    );
+    expect(done).toMatchObject({ ok: true });
+    expect(await ledgerVerifications.resumeStale(later)).toEqual({ resumed: [] });
+  });
+
   it('is redone by a redelivered job only if it did not finish', async () => {
     const run = await runVerification();
     const again = await testApp.app.services.ledgerVerifications.run(run.id);

@@ -4,6 +4,7 @@ import { authPurgeExpired } from './auth-purge-expired.ts';
 import { ledgerExpirePending } from './ledger-expire-pending.ts';
 import { ledgerSnapshotBalances } from './ledger-snapshot-balances.ts';
 import { ledgerVerify } from './ledger-verify.ts';
+import { ledgerVerifySweep } from './ledger-verify-sweep.ts';
 import { orderCardRefund } from './order-card-refund.ts';
 import { orderExpireOverdue } from './order-expire-overdue.ts';
 import { orderTimeout } from './order-timeout.ts';
@@ -18,6 +19,7 @@ export const processors: Processors<typeof JOBS> = {
   'order.card_refund': orderCardRefund,
   'ledger.expire_pending': ledgerExpirePending,
   'ledger.verify': ledgerVerify,
+  'ledger.verify_sweep': ledgerVerifySweep,
   'ledger.snapshot_balances': ledgerSnapshotBalances,
   'outbox.purge_published': outboxPurgePublished,
   'payment_code.expire_overdue': paymentCodeExpireOverdue,

@@ -74,6 +74,34 @@ export class LedgerVerificationRuns {
   }
 
   /**
+   * The sweeper behind the job (`ledger.verify_sweep`): the database, not Redis, knows which runs are
+   * owed. A run still queued after `queuedForMs`, or running for longer than `runningForMs` (its worker
+   * died and Redis lost the job), gets its job again through the outbox; the job id is the run's, so a
+   * job that still exists is not added twice.
+   */
+  async resumeStale(now: Date = new Date(), queuedForMs = 5 * 60_000, runningForMs = 60 * 60_000): Promise<{ resumed: string[] }> {
+    return withPoolTransaction(this.database.pool, async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `select id from ledger_verification_run
+          where (status = 'queued' and created_at < $1) or (status = 'running' and started_at < $2)
+          order by created_at limit 100
+          for update skip locked`,
+        [new Date(now.getTime() - queuedForMs), new Date(now.getTime() - runningForMs)],
+      );
+      for (const { id } of rows) {
+        await addToOutbox(client, {
+          type: 'ledger.verification_resumed',
+          aggregateType: 'ledger_verification_run',
+          aggregateId: id,
+          payload: { runId: id },
+          jobs: [{ name: 'ledger.verify', key: id, payload: { runId: id } }],
+        });
+      }
+      return { resumed: rows.map((row) => row.id) };
+    });
+  }
+
+  /**
    * The job: runs the verifier and records its report. A finished run is left as it is (a redelivered
    * job changes nothing); a queued, interrupted or failed one runs (again).
    */
