@@ -6,6 +6,7 @@ import { LedgerService } from '../ledger/ledger.service.ts';
 import type { LedgerAccount } from '../ledger/ledger.types.ts';
 import { accountTotalsUpTo } from './account-totals.ts';
 import { accountTotalsAt, snapshotCut, takeBalanceSnapshots } from './balance-snapshots.ts';
+import { trialBalance } from './trial-balance.ts';
 
 let environment: TestEnvironment;
 let ledger: LedgerService;
@@ -41,6 +42,17 @@ async function expectSameAsFullHistory(): Promise<void> {
   const { pool } = environment.database;
   const probes = times.flatMap((time) => [new Date(time.getTime() - 1), time, new Date(time.getTime() + 1)]);
   probes.push(new Date('2026-03-02T00:00:00.000Z'), new Date('2026-03-03T00:00:00.000Z'), new Date('9999-01-01T00:00:00.000Z'));
+  // The trial balance as of each time, with the snapshots and (in a transaction rolled back) without them.
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const withSnapshots = await Promise.all(probes.map((probe) => trialBalance(pool, probe)));
+    await client.query('delete from ledger_balance_snapshot');
+    for (const [index, probe] of probes.entries()) expect(withSnapshots[index], `trial balance at ${probe.toISOString()}`).toEqual(await trialBalance(client, probe));
+  } finally {
+    await client.query('rollback');
+    client.release();
+  }
   for (const account of [world, wallet, escrow]) {
     for (const probe of probes) {
       const where = `${account.kind} at ${probe.toISOString()}`;
