@@ -28,6 +28,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://shop.example/' }).http.publicUrl).toBe('https://shop.example');
   });
 
+  it("sizes the journal exports' own pool and their Retry-After, and names a bad value", () => {
+    expect(loadConfig({})).toMatchObject({ database: { exportPoolMax: 3 }, finance: { journalExportRetryAfterSeconds: 10 } });
+    expect(loadConfig({ DATABASE_EXPORT_POOL_MAX: '5', JOURNAL_EXPORT_RETRY_AFTER_SECONDS: '30' })).toMatchObject({ database: { exportPoolMax: 5 }, finance: { journalExportRetryAfterSeconds: 30 } });
+    expect(() => loadConfig({ DATABASE_EXPORT_POOL_MAX: '0' })).toThrow(/DATABASE_EXPORT_POOL_MAX/);
+  });
+
   it('lets overrides win over the environment', () => {
     expect(loadConfig({ PORT: '8080' }, { PORT: '9090' }).http.port).toBe(9090);
   });

@@ -20,6 +20,9 @@ const environmentSchema = Type.Object({
   PUBLIC_URL: Type.String({ default: '' }),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', default: 'postgres://postgres@127.0.0.1:5432/minishop' }),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /** The journal exports' own pool: at most this many exports stream at once; the next one gets 429. */
+  DATABASE_EXPORT_POOL_MAX: Type.Integer({ minimum: 1, maximum: 50, default: 3 }),
+  JOURNAL_EXPORT_RETRY_AFTER_SECONDS: Type.Integer({ minimum: 1, maximum: 3_600, default: 10 }),
   REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
   REDIS_KEY_PREFIX: Type.String({ default: 'minishop:' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
@@ -59,7 +62,8 @@ export interface Config {
   environment: Environment['NODE_ENV'];
   /** `trustProxy` goes to Fastify as is: false, true, a hop count or a list of addresses and CIDR ranges. */
   http: { port: number; host: string; publicUrl: string; trustProxy: TrustProxy };
-  database: { url: string; poolMax: number };
+  /** `exportPoolMax`: connections of the journal exports' own pool, which is also the cap on concurrent exports. */
+  database: { url: string; poolMax: number; exportPoolMax: number };
   redis: { url: string; keyPrefix: string };
   logLevel: Environment['LOG_LEVEL'];
   auth: {
@@ -85,6 +89,8 @@ export interface Config {
   moneySweeper: { staleAfterSeconds: number; maxAttempts: number };
   /** Whether the demo seed may run when NODE_ENV=production (SEED_DEMO_IN_PRODUCTION=yes). */
   seed: { demoInProduction: boolean };
+  /** A journal export refused because the cap is reached says to retry after this many seconds. */
+  finance: { journalExportRetryAfterSeconds: number };
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -120,7 +126,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
   return {
     environment: values.NODE_ENV,
     http: { port: values.PORT, host: values.HOST, publicUrl: publicUrl.replace(/\/$/, ''), trustProxy },
-    database: { url: values.DATABASE_URL, poolMax: values.DATABASE_POOL_MAX },
+    database: { url: values.DATABASE_URL, poolMax: values.DATABASE_POOL_MAX, exportPoolMax: values.DATABASE_EXPORT_POOL_MAX },
     redis: { url: values.REDIS_URL, keyPrefix: values.REDIS_KEY_PREFIX },
     logLevel: values.LOG_LEVEL,
     auth: {
@@ -147,6 +153,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     payouts: { holdTimeoutSeconds: values.PAYOUT_HOLD_TIMEOUT_SECONDS },
     moneySweeper: { staleAfterSeconds: values.MONEY_SWEEP_STALE_SECONDS, maxAttempts: values.MONEY_SWEEP_MAX_ATTEMPTS },
     seed: { demoInProduction: values.SEED_DEMO_IN_PRODUCTION === 'yes' },
+    finance: { journalExportRetryAfterSeconds: values.JOURNAL_EXPORT_RETRY_AFTER_SECONDS },
   };
 }
 

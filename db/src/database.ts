@@ -35,6 +35,11 @@ export function ormOptions(config: Pick<Config, 'database' | 'environment'>): Op
 export interface Database {
   orm: MikroORM;
   pool: pg.Pool;
+  /**
+   * The journal exports' own small pool (DATABASE_EXPORT_POOL_MAX): a long download holds one of these,
+   * never a connection that checkout needs.
+   */
+  exportPool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -55,14 +60,19 @@ export async function connectDatabase(config: Pick<Config, 'database' | 'environ
     );
   }
   const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax });
-  pool.on('error', () => {
-    // An idle client lost its connection; the pool replaces it on the next checkout.
-  });
+  // Connections open on first use, so a process that never exports never opens one.
+  const exportPool = new pg.Pool({ connectionString: config.database.url, max: config.database.exportPoolMax, idleTimeoutMillis: 30_000 });
+  for (const each of [pool, exportPool]) {
+    each.on('error', () => {
+      // An idle client lost its connection; the pool replaces it on the next checkout.
+    });
+  }
   return {
     orm,
     pool,
+    exportPool,
     async close() {
-      await Promise.allSettled([orm.close(true), pool.end()]);
+      await Promise.allSettled([orm.close(true), pool.end(), exportPool.end()]);
     },
   };
 }

@@ -3,7 +3,7 @@
  * table (api/src/plugins/app/error-handler.ts); workers treat `business_rule`, `conflict`, `not_found`
  * and `validation` as permanent failures that must not be retried.
  */
-export type DomainErrorType = 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'business_rule';
+export type DomainErrorType = 'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'business_rule' | 'rate_limited';
 
 export class DomainError extends Error {
   override name = 'DomainError';
@@ -57,6 +57,17 @@ export class ConflictError extends DomainError {
 export class BusinessRuleError extends DomainError {
   constructor(code: string, message: string, fields?: Record<string, string>) {
     super('business_rule', code, message, fields);
+  }
+}
+
+/** Too much of something runs at once (429): try again after `retryAfterSeconds` (sent as Retry-After). */
+export class TooBusyError extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', code, message);
   }
 }
 

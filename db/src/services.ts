@@ -16,6 +16,7 @@ import { ChatHostsService } from './modules/shoppers/chat-hosts.service.ts';
 import { ShoppersService } from './modules/shoppers/shoppers.service.ts';
 import { ShopsService } from './modules/shops/shops.service.ts';
 import { LedgerService } from './modules/ledger/ledger.service.ts';
+import { LedgerVerificationRuns } from './modules/ledger/ledger-verification-runs.ts';
 import { OrdersService } from './modules/orders/orders.service.ts';
 import { PaymentsService } from './modules/payments/payments.service.ts';
 import { createStripeGateway } from './modules/payments/stripe-gateway.ts';
@@ -28,6 +29,7 @@ import { JournalExportService } from './modules/finance/journal-export.service.t
 import { LocalPaymentsProvider } from './modules/payouts/local-payout-provider.ts';
 import { PayoutsService } from './modules/payouts/payouts.service.ts';
 import { ReconciliationService } from './modules/payouts/reconciliation.service.ts';
+import { StripeCardMovements } from './modules/payouts/stripe-card-movements.ts';
 import { OrderCardPayments } from './modules/orders/card-payments.ts';
 import { OrderCodesService } from './modules/qr-payments/order-codes.service.ts';
 import { PaymentCodeChargesService } from './modules/qr-payments/payment-code-charges.service.ts';
@@ -81,15 +83,18 @@ export function createServices(dependencies: ServiceDependencies) {
     carts: new CartsService(database),
     qr,
     ledger,
+    // Verification runs: started by operators, carried out by the workers (job ledger.verify).
+    ledgerVerifications: new LedgerVerificationRuns(database),
     orders,
     outbox: new OutboxService(database),
     // Card payments; checkout registers its handlers with payments.onEvent (docs/payments.md).
     payments,
     finance: new FinanceService(database),
-    journalExport: new JournalExportService(database),
+    journalExport: new JournalExportService(database, { retryAfterSeconds: dependencies.config.finance.journalExportRetryAfterSeconds }),
     // Payouts and reconciliation talk to the local provider until a real one is wired in (docs/finance.md).
     payouts,
-    reconciliation: new ReconciliationService(database, payoutProvider),
+    // Card clearing is reconciled against Stripe's balance transactions (docs/finance.md §7).
+    reconciliation: new ReconciliationService(database, payoutProvider, new StripeCardMovements(() => payments.gateway.stripe)),
     // Card payments of orders and wallet top-ups, and QR flows 2 and 3 (docs/qr-checkout.md). The first two
     // register their Stripe webhook handlers with payments.onEvent as they are built.
     orderCardPayments: new OrderCardPayments({ database, ledger, payments, refunds: orders }),

@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
@@ -20,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('the ledger.expire_pending job', () => {
-  it('expires a hold past its timeout exactly once, even when the job runs twice at the same time', async () => {
+  it('expires a hold past its timeout exactly once when two runs of the job are enqueued together: both run, one of them expires it', async () => {
     const { ledger } = testApp.app.services;
     const wallet = await fundedWallet(ledger, 1_000);
     const escrow = await ledger.openAccount({ kind: 'escrow', currency: 'EUR' });
@@ -28,17 +29,28 @@ describe('the ledger.expire_pending job', () => {
     expect((await ledger.getAccountById(wallet.id))?.debitsPending).toBe(400);
 
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    await Promise.all([
+    const jobs = await Promise.all([
       workers.queues.enqueue('ledger.expire_pending', {}, { key: 'first' }),
       workers.queues.enqueue('ledger.expire_pending', {}, { key: 'second' }),
     ]);
-    const pendingStatus = async () =>
-      (await testApp.database.pool.query(`select status from ledger_pending where transfer_id = $1`, [hold?.id])).rows[0]?.status;
-    const deadline = Date.now() + 10_000;
-    while ((await pendingStatus()) !== 'expired' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await pendingStatus()).toBe('expired');
-    // Let the second job finish too before counting.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Both runs must finish, each with its own result: a run that never happened has none.
+    const finished = async (job: Job) => {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const current = await workers.queues.queue('maintenance').getJob(job.id!);
+        if (current && (await current.isCompleted())) return current;
+        if (current && (await current.isFailed())) throw new Error(`job ${job.id} failed: ${current.failedReason}`);
+        if (Date.now() > deadline) throw new Error(`job ${job.id} did not finish`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    const [first, second] = await Promise.all(jobs.map(finished));
+    expect(first!.id).not.toBe(second!.id);
+    const results = [first!.returnvalue, second!.returnvalue] as { expired: number; skipped: number }[];
+    for (const result of results) expect(result).toEqual({ expired: expect.any(Number), skipped: expect.any(Number) });
+    // Exactly one of the two expired the hold; the other found it gone or lost the race to it.
+    expect(results.map((result) => result.expired).sort()).toEqual([0, 1]);
+    expect((await testApp.database.pool.query(`select status from ledger_pending where transfer_id = $1`, [hold?.id])).rows[0]?.status).toBe('expired');
     const expiries = await testApp.database.pool.query(`select count(*)::int as count from ledger_transfer where pending_id = $1`, [hold?.id]);
     expect(expiries.rows[0].count).toBe(1);
     const account = await ledger.getAccountById(wallet.id);

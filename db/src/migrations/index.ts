@@ -9,6 +9,8 @@ import { Migration20261122000700_payments } from './Migration20261122000700_paym
 import { Migration20261122000800_finance_payouts } from './Migration20261122000800_finance_payouts.ts';
 import { Migration20261122000900_qr_payments } from './Migration20261122000900_qr_payments.ts';
 import { Migration20261202000100_money_recovery } from './Migration20261202000100_money_recovery.ts';
+import { Migration20261202000200_ledger_verification_snapshots } from './Migration20261202000200_ledger_verification_snapshots.ts';
+import { Migration20261202000201_reconciliation_provider_records } from './Migration20261202000201_reconciliation_provider_records.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -26,4 +28,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122000800_finance_payouts', class: Migration20261122000800_finance_payouts },
   { name: 'Migration20261122000900_qr_payments', class: Migration20261122000900_qr_payments },
   { name: 'Migration20261202000100_money_recovery', class: Migration20261202000100_money_recovery },
+  { name: 'Migration20261202000200_ledger_verification_snapshots', class: Migration20261202000200_ledger_verification_snapshots },
+  { name: 'Migration20261202000201_reconciliation_provider_records', class: Migration20261202000201_reconciliation_provider_records },
 ];

@@ -87,6 +87,26 @@ export const JOBS = {
     repeatEveryMs: 60 * 1_000,
     options: { attempts: 1 },
   }),
+  'ledger.verify': defineJob({
+    queue: 'maintenance',
+    description: 'Runs a verification of the ledger that an operator asked for (one read-only snapshot) and records its report.',
+    payload: Type.Object({ runId: Uuid }, { additionalProperties: false }),
+    options: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+  }),
+  'ledger.verify_sweep': defineJob({
+    queue: 'maintenance',
+    description: 'Gives verification runs that are still owed (queued too long, or running on a worker that died) their ledger.verify job again.',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 5 * 60 * 1_000,
+    options: { attempts: 1 },
+  }),
+  'ledger.snapshot_balances': defineJob({
+    queue: 'maintenance',
+    description: "Writes every ledger account's daily balance snapshot (balances as of a time read the snapshot plus the transfers since).",
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 60 * 60 * 1_000,
+    options: { attempts: 3 },
+  }),
   'outbox.purge_published': defineJob({
     queue: 'maintenance',
     description: 'Deletes outbox rows published more than a week ago.',

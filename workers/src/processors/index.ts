@@ -3,6 +3,9 @@ import type { Processors } from '../processor.ts';
 import { authPurgeExpired } from './auth-purge-expired.ts';
 import { ledgerExpirePending } from './ledger-expire-pending.ts';
 import { moneySweepStale } from './money-sweep-stale.ts';
+import { ledgerSnapshotBalances } from './ledger-snapshot-balances.ts';
+import { ledgerVerify } from './ledger-verify.ts';
+import { ledgerVerifySweep } from './ledger-verify-sweep.ts';
 import { orderCardRefund } from './order-card-refund.ts';
 import { orderExpireOverdue } from './order-expire-overdue.ts';
 import { orderTimeout } from './order-timeout.ts';
@@ -17,6 +20,9 @@ export const processors: Processors<typeof JOBS> = {
   'order.card_refund': orderCardRefund,
   'ledger.expire_pending': ledgerExpirePending,
   'money.sweep_stale': moneySweepStale,
+  'ledger.verify': ledgerVerify,
+  'ledger.verify_sweep': ledgerVerifySweep,
+  'ledger.snapshot_balances': ledgerSnapshotBalances,
   'outbox.purge_published': outboxPurgePublished,
   'payment_code.expire_overdue': paymentCodeExpireOverdue,
 };

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError, type DomainErrorType } from '../../../../db/src/errors.ts';
+import { DomainError, TooBusyError, type DomainErrorType } from '../../../../db/src/errors.ts';
 
 /** The one table from domain error type to HTTP status. */
 export const STATUS_BY_ERROR_TYPE: Record<DomainErrorType, number> = {
@@ -10,6 +10,7 @@ export const STATUS_BY_ERROR_TYPE: Record<DomainErrorType, number> = {
   not_found: 404,
   conflict: 409,
   business_rule: 422,
+  rate_limited: 429,
 };
 
 const TYPE_BY_STATUS: Record<number, DomainErrorType> = Object.fromEntries(
@@ -17,7 +18,7 @@ const TYPE_BY_STATUS: Record<number, DomainErrorType> = Object.fromEntries(
 );
 
 export interface ErrorBody {
-  type: DomainErrorType | 'rate_limited' | 'internal';
+  type: DomainErrorType | 'internal';
   code: string;
   message: string;
   /** Field -> message: the shape react-admin shows beside its inputs. */
@@ -72,6 +73,7 @@ export default fp(
     app.setErrorHandler((error: FastifyError & { detail?: string; constraint?: string }, request, reply) => {
       if (error instanceof DomainError) {
         const body: ErrorBody = { type: error.type, code: error.code, message: error.message, ...(error.fields ? { errors: error.fields } : {}) };
+        if (error instanceof TooBusyError) reply.header('Retry-After', String(error.retryAfterSeconds));
         return reply.status(STATUS_BY_ERROR_TYPE[error.type]).send(body);
       }
       if (error.validation) return reply.status(400).send(validationBody(error));

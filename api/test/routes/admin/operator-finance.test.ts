@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
-import { LocalPaymentsProvider } from '../../../../db/src/modules/payouts/local-payout-provider.ts';
 import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invariants.ts';
 import { ClockedLedger, operatorHeaders, parseCsv, type CsvLine } from '../../helpers/finance.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
@@ -17,10 +16,6 @@ const url = '/api/admin/operator/finance';
 
 async function get(path: string, headers: Record<string, string> = operator) {
   return testApp.app.inject({ method: 'GET', url: `${url}${path}`, headers });
-}
-
-async function post(path: string, payload: Record<string, unknown>) {
-  return testApp.app.inject({ method: 'POST', url: `${url}${path}`, headers: operator, payload });
 }
 
 function sha256Hex(text: string): string {
@@ -174,78 +169,5 @@ describe('/api/admin/operator/finance journal', () => {
     ).rows.map((row) => row.id);
     expect([...new Set(merchantLines.map((line) => line.transfer_id))]).toEqual(expected);
     expect(expected).toHaveLength(1);
-  });
-});
-
-describe('/api/admin/operator/finance/reconciliation', () => {
-  it('lists matched, missing on either side and mismatched payouts and card clearing', async () => {
-    const { pool } = testApp.database;
-    const from = new Date(Date.now() - 60_000).toISOString();
-    const { ledger: appLedger } = testApp.app.services;
-
-    // Payouts: one matched, one the provider lost, one paid at a different amount, one whose callback never came.
-    const request = async (amountMinor: number) =>
-      (await testApp.app.inject({ method: 'POST', url: '/api/admin/finance/payouts', headers: { ...merchantOne.headers, 'idempotency-key': newId() }, payload: { amountMinor, currency: 'EUR' } })).json();
-    const matched = await request(1_00);
-    await post(`/local-provider/payouts/${matched.providerReference}/settle`, { outcome: 'paid' });
-    const lost = await request(2_00);
-    await pool.query(`delete from local_provider_record where provider_reference = $1`, [lost.providerReference]);
-    const different = await request(3_00);
-    await pool.query(`update local_provider_record set amount_minor = 301 where provider_reference = $1`, [different.providerReference]);
-    const silent = await request(4_00);
-    await pool.query(`update local_provider_record set status = 'succeeded' where provider_reference = $1`, [silent.providerReference]);
-    await new LocalPaymentsProvider(pool).createPayout({ payoutId: newId(), merchantId: merchantOne.merchantId, amountMinor: 5_00, currency: 'EUR' });
-
-    // Card clearing: a charge that matches, one short at the provider, one the provider never saw, one only the provider has,
-    // and an order refunded in two parts that the provider books as one refund.
-    const orders = { matched: newId(), short: newId(), unseen: newId(), theirs: newId(), refunded: newId() };
-    const payments: Record<string, string> = {};
-    for (const [name, orderId] of Object.entries(orders)) {
-      if (name === 'theirs') continue;
-      const [payment] = await appLedger.record(await appLedger.recipes.cardPayment({ eventId: newId(), orderId, currency: 'EUR', amountMinor: 20_00 }));
-      payments[name] = payment!.id;
-    }
-    await appLedger.record(await appLedger.recipes.refund({ eventId: newId(), paymentTransferId: payments.refunded!, amountMinor: 5_00 }));
-    await appLedger.record(await appLedger.recipes.refund({ eventId: newId(), paymentTransferId: payments.refunded!, amountMinor: 7_00 }));
-    const card = (kind: string, referenceId: string, amountMinor: number) => post('/local-provider/card-movements', { kind, amountMinor, currency: 'EUR', referenceType: 'order', referenceId });
-    expect((await card('charge', orders.matched, 20_00)).statusCode).toBe(201);
-    await card('charge', orders.short, 19_99);
-    await card('charge', orders.theirs, 15_00);
-    await card('charge', orders.refunded, 20_00);
-    await card('refund', orders.refunded, 12_00);
-    await post('/local-provider/card-movements', { kind: 'charge', amountMinor: 50_00, currency: 'EUR', referenceType: 'order', referenceId: newId(), status: 'failed' });
-
-    const to = new Date(Date.now() + 60_000).toISOString();
-    const response = await get(`/reconciliation?from=${from}&to=${to}`);
-    expect(response.statusCode).toBe(200);
-    const report = response.json();
-    expect(report.provider).toBe('local');
-    expect(report.payouts.counts).toEqual({ matched: 1, missing_on_our_side: 1, missing_at_provider: 1, amount_mismatch: 1, status_mismatch: 1 });
-    const byPayout = Object.fromEntries(report.payouts.items.filter((item: { payoutId: string | null }) => item.payoutId).map((item: { payoutId: string }) => [item.payoutId, item]));
-    expect(byPayout[matched.id]).toMatchObject({ status: 'matched', ourStatus: 'posted', ledgerStatus: 'posted', providerStatus: 'succeeded' });
-    expect(byPayout[lost.id]).toMatchObject({ status: 'missing_at_provider', providerAmountMinor: null });
-    expect(byPayout[different.id]).toMatchObject({ status: 'amount_mismatch', ourAmountMinor: 3_00, providerAmountMinor: 3_01 });
-    expect(byPayout[silent.id]).toMatchObject({ status: 'status_mismatch', ourStatus: 'pending', providerStatus: 'succeeded' });
-    expect(report.payouts.items.find((item: { status: string }) => item.status === 'missing_on_our_side')).toMatchObject({ payoutId: null, providerAmountMinor: 5_00 });
-
-    expect(report.cardClearing.counts).toEqual({ matched: 3, missing_on_our_side: 1, missing_at_provider: 1, amount_mismatch: 1, status_mismatch: 0 });
-    const byOrder = (kind: string, orderId: string) => report.cardClearing.items.find((item: { kind: string; referenceId: string }) => item.kind === kind && item.referenceId === orderId);
-    expect(byOrder('charge', orders.matched)).toMatchObject({ status: 'matched', ourAmountMinor: 20_00, providerAmountMinor: 20_00 });
-    expect(byOrder('charge', orders.short)).toMatchObject({ status: 'amount_mismatch', differenceMinor: -1 });
-    expect(byOrder('charge', orders.unseen)).toMatchObject({ status: 'missing_at_provider', providerReferences: [] });
-    expect(byOrder('charge', orders.theirs)).toMatchObject({ status: 'missing_on_our_side', ourAmountMinor: 0, transferIds: [] });
-    expect(byOrder('refund', orders.refunded)).toMatchObject({ status: 'matched', ourAmountMinor: 12_00 });
-    expect(byOrder('refund', orders.refunded).transferIds).toHaveLength(2);
-    // Earlier periods know nothing of today's records.
-    const empty = (await get('/reconciliation?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z')).json();
-    expect(empty.payouts.items).toEqual([]);
-    expect(empty.cardClearing.items).toEqual([]);
-  });
-
-  it('refuses a missing or reversed period', async () => {
-    expect((await get('/reconciliation')).statusCode).toBe(400);
-    const reversed = await get('/reconciliation?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z');
-    expect(reversed.statusCode).toBe(400);
-    expect(reversed.json().code).toBe('invalid_period');
   });
 });

@@ -50,7 +50,7 @@ describe('/api/admin/operator/ledger', () => {
     for (const [method, path] of [
       ['GET', '/accounts'],
       ['POST', '/transfers'],
-      ['POST', '/verify'],
+      ['POST', '/verifications'],
     ] as const) {
       const response = await testApp.app.inject({
         method,
@@ -175,9 +175,17 @@ describe('/api/admin/operator/ledger', () => {
     expect(accounts.headers['content-range']).toBe('accounts 0-0/1');
   });
 
-  it('verifies the ledger on request', async () => {
-    const response = await testApp.app.inject({ method: 'POST', url: `${url}/verify`, headers: operator });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ ok: true, transfers: await transferCount() });
+  it('queues a verification run for the workers, and shows it by id', async () => {
+    const response = await testApp.app.inject({ method: 'POST', url: `${url}/verifications`, headers: operator });
+    expect(response.statusCode).toBe(202);
+    const run = response.json();
+    expect(run).toMatchObject({ status: 'queued', ok: null, report: null, startedAt: null, finishedAt: null });
+    // The job travels through the outbox with the run's row (the workers' tests run it: workers/test/ledger-verify.test.ts).
+    const outbox = await testApp.database.pool.query(`select type, jobs from outbox where aggregate_id = $1`, [run.id]);
+    expect(outbox.rows).toEqual([{ type: 'ledger.verification_requested', jobs: [{ name: 'ledger.verify', key: run.id, payload: { runId: run.id }, runAt: null }] }]);
+    const shown = await testApp.app.inject({ method: 'GET', url: `${url}/verifications/${run.id}`, headers: operator });
+    expect(shown.json()).toEqual(run);
+    expect((await testApp.app.inject({ method: 'GET', url: `${url}/verifications/${newId()}`, headers: operator })).statusCode).toBe(404);
+    expect(await transferCount()).toBeGreaterThan(0);
   });
 });

@@ -8,6 +8,7 @@ import { accountBalances, accountFromRow, type AccountBalances, type AccountRow 
 import type { AccountListFilterInput } from '../ledger/ledger.schemas.ts';
 import type { AccountKind, LedgerAccount, OwnerType, TransferKind } from '../ledger/ledger.types.ts';
 import { accountTotalsUpTo, addTotals, snapshotOf, totalsDelta, ZERO_TOTALS, type AccountTotals, type BalanceSnapshot } from './account-totals.ts';
+import { accountTotalsAt, snapshotCut, takeBalanceSnapshots } from './balance-snapshots.ts';
 import { parsePeriod } from './finance-period.ts';
 import { assertPlatformScope, financeScope, visibleAccount } from './finance-scope.ts';
 import type { BalanceQueryInput, StatementQueryInput } from './finance.schemas.ts';
@@ -139,13 +140,26 @@ export class FinanceService {
     return [...byCurrency.values()];
   }
 
-  /** The balance as the account stood at `asOf` (inclusive): the sum of its transfers created up to then. */
+  /**
+   * The balance as the account stood at `asOf` (inclusive): its latest daily snapshot at or before then
+   * plus its transfers since, never a sum over its whole history.
+   */
   async balance(actor: Actor, accountId: string, input: BalanceQueryInput): Promise<AccountBalance> {
     const account = await visibleAccount(this.database.pool, financeScope(actor), accountId);
     const asOf = input.asOf === undefined ? null : new Date(input.asOf);
-    const totals = await accountTotalsUpTo(this.database.pool, account.id, { createdAtOrBefore: asOf ?? FAR_FUTURE });
+    const totals = await accountTotalsAt(this.database.pool, account.id, { createdAtOrBefore: asOf ?? FAR_FUTURE });
     const { transfers, lastSequence, ...sums } = totals;
     return { accountId: account.id, kind: account.kind, currency: account.currency, asOf, ...snapshotOf(account.kind, sums), transfers, lastSequence };
+  }
+
+  /**
+   * The job `ledger.snapshot_balances`: writes every account's daily balance snapshot at the latest
+   * midnight (UTC) that lies at least `marginMs` in the past. Idempotent.
+   */
+  async takeBalanceSnapshots(now: Date = new Date(), marginMs = 15 * 60_000): Promise<{ cutAt: Date; accounts: number }> {
+    const cutAt = snapshotCut(now, marginMs);
+    const { accounts } = await takeBalanceSnapshots(this.database.pool, cutAt);
+    return { cutAt, accounts };
   }
 
   /** The whole platform's trial balance per currency, now or as of a past time; operators only. */
@@ -164,9 +178,10 @@ export class FinanceService {
     const { from, to } = parsePeriod(input);
     const limit = input.limit ?? 1_000;
     const pool = this.database.pool;
+    // Opening and closing from the snapshots; a later page's start sums only the period before it.
     const [openingTotals, closingTotals, pageStart] = await Promise.all([
-      from ? accountTotalsUpTo(pool, account.id, { createdBefore: from }) : null,
-      accountTotalsUpTo(pool, account.id, { createdBefore: to ?? FAR_FUTURE }),
+      from ? accountTotalsAt(pool, account.id, { createdBefore: from }) : null,
+      accountTotalsAt(pool, account.id, { createdBefore: to ?? FAR_FUTURE }),
       input.afterSequence ? accountTotalsUpTo(pool, account.id, { createdFrom: from, createdBefore: to, throughSequence: input.afterSequence }) : null,
     ]);
     const opening = openingTotals ? stripCounts(openingTotals) : ZERO_TOTALS;

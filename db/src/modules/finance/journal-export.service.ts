@@ -1,13 +1,13 @@
-import { pipeline, Transform, type Readable } from 'node:stream';
+import { finished, pipeline, Transform, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { Actor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
-import { NotFoundError } from '../../errors.ts';
-import { CursorStream } from './cursor-stream.ts';
+import { NotFoundError, TooBusyError } from '../../errors.ts';
 import { parsePeriod, type Period } from './finance-period.ts';
 import { financeScope, merchantAccountIds, visibleAccount } from './finance-scope.ts';
 import type { JournalQueryInput } from './finance.schemas.ts';
 import { JOURNAL_COLUMNS, JOURNAL_SELECT, journalLines, type JournalLine, type JournalTransferRow } from './journal-lines.ts';
+import { openSnapshotQueryStream } from './snapshot-query-stream.ts';
 
 export type JournalFormat = 'csv' | 'jsonl';
 
@@ -19,13 +19,33 @@ export const JOURNAL_CONTENT_TYPES: Record<JournalFormat, string> = {
 export interface JournalExport {
   filename: string;
   contentType: string;
-  /** The file's bytes; ends the cursor's transaction when it ends, fails or is destroyed. */
+  /** The file's bytes; ends the snapshot's transaction (and frees the export's slot) when it ends, fails or is destroyed. */
   stream: Readable;
 }
 
 export interface JournalExportOptions {
-  /** Transfers per FETCH; each gives two lines. */
+  /** Transfers per cursor batch; each gives two lines. */
   fetchRows?: number;
+  /** Sent as Retry-After with the 429 of an export past the cap. */
+  retryAfterSeconds?: number;
+}
+
+/** Every export slot is taken: the caller is told to come back later (429 with Retry-After). */
+export class JournalExportsBusyError extends TooBusyError {
+  constructor(limit: number, retryAfterSeconds: number) {
+    super('journal_exports_busy', `${limit} journal exports are already running; try again in ${retryAfterSeconds} seconds.`, retryAfterSeconds);
+  }
+}
+
+function linesOf(): Transform {
+  return new Transform({
+    objectMode: true,
+    transform(row: JournalTransferRow, _encoding, callback) {
+      const [debit, credit] = journalLines(row);
+      this.push(debit);
+      callback(null, credit);
+    },
+  });
 }
 
 function csvFormatter(): Transform {
@@ -59,16 +79,27 @@ function filenameOf(subject: string, period: Period, format: JournalFormat): str
 
 /**
  * The journal as a download: every transfer of a period, of a merchant or of one account, as CSV or JSON
- * lines, streamed from a server-side cursor through the formatter to the caller with backpressure.
+ * lines, streamed from a server-side cursor (pg-query-stream) through the formatter to the caller with
+ * backpressure. Exports run on the database's export pool, never the one checkout uses, and at most as
+ * many at once as that pool has connections: the next one is refused at once (429) rather than queued,
+ * so slow downloads can neither starve the API nor pile up.
  */
 export class JournalExportService {
   private readonly fetchRows: number;
+  private readonly retryAfterSeconds: number;
+  private running = 0;
 
   constructor(
     private readonly database: Database,
     options: JournalExportOptions = {},
   ) {
     this.fetchRows = options.fetchRows ?? 2_000;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 10;
+  }
+
+  /** Exports streaming right now in this process. */
+  get runningExports(): number {
+    return this.running;
   }
 
   async export(actor: Actor, input: JournalQueryInput, format: JournalFormat): Promise<JournalExport> {
@@ -108,10 +139,27 @@ export class JournalExportService {
     }
     const sql = `${JOURNAL_SELECT} ${conditions.length ? `where ${conditions.join(' and ')}` : ''} order by t.sequence`;
 
-    const cursor = await CursorStream.open<JournalTransferRow, JournalLine>(pool, { sql, params, fetchRows: this.fetchRows, toItems: journalLines });
+    const limit = this.database.exportPool.options.max ?? 1;
+    if (this.running >= limit) throw new JournalExportsBusyError(limit, this.retryAfterSeconds);
+    // Taken before the first await, so that concurrent requests cannot all pass the check.
+    this.running += 1;
+    let slotFreed = false;
+    const freeSlot = () => {
+      if (slotFreed) return;
+      slotFreed = true;
+      this.running -= 1;
+    };
+    let rows: Readable;
+    try {
+      rows = await openSnapshotQueryStream<JournalTransferRow>(this.database.exportPool, sql, params, { batchSize: this.fetchRows });
+    } catch (error) {
+      freeSlot();
+      throw error;
+    }
     const formatter = format === 'csv' ? csvFormatter() : jsonLinesFormatter();
-    // pipeline tears both down when either fails or the reader goes away; the cursor then rolls back.
-    const stream = pipeline(cursor, formatter, () => undefined);
+    // pipeline tears every part down when one fails or the reader goes away; the snapshot then rolls back.
+    const stream = pipeline(rows, linesOf(), formatter, () => undefined);
+    finished(rows, freeSlot);
     return { filename: filenameOf(subject, period, format), contentType: JOURNAL_CONTENT_TYPES[format], stream };
   }
 }

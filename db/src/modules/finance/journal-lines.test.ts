@@ -51,6 +51,12 @@ describe('journalLines', () => {
     expect(JSON.stringify(debit.metadata)).toBe('{"a":{"c":3,"d":2},"b":1}');
   });
 
+  it('writes IDR with the two decimals of ISO 4217 (ICU would say none), JPY and VND with none', () => {
+    const [idrDebit, idrCredit] = journalLines({ ...row, currency: 'IDR', amount_minor: 1_500_050 });
+    expect([idrDebit.debit, idrCredit.credit, idrDebit.amount]).toEqual(['15000.50', '15000.50', '15000.50']);
+    expect(journalLines({ ...row, currency: 'VND', amount_minor: 1_500_050 })[0].amount).toBe('1500050');
+  });
+
   it('puts no posted money on the lines of holds, voids and expiries', () => {
     for (const kind of ['pending', 'void_pending', 'expire_pending'] as const) {
       const [debit, credit] = journalLines({ ...row, kind });

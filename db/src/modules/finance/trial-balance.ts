@@ -47,11 +47,19 @@ const CURRENT_SQL = `
     from ledger_account group by currency, kind order by currency, kind`;
 
 /**
- * As of a past time: every transfer up to then, once per leg (debit and credit), with the ledger's
- * pending arithmetic (a post/void/expire releases the whole hold of its pending).
+ * As of a past time: the latest daily balance snapshot at or before then (docs/finance.md §2), plus every
+ * transfer after it up to then, once per leg (debit and credit), with the ledger's pending arithmetic (a
+ * post/void/expire releases the whole hold of its pending). A leg is left out when its account's
+ * snapshot holds it (created before the cut, sequence within the snapshot); every leg a snapshot left out
+ * has a sequence at or above the cut's smallest first_sequence_after_cut, so only the transfers since
+ * the cut are read. Without a snapshot, every transfer up to then.
  */
 const AS_OF_SQL = `
-  with legs as (
+  with cut as (
+    select max(cut_at) as cut_at from ledger_balance_snapshot where cut_at <= $1
+  ), snapshots as (
+    select s.* from ledger_balance_snapshot s where s.cut_at = (select cut_at from cut)
+  ), legs as (
     select a.currency, a.kind, legs.side,
            case when t.kind in ('posted', 'post_pending') then t.amount_minor else 0 end as posted,
            case t.kind when 'pending' then t.amount_minor when 'posted' then 0 else -p.amount_minor end as pending
@@ -59,7 +67,14 @@ const AS_OF_SQL = `
       left join ledger_transfer p on p.id = t.pending_id
       cross join lateral (values ('debit', t.debit_account_id), ('credit', t.credit_account_id)) as legs (side, account_id)
       join ledger_account a on a.id = legs.account_id
+      left join snapshots s on s.account_id = legs.account_id
      where t.created_at <= $1
+       and t.sequence >= coalesce((select min(first_sequence_after_cut) from snapshots), 0)
+       and not (s.account_id is not null and t.created_at < s.cut_at and t.sequence <= s.through_sequence)
+    union all
+    select a.currency, a.kind, 'debit', s.debits_posted, s.debits_pending from snapshots s join ledger_account a on a.id = s.account_id
+    union all
+    select a.currency, a.kind, 'credit', s.credits_posted, s.credits_pending from snapshots s join ledger_account a on a.id = s.account_id
   ), sums as (
     select currency, kind,
            sum(case when side = 'debit' then posted else 0 end)::bigint as "debitsPosted",

@@ -1,7 +1,12 @@
+import { allocate as allocateMoney, dinero, toSnapshot, type DineroCurrency } from 'dinero.js/bigint';
+
 /**
  * Exact integer splits of money. Everything goes through BigInt so that no intermediate product can
  * lose precision, and every split sums back to its total to the minor unit.
  */
+
+/** Amounts here are already minor units: a currency of exponent 0 makes dinero.js count them as they are. */
+const MINOR_UNITS: DineroCurrency<bigint> = { code: 'MINOR', base: 10n, exponent: 0n };
 
 const BASIS_POINTS_PER_WHOLE = 10_000n;
 
@@ -19,24 +24,15 @@ export function splitEvenly(totalMinor: number, shares: number): number[] {
 }
 
 /**
- * Splits a total in proportion to integer ratios by the largest-remainder method (ties to the earlier
- * part), the same result as dinero.js `allocate`: the parts always add up to the total.
+ * Splits a total in proportion to integer ratios with dinero.js's `allocate` on its bigint calculator
+ * (exact for any safe-integer total and ratio): each part gets its floor share, then the remainder goes
+ * one minor unit at a time to the parts with the largest ratios, the earlier part first among equal
+ * ratios. The parts always add up to the total, and a zero ratio gets nothing.
  */
 export function allocate(totalMinor: number, ratios: readonly number[]): number[] {
   if (!Number.isSafeInteger(totalMinor) || totalMinor < 0) throw new RangeError('totalMinor must be a non-negative safe integer');
   if (!ratios.length || ratios.some((ratio) => !Number.isSafeInteger(ratio) || ratio < 0)) throw new RangeError('ratios must be non-negative integers');
-  const ratioSum = ratios.reduce((sum, ratio) => sum + BigInt(ratio), 0n);
-  if (ratioSum === 0n) throw new RangeError('at least one ratio must be positive');
-  const total = BigInt(totalMinor);
-  const parts = ratios.map((ratio) => (total * BigInt(ratio)) / ratioSum);
-  const remainders = ratios.map((ratio, index) => ({ index, remainder: (total * BigInt(ratio)) % ratioSum }));
-  let left = total - parts.reduce((sum, part) => sum + part, 0n);
-  remainders.sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
-  for (const { index } of remainders) {
-    if (left === 0n) break;
-    if (ratios[index] === 0) continue;
-    parts[index]! += 1n;
-    left -= 1n;
-  }
-  return parts.map(Number);
+  if (!ratios.some((ratio) => ratio > 0)) throw new RangeError('at least one ratio must be positive');
+  const total = dinero({ amount: BigInt(totalMinor), currency: MINOR_UNITS });
+  return allocateMoney(total, ratios.map(BigInt)).map((part) => Number(toSnapshot(part).amount));
 }

@@ -138,6 +138,19 @@ export const VerificationBody = Type.Object({
   ),
 });
 
+/** A verification run (docs/ledger.md §4): queued by an operator, run by the workers, read by id. */
+export const VerificationRunBody = Type.Object({
+  id: Uuid,
+  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  requestedBy: Type.Union([Uuid, Type.Null()]),
+  ok: Type.Union([Type.Boolean(), Type.Null()]),
+  report: Type.Union([VerificationBody, Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+  startedAt: Type.Union([Timestamp, Type.Null()]),
+  finishedAt: Type.Union([Timestamp, Type.Null()]),
+});
+
 export const AccountListFilter = Type.Object(
   {
     id: Type.Optional(Type.Array(Uuid, { maxItems: 500 })),

@@ -177,6 +177,7 @@ export class LedgerService {
     return { expired, skipped: results.length - expired };
   }
 
+  /** Runs the verifier here and now (npm run ledger:verify, tests); operators start runs in the workers (LedgerVerificationRuns). */
   async verify(): Promise<LedgerVerification> {
     return verifyLedger(this.database.pool);
   }
@@ -198,11 +199,6 @@ export class LedgerService {
     assertOperator(actor);
     const postedBy = actor.type === 'system' ? { postedBySystem: actor.process } : { postedByStaffUserId: actorId(actor) };
     return this.submit(input.transfers.map((transfer) => withMetadata(transfer, postedBy)));
-  }
-
-  async verifyAs(actor: Actor): Promise<LedgerVerification> {
-    assertOperator(actor);
-    return this.verify();
   }
 
   async listAccounts(actor: Actor, query: ListQuery<AccountListFilterInput>): Promise<ListPage<LedgerAccountView>> {

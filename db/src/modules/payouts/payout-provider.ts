@@ -53,5 +53,7 @@ export interface ProviderRecord {
   /** Our record: `payout` + payout id, or the ledger reference of a card movement (`order` + order id ...). */
   referenceType: string | null;
   referenceId: string | null;
+  /** Card movements: the Stripe payment intent the charge or refund belongs to (the reconciliation key). */
+  paymentIntentId?: string | null;
   createdAt: Date;
 }

@@ -119,6 +119,9 @@ export const ReconciliationQuerystring = Type.Object(
   {
     from: Type.String({ format: 'date-time', description: 'start of the period, inclusive (UTC)' }),
     to: Type.String({ format: 'date-time', description: 'end of the period, exclusive (UTC)' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5_000, default: 500, description: 'items per section and page' })),
+    payoutsAfter: Type.Optional(Type.String({ maxLength: 400, description: "the payouts section's nextAfter of the previous page" })),
+    cardClearingAfter: Type.Optional(Type.String({ maxLength: 400, description: "the card clearing section's nextAfter of the previous page" })),
   },
   { additionalProperties: false },
 );
@@ -141,10 +144,12 @@ const NullableInteger = Type.Union([Type.Integer(), Type.Null()]);
 export const ReconciliationBody = Type.Object(
   {
     provider: Type.String(),
+    cardProcessor: Type.String(),
     from: Timestamp,
     to: Timestamp,
     payouts: Type.Object({
       counts: MatchCounts,
+      nextAfter: NullableString,
       items: Type.Array(
         Type.Object(
           {
@@ -165,12 +170,14 @@ export const ReconciliationBody = Type.Object(
     }),
     cardClearing: Type.Object({
       counts: MatchCounts,
+      nextAfter: NullableString,
       items: Type.Array(
         Type.Object(
           {
             status: MatchStatusSchema,
             kind: Type.Union([Type.Literal('charge'), Type.Literal('refund')]),
             currency: Type.String(),
+            paymentIntentId: NullableString,
             referenceType: NullableString,
             referenceId: NullableString,
             ourAmountMinor: Type.Integer(),

@@ -11,6 +11,7 @@ import {
   requiredPositiveInteger,
   requiredString,
 } from './parameters.ts';
+import { balanceTransactionObject, listBalanceTransactions } from './balance-transactions.ts';
 import { cardDeclined, invalidParameter, invalidRequest, resourceMissing } from './stripe-api-errors.ts';
 import { chargeObject, eventObject, nowSeconds, paymentIntentObject, refundObject, stripeId, type EventRequest } from './stripe-objects.ts';
 
@@ -54,6 +55,8 @@ export class FakeStripeAccount {
   readonly paymentIntents = new Map<string, Stripe.PaymentIntent>();
   readonly charges = new Map<string, Stripe.Charge>();
   readonly refunds = new Map<string, Stripe.Refund>();
+  /** The balance's movements, oldest first: one per succeeded charge and one per refund. */
+  readonly balanceTransactions: Stripe.BalanceTransaction[] = [];
   /** Every event the account raised, oldest first, as Stripe would list them. */
   readonly events: Stripe.Event[] = [];
 
@@ -216,9 +219,19 @@ export class FakeStripeAccount {
     charge.refunded = charge.amount_refunded === charge.amount;
     const refund = refundObject(charge, amount, (reason as Stripe.Refund.Reason | null) ?? null, metadata);
     this.refunds.set(refund.id, refund);
+    this.bookBalanceTransaction(refund.balance_transaction, refund.id, 'refund', refund.amount, refund.currency, refund.created);
     this.raise('refund.created', refund, request);
     this.raise('charge.refunded', charge, request, previous);
     return refund;
+  }
+
+  listBalanceTransactions(parameters: FormObject): Stripe.ApiList<Stripe.BalanceTransaction> {
+    return listBalanceTransactions(this.balanceTransactions, parameters, { charges: this.charges, refunds: this.refunds });
+  }
+
+  private bookBalanceTransaction(id: string | Stripe.BalanceTransaction | null, source: string, type: 'charge' | 'refund', amount: number, currency: string, created: number): void {
+    if (typeof id !== 'string') return;
+    this.balanceTransactions.push(balanceTransactionObject({ id, source, type, amount, currency, created }));
   }
 
   retrieveRefund(id: string): Stripe.Refund {
@@ -262,6 +275,7 @@ export class FakeStripeAccount {
   private markSucceeded(intent: Stripe.PaymentIntent, request?: EventRequest): void {
     const charge = chargeObject(intent, String(intent.payment_method));
     this.charges.set(charge.id, charge);
+    this.bookBalanceTransaction(charge.balance_transaction, charge.id, 'charge', charge.amount, charge.currency, charge.created);
     intent.status = 'succeeded';
     intent.amount_received = intent.amount;
     intent.latest_charge = charge.id;

@@ -140,6 +140,35 @@ describe('the fake Stripe API through the real SDK', () => {
     expect(await caught(stripe.refunds.create({ payment_intent: unpaid.id }))).toMatchObject({ code: 'payment_intent_unexpected_state' });
   });
 
+  it('books a balance transaction per charge and refund, listed newest first by created range, page by page', async () => {
+    const own = await startFakeStripeServer();
+    try {
+      const sdk = sdkFor(own.url);
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      const paid = [];
+      for (let index = 0; index < 5; index += 1) paid.push(await sdk.paymentIntents.create({ amount: 1000 + index, currency: 'eur', payment_method: 'pm_card_visa', confirm: true }));
+      const refund = await sdk.refunds.create({ payment_intent: paid[0]!.id, amount: 400 });
+      // A declined card moves no money and books nothing.
+      await caught(sdk.paymentIntents.create({ amount: 999, currency: 'eur', payment_method: 'pm_card_chargeDeclined', confirm: true }));
+
+      const listed: Stripe.BalanceTransaction[] = [];
+      for await (const transaction of sdk.balanceTransactions.list({ created: { gte: nowSeconds - 5, lt: nowSeconds + 5 }, limit: 2, expand: ['data.source'] })) listed.push(transaction);
+      expect(listed).toHaveLength(6);
+      // Three pages of two, each asked with the last id of the page before.
+      expect(own.requestsTo('GET', '/v1/balance_transactions').map((request) => request.parameters.starting_after ?? null)).toEqual([null, listed[1]!.id, listed[3]!.id]);
+      expect(listed[0]).toMatchObject({ object: 'balance_transaction', type: 'refund', amount: -400, currency: 'eur', reporting_category: 'refund', source: { id: refund.id, payment_intent: paid[0]!.id } });
+      expect(listed.slice(1).map((transaction) => transaction.amount)).toEqual([1004, 1003, 1002, 1001, 1000]);
+      expect(listed[5]).toMatchObject({ type: 'charge', source: { object: 'charge', payment_intent: paid[0]!.id }, net: 1000, fee: 0 });
+      expect(listed[5]!.id).toBe(own.account.charges.get(String(paid[0]!.latest_charge))!.balance_transaction);
+
+      expect((await sdk.balanceTransactions.list({ created: { lt: nowSeconds - 5 } })).data).toEqual([]);
+      expect((await sdk.balanceTransactions.list({ type: 'refund' })).data.map((transaction) => transaction.source)).toEqual([refund.id]);
+      expect(await caught(sdk.balanceTransactions.list({ limit: 101 }))).toMatchObject({ statusCode: 400, param: 'limit' });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('answers unknown ids with resource_missing and 404', async () => {
     expect(await caught(stripe.paymentIntents.retrieve('pi_missing'))).toMatchObject({ statusCode: 404, code: 'resource_missing', message: "No such payment_intent: 'pi_missing'" });
     expect(await caught(stripe.refunds.retrieve('re_missing'))).toMatchObject({ statusCode: 404, code: 'resource_missing' });

@@ -304,6 +304,9 @@ export class FakeStripeServer {
       if (method === 'POST' && segments.length === 2) return this.account.createRefund(parameters, request);
       if (method === 'GET' && segments.length === 3 && id) return this.account.retrieveRefund(id);
     }
+    if (version === 'v1' && resource === 'balance_transactions' && method === 'GET' && segments.length === 2) {
+      return this.account.listBalanceTransactions(parameters);
+    }
     if (version === 'v1' && resource === 'events' && method === 'GET' && segments.length === 3 && id) {
       const event = this.account.events.find((candidate) => candidate.id === id);
       if (event) return event;

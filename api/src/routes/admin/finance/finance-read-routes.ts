@@ -26,7 +26,7 @@ export interface FinanceReadRoutesOptions {
 
 const JOURNAL_DESCRIPTION =
   'Two lines per transfer (debit and credit), in sequence order, streamed from a database cursor. Columns and the hash recipe: docs/finance.md. ' +
-  'The period is [from, to) on the transfer creation time (UTC).';
+  'The period is [from, to) on the transfer creation time (UTC). At most DATABASE_EXPORT_POOL_MAX exports stream at once; the next one answers 429 with Retry-After.';
 
 /**
  * Accounts, balances, statements and journal exports: the same reads for a merchant (its own accounts)

@@ -12,7 +12,7 @@ import {
   TransferBatchBody,
   TransferBatchResponse,
   TransferListFilter,
-  VerificationBody,
+  VerificationRunBody,
 } from '../../../../../../db/src/modules/ledger/ledger.schemas.ts';
 import type { TransferResult } from '../../../../../../db/src/modules/ledger/ledger.types.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../../http/simple-rest.ts';
@@ -104,9 +104,26 @@ const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/verify',
-    { config: { permission }, schema: { tags, summary: 'Recompute the hash chain and every balance; the first bad row or ok', response: { 200: VerificationBody } } },
-    async (request) => app.services.ledger.verifyAs(request.actor as Actor),
+    '/verifications',
+    {
+      config: { permission },
+      schema: {
+        tags,
+        summary: 'Start a verification run: the workers recompute the hash chain and every balance from one snapshot',
+        description: 'Answers 202 with the queued run; read its report with GET /verifications/:id.',
+        response: { 202: VerificationRunBody },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await app.services.ledgerVerifications.start(request.actor as Actor)),
+  );
+
+  app.get(
+    '/verifications/:id',
+    {
+      config: { permission },
+      schema: { tags, summary: "A verification run: its status and, once it ran, the verifier's report (the first bad row, or ok)", params: IdParams, response: { 200: VerificationRunBody } },
+    },
+    async (request) => app.services.ledgerVerifications.get(request.actor as Actor, request.params.id),
   );
 };
 
