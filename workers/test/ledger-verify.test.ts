@@ -30,7 +30,7 @@ beforeAll(async () => {
   workers = await startJobWorkers({ config: testApp.config, services: testApp.app.services, processors, logger: pino({ level: 'silent' }), scheduleRepeatableJobs: false });
   relay = new OutboxRelay({ config: testApp.config, pool: testApp.database.pool, queues: workers.queues, publisher: testApp.app.redis, pollIntervalMs: 20 });
   relay.start();
-  operator = operatorHeaders(testApp.app);
+  operator = await operatorHeaders(testApp.app);
   const { ledger } = testApp.app.services;
   world = await ledger.openAccount({ kind: 'world', currency: 'EUR' });
   for (let index = 0; index < 40; index += 1) wallets.push(await ledger.openAccount({ kind: 'shopper_wallet', currency: 'EUR', ownerId: newId() }));

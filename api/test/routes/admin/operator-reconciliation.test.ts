@@ -22,7 +22,7 @@ const url = '/api/admin/operator/finance';
 
 beforeAll(async () => {
   context = await buildStripeTestApp();
-  operator = operatorHeaders(app());
+  operator = await operatorHeaders(app());
   owner = await createMerchantWithStaff(app(), 'owner');
   shop = await createStoreFixture(app(), owner.merchantId, { variants: [{ priceMinor: 20_00, stockOnHand: 100 }] });
 });
