@@ -12,6 +12,7 @@ import { StoreCatalogService } from './modules/catalog/store-catalog.service.ts'
 import { VariantsService } from './modules/catalog/variants.service.ts';
 import { CartsService } from './modules/carts/carts.service.ts';
 import { QrService } from './modules/qr/qr.service.ts';
+import { AddressBookService } from './modules/fulfilment/address-book.service.ts';
 import { ChatHostsService } from './modules/shoppers/chat-hosts.service.ts';
 import { ShoppersService } from './modules/shoppers/shoppers.service.ts';
 import { ShopsService } from './modules/shops/shops.service.ts';
@@ -55,7 +56,7 @@ export function createServices(dependencies: ServiceDependencies) {
   const payoutProvider = new LocalPaymentsProvider(database.pool);
   const qr = new QrService(database, dependencies.redis, dependencies.config);
   // Card money goes back through the gateway (docs/payments.md §3).
-  const orders = new OrdersService({ database, config: dependencies.config, ledger, cardRefunder: () => payments.gateway });
+  const orders = new OrdersService({ database, config: dependencies.config, ledger, qr, cardRefunder: () => payments.gateway });
   return {
     catalogInvalidations,
     categories: new CategoriesService(database, catalogInvalidations),
@@ -72,6 +73,8 @@ export function createServices(dependencies: ServiceDependencies) {
     shoppers: new ShoppersService(database, dependencies.config),
     chatHosts: new ChatHostsService(database),
     carts: new CartsService(database),
+    // The shopper's delivery addresses (docs/orders.md §10).
+    addresses: new AddressBookService(database),
     qr,
     ledger,
     orders,
