@@ -63,19 +63,20 @@ export type Address = Static<typeof AddressBody> & { shopperId: string };
 
 export const AddressList = Type.Object({ items: Type.Array(AddressBody) }, { additionalProperties: false });
 
-/** The delivery fee, computed by the server: one flat amount, or by distance from the shop. */
+/**
+ * The delivery fee, computed by the server: one flat amount, or by distance from the shop. The members
+ * do not forbid other properties because the body validator strips them (removeAdditional) while it
+ * tries the first member, which would break the second; the shops service keeps only the known ones.
+ */
 export const DeliveryFeeRuleSchema = Type.Union([
-  Type.Object({ kind: Type.Literal('flat'), feeMinor: AmountMinor }, { additionalProperties: false }),
-  Type.Object(
-    {
-      kind: Type.Literal('distance_bands'),
-      bands: Type.Array(
-        Type.Object({ upToMeters: Type.Integer({ minimum: 1, maximum: 20_000_000 }), feeMinor: AmountMinor }, { additionalProperties: false }),
-        { minItems: 1, maxItems: 20, description: 'ascending by upToMeters; an address beyond the last band is outside the area' },
-      ),
-    },
-    { additionalProperties: false },
-  ),
+  Type.Object({ kind: Type.Literal('flat'), feeMinor: AmountMinor }),
+  Type.Object({
+    kind: Type.Literal('distance_bands'),
+    bands: Type.Array(
+      Type.Object({ upToMeters: Type.Integer({ minimum: 1, maximum: 20_000_000 }), feeMinor: AmountMinor }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 20, description: 'ascending by upToMeters; an address beyond the last band is outside the area' },
+    ),
+  }),
 ]);
 export type DeliveryFeeRule = Static<typeof DeliveryFeeRuleSchema>;
 

@@ -10,6 +10,20 @@ export interface ShopFulfilmentSettings {
   delivery: DeliverySettings | null;
 }
 
+/** The settings with only the properties the schema names (see DeliveryFeeRuleSchema for why). */
+export function cleanDeliverySettings(delivery: DeliverySettings | null): DeliverySettings | null {
+  if (!delivery) return null;
+  const fee: DeliverySettings['fee'] =
+    delivery.fee.kind === 'flat'
+      ? { kind: 'flat', feeMinor: delivery.fee.feeMinor }
+      : { kind: 'distance_bands', bands: delivery.fee.bands.map((band) => ({ upToMeters: band.upToMeters, feeMinor: band.feeMinor })) };
+  return {
+    fee,
+    ...(delivery.freeFromSubtotalMinor !== undefined ? { freeFromSubtotalMinor: delivery.freeFromSubtotalMinor } : {}),
+    ...(delivery.area !== undefined ? { area: delivery.area } : {}),
+  };
+}
+
 /**
  * The rules the schema cannot say, checked on the shop as it would be after the change, so that every
  * offending field is named at once: delivery needs rules, distance rules need the shop's position,
