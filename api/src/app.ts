@@ -9,7 +9,7 @@ import metrics from 'fastify-metrics';
 import type { Config } from '../../db/src/config.ts';
 import { connectDatabase, type Database } from '../../db/src/database.ts';
 import { newId } from '../../db/src/ids.ts';
-import { appLoggerOptions } from './http/logger-options.ts';
+import { loggerOptions } from '../../db/src/log-redaction.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
@@ -36,7 +36,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? appLoggerOptions(config),
+    logger: options.logger ?? loggerOptions(config),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId();
