@@ -95,6 +95,14 @@ describe("a shop's fulfilment settings (PUT /api/admin/shops/:id)", () => {
     });
   });
 
+  it("tells the storefront what the shop offers and how delivery is charged, but not the shop's position or area", async () => {
+    const response = await testApp.app.inject({ method: 'GET', url: `/api/store/shops/${bandShop.slug}` });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ fulfilmentMethods: ['delivery', 'pickup'], delivery: { fee: { kind: 'distance_bands', bands: BANDS }, freeFromSubtotalMinor: null } });
+    expect(response.json()).not.toHaveProperty('position');
+    expect(response.json().delivery).not.toHaveProperty('area');
+  });
+
   it('refuses rules that do not hold together with 400 naming the field, and keeps the shop as it was', async () => {
     const shop = await createStoreFixture(testApp.app, owner.merchantId);
     const cases: [object, string][] = [
