@@ -275,6 +275,20 @@ describe('delivery at checkout', () => {
     expect(reused.statusCode).toBe(409);
     expect(reused.json().errors).toHaveProperty('addressId');
   });
+
+  it('recognises a retry with the same inline address, refuses another address under that key, and keeps no second copy of it', async () => {
+    const buyer = await createGuestShopper(testApp.app);
+    const body = { source: 'buy_now', variantId: tin(), address: address(1_000) };
+    const first = await checkout(testApp.app, buyer, bandShop.slug, body, 'inline-retry');
+    expect(first.statusCode).toBe(201);
+    expect((await checkout(testApp.app, buyer, bandShop.slug, body, 'inline-retry')).json().id).toBe(first.json().id);
+    const reused = await checkout(testApp.app, buyer, bandShop.slug, { ...body, address: address(1_000, { phone: '+49 30 0000000' }) }, 'inline-retry');
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json().errors).toHaveProperty('address');
+    const { rows } = await testApp.database.pool.query<{ request: string }>('select idempotency_request::text as request from shop_order where id = $1', [first.json().id]);
+    expect(rows[0]?.request).not.toContain('5550199');
+    expect(rows[0]?.request).toMatch(/"address": "sha256:[0-9a-f]{64}"/);
+  });
 });
 
 describe('flat fee and free delivery above an amount', () => {

@@ -20,6 +20,7 @@ import type { AddressSnapshot } from '../fulfilment/fulfilment.schemas.ts';
 import type { ShopFulfilmentSettings } from '../fulfilment/shop-fulfilment-settings.ts';
 import type { QrService } from '../qr/qr.service.ts';
 import { prepared } from '../../prepared-statements.ts';
+import { sha256Hex } from '../../secrets.ts';
 import { SqlParameters } from '../../sql-parameters.ts';
 import { assertSameRequest, IdempotencyRaceLost } from './idempotency.ts';
 import type { Order } from './order.entity.ts';
@@ -88,8 +89,8 @@ export class CheckoutService {
   ) {}
 
   async place(actor: ShopperActor, input: CheckoutInput & { shopSlug: string; idempotencyKey?: string | undefined }): Promise<CheckoutResult> {
-    const request = normaliseRequest(input);
     const fulfilment = checkFulfilmentRequest(input, this.qr);
+    const request = normaliseRequest(input, fulfilment);
     const key = input.idempotencyKey ?? null;
     try {
       const order = await withPoolTransaction(this.database.pool, (client) => this.placeInTransaction(client, actor, request, fulfilment, key));
@@ -160,14 +161,17 @@ export class CheckoutService {
   }
 }
 
-type NormalisedRequest = { shopSlug: string; source: 'cart' | 'buy_now'; variantId: string | null; quantity: number | null } & FulfilmentRequest;
+type NormalisedRequest = { shopSlug: string; source: 'cart' | 'buy_now'; variantId: string | null; quantity: number | null } & Omit<FulfilmentRequest, 'address'> & {
+    /** The inline address's digest (`sha256:<hex>`): enough to tell a retry from another request, without a second copy. */
+    address?: string;
+  };
 
-function normaliseRequest(input: CheckoutInput & { shopSlug: string }): NormalisedRequest {
+function normaliseRequest(input: CheckoutInput & { shopSlug: string }, fulfilmentRequest: CheckedFulfilmentRequest): NormalisedRequest {
   // Fulfilment fields are kept only when sent, so a retry of an order placed before they existed still matches.
-  const fulfilment: FulfilmentRequest = {};
+  const fulfilment: Omit<NormalisedRequest, 'shopSlug' | 'source' | 'variantId' | 'quantity'> = {};
   if (input.fulfilmentMethod !== undefined) fulfilment.fulfilmentMethod = input.fulfilmentMethod;
   if (input.addressId !== undefined) fulfilment.addressId = input.addressId;
-  if (input.address !== undefined) fulfilment.address = input.address;
+  if (fulfilmentRequest.address) fulfilment.address = `sha256:${sha256Hex(JSON.stringify(fulfilmentRequest.address))}`;
   if (input.tableToken !== undefined) fulfilment.tableToken = input.tableToken;
   if (input.source === 'buy_now') {
     if (input.variantId === undefined) throw new ValidationError({ variantId: 'is required to buy now' });
