@@ -125,6 +125,23 @@ describe("a shop's fulfilment settings (PUT /api/admin/shops/:id)", () => {
     expect(rows[0]).toEqual({ fulfilment_methods: ['pickup'], position: null, delivery: null });
   });
 
+  it('opens a shop with its fulfilment settings, pickup only by default, and refuses delivery without rules', async () => {
+    const open = (payload: object) => testApp.app.inject({ method: 'POST', url: '/api/admin/shops', headers: owner.headers, payload: { name: 'Kiosk', currency: 'EUR', ...payload } });
+    expect((await open({ slug: `kiosk-${newId().slice(-8)}` })).json()).toMatchObject({ fulfilmentMethods: ['pickup'], position: null, delivery: null });
+    const refused = await open({ slug: `kiosk-${newId().slice(-8)}`, fulfilmentMethods: ['delivery'] });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toEqual({ delivery: 'is required when fulfilmentMethods includes delivery' });
+    const delivering = await open({
+      slug: `kiosk-${newId().slice(-8)}`,
+      fulfilmentMethods: ['delivery'],
+      position: SHOP_POSITION,
+      delivery: { fee: { kind: 'distance_bands', bands: BANDS, feeMinor: 99 }, freeFromSubtotalMinor: 9_000 },
+    });
+    expect(delivering.statusCode, delivering.body).toBe(201);
+    // Properties of the other fee kind are dropped, not stored.
+    expect(delivering.json().delivery).toEqual({ fee: { kind: 'distance_bands', bands: BANDS }, freeFromSubtotalMinor: 9_000 });
+  });
+
   it("answers 404 for another merchant's shop", async () => {
     const stranger = await createMerchantWithStaff(testApp.app, 'owner');
     const response = await configureShop(bandShop, { fulfilmentMethods: ['pickup'] }, stranger);
@@ -250,6 +267,11 @@ describe('delivery at checkout', () => {
     expect(list.json()).toHaveLength(1);
     expect(list.json()[0]).toMatchObject({ fulfilmentMethod: 'delivery', subtotalMinor: 1000, deliveryFeeMinor: 300, totalMinor: 1300 });
     expect(list.json()[0]).not.toHaveProperty('deliveryAddress');
+    const deliveries = await testApp.app.inject({ method: 'GET', url: `/api/admin/orders?filter=${encodeURIComponent(JSON.stringify({ fulfilmentMethod: 'delivery' }))}&range=[0,499]`, headers: owner.headers });
+    expect(deliveries.json().map((row: { id: string }) => row.id)).toContain(order.id);
+    expect(new Set(deliveries.json().map((row: { fulfilmentMethod: string }) => row.fulfilmentMethod))).toEqual(new Set(['delivery']));
+    const pickups = await testApp.app.inject({ method: 'GET', url: `/api/admin/orders?filter=${encodeURIComponent(JSON.stringify({ fulfilmentMethod: 'pickup' }))}&range=[0,499]`, headers: owner.headers });
+    expect(pickups.json().map((row: { id: string }) => row.id)).not.toContain(order.id);
 
     const stranger = await createMerchantWithStaff(testApp.app, 'owner');
     expect(await orderDeliveryAddress(testApp.database.pool, order.id, owner.merchantId)).toEqual({

@@ -175,6 +175,7 @@ export const OrderListFilter = Type.Object(
     shopId: Type.Optional(Uuid),
     shopperId: Type.Optional(Uuid),
     paymentMethod: Type.Optional(PaymentMethodSchema),
+    fulfilmentMethod: Type.Optional(FulfilmentMethodSchema),
     createdAtFrom: Type.Optional(Type.String({ format: 'date-time' })),
     createdAtTo: Type.Optional(Type.String({ format: 'date-time' })),
   },
