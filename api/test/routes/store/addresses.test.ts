@@ -59,6 +59,8 @@ describe('the address book (/api/store/addresses)', () => {
   it('refuses bad fields with 400 naming each one, and stores nothing', async () => {
     const cases: [object, string][] = [
       [{ ...home, phone: 'call me' }, 'phone'],
+      [{ ...home, phone: '+49 1 000000' }, 'phone'],
+      [{ ...home, phone: '12345' }, 'phone'],
       [{ ...home, country: 'de' }, 'country'],
       [{ ...home, country: 'ZZ' }, 'country'],
       [{ ...home, postalCode: '' }, 'postalCode'],
@@ -80,6 +82,18 @@ describe('the address book (/api/store/addresses)', () => {
     expect((await request(shopper, 'GET', `/${created.id}`)).json()).toEqual(created);
     expect(await addressRows(shopper.shopperId)).toBe(1);
     await request(shopper, 'DELETE', `/${created.id}`);
+  });
+
+  it('reads a national phone number in the address country and keeps it in international format', async () => {
+    const created = await request(shopper, 'POST', '', { ...home, phone: '030 1234567' });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().phone).toBe('+49 30 1234567');
+    const abroad = await request(shopper, 'PUT', `/${created.json().id}`, { phone: '+44 20 7946 0000' });
+    expect(abroad.json().phone).toBe('+44 20 7946 0000');
+    const wrongCountry = await request(shopper, 'PUT', `/${created.json().id}`, { country: 'GB', phone: '030 1234567' });
+    expect(wrongCountry.statusCode).toBe(400);
+    expect(wrongCountry.json().errors).toEqual({ phone: expect.stringMatching(/not a valid phone number in GB/) });
+    await request(shopper, 'DELETE', `/${created.json().id}`);
   });
 
   it("answers 404 for another shopper's address on every verb, and leaves it as it was", async () => {

@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString, type CountryCode as PhoneCountryCode } from 'libphonenumber-js/max';
 import type { ShopperActor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { ValidationError } from '../../errors.ts';
@@ -21,12 +22,21 @@ const ADDRESS_SELECT = `id, shopper_id as "shopperId", recipient, phone, line1, 
   case when latitude is null then null else json_build_object('latitude', latitude, 'longitude', longitude) end as position,
   created_at as "createdAt", updated_at as "updatedAt"`;
 
-/** An address as typed, trimmed and checked beyond its schema (the country list); the copy an order keeps. */
+/**
+ * An address as typed, trimmed and checked beyond its schema: the country is an assigned one, and the
+ * phone is a real number (libphonenumber's full metadata), read in that country unless it starts with
+ * +, and kept in international format so a courier can call it from anywhere. The copy an order keeps.
+ */
 export function addressSnapshot(input: AddressInput, fieldPrefix = ''): AddressSnapshot {
-  if (!isCountryCode(input.country)) throw new ValidationError({ [`${fieldPrefix}country`]: 'is not an ISO 3166-1 alpha-2 country code' });
+  const errors: Record<string, string> = {};
+  const country = isCountryCode(input.country) ? input.country : null;
+  if (!country) errors[`${fieldPrefix}country`] = 'is not an ISO 3166-1 alpha-2 country code';
+  const phone = parsePhoneNumberFromString(input.phone, (country ?? undefined) as PhoneCountryCode | undefined);
+  if (!phone?.isValid()) errors[`${fieldPrefix}phone`] = `is not a valid phone number${country ? ` in ${country}` : ''} (start with + and the country code for another country)`;
+  if (Object.keys(errors).length) throw new ValidationError(errors);
   return {
     recipient: input.recipient.trim(),
-    phone: input.phone.trim(),
+    phone: (phone as NonNullable<typeof phone>).formatInternational(),
     line1: input.line1.trim(),
     line2: (input.line2 ?? '').trim(),
     city: input.city.trim(),
