@@ -13,6 +13,7 @@ import { VariantsService } from './modules/catalog/variants.service.ts';
 import { CartsService } from './modules/carts/carts.service.ts';
 import { QrService } from './modules/qr/qr.service.ts';
 import { AddressBookService } from './modules/fulfilment/address-book.service.ts';
+import { DeliveryQuotesService } from './modules/fulfilment/delivery-quotes.service.ts';
 import { ChatHostsService } from './modules/shoppers/chat-hosts.service.ts';
 import { ShoppersService } from './modules/shoppers/shoppers.service.ts';
 import { ShopsService } from './modules/shops/shops.service.ts';
@@ -75,6 +76,7 @@ export function createServices(dependencies: ServiceDependencies) {
     carts: new CartsService(database),
     // The shopper's delivery addresses (docs/orders.md §10).
     addresses: new AddressBookService(database),
+    deliveryQuotes: new DeliveryQuotesService(database),
     qr,
     ledger,
     orders,

@@ -313,6 +313,40 @@ describe('delivery at checkout', () => {
   });
 });
 
+describe('delivery quotes (POST /api/store/shops/:slug/delivery-quote)', () => {
+  const quote = (session: ShopperSession, slug: string, payload: object) =>
+    testApp.app.inject({ method: 'POST', url: `/api/store/shops/${slug}/delivery-quote`, headers: session.headers, payload });
+
+  it('quotes what checkout would charge, by the same rules, and changes nothing', async () => {
+    const buyer = await createGuestShopper(testApp.app);
+    const saved = await saveAddress(buyer, address(3_000));
+    const before = await snapshot();
+    const byBook = await quote(buyer, bandShop.slug, { addressId: saved.id });
+    expect(byBook.statusCode, byBook.body).toBe(200);
+    expect(byBook.json()).toEqual({ deliveryFeeMinor: 600, baseFeeMinor: 600, freeFromSubtotalMinor: null, distanceMeters: 3_000 });
+    expect((await quote(buyer, bandShop.slug, { address: address(1_999) })).json()).toMatchObject({ deliveryFeeMinor: 300, distanceMeters: 1_999 });
+    expect(await snapshot()).toEqual(before);
+    const placed = await checkout(testApp.app, buyer, bandShop.slug, { source: 'buy_now', variantId: tin(), addressId: saved.id });
+    expect(placed.json().deliveryFeeMinor).toBe(byBook.json().deliveryFeeMinor);
+  });
+
+  it('refuses an address outside the area, another shopper\'s address and a shop without delivery, naming the field', async () => {
+    const buyer = await createGuestShopper(testApp.app);
+    const far = await saveAddress(buyer, address(9_000));
+    const outside = await quote(buyer, bandShop.slug, { addressId: far.id });
+    expect(outside.statusCode).toBe(422);
+    expect(outside.json()).toMatchObject({ code: 'outside_delivery_area', errors: { addressId: expect.any(String) } });
+    const theirs = await quote(shopper, bandShop.slug, { addressId: far.id });
+    expect(theirs.statusCode).toBe(400);
+    expect(theirs.json().errors).toEqual({ addressId: 'is not in your address book' });
+    const pickupShop = await createStoreFixture(testApp.app, owner.merchantId);
+    const noDelivery = await quote(buyer, pickupShop.slug, { address: address(100) });
+    expect(noDelivery.statusCode).toBe(422);
+    expect(noDelivery.json().code).toBe('fulfilment_method_not_offered');
+    expect((await quote(buyer, bandShop.slug, {})).json().errors).toHaveProperty('addressId');
+  });
+});
+
 describe('flat fee and free delivery above an amount', () => {
   let flatShop: StoreFixture;
 
@@ -339,6 +373,13 @@ describe('flat fee and free delivery above an amount', () => {
   it('delivers for free when the goods reach the threshold', async () => {
     const response = await checkout(testApp.app, shopper, flatShop.slug, { source: 'buy_now', variantId: tin(flatShop), quantity: 5, address: address(null) });
     expect(response.json()).toMatchObject({ subtotalMinor: 5000, deliveryFeeMinor: 0, totalMinor: 5000 });
+  });
+
+  it('quotes free delivery once the goods reach the threshold', async () => {
+    const quote = (subtotalMinor: number) =>
+      testApp.app.inject({ method: 'POST', url: `/api/store/shops/${flatShop.slug}/delivery-quote`, headers: shopper.headers, payload: { address: address(null), subtotalMinor } });
+    expect((await quote(4_999)).json()).toEqual({ deliveryFeeMinor: 450, baseFeeMinor: 450, freeFromSubtotalMinor: 5_000, distanceMeters: null });
+    expect((await quote(5_000)).json()).toMatchObject({ deliveryFeeMinor: 0, baseFeeMinor: 450 });
   });
 
   it('refuses a postal code outside the allowed prefixes, naming address', async () => {

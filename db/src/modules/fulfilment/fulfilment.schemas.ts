@@ -121,3 +121,25 @@ export const checkoutFulfilmentProperties = {
   address: Type.Optional(AddressInputBody),
   tableToken: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: "the signed token of the table's QR code (table service)" })),
 };
+
+/** A delivery quote: what checkout would charge for delivery to this address, before any order exists. */
+export const DeliveryQuoteBody = Type.Object(
+  {
+    addressId: checkoutFulfilmentProperties.addressId,
+    address: checkoutFulfilmentProperties.address,
+    subtotalMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'the goods, to apply the free-delivery threshold; default 0' })),
+  },
+  { additionalProperties: false },
+);
+export type DeliveryQuoteInput = Static<typeof DeliveryQuoteBody>;
+
+export const DeliveryQuoteAnswer = Type.Object(
+  {
+    deliveryFeeMinor: Type.Integer({ minimum: 0, description: 'the fee checkout would charge for this subtotal' }),
+    baseFeeMinor: Type.Integer({ minimum: 0, description: 'the fee before the free-delivery threshold' }),
+    freeFromSubtotalMinor: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+    distanceMeters: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'from the shop, when its rules go by distance' }),
+  },
+  { additionalProperties: false },
+);
+export type DeliveryQuote = Static<typeof DeliveryQuoteAnswer>;
