@@ -9,6 +9,7 @@ import metrics from 'fastify-metrics';
 import type { Config, TrustProxy } from '../../db/src/config.ts';
 import { connectDatabase, type Database } from '../../db/src/database.ts';
 import { newId } from '../../db/src/ids.ts';
+import { loggerOptions } from '../../db/src/log-redaction.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
@@ -46,10 +47,7 @@ function fastifyTrustProxy(trustProxy: TrustProxy): boolean | string[] | ((addre
  */
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? {
-      level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'body.refreshToken'], censor: '[redacted]' },
-    },
+    logger: options.logger ?? loggerOptions(config),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId();

@@ -12,6 +12,8 @@ import { StoreCatalogService } from './modules/catalog/store-catalog.service.ts'
 import { VariantsService } from './modules/catalog/variants.service.ts';
 import { CartsService } from './modules/carts/carts.service.ts';
 import { QrService } from './modules/qr/qr.service.ts';
+import { AddressBookService } from './modules/fulfilment/address-book.service.ts';
+import { DeliveryQuotesService } from './modules/fulfilment/delivery-quotes.service.ts';
 import { ChatHostsService } from './modules/shoppers/chat-hosts.service.ts';
 import { ShoppersService } from './modules/shoppers/shoppers.service.ts';
 import { ShopsService } from './modules/shops/shops.service.ts';
@@ -62,7 +64,7 @@ export function createServices(dependencies: ServiceDependencies) {
   const qr = new QrService(database, dependencies.redis, dependencies.config);
   // Card money goes back through the gateway (docs/payments.md §3).
   const { logger } = dependencies;
-  const orders = new OrdersService({ database, config: dependencies.config, ledger, cardRefunder: () => payments.gateway, ...(logger ? { logger } : {}) });
+  const orders = new OrdersService({ database, config: dependencies.config, ledger, qr, cardRefunder: () => payments.gateway, ...(logger ? { logger } : {}) });
   const payouts = new PayoutsService(database, ledger, payoutProvider, { holdTimeoutSeconds: dependencies.config.payouts.holdTimeoutSeconds, ...(logger ? { logger } : {}) });
   const wallets = new WalletsService({ database, ledger, payments, ...(logger ? { logger } : {}) });
   return {
@@ -81,6 +83,9 @@ export function createServices(dependencies: ServiceDependencies) {
     shoppers: new ShoppersService(database, dependencies.config),
     chatHosts: new ChatHostsService(database),
     carts: new CartsService(database),
+    // The shopper's delivery addresses (docs/orders.md §10).
+    addresses: new AddressBookService(database),
+    deliveryQuotes: new DeliveryQuotesService(database),
     qr,
     ledger,
     // Verification runs: started by operators, carried out by the workers (job ledger.verify).

@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { loadConfig } from '../../db/src/config.ts';
 import { connectDatabase } from '../../db/src/database.ts';
+import { loggerOptions } from '../../db/src/log-redaction.ts';
 import { OutboxRelay } from '../../db/src/outbox/outbox-relay.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
@@ -13,7 +14,7 @@ import { processors } from './processors/index.ts';
 /** The workers process: the same services as the API, fed by BullMQ instead of HTTP. */
 async function main() {
   const config = loadConfig();
-  const logger = pino({ name: 'workers', level: config.logLevel });
+  const logger = pino({ name: 'workers', ...loggerOptions(config) });
   const database = await connectDatabase(config);
   const redis = await connectRedis(createRedis(config), config.redis.url).catch(async (error: unknown) => {
     await database.close();

@@ -7,6 +7,8 @@ import productsRoutes from './admin/products/index.ts';
 import shopsRoutes from './admin/shops/index.ts';
 import ordersRoutes from './admin/orders/index.ts';
 import storeOrdersRoutes from './store/orders/index.ts';
+import storeAddressesRoutes from './store/addresses/index.ts';
+import deliveryQuotesRoutes from './store/delivery-quotes/index.ts';
 import staffRoutes from './admin/staff/index.ts';
 import stockMovementsRoutes from './admin/stock-movements/index.ts';
 import variantsRoutes from './admin/variants/index.ts';
@@ -55,6 +57,8 @@ export default async function routes(app: FastifyInstance) {
   await app.register(ledgerRoutes, { prefix: '/api/admin/operator/ledger' });
   await app.register(ordersRoutes, { prefix: '/api/admin/orders' });
   await app.register(storeOrdersRoutes, { prefix: '/api/store' });
+  await app.register(storeAddressesRoutes, { prefix: '/api/store/addresses' });
+  await app.register(deliveryQuotesRoutes, { prefix: '/api/store/shops/:slug/delivery-quote' });
   await app.register(stripeWebhookRoutes, { prefix: '/api/webhooks/stripe' });
   await app.register(financeRoutes, { prefix: '/api/admin/finance' });
   await app.register(operatorFinanceRoutes, { prefix: '/api/admin/operator/finance' });

@@ -11,6 +11,7 @@ import { Migration20261122000900_qr_payments } from './Migration20261122000900_q
 import { Migration20261202000100_money_recovery } from './Migration20261202000100_money_recovery.ts';
 import { Migration20261202000200_ledger_verification_snapshots } from './Migration20261202000200_ledger_verification_snapshots.ts';
 import { Migration20261202000201_reconciliation_provider_records } from './Migration20261202000201_reconciliation_provider_records.ts';
+import { Migration20261202000400_fulfilment } from './Migration20261202000400_fulfilment.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000100_money_recovery', class: Migration20261202000100_money_recovery },
   { name: 'Migration20261202000200_ledger_verification_snapshots', class: Migration20261202000200_ledger_verification_snapshots },
   { name: 'Migration20261202000201_reconciliation_provider_records', class: Migration20261202000201_reconciliation_provider_records },
+  { name: 'Migration20261202000400_fulfilment', class: Migration20261202000400_fulfilment },
 ];

@@ -1,4 +1,5 @@
 import type { CurrencyCode } from '../money.ts';
+import type { ShopFulfilmentSettings } from '../modules/fulfilment/shop-fulfilment-settings.ts';
 import type { StaffRole } from '../modules/staff/membership.entity.ts';
 
 /** The demo platform as data: who works where, and what each shop sells (prices in minor units). */
@@ -23,6 +24,8 @@ export interface DemoShop {
   currency: CurrencyCode;
   categories: string[];
   products: DemoProduct[];
+  /** What checkout offers (docs/orders.md §10); absent: pickup only. */
+  fulfilment?: ShopFulfilmentSettings;
 }
 
 export interface DemoStaffMember {
@@ -70,6 +73,16 @@ const lotusDumplings: DemoShop = {
   name: 'Lotus Dumplings',
   description: 'Dumplings folded by hand every morning, for pick-up or delivery.',
   currency: 'EUR',
+  // Delivery by distance from a kitchen in Berlin Mitte, free from 40 EUR; pick-up; and table QR codes.
+  fulfilment: {
+    fulfilmentMethods: ['delivery', 'pickup', 'table'],
+    position: { latitude: 52.5246, longitude: 13.4027 },
+    delivery: {
+      fee: { kind: 'distance_bands', bands: [{ upToMeters: 2_000, feeMinor: 250 }, { upToMeters: 5_000, feeMinor: 450 }, { upToMeters: 8_000, feeMinor: 700 }] },
+      freeFromSubtotalMinor: 4_000,
+      area: { countries: ['DE'] },
+    },
+  },
   categories: ['Dumplings', 'Bao and buns', 'Sides', 'Drinks'],
   products: [
     { title: 'Pork and Chive Dumplings', category: 'Dumplings', description: 'Pan-fried, crisp-bottomed, with black vinegar.', variants: [variant('6 pieces', 'DUM-PCD-6', 650, 60), variant('12 pieces', 'DUM-PCD-12', 1190, 40)] },

@@ -40,6 +40,15 @@ describe('the demo seed', () => {
     expect(await rowCounts(environment)).toMatchObject({ product: summary.products, variant: summary.variants, stock_movement: summary.stockMovements });
   });
 
+  it('lets the dumpling shop deliver by distance, hand over at the counter and serve tables; the others offer pickup', async () => {
+    const { rows } = await environment.database.pool.query(`select slug, fulfilment_methods, position is not null as placed, delivery->'fee'->>'kind' as fee from shop order by slug`);
+    expect(rows).toEqual([
+      { slug: 'lotus-dumplings', fulfilment_methods: ['delivery', 'pickup', 'table'], placed: true, fee: 'distance_bands' },
+      { slug: 'lotus-tea-house', fulfilment_methods: ['pickup'], placed: false, fee: null },
+      { slug: 'neon-sneakers', fulfilment_methods: ['pickup'], placed: false, fee: null },
+    ]);
+  });
+
   it('gives every product a variant, a placeholder picture and a category of its own shop', async () => {
     const { rows } = await environment.database.pool.query(`
       select p.title, p.images, p.status, count(v.id)::int as variants, bool_and(c.shop_id = p.shop_id) as category_in_shop

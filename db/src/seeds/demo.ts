@@ -8,6 +8,7 @@ import { ProductEntity } from '../modules/catalog/product.entity.ts';
 import { StockMovementEntity } from '../modules/catalog/stock-movement.entity.ts';
 import { VariantEntity } from '../modules/catalog/variant.entity.ts';
 import { MerchantEntity } from '../modules/merchants/merchant.entity.ts';
+import { assertShopFulfilmentSettings } from '../modules/fulfilment/shop-fulfilment-settings.ts';
 import { ShopEntity } from '../modules/shops/shop.entity.ts';
 import type { StaffRole } from '../modules/staff/membership.entity.ts';
 import { MembershipEntity } from '../modules/staff/membership.entity.ts';
@@ -106,7 +107,18 @@ async function seedMerchant(entityManager: EntityManager, merchant: DemoMerchant
 
   for (const shop of merchant.shops) {
     const shopId = newId();
-    entityManager.create(ShopEntity, { id: shopId, merchantId, slug: shop.slug, name: shop.name, description: shop.description, currency: shop.currency, status: 'open', allowedEmbedOrigins: [] });
+    if (shop.fulfilment) assertShopFulfilmentSettings(shop.fulfilment);
+    entityManager.create(ShopEntity, {
+      id: shopId,
+      merchantId,
+      slug: shop.slug,
+      name: shop.name,
+      description: shop.description,
+      currency: shop.currency,
+      status: 'open',
+      allowedEmbedOrigins: [],
+      ...shop.fulfilment,
+    });
     counts.shops += 1;
     await entityManager.flush();
 

@@ -34,7 +34,7 @@ describe('GET /api/store/shops/:slug', () => {
   it('shows an open shop without authentication, with a strong ETag and revalidation headers', async () => {
     const response = await store(shop.slug);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ slug: shop.slug, name: 'Lotus Tea House', description: 'Loose leaf', currency: 'EUR', status: 'open' });
+    expect(response.json()).toEqual({ slug: shop.slug, name: 'Lotus Tea House', description: 'Loose leaf', currency: 'EUR', status: 'open', fulfilmentMethods: ['pickup'], delivery: null });
     expect(response.headers['etag']).toMatch(/^"[A-Za-z0-9_-]+"$/);
     expect(response.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');

@@ -1,11 +1,22 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AmountMinor, Uuid } from '../../schema-types.ts';
 import { CurrencyCodeSchema, ShopSlug, ShopStatusSchema } from '../shops/shops.schemas.ts';
+import { DeliveryFeeRuleSchema, FulfilmentMethodSchema } from '../fulfilment/fulfilment.schemas.ts';
 import { ProductImages } from './products.schemas.ts';
 
 /** The public face of the catalog: what a shopper's widget may see of an open shop. */
 export const StoreShopBody = Type.Object(
-  { slug: ShopSlug, name: Type.String(), description: Type.String(), currency: CurrencyCodeSchema, status: ShopStatusSchema },
+  {
+    slug: ShopSlug,
+    name: Type.String(),
+    description: Type.String(),
+    currency: CurrencyCodeSchema,
+    status: ShopStatusSchema,
+    fulfilmentMethods: Type.Array(FulfilmentMethodSchema, { description: 'what checkout may choose' }),
+    delivery: Type.Union([Type.Object({ fee: DeliveryFeeRuleSchema, freeFromSubtotalMinor: Type.Union([AmountMinor, Type.Null()]) }), Type.Null()], {
+      description: 'how delivery is charged (the server computes the fee at checkout); null without delivery',
+    }),
+  },
   { $id: 'StoreShop' },
 );
 

@@ -4,6 +4,7 @@ import type { CachedResponse, CatalogCache } from './catalog-cache.ts';
 import type { ProductImage } from './product.entity.ts';
 import { containsPattern } from '../../search-pattern.ts';
 import type { StoreProductQueryInput } from './store-catalog.schemas.ts';
+import type { DeliverySettings } from '../fulfilment/fulfilment.schemas.ts';
 
 interface OpenShop {
   id: string;
@@ -12,6 +13,8 @@ interface OpenShop {
   description: string;
   currency: string;
   status: string;
+  fulfilmentMethods: string[];
+  delivery: DeliverySettings | null;
 }
 
 interface ProductSummaryRow {
@@ -44,7 +47,13 @@ export class StoreCatalogService {
     const key = `shop|${slug}`;
     return this.cache.get(key, async () => {
       const shop = await this.openShop(slug);
-      return { shopId: shop.id, value: { slug: shop.slug, name: shop.name, description: shop.description, currency: shop.currency, status: shop.status } };
+      // What checkout offers and what delivery costs, so the widget can show the choice before the order; the
+      // server still computes the fee at checkout. The shop's position and area stay private.
+      const delivery = shop.delivery ? { fee: shop.delivery.fee, freeFromSubtotalMinor: shop.delivery.freeFromSubtotalMinor ?? null } : null;
+      return {
+        shopId: shop.id,
+        value: { slug: shop.slug, name: shop.name, description: shop.description, currency: shop.currency, status: shop.status, fulfilmentMethods: shop.fulfilmentMethods, delivery },
+      };
     });
   }
 
@@ -155,7 +164,7 @@ export class StoreCatalogService {
   /** A closed shop answers exactly like one that does not exist. */
   private async openShop(slug: string): Promise<OpenShop> {
     const { rows } = await this.database.pool.query<OpenShop>(
-      `select id, slug, name, description, currency, status from shop where slug = $1 and status = 'open'`,
+      `select id, slug, name, description, currency, status, fulfilment_methods as "fulfilmentMethods", delivery from shop where slug = $1 and status = 'open'`,
       [slug],
     );
     if (!rows[0]) throw new NotFoundError('shop');

@@ -8,7 +8,20 @@ import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
 import { OUTBOX_COLUMNS, outboxRowSql } from '../../outbox/outbox.ts';
 import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
+import { addressSnapshotJsonSql } from '../fulfilment/address-book.service.ts';
+import {
+  checkFulfilmentRequest,
+  fulfilmentFeeMinor,
+  resolveFulfilment,
+  type CheckedFulfilmentRequest,
+  type Fulfilment,
+  type FulfilmentRequest,
+} from '../fulfilment/checkout-fulfilment.ts';
+import type { AddressSnapshot } from '../fulfilment/fulfilment.schemas.ts';
+import type { ShopFulfilmentSettings } from '../fulfilment/shop-fulfilment-settings.ts';
+import type { QrService } from '../qr/qr.service.ts';
 import { prepared } from '../../prepared-statements.ts';
+import { sha256Hex } from '../../secrets.ts';
 import { SqlParameters } from '../../sql-parameters.ts';
 import type { Order } from './order.entity.ts';
 import type { OrderLine } from './order-line.entity.ts';
@@ -32,11 +45,31 @@ export interface CheckoutResult {
   replayed: boolean;
 }
 
-interface ShopRow {
+interface ShopRow extends ShopFulfilmentSettings {
   id: string;
   merchantId: string;
   currency: CurrencyCode;
   cartId: string | null;
+  /** The address book entry named by addressId, if it is this shopper's (read by the same statement). */
+  savedAddress: AddressSnapshot | null;
+}
+
+/** The shop columns checkout's first statement reads, beside the replay check and the cart. */
+const SHOP_COLUMNS = `shop.id, shop.merchant_id as "merchantId", shop.currency, shop.fulfilment_methods as "fulfilmentMethods",
+            shop.position, shop.delivery,
+            (select ${addressSnapshotJsonSql('address')} from shopper_address address where address.id = $4 and address.shopper_id = $2) as "savedAddress"`;
+
+function shopOf(row: ShopRow, cartId: string | null): ShopRow {
+  return {
+    id: row.id,
+    merchantId: row.merchantId,
+    currency: row.currency,
+    cartId,
+    fulfilmentMethods: row.fulfilmentMethods,
+    position: row.position,
+    delivery: row.delivery,
+    savedAddress: row.savedAddress,
+  };
 }
 
 /**
@@ -51,10 +84,13 @@ export class CheckoutService {
   constructor(
     private readonly database: Database,
     private readonly config: Pick<Config, 'orders'>,
+    /** Verifies table tokens (HMAC, in process: no round trip on the hot path). */
+    private readonly qr: Pick<QrService, 'verify'>,
   ) {}
 
   async place(actor: ShopperActor, input: CheckoutInput & { shopSlug: string; idempotencyKey?: string | undefined }): Promise<CheckoutResult> {
-    const request = normaliseRequest(input);
+    const fulfilment = checkFulfilmentRequest(input, this.qr);
+    const request = normaliseRequest(input, fulfilment);
     const key = input.idempotencyKey ?? null;
     const { result, replayed } = await runIdempotent<PlacedOrder>({
       key,
@@ -62,7 +98,7 @@ export class CheckoutService {
       // The transaction's first statement looks the key up itself: no read before it on the hot path.
       lookFirst: false,
       find: (existingKey) => this.findEarlier(actor, existingKey),
-      perform: () => withPoolTransaction(this.database.pool, (client) => this.placeInTransaction(client, actor, request, key)),
+      perform: () => withPoolTransaction(this.database.pool, (client) => this.placeInTransaction(client, actor, request, fulfilment, key)),
     });
     return { order: result, replayed };
   }
@@ -77,12 +113,21 @@ export class CheckoutService {
     return { request: existing.idempotencyRequest, answer: async () => ({ ...existing, lines: await loadLines(this.database.pool, existing.id) }) };
   }
 
-  private async placeInTransaction(client: pg.PoolClient, actor: ShopperActor, request: NormalisedRequest, key: string | null): Promise<PlacedOrder> {
+  private async placeInTransaction(
+    client: pg.PoolClient,
+    actor: ShopperActor,
+    request: NormalisedRequest,
+    fulfilmentRequest: CheckedFulfilmentRequest,
+    key: string | null,
+  ): Promise<PlacedOrder> {
     // The first statement also looks for an order placed with this key: a retry is answered before
     // anything else is checked (the cart it emptied, a shop closed since) and rolls back untouched.
-    const found = request.source === 'cart' ? await lockCartLines(client, actor, request.shopSlug, key) : await buyNowLine(client, actor, request, key);
+    const addressId = fulfilmentRequest.addressId;
+    const found = request.source === 'cart' ? await lockCartLines(client, actor, request.shopSlug, key, addressId) : await buyNowLine(client, actor, request, key, addressId);
     if (found === 'replay') throw new IdempotencyRaceLost();
     const { shop, wanted } = found;
+    // Where the order goes is settled before any stock is touched: a refusal rolls back a transaction that changed nothing.
+    const fulfilment = resolveFulfilment(shop, fulfilmentRequest, shop.savedAddress);
     const fieldOf = (variantId: string) => (request.source === 'cart' ? `lines.${variantId}` : 'variantId');
 
     if (wanted.length > 1) await lockVariantsInOrder(client, wanted.map((line) => line.variantId));
@@ -90,8 +135,11 @@ export class CheckoutService {
     if (variants.some((variant) => variant.reserved === null)) throw refusal(variants, shop.id, request.source, fieldOf);
     const reserved = variants.map((variant) => variant.reserved as ReservedVariant);
 
-    let totalMinor = 0n;
-    for (const variant of reserved) totalMinor += BigInt(variant.priceMinor) * BigInt(variant.quantity);
+    let subtotalMinor = 0n;
+    for (const variant of reserved) subtotalMinor += BigInt(variant.priceMinor) * BigInt(variant.quantity);
+    if (subtotalMinor > BigInt(Number.MAX_SAFE_INTEGER)) throw new OrderAmountTooLargeError();
+    const deliveryFeeMinor = fulfilmentFeeMinor(shop, fulfilment, Number(subtotalMinor));
+    const totalMinor = subtotalMinor + BigInt(deliveryFeeMinor);
     if (totalMinor > BigInt(Number.MAX_SAFE_INTEGER)) throw new OrderAmountTooLargeError();
 
     const order = await insertOrder(client, actor, {
@@ -100,6 +148,8 @@ export class CheckoutService {
       request,
       key,
       totalMinor: Number(totalMinor),
+      deliveryFeeMinor,
+      fulfilment,
       itemCount: reserved.reduce((sum, variant) => sum + variant.quantity, 0),
       paymentDueAt: new Date(Date.now() + this.config.orders.paymentTimeoutSeconds * 1000),
       lines: reserved,
@@ -110,38 +160,53 @@ export class CheckoutService {
   }
 }
 
-type NormalisedRequest = { shopSlug: string; source: 'cart' | 'buy_now'; variantId: string | null; quantity: number | null };
+type NormalisedRequest = { shopSlug: string; source: 'cart' | 'buy_now'; variantId: string | null; quantity: number | null } & Omit<FulfilmentRequest, 'address'> & {
+    /** The inline address's digest (`sha256:<hex>`): enough to tell a retry from another request, without a second copy. */
+    address?: string;
+  };
 
-function normaliseRequest(input: CheckoutInput & { shopSlug: string }): NormalisedRequest {
+function normaliseRequest(input: CheckoutInput & { shopSlug: string }, fulfilmentRequest: CheckedFulfilmentRequest): NormalisedRequest {
+  // Fulfilment fields are kept only when sent, so a retry of an order placed before they existed still matches.
+  const fulfilment: Omit<NormalisedRequest, 'shopSlug' | 'source' | 'variantId' | 'quantity'> = {};
+  if (input.fulfilmentMethod !== undefined) fulfilment.fulfilmentMethod = input.fulfilmentMethod;
+  if (input.addressId !== undefined) fulfilment.addressId = input.addressId;
+  if (fulfilmentRequest.address) fulfilment.address = `sha256:${sha256Hex(JSON.stringify(fulfilmentRequest.address))}`;
+  if (input.tableToken !== undefined) fulfilment.tableToken = input.tableToken;
   if (input.source === 'buy_now') {
     if (input.variantId === undefined) throw new ValidationError({ variantId: 'is required to buy now' });
-    return { shopSlug: input.shopSlug, source: 'buy_now', variantId: input.variantId, quantity: input.quantity ?? 1 };
+    return { shopSlug: input.shopSlug, source: 'buy_now', variantId: input.variantId, quantity: input.quantity ?? 1, ...fulfilment };
   }
   if (input.variantId !== undefined || input.quantity !== undefined) {
     throw new ValidationError({ [input.variantId !== undefined ? 'variantId' : 'quantity']: 'is only for source buy_now; a cart checkout takes the cart as it is' });
   }
-  return { shopSlug: input.shopSlug, source: 'cart', variantId: null, quantity: null };
+  return { shopSlug: input.shopSlug, source: 'cart', variantId: null, quantity: null, ...fulfilment };
 }
 
 /** The open shop at `slug`, and the order this shopper already placed with this Idempotency-Key, if any. */
-async function findShop(client: Queryable, actor: ShopperActor, slug: string, key: string | null): Promise<ShopRow | 'replay'> {
+async function findShop(client: Queryable, actor: ShopperActor, slug: string, key: string | null, addressId: string | null): Promise<ShopRow | 'replay'> {
   const { rows } = await client.query<ShopRow & { existingOrderId: string | null }>(
     prepared(
       `select (select id from shop_order where shopper_id = $2 and idempotency_key = $3) as "existingOrderId",
-            shop.id, shop.merchant_id as "merchantId", shop.currency, null as "cartId"
+            ${SHOP_COLUMNS}
        from (values (1)) as always_one_row
        left join shop on shop.slug = $1 and shop.status = 'open'`,
-      [slug, actor.shopperId, key],
+      [slug, actor.shopperId, key, addressId],
     ),
   );
   const row = rows[0] as ShopRow & { existingOrderId: string | null };
   if (row.existingOrderId) return 'replay';
   if (!row.id) throw new CheckoutShopNotFoundError(slug);
-  return { id: row.id, merchantId: row.merchantId, currency: row.currency, cartId: null };
+  return shopOf(row, null);
 }
 
-async function buyNowLine(client: Queryable, actor: ShopperActor, request: NormalisedRequest, key: string | null): Promise<{ shop: ShopRow; wanted: StockLine[] } | 'replay'> {
-  const shop = await findShop(client, actor, request.shopSlug, key);
+async function buyNowLine(
+  client: Queryable,
+  actor: ShopperActor,
+  request: NormalisedRequest,
+  key: string | null,
+  addressId: string | null,
+): Promise<{ shop: ShopRow; wanted: StockLine[] } | 'replay'> {
+  const shop = await findShop(client, actor, request.shopSlug, key, addressId);
   if (shop === 'replay') return shop;
   return { shop, wanted: [{ variantId: request.variantId as string, quantity: request.quantity as number }] };
 }
@@ -150,27 +215,33 @@ async function buyNowLine(client: Queryable, actor: ShopperActor, request: Norma
  * The shop and the shopper's cart lines in one query, the cart locked so that the shopper's taps on
  * it wait until the checkout has taken its lines. No row: a replay, no such shop, or an empty cart.
  */
-async function lockCartLines(client: Queryable, actor: ShopperActor, slug: string, key: string | null): Promise<{ shop: ShopRow; wanted: StockLine[] } | 'replay'> {
+async function lockCartLines(
+  client: Queryable,
+  actor: ShopperActor,
+  slug: string,
+  key: string | null,
+  addressId: string | null,
+): Promise<{ shop: ShopRow; wanted: StockLine[] } | 'replay'> {
   const { rows } = await client.query<ShopRow & StockLine & { existingOrderId: string | null }>(
     prepared(
       `select (select id from shop_order where shopper_id = $2 and idempotency_key = $3) as "existingOrderId",
-            shop.id, shop.merchant_id as "merchantId", shop.currency, cart.id as "cartId", line.variant_id as "variantId", line.quantity
+            ${SHOP_COLUMNS}, cart.id as "cartId", line.variant_id as "variantId", line.quantity
        from shop
        join cart on cart.shop_id = shop.id and cart.shopper_id = $2
        join cart_line line on line.cart_id = cart.id
       where shop.slug = $1 and shop.status = 'open'
       order by line.created_at, line.id
       for update of cart`,
-      [slug, actor.shopperId, key],
+      [slug, actor.shopperId, key, addressId],
     ),
   );
   const [first] = rows;
   if (!first) {
-    if ((await findShop(client, actor, slug, key)) === 'replay') return 'replay';
+    if ((await findShop(client, actor, slug, key, addressId)) === 'replay') return 'replay';
     throw new CartEmptyError();
   }
   if (first.existingOrderId) return 'replay';
-  const shop: ShopRow = { id: first.id, merchantId: first.merchantId, currency: first.currency, cartId: first.cartId };
+  const shop = shopOf(first, first.cartId);
   return { shop, wanted: rows.map((row) => ({ variantId: row.variantId, quantity: row.quantity })) };
 }
 
@@ -254,6 +325,8 @@ interface NewOrder {
   request: NormalisedRequest;
   key: string | null;
   totalMinor: number;
+  deliveryFeeMinor: number;
+  fulfilment: Fulfilment;
   itemCount: number;
   paymentDueAt: Date;
   lines: ReservedVariant[];
@@ -305,11 +378,15 @@ async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrd
     prepared(
       `with placed as (
        insert into shop_order (id, merchant_id, shop_id, shopper_id, status, currency, item_count, total_minor, source, cart_id,
-                               idempotency_key, idempotency_request, payment_due_at)
+                               idempotency_key, idempotency_request, payment_due_at,
+                               fulfilment_method, delivery_fee_minor, delivery_address, delivery_distance_meters, table_label)
        values (${orderId}, ${merchantId}, ${parameters.add(order.shop.id, 'uuid')}, ${parameters.add(actor.shopperId, 'uuid')}, 'pending_payment',
                ${parameters.add(order.shop.currency, 'text')}, ${parameters.add(order.itemCount, 'int')}, ${parameters.add(order.totalMinor, 'bigint')},
                ${parameters.add(order.request.source, 'text')}, ${parameters.add(cartId, 'uuid')}, ${parameters.add(order.key, 'text')},
-               ${parameters.add(JSON.stringify(order.request), 'jsonb')}, ${parameters.add(order.paymentDueAt, 'timestamptz')})
+               ${parameters.add(JSON.stringify(order.request), 'jsonb')}, ${parameters.add(order.paymentDueAt, 'timestamptz')},
+               ${parameters.add(order.fulfilment.method, 'text')}, ${parameters.add(order.deliveryFeeMinor, 'bigint')},
+               ${parameters.add(order.fulfilment.address && JSON.stringify(order.fulfilment.address), 'jsonb')},
+               ${parameters.add(order.fulfilment.distanceMeters, 'int')}, ${parameters.add(order.fulfilment.tableLabel, 'text')})
        on conflict (shopper_id, idempotency_key) do nothing
        returning ${orderSelectList('shop_order')}
      ),

@@ -19,6 +19,7 @@ export class OrderQueriesService {
     if (filter.shopId) where.shopId = filter.shopId;
     if (filter.shopperId) where.shopperId = filter.shopperId;
     if (filter.paymentMethod) where.paymentMethod = filter.paymentMethod;
+    if (filter.fulfilmentMethod) where.fulfilmentMethod = filter.fulfilmentMethod;
     if (filter.q !== undefined) {
       // The console's search box takes an order number, with or without its '#'.
       const number = Number(filter.q.trim().replace(/^#/, ''));

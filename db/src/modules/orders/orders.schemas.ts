@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AmountMinor, Timestamp, Uuid } from '../../schema-types.ts';
+import { AddressSnapshotBody, checkoutFulfilmentProperties, FulfilmentMethodSchema } from '../fulfilment/fulfilment.schemas.ts';
 import { CurrencyCodeSchema, ShopSlug } from '../shops/shops.schemas.ts';
 import { CANCELLATION_REASONS, ORDER_STATUSES } from './order.entity.ts';
 
@@ -39,8 +40,12 @@ const orderProperties = {
   status: OrderStatusSchema,
   currency: CurrencyCodeSchema,
   itemCount: Type.Integer(),
-  totalMinor: AmountMinor,
+  totalMinor: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'what the shopper pays, in the minor unit: subtotalMinor + deliveryFeeMinor' }),
+  subtotalMinor: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'the goods, in the minor unit; the platform fee is taken on this' }),
+  deliveryFeeMinor: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "the delivery fee, in the minor unit, computed by the server from the shop's rules; paid to the merchant" }),
   refundedMinor: AmountMinor,
+  fulfilmentMethod: FulfilmentMethodSchema,
+  tableLabel: Nullable(Type.String({ description: 'table service: the table, from its signed QR code' })),
   source: Type.Union([Type.Literal('cart'), Type.Literal('buy_now'), Type.Literal('counter')]),
   paymentMethod: Nullable(PaymentMethodSchema),
   paymentDueAt: Timestamp,
@@ -53,6 +58,12 @@ const orderProperties = {
   cancellationReason: Nullable(literals(CANCELLATION_REASONS)),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+};
+
+/** Where a delivery goes: shown to the shopper who placed it and the merchant (not in lists). */
+const deliveryProperties = {
+  deliveryAddress: Type.Union([AddressSnapshotBody, Type.Null()], { description: 'a copy made at checkout (delivery only)' }),
+  deliveryDistanceMeters: Nullable(Type.Integer({ description: 'from the shop, when its rules go by distance' })),
 };
 
 /** An order in lists: no lines. */
@@ -100,13 +111,13 @@ export const OrderRefundBody = Type.Object(
 
 /** One order as the console shows it: lines, history and refunds. */
 export const OrderDetailBody = Type.Object(
-  { ...orderProperties, lines: Type.Array(OrderLineBody), events: Type.Array(OrderEventBody), refunds: Type.Array(OrderRefundBody) },
+  { ...orderProperties, ...deliveryProperties, lines: Type.Array(OrderLineBody), events: Type.Array(OrderEventBody), refunds: Type.Array(OrderRefundBody) },
   { $id: 'OrderDetail', additionalProperties: false },
 );
 export type OrderDetail = Static<typeof OrderDetailBody>;
 
 /** One order as its shopper sees it. */
-export const StoreOrderBody = Type.Object({ ...orderProperties, lines: Type.Array(OrderLineBody) }, { $id: 'StoreOrder', additionalProperties: false });
+export const StoreOrderBody = Type.Object({ ...orderProperties, ...deliveryProperties, lines: Type.Array(OrderLineBody) }, { $id: 'StoreOrder', additionalProperties: false });
 
 
 export const CheckoutParams = Type.Object({ slug: ShopSlug });
@@ -117,6 +128,7 @@ export const CheckoutBody = Type.Object(
     source: Type.Union([Type.Literal('cart'), Type.Literal('buy_now')], { description: 'the shopper\'s cart in this shop, or one "buy now" line' }),
     variantId: Type.Optional(Uuid),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ORDER_QUANTITY })),
+    ...checkoutFulfilmentProperties,
   },
   { additionalProperties: false },
 );
@@ -162,6 +174,7 @@ export const OrderListFilter = Type.Object(
     shopId: Type.Optional(Uuid),
     shopperId: Type.Optional(Uuid),
     paymentMethod: Type.Optional(PaymentMethodSchema),
+    fulfilmentMethod: Type.Optional(FulfilmentMethodSchema),
     createdAtFrom: Type.Optional(Type.String({ format: 'date-time' })),
     createdAtTo: Type.Optional(Type.String({ format: 'date-time' })),
   },

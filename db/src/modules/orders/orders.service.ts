@@ -4,6 +4,7 @@ import type { Database } from '../../database.ts';
 import type { ListPage, ListQuery } from '../../list-query.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import type { ServiceLogger } from '../../service-logger.ts';
+import type { QrService } from '../qr/qr.service.ts';
 import { CheckoutService, type CheckoutResult } from './checkout.service.ts';
 import type { Order } from './order.entity.ts';
 import { cancelLockedOrder } from './order-cancellation.ts';
@@ -21,6 +22,8 @@ export interface OrdersServiceDependencies {
   database: Database;
   config: Pick<Config, 'orders'>;
   ledger: OrderLedger;
+  /** Verifies the signed table tokens of table service at checkout. */
+  qr: Pick<QrService, 'verify'>;
   /** The card processor, once payments are wired; null leaves card refunds pending (their job retries). */
   cardRefunder?: () => CardRefunder | null;
   logger?: ServiceLogger;
@@ -38,7 +41,7 @@ export class OrdersService {
   private readonly refunds: OrderRefundsService;
 
   constructor(private readonly dependencies: OrdersServiceDependencies) {
-    this.checkout = new CheckoutService(dependencies.database, dependencies.config);
+    this.checkout = new CheckoutService(dependencies.database, dependencies.config, dependencies.qr);
     this.queries = new OrderQueriesService(dependencies.database);
     this.fulfilment = new OrderFulfilmentService(dependencies.database);
     this.payments = new OrderPaymentService(dependencies.database, dependencies.ledger);

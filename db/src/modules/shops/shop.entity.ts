@@ -1,6 +1,7 @@
 import { ArrayType, EntitySchema, type Opt } from '@mikro-orm/core';
 import { createdAtColumn, idColumn, updatedAtColumn } from '../../entity-columns.ts';
 import type { CurrencyCode } from '../../money.ts';
+import type { DeliverySettings, FulfilmentMethod, Position } from '../fulfilment/fulfilment.schemas.ts';
 
 export type ShopStatus = 'open' | 'closed';
 
@@ -15,6 +16,12 @@ export interface Shop {
   status: ShopStatus;
   /** Origins (scheme://host[:port]) allowed to embed the storefront widget. */
   allowedEmbedOrigins: string[];
+  /** What checkout may choose; existing shops offer pickup. */
+  fulfilmentMethods: Opt<FulfilmentMethod[]>;
+  /** The origin of delivery distances. */
+  position: Position | null;
+  /** Fee and area rules; required while the shop offers delivery (docs/orders.md §10). */
+  delivery: DeliverySettings | null;
   createdAt: Opt<Date>;
   updatedAt: Opt<Date>;
 }
@@ -31,6 +38,9 @@ export const ShopEntity = new EntitySchema<Shop>({
     currency: { type: 'string', length: 3 },
     status: { type: 'string' },
     allowedEmbedOrigins: { type: ArrayType, columnType: 'text[]' },
+    fulfilmentMethods: { type: ArrayType, columnType: 'text[]', default: ['pickup'] },
+    position: { type: 'json', nullable: true },
+    delivery: { type: 'json', nullable: true },
     createdAt: createdAtColumn,
     updatedAt: updatedAtColumn,
   },

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SUPPORTED_CURRENCIES } from '../../money.ts';
 import { Timestamp, Uuid } from '../../schema-types.ts';
+import { shopFulfilmentProperties } from '../fulfilment/fulfilment.schemas.ts';
 
 export const ShopSlug = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$', description: 'Lower-case letters, digits and dashes; unique across the platform.' });
 export const EmbedOrigin = Type.String({ pattern: '^https?://[^/\\s?#]+$', maxLength: 200, description: 'scheme://host[:port], no path' });
@@ -17,6 +18,7 @@ export const ShopBody = Type.Object(
     currency: CurrencyCodeSchema,
     status: ShopStatusSchema,
     allowedEmbedOrigins: Type.Array(Type.String()),
+    ...shopFulfilmentProperties,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -31,6 +33,9 @@ export const ShopCreateBody = Type.Object(
     currency: CurrencyCodeSchema,
     status: Type.Optional(ShopStatusSchema),
     allowedEmbedOrigins: Type.Optional(Type.Array(EmbedOrigin, { maxItems: 20, uniqueItems: true })),
+    fulfilmentMethods: Type.Optional({ ...shopFulfilmentProperties.fulfilmentMethods, description: 'what checkout may choose; default [pickup]' }),
+    position: Type.Optional(shopFulfilmentProperties.position),
+    delivery: Type.Optional(shopFulfilmentProperties.delivery),
   },
   { additionalProperties: false },
 );

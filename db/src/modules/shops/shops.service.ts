@@ -8,6 +8,7 @@ import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
 import { CategoryEntity } from '../catalog/category.entity.ts';
 import type { CatalogChanges } from '../catalog/catalog-invalidation.ts';
 import { ProductEntity } from '../catalog/product.entity.ts';
+import { assertShopFulfilmentSettings, cleanDeliverySettings } from '../fulfilment/shop-fulfilment-settings.ts';
 import { ShopEntity, type Shop } from './shop.entity.ts';
 import { ShopNotEmptyError, ShopSlugTakenError } from './shops.errors.ts';
 import type { ShopCreateInput, ShopListFilterInput, ShopUpdateInput } from './shops.schemas.ts';
@@ -37,6 +38,8 @@ export class ShopsService {
   }
 
   async create(actor: MerchantActor, input: ShopCreateInput): Promise<Shop> {
+    const fulfilment = { fulfilmentMethods: input.fulfilmentMethods ?? ['pickup' as const], position: input.position ?? null, delivery: cleanDeliverySettings(input.delivery ?? null) };
+    assertShopFulfilmentSettings(fulfilment);
     const entityManager = this.database.orm.em.fork();
     if (await entityManager.count(ShopEntity, { slug: input.slug })) throw new ShopSlugTakenError(input.slug);
     const shop = entityManager.create(ShopEntity, {
@@ -48,6 +51,7 @@ export class ShopsService {
       currency: input.currency,
       status: input.status ?? 'open',
       allowedEmbedOrigins: input.allowedEmbedOrigins ?? [],
+      ...fulfilment,
     });
     await entityManager.flush();
     return shop;
@@ -60,7 +64,14 @@ export class ShopsService {
     if (input.slug !== undefined && input.slug !== shop.slug && (await entityManager.count(ShopEntity, { slug: input.slug }))) {
       throw new ShopSlugTakenError(input.slug);
     }
-    entityManager.assign(shop, input);
+    // Checked as the shop would be after the change: turning delivery on needs its rules, and so on.
+    const delivery = input.delivery === undefined ? shop.delivery : cleanDeliverySettings(input.delivery);
+    assertShopFulfilmentSettings({
+      fulfilmentMethods: input.fulfilmentMethods ?? shop.fulfilmentMethods,
+      position: input.position === undefined ? shop.position : input.position,
+      delivery,
+    });
+    entityManager.assign(shop, { ...input, ...(input.delivery === undefined ? {} : { delivery }) });
     await entityManager.flush();
     await this.catalogChanges?.shopChanged(shop.id);
     return shop;
