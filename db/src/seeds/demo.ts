@@ -87,7 +87,7 @@ async function seedMerchant(entityManager: EntityManager, merchant: DemoMerchant
 
   for (const shop of merchant.shops) {
     const shopId = newId();
-    entityManager.create(ShopEntity, { id: shopId, merchantId, slug: shop.slug, name: shop.name, description: shop.description, currency: shop.currency, status: 'open', allowedEmbedOrigins: [] });
+    entityManager.create(ShopEntity, { id: shopId, merchantId, slug: shop.slug, name: shop.name, description: shop.description, currency: shop.currency, status: 'open', allowedEmbedOrigins: [], autoConfirmDays: 7 });
     counts.shops += 1;
     await entityManager.flush();
 

@@ -12,6 +12,16 @@ export function legId(eventId: string, leg: string): string {
   return uuidv5(`${eventId.toLowerCase()}:${leg}`, LEG_NAMESPACE);
 }
 
+/** The ids of an order's settlement legs (`net`: to the merchant, `fee`: to the platform). */
+export function orderSettlementLegId(orderId: string, leg: 'net' | 'fee'): string {
+  return legId(orderId, `order_settlement_${leg}`);
+}
+
+/** Links legs into one chain (each but the last `linked`), so that they commit together or not at all. */
+export function linkAll(legs: TransferInput[]): TransferInput[] {
+  return legs.map((leg, index) => ({ ...leg, linked: index < legs.length - 1 }));
+}
+
 export interface RecipeDependencies {
   openAccount(input: { kind: AccountKind; currency: CurrencyCode; ownerId?: string; merchantId?: string }): Promise<LedgerAccount>;
   getTransferById(id: string): Promise<LedgerTransfer | null>;
@@ -20,11 +30,6 @@ export interface RecipeDependencies {
 interface Money {
   currency: CurrencyCode;
   amountMinor: number;
-}
-
-/** Chains legs so that they commit together or not at all. */
-function linkAll(legs: TransferInput[]): TransferInput[] {
-  return legs.map((leg, index) => ({ ...leg, linked: index < legs.length - 1 }));
 }
 
 function positive(amountMinor: number, field = 'amountMinor'): void {
@@ -128,6 +133,79 @@ export class LedgerRecipes {
         creditAccountId: await this.account('shopper_wallet', input.currency, input.commission.referrerShopperId),
         amountMinor: commissionMinor,
         reason: 'settlement_commission',
+        ...reference,
+      });
+    }
+    return linkAll(legs);
+  }
+
+  /**
+   * A completed order settles (docs/orders.md §10): escrow pays the merchant's available balance the
+   * gross less the platform fee, and the platform its fee, in one linked chain. The leg ids derive from
+   * the order id alone, so an order can settle only once whoever runs it and however often.
+   */
+  async orderSettlement(input: { orderId: string; merchantId: string; currency: CurrencyCode; grossMinor: number; platformFeeMinor: number }): Promise<TransferInput[]> {
+    positive(input.grossMinor, 'grossMinor');
+    if (!Number.isSafeInteger(input.platformFeeMinor) || input.platformFeeMinor < 0 || input.platformFeeMinor > input.grossMinor) {
+      throw new ValidationError({ platformFeeMinor: 'must be an integer from 0 to the gross amount' });
+    }
+    const escrow = await this.account('escrow', input.currency);
+    const reference = { currency: input.currency, referenceType: 'order', referenceId: input.orderId };
+    const legs: TransferInput[] = [];
+    const netMinor = input.grossMinor - input.platformFeeMinor;
+    if (netMinor > 0) {
+      legs.push({
+        id: orderSettlementLegId(input.orderId, 'net'),
+        debitAccountId: escrow,
+        creditAccountId: await this.account('merchant_available', input.currency, input.merchantId, input.merchantId),
+        amountMinor: netMinor,
+        reason: 'settlement_net',
+        ...reference,
+      });
+    }
+    if (input.platformFeeMinor > 0) {
+      legs.push({
+        id: orderSettlementLegId(input.orderId, 'fee'),
+        debitAccountId: escrow,
+        creditAccountId: await this.account('platform_fees', input.currency),
+        amountMinor: input.platformFeeMinor,
+        reason: 'settlement_fee',
+        ...reference,
+      });
+    }
+    return linkAll(legs);
+  }
+
+  /**
+   * A refund of a settled order takes its money back into escrow first: the merchant's share from their
+   * available balance and the platform's fee share from the fees account, each a correction of its
+   * settlement leg (so the ledger refuses to take back more than was settled). The refund leg out of
+   * escrow to the payer follows as before settlement. Refused whole (insufficient_funds) when the
+   * merchant's available balance, holds included, is short.
+   */
+  async settlementReversal(input: { eventId: string; orderId: string; merchantId: string; currency: CurrencyCode; merchantShareMinor: number; platformFeeShareMinor: number; refundId?: string }): Promise<TransferInput[]> {
+    const escrow = await this.account('escrow', input.currency);
+    const reference = { currency: input.currency, referenceType: 'order', referenceId: input.orderId, ...(input.refundId ? { metadata: { refundId: input.refundId } } : {}) };
+    const legs: TransferInput[] = [];
+    if (input.merchantShareMinor > 0) {
+      legs.push({
+        id: legId(input.eventId, 'settlement_reversal_net'),
+        debitAccountId: await this.account('merchant_available', input.currency, input.merchantId, input.merchantId),
+        creditAccountId: escrow,
+        amountMinor: input.merchantShareMinor,
+        reason: 'settlement_reversal_net',
+        correctsId: orderSettlementLegId(input.orderId, 'net'),
+        ...reference,
+      });
+    }
+    if (input.platformFeeShareMinor > 0) {
+      legs.push({
+        id: legId(input.eventId, 'settlement_reversal_fee'),
+        debitAccountId: await this.account('platform_fees', input.currency),
+        creditAccountId: escrow,
+        amountMinor: input.platformFeeShareMinor,
+        reason: 'settlement_reversal_fee',
+        correctsId: orderSettlementLegId(input.orderId, 'fee'),
         ...reference,
       });
     }

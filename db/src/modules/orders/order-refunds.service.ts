@@ -8,7 +8,8 @@ import { withPoolTransaction } from '../../pool-transaction.ts';
 import { assertSameRequest, IdempotencyRaceLost } from './idempotency.ts';
 import type { Order, OrderStatus } from './order.entity.ts';
 import type { RefundRemaining } from './order-cancellation.ts';
-import { recipesOn, type OrderLedger } from './order-ledger.ts';
+import { type OrderLedger } from './order-ledger.ts';
+import { recordRefundMoney } from '../settlement/refund-money.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import { eventActor, insertOrderEvent, loadLines, lockOrder, recordTransition } from './order-records.ts';
 import { hasShipped } from './order-states.ts';
@@ -25,8 +26,8 @@ export interface CardRefunder {
   refund(input: { paymentIntentId: string; amountMinor: number; idempotencyKey: string; metadata?: Record<string, string> }): Promise<{ id: string; status: string | null }>;
 }
 
-/** Orders whose money sits in escrow: refundable. Completed orders have been settled to the merchant. */
-const REFUNDABLE_STATUSES: ReadonlySet<OrderStatus> = new Set(['paid', 'packed', 'shipped', 'delivered', 'partially_refunded']);
+/** Refundable: from escrow until the order settles, then from the merchant's balance (recordRefundMoney). */
+const REFUNDABLE_STATUSES: ReadonlySet<OrderStatus> = new Set(['paid', 'packed', 'shipped', 'delivered', 'completed', 'partially_refunded']);
 
 type RefundRequest = {
   lines: { lineId: string; quantity: number }[] | null;
@@ -205,12 +206,9 @@ export class OrderRefundsService {
       ...(method === 'card' ? { jobs: [{ name: 'order.card_refund', key: refundId, payload: { refundId } }] } : {}),
     });
 
-    if (method === 'wallet') {
-      assert(order.paymentTransferId, 'a wallet-paid order knows its payment transfer');
-      const legs = await recipesOn(client, this.ledger).refund({ eventId: refundId, paymentTransferId: order.paymentTransferId, amountMinor: plan.amountMinor, refundId });
-      // Last: the ledger's head lock is held until this transaction commits.
-      await this.ledger.recordInTransaction(client, legs);
-    }
+    // Last: the ledger's head lock is held until this transaction commits. Settled orders take the
+    // money back from the merchant first (docs/orders.md §10).
+    await recordRefundMoney(client, this.ledger, order, { refundId, amountMinor: plan.amountMinor });
     return updated;
   }
 }

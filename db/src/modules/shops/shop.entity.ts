@@ -15,6 +15,8 @@ export interface Shop {
   status: ShopStatus;
   /** Origins (scheme://host[:port]) allowed to embed the storefront widget. */
   allowedEmbedOrigins: string[];
+  /** Days after delivery until receipt is confirmed automatically (docs/orders.md §10). */
+  autoConfirmDays: number;
   createdAt: Opt<Date>;
   updatedAt: Opt<Date>;
 }
@@ -31,6 +33,7 @@ export const ShopEntity = new EntitySchema<Shop>({
     currency: { type: 'string', length: 3 },
     status: { type: 'string' },
     allowedEmbedOrigins: { type: ArrayType, columnType: 'text[]' },
+    autoConfirmDays: { type: 'integer' },
     createdAt: createdAtColumn,
     updatedAt: updatedAtColumn,
   },

@@ -17,6 +17,7 @@ export const ShopBody = Type.Object(
     currency: CurrencyCodeSchema,
     status: ShopStatusSchema,
     allowedEmbedOrigins: Type.Array(Type.String()),
+    autoConfirmDays: Type.Integer({ description: 'Days after delivery until receipt is confirmed automatically and the order settles.' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -31,6 +32,9 @@ export const ShopCreateBody = Type.Object(
     currency: CurrencyCodeSchema,
     status: Type.Optional(ShopStatusSchema),
     allowedEmbedOrigins: Type.Optional(Type.Array(EmbedOrigin, { maxItems: 20, uniqueItems: true })),
+    autoConfirmDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 90, description: 'Days after delivery until receipt is confirmed automatically (0: at once); default ORDER_AUTO_CONFIRM_DAYS.' }),
+    ),
   },
   { additionalProperties: false },
 );

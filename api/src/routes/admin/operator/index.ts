@@ -7,6 +7,7 @@ import {
   OperatorMerchantListFilter,
   OperatorMerchantUpdateBody,
 } from '../../../../../db/src/modules/staff/operator.schemas.ts';
+import { PlatformFeeBody, PlatformFeeUpdateBody } from '../../../../../db/src/modules/settlement/settlement.schemas.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
 
 const tags = ['admin: operator'];
@@ -38,6 +39,28 @@ const operatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Suspend or reactivate a merchant', params: IdParams, body: OperatorMerchantUpdateBody, response: { 200: OperatorMerchantBody } },
     },
     async (request) => app.services.operator.updateMerchant(request.actor as Actor, request.params.id, request.body),
+  );
+
+  app.get(
+    '/merchants/:id/platform-fee',
+    { config: { permission: 'platform.operate' }, schema: { tags, summary: "A merchant's platform fee rate", params: IdParams, response: { 200: PlatformFeeBody } } },
+    async (request) => app.services.settlement.getPlatformFee(request.params.id),
+  );
+
+  app.put(
+    '/merchants/:id/platform-fee',
+    {
+      config: { permission: 'platform.operate' },
+      schema: {
+        tags,
+        summary: "Set a merchant's platform fee rate (basis points on the goods of each settled order)",
+        description: 'Applies to settlements from now on; orders settled before keep the rate they were settled at.',
+        params: IdParams,
+        body: PlatformFeeUpdateBody,
+        response: { 200: PlatformFeeBody },
+      },
+    },
+    async (request) => app.services.settlement.setPlatformFee(request.params.id, request.body.basisPoints),
   );
 };
 
