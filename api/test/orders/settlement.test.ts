@@ -30,6 +30,8 @@ afterEach(() => assertLedgerInvariants(context.testApp.database));
 afterAll(() => context.close());
 
 /** Every balance that settlement and refunds touch, in minor units. */
+async function money(): Promise<{ escrow: number; platformFees: number; merchant: number }>;
+async function money(shopper: ShopperSession): Promise<{ escrow: number; platformFees: number; merchant: number; wallet: number }>;
 async function money(shopper?: ShopperSession) {
   const { rows } = await app().database.pool.query<{ kind: string; balance: number }>(
     `select kind, coalesce(sum(credits_posted - debits_posted), 0)::bigint as balance from ledger_account
