@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { newId } from '../../../db/src/ids.ts';
 import type { CurrencyCode } from '../../../db/src/money.ts';
 import type { StripeTestApp } from './card-payments.ts';
-import { createGuestShopper, type ShopperSession, type StoreFixture } from './shoppers.ts';
-import type { StaffSession } from './staff.ts';
+import { createGuestShopper, createOperator, createStoreFixture, type ShopperSession, type StoreFixture } from './shoppers.ts';
+import { createMerchantWithStaff, type StaffSession } from './staff.ts';
 
 /**
  * Money for merchants the way the product makes it: a shopper tops up the wallet by card (the real Stripe
@@ -79,4 +79,17 @@ export async function settledOrder(stripe: StripeTestApp, input: { merchant: Sta
 /** Sets a merchant's platform fee rate through the operator API. */
 export async function setPlatformFee(app: FastifyInstance, operator: { authorization: string }, merchantId: string, basisPoints: number | null): Promise<void> {
   await call(app, 'PUT', `/api/admin/operator/merchants/${merchantId}/platform-fee`, operator, { basisPoints });
+}
+
+/**
+ * Puts exactly `grossMinor` on a merchant's available balance through a real order: the operator sets
+ * the merchant's platform fee to 0 (so the round numbers of payout tests stay round), a shop of the
+ * merchant sells one item at that price, and the order is paid, handed over, confirmed and settled.
+ */
+export async function fundMerchantThroughOrder(stripe: StripeTestApp, merchantId: string, grossMinor: number, currency: CurrencyCode = 'EUR'): Promise<SettledOrder> {
+  const app = stripe.testApp.app;
+  const owner = await createMerchantWithStaff(app, 'owner', merchantId);
+  await setPlatformFee(app, (await createOperator(app)).headers, merchantId, 0);
+  const shop = await createStoreFixture(app, merchantId, { currency, variants: [{ priceMinor: grossMinor, stockOnHand: 1 }] });
+  return settledOrder(stripe, { merchant: owner, shop });
 }
