@@ -1,7 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { CurrencyCode } from '../../money.ts';
-import { basisPointsOf } from './ledger-splits.ts';
 import type { AccountKind, LedgerAccount, LedgerTransfer, TransferInput } from './ledger.types.ts';
 
 /** Namespace of the leg ids derived from a business event's id. */
@@ -86,57 +85,6 @@ export class LedgerRecipes {
         ...(input.paymentIntentId ? { metadata: { paymentIntentId: input.paymentIntentId } } : {}),
       },
     ];
-  }
-
-  /**
-   * Order completed: escrow pays the merchant the net, the platform its fee and a referrer their
-   * commission. Fee and commission are rounded half up; the merchant takes the remainder, so the legs
-   * always sum to the gross.
-   */
-  async settlement(input: {
-    eventId: string;
-    orderId: string;
-    merchantId: string;
-    currency: CurrencyCode;
-    grossMinor: number;
-    feeBasisPoints: number;
-    commission?: { referrerShopperId: string; basisPoints: number };
-    /** Settle into the merchant's pending balance (released later) rather than the available one. */
-    intoPending?: boolean;
-  }): Promise<TransferInput[]> {
-    positive(input.grossMinor, 'grossMinor');
-    const feeMinor = basisPointsOf(input.grossMinor, input.feeBasisPoints);
-    const commissionMinor = input.commission ? basisPointsOf(input.grossMinor, input.commission.basisPoints) : 0;
-    const netMinor = input.grossMinor - feeMinor - commissionMinor;
-    if (netMinor < 0) throw new ValidationError({ feeBasisPoints: 'fee and commission exceed the gross amount' });
-    const escrow = await this.account('escrow', input.currency);
-    const reference = { currency: input.currency, referenceType: 'order', referenceId: input.orderId };
-    const legs: TransferInput[] = [];
-    if (netMinor > 0) {
-      const merchantKind = input.intoPending ? 'merchant_pending' : 'merchant_available';
-      legs.push({
-        id: legId(input.eventId, 'net'),
-        debitAccountId: escrow,
-        creditAccountId: await this.account(merchantKind, input.currency, input.merchantId, input.merchantId),
-        amountMinor: netMinor,
-        reason: 'settlement_net',
-        ...reference,
-      });
-    }
-    if (feeMinor > 0) {
-      legs.push({ id: legId(input.eventId, 'fee'), debitAccountId: escrow, creditAccountId: await this.account('platform_fees', input.currency), amountMinor: feeMinor, reason: 'settlement_fee', ...reference });
-    }
-    if (commissionMinor > 0 && input.commission) {
-      legs.push({
-        id: legId(input.eventId, 'commission'),
-        debitAccountId: escrow,
-        creditAccountId: await this.account('shopper_wallet', input.currency, input.commission.referrerShopperId),
-        amountMinor: commissionMinor,
-        reason: 'settlement_commission',
-        ...reference,
-      });
-    }
-    return linkAll(legs);
   }
 
   /**
@@ -230,28 +178,25 @@ export class LedgerRecipes {
   }
 
   /**
-   * Refund to whoever paid (wallet or card clearing). Before settlement it reverses the payment leg
-   * out of escrow, and the ledger refuses to reverse more than was paid; after settlement
-   * (`settledMerchantId`) the merchant's available balance pays it.
+   * Refund to whoever paid (wallet or card clearing): reverses the payment leg out of escrow, and the
+   * ledger refuses to reverse more than was paid. After settlement a `settlementReversal` brings the
+   * money back into escrow first (docs/orders.md §10).
    */
-  async refund(input: { eventId: string; paymentTransferId: string; amountMinor: number; refundId?: string; settledMerchantId?: string }): Promise<TransferInput[]> {
+  async refund(input: { eventId: string; paymentTransferId: string; amountMinor: number; refundId?: string }): Promise<TransferInput[]> {
     positive(input.amountMinor);
     const payment = await this.transfer(input.paymentTransferId);
     const currency = payment.currency as CurrencyCode;
-    const debitAccountId = input.settledMerchantId
-      ? await this.account('merchant_available', currency, input.settledMerchantId, input.settledMerchantId)
-      : payment.creditAccountId;
     return [
       {
         id: legId(input.eventId, 'refund'),
-        debitAccountId,
+        debitAccountId: payment.creditAccountId,
         creditAccountId: payment.debitAccountId,
         amountMinor: input.amountMinor,
         currency,
         reason: 'refund',
         referenceType: payment.referenceType ?? 'transfer',
         referenceId: payment.referenceId ?? payment.id,
-        ...(input.settledMerchantId ? {} : { correctsId: payment.id }),
+        correctsId: payment.id,
         ...(input.refundId ? { metadata: { refundId: input.refundId } } : {}),
       },
     ];
