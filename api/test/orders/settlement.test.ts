@@ -239,6 +239,50 @@ describe('refunds after settlement', () => {
   });
 });
 
+describe('card-paid orders', () => {
+  it("refunded after settlement take the merchant's share back at once, and the card refund job pays the card from escrow", async () => {
+    const shopper = await createGuestShopper(app());
+    const placed = (await post(`/api/store/shops/${shop.slug}/orders`, shopper.headers, { source: 'buy_now', variantId: shop.variantIds[0], quantity: 1 })).json();
+    const started = await post(`/api/store/orders/${placed.id}/card-payment`, shopper.headers);
+    expect(started.statusCode, started.body).toBe(200);
+    const paid = await context.stripe.deliverWebhook('payment_intent.succeeded', context.stripe.succeedPaymentIntent(started.json().paymentIntentId), { url: context.webhookUrl });
+    expect(paid.statusCode).toBe(200);
+    expect((await post(`/api/admin/orders/${placed.id}/pack`, owner.headers)).statusCode).toBe(200);
+    expect((await post(`/api/admin/orders/${placed.id}/deliver`, owner.headers)).statusCode).toBe(200);
+    expect((await post(`/api/store/orders/${placed.id}/confirm-receipt`, shopper.headers)).statusCode).toBe(200);
+    // 2.5 % of 12.99 is 0.32475: 0.32 to the platform, 12.67 to the merchant.
+    expect(await app().services.settlement.settle(placed.id)).toMatchObject({ status: 'settled', platformFeeMinor: 32, netMinor: 1267 });
+
+    const before = await money();
+    const clearing = async () => Number((await app().database.pool.query(`select debits_posted - credits_posted as balance from ledger_account where kind = 'card_clearing' and currency = 'EUR'`)).rows[0].balance);
+    const clearingBefore = await clearing();
+    const refunded = await refund(placed.id, {});
+    expect(refunded.statusCode, refunded.body).toBe(201);
+    const pending = refunded.json().refunds[0];
+    expect(pending).toMatchObject({ method: 'card', status: 'pending', amountMinor: 1299 });
+    expect(await money()).toEqual({ escrow: before.escrow + 1299, platformFees: before.platformFees - 32, merchant: before.merchant - 1267 });
+    expect(await clearing()).toBe(clearingBefore);
+
+    expect(await app().services.orders.completeCardRefund(pending.id)).toEqual({ status: 'succeeded' });
+    expect(await money()).toEqual({ escrow: before.escrow, platformFees: before.platformFees - 32, merchant: before.merchant - 1267 });
+    expect(await clearing()).toBe(clearingBefore - 1299);
+  });
+});
+
+describe('a completed order refunded in full before its settlement', () => {
+  it('settles nothing: the settlement records zero and posts no legs', async () => {
+    const { order: placed, shopper } = await deliveredOrder(context, { merchant: owner, shop });
+    await post(`/api/store/orders/${placed.id}/confirm-receipt`, shopper.headers);
+    expect((await refund(placed.id, {})).json()).toMatchObject({ status: 'refunded' });
+    const before = await money();
+    expect(await app().services.settlement.settle(placed.id)).toEqual({ status: 'settled', grossMinor: 0, platformFeeMinor: 0, netMinor: 0 });
+    expect(await money()).toEqual(before);
+    expect((await ledgerLegs(app(), placed.id)).filter((leg) => leg.reason.startsWith('settlement'))).toEqual([]);
+    // Settled (at zero): the sweeper has nothing left to do for it.
+    expect((await app().services.dueWork.find()).filter((work) => work.key === placed.id)).toEqual([]);
+  });
+});
+
 describe('counter orders', () => {
   it('are delivered with an auto-confirm time and settle like any other order', async () => {
     const shopper = await createGuestShopper(app());
