@@ -8,7 +8,7 @@ import { withPoolTransaction } from '../../pool-transaction.ts';
 import { assertSameRequest, IdempotencyRaceLost } from './idempotency.ts';
 import type { Order, OrderStatus } from './order.entity.ts';
 import type { RefundRemaining } from './order-cancellation.ts';
-import { type OrderLedger } from './order-ledger.ts';
+import type { OrderLedger } from './order-ledger.ts';
 import { recordRefundMoney } from '../settlement/refund-money.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import { eventActor, insertOrderEvent, loadLines, lockOrder, recordTransition } from './order-records.ts';
