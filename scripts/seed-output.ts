@@ -1,6 +1,7 @@
 import type { SeedSummary } from '../db/src/seeds/demo.ts';
 import { DEMO_LOGINS } from '../db/src/seeds/demo.ts';
 import { DEMO_PASSWORD } from '../db/src/seeds/demo-catalog.ts';
+import type { DemoOrdersSummary } from '../db/src/seeds/demo-orders.ts';
 
 /** What the seed did, in one line, for the start and seed commands. */
 export function describeSeed(summary: SeedSummary): string {
@@ -9,6 +10,15 @@ export function describeSeed(summary: SeedSummary): string {
     `Demo data: seeded ${summary.merchants} merchants, ${summary.shops} shops, ${summary.categories} categories, ` +
     `${summary.products} products, ${summary.variants} variants (${summary.stockMovements} opening stock movements).`
   );
+}
+
+/** How to sign in as the demo shopper, and what their orders show. */
+export function describeDemoShopper(summary: DemoOrdersSummary, publicUrl = 'http://127.0.0.1:3000'): string {
+  const orders = summary.orders.map((order) => `#${order.number} ${order.state}${order.settled ? ' (settled)' : ''}`).join(', ');
+  return [
+    `Demo shopper (orders ${orders}): sign in as a guest on the demo device:`,
+    `  curl -s -X POST ${publicUrl}/api/store/sessions -H 'content-type: application/json' -d '{"provider":"guest","deviceId":"${summary.deviceId}"}'`,
+  ].join('\n');
 }
 
 export function describeDemoLogins(): string {

@@ -1,8 +1,11 @@
 import { loadConfig } from '../db/src/config.ts';
 import { connectDatabase } from '../db/src/database.ts';
 import { assertDemoSeedAllowed, seedDemo } from '../db/src/seeds/demo.ts';
+import { seedDemoOrders } from '../db/src/seeds/demo-orders.ts';
+import { connectRedis, createRedis } from '../db/src/redis.ts';
+import { createServices } from '../db/src/services.ts';
 import { exitOnStartupFailure, StartupError } from '../db/src/startup-errors.ts';
-import { describeDemoLogins, describeSeed } from './seed-output.ts';
+import { describeDemoLogins, describeDemoShopper, describeSeed } from './seed-output.ts';
 
 /** `npm run db:seed`: fills an empty, migrated database with the demo platform; otherwise says why not. */
 async function main() {
@@ -15,7 +18,16 @@ async function main() {
     if (pending.length) throw new StartupError(`The database has ${pending.length} pending migration(s); run npm run db:migrate first.`);
     const summary = await seedDemo(database, config);
     console.log(describeSeed(summary));
-    if (summary.seeded) console.log(describeDemoLogins());
+    if (summary.seeded) {
+      // The demo shopper's orders go through the services, which talk to Redis too.
+      const redis = await connectRedis(createRedis(config), config.redis.url);
+      try {
+        console.log(describeDemoShopper(await seedDemoOrders(database, createServices({ config, database, redis })), config.http.publicUrl));
+      } finally {
+        redis.disconnect();
+      }
+      console.log(describeDemoLogins());
+    }
   } finally {
     await database.close();
   }

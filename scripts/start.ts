@@ -8,10 +8,11 @@ import { ensureDatabaseExists } from '../db/src/create-database.ts';
 import { connectDatabase, migrate, redactUrl } from '../db/src/database.ts';
 import { connectRedis, createRedis } from '../db/src/redis.ts';
 import { seedDemo } from '../db/src/seeds/demo.ts';
+import { seedDemoOrders } from '../db/src/seeds/demo-orders.ts';
 import { DEMO_EMAIL_DOMAIN } from '../db/src/seeds/demo-catalog.ts';
 import { exitOnStartupFailure } from '../db/src/startup-errors.ts';
 import { buildFrontends } from './frontends.ts';
-import { describeDemoLogins, describeSeed } from './seed-output.ts';
+import { describeDemoLogins, describeDemoShopper, describeSeed } from './seed-output.ts';
 import { stopOnSignals } from './stop-signals.ts';
 
 const rootFolder = fileURLToPath(new URL('..', import.meta.url));
@@ -72,6 +73,8 @@ async function main() {
   for (const build of buildFrontends(rootFolder)) console.log(`Front-end ${build.folder}: ${build.outcome}.`);
 
   const app = await buildApp(config, { database });
+  // The demo shopper's orders go through the services, so they follow the seed once the app is built.
+  if (seed.seeded) console.log(describeDemoShopper(await seedDemoOrders(database, app.services), config.http.publicUrl));
   await listen(app, config);
   const workers = startWorkersProcess();
 

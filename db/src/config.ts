@@ -35,6 +35,10 @@ const environmentSchema = Type.Object({
   AUTH_RATE_LIMIT_MAX_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
   CATALOG_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 5_000 }),
   ORDER_PAYMENT_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 604_800, default: 900 }),
+  /** Days after delivery until receipt is confirmed automatically, for shops created from now on (each shop may change its own). */
+  ORDER_AUTO_CONFIRM_DAYS: Type.Integer({ minimum: 0, maximum: 90, default: 7 }),
+  /** The platform's fee on the goods of a settled order, in basis points, for merchants the operator set no rate for. */
+  PLATFORM_FEE_BASIS_POINTS: Type.Integer({ minimum: 0, maximum: 10_000, default: 250 }),
   TELEGRAM_BOT_TOKEN: Type.Optional(Type.String({ pattern: '^[0-9]+:[A-Za-z0-9_-]{20,}$' })),
   TELEGRAM_INIT_DATA_MAX_AGE_SECONDS: Type.Integer({ minimum: 60, maximum: 604_800, default: 86_400 }),
   SHOPPER_SESSION_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 2_592_000, default: 86_400 }),
@@ -76,7 +80,9 @@ export interface Config {
   rateLimit: { maxPerMinute: number; authMaxPerMinute: number };
   catalog: { cacheTtlMs: number };
   /** Unpaid orders are cancelled, and their stock released, this long after checkout. */
-  orders: { paymentTimeoutSeconds: number };
+  orders: { paymentTimeoutSeconds: number; autoConfirmDays: number };
+  /** Settlement of completed orders (docs/orders.md §10): the platform fee rate of merchants without their own. */
+  settlement: { platformFeeBasisPoints: number };
   /** Shopper sessions: Telegram is enabled only when a bot token is set. */
   shoppers: { telegramBotToken: string | null; telegramInitDataMaxAgeSeconds: number; sessionTtlSeconds: number };
   qr: { signingSecret: string };
@@ -138,7 +144,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     },
     rateLimit: { maxPerMinute: values.RATE_LIMIT_MAX_PER_MINUTE, authMaxPerMinute: values.AUTH_RATE_LIMIT_MAX_PER_MINUTE },
     catalog: { cacheTtlMs: values.CATALOG_CACHE_TTL_MS },
-    orders: { paymentTimeoutSeconds: values.ORDER_PAYMENT_TIMEOUT_SECONDS },
+    orders: { paymentTimeoutSeconds: values.ORDER_PAYMENT_TIMEOUT_SECONDS, autoConfirmDays: values.ORDER_AUTO_CONFIRM_DAYS },
+    settlement: { platformFeeBasisPoints: values.PLATFORM_FEE_BASIS_POINTS },
     shoppers: {
       telegramBotToken: values.TELEGRAM_BOT_TOKEN ?? null,
       telegramInitDataMaxAgeSeconds: values.TELEGRAM_INIT_DATA_MAX_AGE_SECONDS,

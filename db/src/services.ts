@@ -20,6 +20,8 @@ import { ShopsService } from './modules/shops/shops.service.ts';
 import { LedgerService } from './modules/ledger/ledger.service.ts';
 import { LedgerVerificationRuns } from './modules/ledger/ledger-verification-runs.ts';
 import { OrdersService } from './modules/orders/orders.service.ts';
+import { SettlementService } from './modules/settlement/settlement.service.ts';
+import { DueWorkFinder } from './queues/due-work.ts';
 import { PaymentsService } from './modules/payments/payments.service.ts';
 import { createStripeGateway } from './modules/payments/stripe-gateway.ts';
 import { OutboxService } from './outbox/outbox.service.ts';
@@ -79,7 +81,7 @@ export function createServices(dependencies: ServiceDependencies) {
     invitations: new InvitationsService(database, dependencies.config),
     operator: new OperatorService(database),
     staff: new StaffService(database),
-    shops: new ShopsService(database, catalogInvalidations),
+    shops: new ShopsService(database, catalogInvalidations, { autoConfirmDays: dependencies.config.orders.autoConfirmDays }),
     shoppers: new ShoppersService(database, dependencies.config),
     chatHosts: new ChatHostsService(database),
     carts: new CartsService(database),
@@ -92,6 +94,9 @@ export function createServices(dependencies: ServiceDependencies) {
     ledgerVerifications: new LedgerVerificationRuns(database),
     orders,
     outbox: new OutboxService(database),
+    // Receipt, completion and settlement of orders (docs/orders.md §10); the sweeper's view of due work.
+    settlement: new SettlementService({ database, ledger, config: dependencies.config }),
+    dueWork: new DueWorkFinder(database.pool),
     // Card payments; checkout registers its handlers with payments.onEvent (docs/payments.md).
     payments,
     finance: new FinanceService(database),

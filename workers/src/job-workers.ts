@@ -62,7 +62,7 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
     const invalid = Value.Errors(definition.payload, job.data).First();
     if (invalid) throw new UnrecoverableError(`Job ${job.name} payload is invalid at ${invalid.path || '/'}: ${invalid.message}`);
     try {
-      return await processor(job.data, { services, job });
+      return await processor(job.data, { services, job, queues });
     } catch (error) {
       if (isPermanentFailure(error)) throw new UnrecoverableError(`${error.code}: ${error.message}`);
       throw error;

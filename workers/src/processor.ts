@@ -1,11 +1,14 @@
 import type { Static } from '@sinclair/typebox';
 import type { Job } from 'bullmq';
+import type { JobQueues } from '../../db/src/queues/job-queues.ts';
 import type { JobRegistry } from '../../db/src/queues/registry.ts';
 import type { Services } from '../../db/src/services.ts';
 
 export interface ProcessorContext {
   services: Services;
   job: Job;
+  /** The producer side, for processors that enqueue work (the due-work sweeper). */
+  queues: JobQueues<JobRegistry>;
 }
 
 /**

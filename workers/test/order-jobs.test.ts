@@ -75,16 +75,21 @@ describe('the unpaid-order timeout', () => {
     expect((await orderStatus(order.id)).status).toBe('paid');
   });
 
-  it('has a sweeper that cancels overdue unpaid orders whose job never came, and nothing else', async () => {
+  it('has a sweeper that gives overdue unpaid orders whose job never came their timeout job, and nothing else', async () => {
     await relay.stop();
     try {
       const overdue = (await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: variant(), quantity: 2 })).json();
       // The relay is stopped: no job exists for this order. Its window closes.
       await new Promise((resolve) => setTimeout(resolve, 2_100));
-      const fresh = await testApp.app.services.orders.expireOverdue(new Date(Date.now() - 60_000));
-      expect(fresh).toEqual({ cancelled: 0 });
-      expect(await testApp.app.services.orders.expireOverdue()).toEqual({ cancelled: 1 });
+      expect(await testApp.app.services.dueWork.find(new Date(Date.now() - 60_000))).toEqual([]);
+      expect(await testApp.app.services.dueWork.find()).toEqual([{ name: 'order.timeout', key: overdue.id, payload: { orderId: overdue.id } }]);
+
+      const sweep = await workers.queues.enqueue('jobs.sweep_due', {}, { key: 'overdue' });
+      await until(async () => (await sweep.getState()) === 'completed');
+      expect((await workers.queues.queue('maintenance').getJob(sweep.id as string))?.returnvalue).toEqual({ due: { 'order.timeout': 1 }, enqueued: { 'order.timeout': 1 }, failed: {} });
+      await until(async () => (await orderStatus(overdue.id)).status === 'cancelled');
       expect(await orderStatus(overdue.id)).toEqual({ status: 'cancelled', cancellation_reason: 'payment_timeout' });
+      expect(await testApp.app.services.dueWork.find()).toEqual([]);
       expect(await testApp.app.services.orders.expire(overdue.id)).toEqual({ cancelled: false });
     } finally {
       await relay.drain();

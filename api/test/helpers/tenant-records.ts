@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { newId } from '../../../db/src/ids.ts';
 import { createCategory, createProduct, createShop, createVariant, moveStock } from './catalog.ts';
 import { checkout, fundWallet, placePaidOrder } from './orders.ts';
-import type { ShopperSession } from './shoppers.ts';
+import type { StripeTestApp } from './card-payments.ts';
+import { setPlatformFee, settledOrder } from './settled-orders.ts';
+import { createOperator, type ShopperSession } from './shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from './staff.ts';
 
 /** One record of every merchant-scoped admin resource, all of one merchant. */
@@ -34,16 +36,6 @@ async function created(app: FastifyInstance, session: StaffSession, url: string,
   return response.json();
 }
 
-/** Money into the merchant's available balance, as the completion of an order of `grossMinor` would. */
-export async function settleToMerchant(app: FastifyInstance, merchantId: string, grossMinor: number): Promise<void> {
-  const { ledger } = app.services;
-  const shopperId = newId();
-  const orderId = newId();
-  await ledger.record(await ledger.recipes.topUp({ eventId: newId(), shopperId, source: 'world', currency: 'EUR', amountMinor: grossMinor }));
-  await ledger.record(await ledger.recipes.walletPayment({ eventId: newId(), orderId, shopperId, currency: 'EUR', amountMinor: grossMinor }));
-  await ledger.record(await ledger.recipes.settlement({ eventId: newId(), orderId, merchantId, currency: 'EUR', grossMinor, feeBasisPoints: 0 }));
-}
-
 /** Charges a freshly issued payment code of `shopper` at the merchant's shop through the console. */
 export async function chargePaymentCode(app: FastifyInstance, owner: StaffSession, shopper: ShopperSession, shop: { id: string; slug: string }, amountMinor: number): Promise<{ id: string }> {
   const code = await app.inject({ method: 'POST', url: `/api/store/shops/${shop.slug}/payment-codes`, headers: shopper.headers });
@@ -56,7 +48,8 @@ export async function chargePaymentCode(app: FastifyInstance, owner: StaffSessio
  * catalog, a second staff member, an invitation, an API key, an unpaid and a paid order, settled money
  * with a payout, and a counter charge. `settledMinor` differs per merchant so their balances differ.
  */
-export async function populateMerchant(app: FastifyInstance, owner: StaffSession, shopper: ShopperSession, settledMinor: number): Promise<TenantRecords> {
+export async function populateMerchant(stripe: StripeTestApp, owner: StaffSession, shopper: ShopperSession, settledMinor: number): Promise<TenantRecords> {
+  const app = stripe.testApp.app;
   const { pool } = app.database;
   const shop = await createShop(app, owner);
   const category = await createCategory(app, owner, shop.id);
@@ -74,7 +67,11 @@ export async function populateMerchant(app: FastifyInstance, owner: StaffSession
   if (unpaid.statusCode !== 201) throw new Error(`checkout answered ${unpaid.statusCode}: ${unpaid.body}`);
   const paid = await placePaidOrder(app, shopper, shop.slug, variant.id, 2);
 
-  await settleToMerchant(app, owner.merchantId, settledMinor);
+  // The settled money comes from a real order of a variant priced at settledMinor (another shopper's),
+  // delivered, confirmed and settled at a platform fee of 0 that the operator set for this merchant.
+  const settledVariant = await createVariant(app, owner, product.id, { priceMinor: settledMinor, stockOnHand: 1, title: 'settled' });
+  await setPlatformFee(app, (await createOperator(app)).headers, owner.merchantId, 0);
+  await settledOrder(stripe, { merchant: owner, shop: { shopId: shop.id, slug: shop.slug, productId: product.id, variantIds: [settledVariant.id] } });
   const payout = await created(app, owner, '/api/admin/finance/payouts', { amountMinor: 10_00, currency: 'EUR' }, { 'idempotency-key': newId() });
   const account = await pool.query<{ id: string }>(`select id from ledger_account where merchant_id = $1 and kind = 'merchant_available'`, [owner.merchantId]);
 

@@ -8,7 +8,7 @@ import { buildStripeTestApp, ledgerLegs, type StripeTestApp } from '../helpers/c
 import { checkout, walletBalanceMinor } from '../helpers/orders.ts';
 import { createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../helpers/staff.ts';
-import { settleToMerchant } from '../helpers/tenant-records.ts';
+import { fundMerchantThroughOrder } from '../helpers/settled-orders.ts';
 
 /**
  * Item 3 of issue 7: no provider call inside a transaction, and a crash at any point is recovered. A
@@ -170,7 +170,7 @@ describe('a process that dies between the commit and the provider call', () => {
 
   it('hands a payout whose process died before the provider was asked to the provider through the sweeper, once', { timeout: 90_000 }, async () => {
     const merchant = await createMerchantWithStaff(app(), 'owner');
-    await settleToMerchant(app(), merchant.merchantId, 50_00);
+    await fundMerchantThroughOrder(context, merchant.merchantId, 50_00);
     const key = newId();
     const crashed = await runStepThatCrashes('payout', 'payout.before_provider_call', { MERCHANT_ID: merchant.merchantId, USER_ID: merchant.userId, AMOUNT_MINOR: '3000', IDEMPOTENCY_KEY: key });
     expect(crashed, crashed.output).toMatchObject({ signal: 'SIGKILL' });

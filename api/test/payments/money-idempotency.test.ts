@@ -6,7 +6,7 @@ import { buildStripeTestApp, type StripeTestApp } from '../helpers/card-payments
 import { fundWallet, placePaidOrder } from '../helpers/orders.ts';
 import { createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../helpers/staff.ts';
-import { settleToMerchant } from '../helpers/tenant-records.ts';
+import { fundMerchantThroughOrder } from '../helpers/settled-orders.ts';
 
 /**
  * Issue 7 item 1: one idempotency mechanism on every route that moves money. Refunds, payouts, counter
@@ -71,7 +71,7 @@ const routes: MoneyRoute[] = [
     name: 'POST /api/admin/finance/payouts',
     async prepare() {
       const merchant = await createMerchantWithStaff(app(), 'owner');
-      await settleToMerchant(app(), merchant.merchantId, 100_00);
+      await fundMerchantThroughOrder(context, merchant.merchantId, 100_00);
       return {
         send: (key, body = { amountMinor: 10_00, currency: 'EUR' }) => post('/api/admin/finance/payouts', merchant.headers, key, body),
         body: { amountMinor: 10_00, currency: 'EUR' },

@@ -369,7 +369,7 @@ describe('charges above the threshold wait for the shopper', () => {
 
     // The registered job runs the same verb; nothing is left to expire.
     const processor = processors['payment_code.expire_overdue'];
-    expect(await processor({}, { services: app().services, job: {} as never })).toEqual({ expired: 0 });
+    expect(await processor({}, { services: app().services, job: {} as never, queues: {} as never })).toEqual({ expired: 0 });
   });
 
   it("expires the hold instead of voiding it when even the ledger's own timeout has passed", async () => {

@@ -12,6 +12,7 @@ import { Migration20261202000100_money_recovery } from './Migration2026120200010
 import { Migration20261202000200_ledger_verification_snapshots } from './Migration20261202000200_ledger_verification_snapshots.ts';
 import { Migration20261202000201_reconciliation_provider_records } from './Migration20261202000201_reconciliation_provider_records.ts';
 import { Migration20261202000400_fulfilment } from './Migration20261202000400_fulfilment.ts';
+import { Migration20261202000700_settlement } from './Migration20261202000700_settlement.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000200_ledger_verification_snapshots', class: Migration20261202000200_ledger_verification_snapshots },
   { name: 'Migration20261202000201_reconciliation_provider_records', class: Migration20261202000201_reconciliation_provider_records },
   { name: 'Migration20261202000400_fulfilment', class: Migration20261202000400_fulfilment },
+  { name: 'Migration20261202000700_settlement', class: Migration20261202000700_settlement },
 ];

@@ -38,6 +38,11 @@ export class JobQueues<Registry extends JobRegistry = typeof JOBS> {
     return [...new Set(Object.values(this.registry).map((definition) => definition.queue))].map((name) => this.queue(name));
   }
 
+  /** The queue a job name runs on. */
+  definitionQueue(name: string): QueueName {
+    return this.definition(name).queue;
+  }
+
   async enqueue<Name extends keyof Registry & string>(name: Name, payload: Static<Registry[Name]['payload']>, options: EnqueueOptions): Promise<Job> {
     const definition = this.definition(name);
     const invalid = Value.Errors(definition.payload, payload).First();

@@ -53,18 +53,31 @@ export const JOBS = {
     description: 'Cancels an order still unpaid when its payment window closes, releasing its stock (enqueued by the outbox at checkout).',
     payload: Type.Object({ orderId: Uuid }, { additionalProperties: false }),
   }),
-  'order.expire_overdue': defineJob({
-    queue: 'orders',
-    description: 'Safety net behind order.timeout: cancels every unpaid order whose payment window has closed.',
-    payload: Type.Object({}, { additionalProperties: false }),
-    repeatEveryMs: 60 * 1_000,
-    options: { attempts: 1 },
-  }),
   'order.card_refund': defineJob({
     queue: 'orders',
     description: 'The card leg of a card refund: asks the card processor (keyed by the refund id) after the intent committed, then changes the order and the ledger with the money, or records the refusal (docs/orders.md §6).',
     payload: Type.Object({ refundId: Uuid }, { additionalProperties: false }),
     options: { attempts: 8 },
+  }),
+  'order.auto_confirm': defineJob({
+    queue: 'orders',
+    description: "Confirms receipt of a delivered order the shopper did not confirm within the shop's autoConfirmDays, completing it (delayed until then by the outbox at delivery).",
+    payload: Type.Object({ orderId: Uuid }, { additionalProperties: false }),
+    // Transient failures (database restarts) retry for about a minute; the sweeper takes over after that.
+    options: { attempts: 6, backoff: { type: 'exponential', delay: 2_000 } },
+  }),
+  'order.settle': defineJob({
+    queue: 'orders',
+    description: "Settles a completed order: escrow to the merchant's available balance less the platform fee, exactly once (enqueued by the outbox at completion).",
+    payload: Type.Object({ orderId: Uuid }, { additionalProperties: false }),
+    options: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, removeOnFail: { age: 30 * SECONDS_PER_DAY } },
+  }),
+  'jobs.sweep_due': defineJob({
+    queue: 'maintenance',
+    description: 'Re-enqueues the work the database says is due but Redis has no job for: unpaid orders past their window, delivered orders past their auto-confirm time, completed orders not settled.',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 30 * 1_000,
+    options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
   }),
   'payment_code.expire_overdue': defineJob({
     queue: 'orders',

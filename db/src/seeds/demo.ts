@@ -117,6 +117,7 @@ async function seedMerchant(entityManager: EntityManager, merchant: DemoMerchant
       currency: shop.currency,
       status: 'open',
       allowedEmbedOrigins: [],
+      autoConfirmDays: 7,
       ...shop.fulfilment,
     });
     counts.shops += 1;

@@ -1,13 +1,15 @@
 import type { JOBS } from '../../../db/src/queues/registry.ts';
 import type { Processors } from '../processor.ts';
 import { authPurgeExpired } from './auth-purge-expired.ts';
+import { jobsSweepDue } from './jobs-sweep-due.ts';
 import { ledgerExpirePending } from './ledger-expire-pending.ts';
 import { moneySweepStale } from './money-sweep-stale.ts';
 import { ledgerSnapshotBalances } from './ledger-snapshot-balances.ts';
 import { ledgerVerify } from './ledger-verify.ts';
 import { ledgerVerifySweep } from './ledger-verify-sweep.ts';
+import { orderAutoConfirm } from './order-auto-confirm.ts';
 import { orderCardRefund } from './order-card-refund.ts';
-import { orderExpireOverdue } from './order-expire-overdue.ts';
+import { orderSettle } from './order-settle.ts';
 import { orderTimeout } from './order-timeout.ts';
 import { outboxPurgePublished } from './outbox-purge-published.ts';
 import { paymentCodeExpireOverdue } from './payment-code-expire-overdue.ts';
@@ -16,8 +18,10 @@ import { paymentCodeExpireOverdue } from './payment-code-expire-overdue.ts';
 export const processors: Processors<typeof JOBS> = {
   'auth.purge_expired': authPurgeExpired,
   'order.timeout': orderTimeout,
-  'order.expire_overdue': orderExpireOverdue,
   'order.card_refund': orderCardRefund,
+  'order.auto_confirm': orderAutoConfirm,
+  'order.settle': orderSettle,
+  'jobs.sweep_due': jobsSweepDue,
   'ledger.expire_pending': ledgerExpirePending,
   'money.sweep_stale': moneySweepStale,
   'ledger.verify': ledgerVerify,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invariants.ts';
-import { buildTestApp, type TestApp } from '../../helpers/app.ts';
+import type { TestApp } from '../../helpers/app.ts';
+import { buildStripeTestApp, type StripeTestApp } from '../../helpers/card-payments.ts';
 import { createGuestShopper, createOperator } from '../../helpers/shoppers.ts';
 import { snapshotDatabase } from '../../helpers/snapshots.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
@@ -81,20 +82,22 @@ const cases: BadInputCase[] = [
   },
 ];
 
+let stripe: StripeTestApp;
 let testApp: TestApp;
 let owner: StaffSession;
 let operator: { headers: { authorization: string } };
 let records: TenantRecords;
 
 beforeAll(async () => {
-  testApp = await buildTestApp();
+  stripe = await buildStripeTestApp();
+  testApp = stripe.testApp;
   owner = await createMerchantWithStaff(testApp.app, 'owner');
   operator = await createOperator(testApp.app);
-  records = await populateMerchant(testApp.app, owner, await createGuestShopper(testApp.app), 50_00);
+  records = await populateMerchant(stripe, owner, await createGuestShopper(testApp.app), 50_00);
 });
 afterAll(async () => {
   await assertLedgerInvariants(testApp.database);
-  await testApp.close();
+  await stripe.close();
 });
 
 describe(`bad input changes nothing: ${cases.length} refused writes across the admin API`, () => {

@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invariants.ts';
-import { ClockedLedger, operatorHeaders, parseCsv, type CsvLine } from '../../helpers/finance.ts';
-import { buildTestApp, type TestApp } from '../../helpers/app.ts';
+import type { TestApp } from '../../helpers/app.ts';
+import { buildStripeTestApp, type StripeTestApp } from '../../helpers/card-payments.ts';
+import { operatorHeaders, parseCsv, type CsvLine } from '../../helpers/finance.ts';
+import { deliveredOrder, setPlatformFee } from '../../helpers/settled-orders.ts';
+import { createOperator, createStoreFixture } from '../../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
+let stripe: StripeTestApp;
 let testApp: TestApp;
-let ledger: ClockedLedger;
 let operator: { authorization: string };
 let merchantOne: StaffSession;
 let merchantTwo: StaffSession;
@@ -53,37 +56,55 @@ function recompute(line: CsvLine) {
   return { bodyHash, hash };
 }
 
+/** A time between two steps of the scenario, distinct from both (transfers carry millisecond times). */
+async function mark(): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const time = new Date().toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  return time;
+}
+
+/** After the first order's payment, before its settlement. */
+let afterFirstPayment: string;
+
 beforeAll(async () => {
-  testApp = await buildTestApp();
+  stripe = await buildStripeTestApp();
+  testApp = stripe.testApp;
   operator = await operatorHeaders(testApp.app);
   merchantOne = await createMerchantWithStaff(testApp.app, 'finance');
   merchantTwo = await createMerchantWithStaff(testApp.app, 'finance');
-  ledger = new ClockedLedger(testApp.database);
-  const { recipes } = ledger;
-  for (const [day, merchant, currency] of [
-    ['01', merchantOne, 'EUR'],
-    ['02', merchantTwo, 'EUR'],
-    ['03', merchantOne, 'USD'],
+  // The merchants earn through real orders (topped up by card, paid by wallet, delivered, confirmed,
+  // settled) at a platform fee of 1.25 % that the operator sets: 80.00 settles as 79.00 + 1.00.
+  const platformOperator = (await createOperator(testApp.app)).headers;
+  for (const [merchant, currency] of [
+    [merchantOne, 'EUR'],
+    [merchantTwo, 'EUR'],
+    [merchantOne, 'USD'],
   ] as const) {
-    const shopperId = newId();
-    const orderId = newId();
-    await ledger.recordAt(`2026-04-${day}T08:00:00.000Z`, recipes.topUp({ eventId: newId(), shopperId, source: 'card', currency, amountMinor: 80_00, paymentIntentId: `pi_${day}` }));
-    await ledger.recordAt(`2026-04-${day}T09:00:00.000Z`, recipes.walletPayment({ eventId: newId(), orderId, shopperId, currency, amountMinor: 80_00 }));
-    await ledger.recordAt(`2026-04-${day}T10:00:00.000Z`, recipes.settlement({ eventId: newId(), orderId, merchantId: merchant.merchantId, currency, grossMinor: 80_00, feeBasisPoints: 125 }));
+    const owner = await createMerchantWithStaff(testApp.app, 'owner', merchant.merchantId);
+    await setPlatformFee(testApp.app, platformOperator, merchant.merchantId, 125);
+    const shop = await createStoreFixture(testApp.app, merchant.merchantId, { currency, variants: [{ priceMinor: 80_00, stockOnHand: 1 }] });
+    const { order, shopper } = await deliveredOrder(stripe, { merchant: owner, shop });
+    afterFirstPayment ??= await mark();
+    expect((await testApp.app.inject({ method: 'POST', url: `/api/store/orders/${order.id}/confirm-receipt`, headers: shopper.headers })).statusCode).toBe(200);
+    expect(await testApp.app.services.settlement.settle(order.id)).toMatchObject({ status: 'settled', netMinor: 79_00, platformFeeMinor: 1_00 });
   }
-  const payoutId = newId();
-  await ledger.recordAt('2026-04-04T10:00:00.000Z', recipes.payoutStart({ eventId: payoutId, payoutId, merchantId: merchantOne.merchantId, currency: 'EUR', amountMinor: 9_99 }));
-  // A transfer with nested, unsorted metadata: the export must write it so that the hash recomputes.
-  const world = await ledger.service.openAccount({ kind: 'world', currency: 'EUR' });
-  const fees = await ledger.service.openAccount({ kind: 'platform_fees', currency: 'EUR' });
-  await ledger.recordAt('2026-04-05T10:00:00.000Z', [
-    { id: newId(), debitAccountId: world.id, creditAccountId: fees.id, amountMinor: 1, currency: 'EUR', reason: 'adjustment', metadata: { zeta: 'ü "quoted", comma', alpha: { two: 2, one: [1, { b: 1, a: 0 }] } } },
-  ]);
+  const payout = await testApp.app.inject({ method: 'POST', url: '/api/admin/finance/payouts', headers: { ...merchantOne.headers, 'idempotency-key': newId() }, payload: { amountMinor: 9_99, currency: 'EUR' } });
+  expect(payout.statusCode, payout.body).toBe(201);
+  // An operator's posting with nested, unsorted metadata: the export must write it so that the hash recomputes.
+  const account = async (kind: string) => (await testApp.app.inject({ method: 'POST', url: '/api/admin/operator/ledger/accounts', headers: operator, payload: { kind, currency: 'EUR' } })).json();
+  const [world, fees] = [await account('world'), await account('platform_fees')];
+  const posted = await testApp.app.inject({
+    method: 'POST',
+    url: '/api/admin/operator/ledger/transfers',
+    headers: operator,
+    payload: { transfers: [{ id: newId(), debitAccountId: world.id, creditAccountId: fees.id, amountMinor: 1, currency: 'EUR', reason: 'adjustment', metadata: { zeta: 'ü "quoted", comma', alpha: { two: 2, one: [1, { b: 1, a: 0 }] } } }] },
+  });
+  expect(posted.statusCode, posted.body).toBe(200);
 });
 afterEach(() => assertLedgerInvariants(testApp.database));
 afterAll(async () => {
-  await ledger.close();
-  await testApp.close();
+  await stripe.close();
 });
 
 describe('/api/admin/operator/finance reads', () => {
@@ -125,7 +146,7 @@ describe('/api/admin/operator/finance reads', () => {
     const recomputed = (await get('/trial-balance?asOf=2099-01-01T00:00:00.000Z')).json();
     expect(recomputed.currencies).toEqual(now.currencies);
 
-    const past = (await get('/trial-balance?asOf=2026-04-01T09:30:00.000Z')).json();
+    const past = (await get(`/trial-balance?asOf=${afterFirstPayment}`)).json();
     expect(past.balanced).toBe(true);
     expect(past.currencies).toHaveLength(1);
     const kinds = Object.fromEntries(past.currencies[0].kinds.map((kind: { kind: string; debitsPosted: number; creditsPosted: number }) => [kind.kind, [kind.debitsPosted, kind.creditsPosted]]));

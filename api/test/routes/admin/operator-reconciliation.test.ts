@@ -5,7 +5,7 @@ import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invari
 import { buildStripeTestApp, type StripeTestApp } from '../../helpers/card-payments.ts';
 import { operatorHeaders } from '../../helpers/finance.ts';
 import { checkout } from '../../helpers/orders.ts';
-import { settleToMerchant } from '../../helpers/tenant-records.ts';
+import { fundMerchantThroughOrder } from '../../helpers/settled-orders.ts';
 import { createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
@@ -131,7 +131,7 @@ describe('/api/admin/operator/finance/reconciliation', () => {
     const { pool } = context.testApp.database;
     const from = new Date(Date.now() - 60_000).toISOString();
     const finance = await createMerchantWithStaff(app(), 'finance', owner.merchantId);
-    await settleToMerchant(app(), owner.merchantId, 50_00);
+    await fundMerchantThroughOrder(context, owner.merchantId, 50_00);
 
     const request = async (amountMinor: number) =>
       (await app().inject({ method: 'POST', url: '/api/admin/finance/payouts', headers: { ...finance.headers, 'idempotency-key': newId() }, payload: { amountMinor, currency: 'EUR' } })).json();

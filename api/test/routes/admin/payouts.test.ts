@@ -2,9 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invariants.ts';
 import { operatorHeaders } from '../../helpers/finance.ts';
-import { buildTestApp, type TestApp } from '../../helpers/app.ts';
+import type { TestApp } from '../../helpers/app.ts';
+import { buildStripeTestApp, type StripeTestApp } from '../../helpers/card-payments.ts';
+import { fundMerchantThroughOrder } from '../../helpers/settled-orders.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
+let stripe: StripeTestApp;
 let testApp: TestApp;
 let finance: StaffSession;
 let operator: { authorization: string };
@@ -12,14 +15,9 @@ let operator: { authorization: string };
 const url = '/api/admin/finance/payouts';
 const operatorUrl = '/api/admin/operator/finance';
 
-/** Settles an order of `grossMinor` into the merchant's available balance, as order completion would. */
-async function settle(merchantId: string, grossMinor: number, currency: 'EUR' | 'USD' = 'EUR') {
-  const { ledger } = testApp.app.services;
-  const shopperId = newId();
-  const orderId = newId();
-  await ledger.record(await ledger.recipes.topUp({ eventId: newId(), shopperId, source: 'world', currency, amountMinor: grossMinor }));
-  await ledger.record(await ledger.recipes.walletPayment({ eventId: newId(), orderId, shopperId, currency, amountMinor: grossMinor }));
-  await ledger.record(await ledger.recipes.settlement({ eventId: newId(), orderId, merchantId, currency, grossMinor, feeBasisPoints: 0 }));
+/** Money on the merchant's available balance the product's way: a real order, paid, delivered, confirmed and settled. */
+async function settle(merchantId: string, grossMinor: number) {
+  await fundMerchantThroughOrder(stripe, merchantId, grossMinor);
 }
 
 async function balances(session: StaffSession = finance) {
@@ -56,13 +54,14 @@ async function ledgerPendingStatus(holdTransferId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  testApp = await buildTestApp();
+  stripe = await buildStripeTestApp();
+  testApp = stripe.testApp;
   finance = await createMerchantWithStaff(testApp.app, 'finance');
   operator = await operatorHeaders(testApp.app);
   await settle(finance.merchantId, 100_00);
 });
 afterEach(() => assertLedgerInvariants(testApp.database));
-afterAll(() => testApp.close());
+afterAll(() => stripe.close());
 
 describe('POST /api/admin/finance/payouts', () => {
   it('refuses more than the available balance with 422 insufficient_funds and holds nothing', async () => {

@@ -2,7 +2,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invariants.ts';
-import { buildTestApp, type TestApp } from '../../helpers/app.ts';
+import type { TestApp } from '../../helpers/app.ts';
+import { buildStripeTestApp, type StripeTestApp } from '../../helpers/card-payments.ts';
 import { fundWallet } from '../../helpers/orders.ts';
 import { createGuestShopper, type ShopperSession } from '../../helpers/shoppers.ts';
 import { merchantRowCounts, snapshotDatabase } from '../../helpers/snapshots.ts';
@@ -235,6 +236,7 @@ const bodyReferences: BodyReferenceCase[] = [
   },
 ];
 
+let stripe: StripeTestApp;
 let testApp: TestApp;
 let merchantA: StaffSession;
 let merchantB: StaffSession;
@@ -243,18 +245,19 @@ let recordsA: TenantRecords;
 let recordsB: TenantRecords;
 
 beforeAll(async () => {
-  testApp = await buildTestApp();
+  stripe = await buildStripeTestApp();
+  testApp = stripe.testApp;
   merchantA = await createMerchantWithStaff(testApp.app, 'owner');
   merchantB = await createMerchantWithStaff(testApp.app, 'owner');
   // One shopper buys from both, so that nothing but the merchant tells their orders apart.
   shopper = await createGuestShopper(testApp.app);
-  recordsA = await populateMerchant(testApp.app, merchantA, shopper, 100_00);
+  recordsA = await populateMerchant(stripe, merchantA, shopper, 100_00);
   // B has every kind of record too, so that its lists are not empty by construction.
-  recordsB = await populateMerchant(testApp.app, merchantB, shopper, 70_00);
+  recordsB = await populateMerchant(stripe, merchantB, shopper, 70_00);
 });
 afterAll(async () => {
   await assertLedgerInvariants(testApp.database);
-  await testApp.close();
+  await stripe.close();
 });
 
 function inject(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, headers: Record<string, string> = {}) {

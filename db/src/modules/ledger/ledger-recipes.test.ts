@@ -5,6 +5,7 @@ import { createTestEnvironment, type TestEnvironment } from '../../testing/datab
 import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
 import { LedgerService } from './ledger.service.ts';
 import { codes, fundedWallet, ManualClock } from './ledger.test-support.ts';
+import { orderSettlementLegId } from './ledger-recipes.ts';
 import type { AccountKind } from './ledger.types.ts';
 
 let environment: TestEnvironment;
@@ -33,10 +34,9 @@ async function shopperWith(balanceMinor: number) {
 }
 
 describe('posting recipes', () => {
-  it('pays by wallet into escrow, settles net, fee and commission that sum to the gross, and is idempotent per event', async () => {
+  it('pays by wallet into escrow, settles the net and the platform fee that sum to the gross, once per order', async () => {
     const shopperId = await shopperWith(10_000);
     const merchantId = newId();
-    const referrerShopperId = newId();
     const orderId = newId();
     const escrowBefore = (await balance('escrow')).balanceMinor;
     const feesBefore = (await balance('platform_fees')).balanceMinor;
@@ -45,25 +45,21 @@ describe('posting recipes', () => {
     await ledger.record(await ledger.recipes.walletPayment({ eventId: `order.paid:${orderId}`, orderId, shopperId, currency: 'EUR', amountMinor: 1_999 }));
     expect((await balance('shopper_wallet', shopperId)).balanceMinor).toBe(8_001);
 
-    const legs = await ledger.recipes.settlement({
-      eventId: `order.completed:${orderId}`,
-      orderId,
-      merchantId,
-      currency: 'EUR',
-      grossMinor: 1_999,
-      feeBasisPoints: 250,
-      commission: { referrerShopperId, basisPoints: 100 },
-    });
-    expect(legs.map((leg) => [leg.reason, leg.amountMinor, leg.linked])).toEqual([
-      ['settlement_net', 1_929, true],
-      ['settlement_fee', 50, true],
-      ['settlement_commission', 20, false],
+    const settle = () => ledger.recipes.orderSettlement({ orderId, merchantId, currency: 'EUR', grossMinor: 1_999, platformFeeMinor: 50 });
+    const legs = await settle();
+    expect(legs.map((leg) => [leg.id, leg.reason, leg.amountMinor, leg.linked])).toEqual([
+      [orderSettlementLegId(orderId, 'net'), 'settlement_net', 1_949, true],
+      [orderSettlementLegId(orderId, 'fee'), 'settlement_fee', 50, false],
     ]);
     await ledger.record(legs);
-    expect((await balance('merchant_available', merchantId)).balanceMinor).toBe(1_929);
+    // The same order settled again (a retried job, a second worker): the same ids, nothing new.
+    expect((await ledger.submit(await settle())).map((result) => result.status)).toEqual(['exists', 'exists']);
+    expect((await balance('merchant_available', merchantId)).balanceMinor).toBe(1_949);
     expect((await balance('platform_fees')).balanceMinor - feesBefore).toBe(50);
-    expect((await balance('shopper_wallet', referrerShopperId)).balanceMinor).toBe(20);
     expect((await balance('escrow')).balanceMinor).toBe(escrowBefore);
+    await expect(ledger.recipes.orderSettlement({ orderId: newId(), merchantId, currency: 'EUR', grossMinor: 100, platformFeeMinor: 101 })).rejects.toMatchObject({
+      fields: { platformFeeMinor: expect.any(String) },
+    });
   });
 
   it('refunds before settlement by reversing the payment, never more than was paid', async () => {
@@ -80,15 +76,27 @@ describe('posting recipes', () => {
     expect((await balance('shopper_wallet', shopperId)).balanceMinor).toBe(5_000);
   });
 
-  it('refunds a card payment after settlement out of the merchant balance', async () => {
+  it('takes a refund after settlement back into escrow from the merchant and the fee account, never more than was settled', async () => {
     const orderId = newId();
     const merchantId = newId();
     const clearingBefore = (await balance('card_clearing')).balanceMinor;
+    const feesBefore = (await balance('platform_fees')).balanceMinor;
     const [paid] = await ledger.record(await ledger.recipes.cardPayment({ eventId: newId(), orderId, currency: 'EUR', amountMinor: 1_000, paymentIntentId: 'pi_1' }));
-    await ledger.record(await ledger.recipes.settlement({ eventId: newId(), orderId, merchantId, currency: 'EUR', grossMinor: 1_000, feeBasisPoints: 300 }));
-    await ledger.record(await ledger.recipes.refund({ eventId: newId(), paymentTransferId: paid!.id, amountMinor: 500, settledMerchantId: merchantId }));
-    expect((await balance('merchant_available', merchantId)).balanceMinor).toBe(470);
+    await ledger.record(await ledger.recipes.orderSettlement({ orderId, merchantId, currency: 'EUR', grossMinor: 1_000, platformFeeMinor: 30 }));
+    const refundId = newId();
+    const reversal = await ledger.recipes.settlementReversal({ eventId: refundId, orderId, merchantId, currency: 'EUR', merchantShareMinor: 485, platformFeeShareMinor: 15, refundId });
+    expect(reversal.map((leg) => [leg.reason, leg.amountMinor, leg.correctsId])).toEqual([
+      ['settlement_reversal_net', 485, orderSettlementLegId(orderId, 'net')],
+      ['settlement_reversal_fee', 15, orderSettlementLegId(orderId, 'fee')],
+    ]);
+    await ledger.record([...reversal, ...(await ledger.recipes.refund({ eventId: refundId, paymentTransferId: paid!.id, amountMinor: 500, refundId }))].map((leg, index) => ({ ...leg, linked: index < 2 })));
+    expect((await balance('merchant_available', merchantId)).balanceMinor).toBe(485);
+    expect((await balance('platform_fees')).balanceMinor - feesBefore).toBe(15);
     expect((await balance('card_clearing')).balanceMinor - clearingBefore).toBe(500);
+    // The merchant's share of what remains is 485: taking back 486 would reverse more than was settled.
+    await expect(
+      ledger.record(await ledger.recipes.settlementReversal({ eventId: newId(), orderId, merchantId, currency: 'EUR', merchantShareMinor: 486, platformFeeShareMinor: 0 })),
+    ).rejects.toMatchObject({ code: 'reversal_exceeds_remaining' });
   });
 
   it('tops up by card and pays out through a hold that is posted or voided', async () => {
@@ -99,7 +107,7 @@ describe('posting recipes', () => {
     const merchantId = newId();
     const escrowFunding = await ledger.recipes.walletPayment({ eventId: newId(), orderId: newId(), shopperId, currency: 'EUR', amountMinor: 700 });
     await ledger.record(escrowFunding);
-    await ledger.record(await ledger.recipes.settlement({ eventId: newId(), orderId: newId(), merchantId, currency: 'EUR', grossMinor: 700, feeBasisPoints: 0 }));
+    await ledger.record(await ledger.recipes.orderSettlement({ orderId: newId(), merchantId, currency: 'EUR', grossMinor: 700, platformFeeMinor: 0 }));
 
     const [payout] = await ledger.record(await ledger.recipes.payoutStart({ eventId: newId(), payoutId: newId(), merchantId, currency: 'EUR', amountMinor: 400 }));
     expect(await balance('merchant_available', merchantId)).toMatchObject({ balanceMinor: 700, availableMinor: 300 });

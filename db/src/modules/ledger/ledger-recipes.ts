@@ -1,7 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { CurrencyCode } from '../../money.ts';
-import { basisPointsOf } from './ledger-splits.ts';
 import type { AccountKind, LedgerAccount, LedgerTransfer, TransferInput } from './ledger.types.ts';
 
 /** Namespace of the leg ids derived from a business event's id. */
@@ -12,6 +11,16 @@ export function legId(eventId: string, leg: string): string {
   return uuidv5(`${eventId.toLowerCase()}:${leg}`, LEG_NAMESPACE);
 }
 
+/** The ids of an order's settlement legs (`net`: to the merchant, `fee`: to the platform). */
+export function orderSettlementLegId(orderId: string, leg: 'net' | 'fee'): string {
+  return legId(orderId, `order_settlement_${leg}`);
+}
+
+/** Links legs into one chain (each but the last `linked`), so that they commit together or not at all. */
+export function linkAll(legs: TransferInput[]): TransferInput[] {
+  return legs.map((leg, index) => ({ ...leg, linked: index < legs.length - 1 }));
+}
+
 export interface RecipeDependencies {
   openAccount(input: { kind: AccountKind; currency: CurrencyCode; ownerId?: string; merchantId?: string }): Promise<LedgerAccount>;
   getTransferById(id: string): Promise<LedgerTransfer | null>;
@@ -20,11 +29,6 @@ export interface RecipeDependencies {
 interface Money {
   currency: CurrencyCode;
   amountMinor: number;
-}
-
-/** Chains legs so that they commit together or not at all. */
-function linkAll(legs: TransferInput[]): TransferInput[] {
-  return legs.map((leg, index) => ({ ...leg, linked: index < legs.length - 1 }));
 }
 
 function positive(amountMinor: number, field = 'amountMinor'): void {
@@ -84,51 +88,99 @@ export class LedgerRecipes {
   }
 
   /**
-   * Order completed: escrow pays the merchant the net, the platform its fee and a referrer their
-   * commission. Fee and commission are rounded half up; the merchant takes the remainder, so the legs
-   * always sum to the gross.
+   * A completed order settles (docs/orders.md §10): escrow pays the merchant's available balance the
+   * gross less the platform fee, and the platform its fee, in one linked chain. The leg ids derive from
+   * the order id alone, so an order can settle only once whoever runs it and however often.
    */
-  async settlement(input: {
-    eventId: string;
-    orderId: string;
-    merchantId: string;
-    currency: CurrencyCode;
-    grossMinor: number;
-    feeBasisPoints: number;
-    commission?: { referrerShopperId: string; basisPoints: number };
-    /** Settle into the merchant's pending balance (released later) rather than the available one. */
-    intoPending?: boolean;
-  }): Promise<TransferInput[]> {
+  async orderSettlement(input: { orderId: string; merchantId: string; currency: CurrencyCode; grossMinor: number; platformFeeMinor: number }): Promise<TransferInput[]> {
     positive(input.grossMinor, 'grossMinor');
-    const feeMinor = basisPointsOf(input.grossMinor, input.feeBasisPoints);
-    const commissionMinor = input.commission ? basisPointsOf(input.grossMinor, input.commission.basisPoints) : 0;
-    const netMinor = input.grossMinor - feeMinor - commissionMinor;
-    if (netMinor < 0) throw new ValidationError({ feeBasisPoints: 'fee and commission exceed the gross amount' });
+    if (!Number.isSafeInteger(input.platformFeeMinor) || input.platformFeeMinor < 0 || input.platformFeeMinor > input.grossMinor) {
+      throw new ValidationError({ platformFeeMinor: 'must be an integer from 0 to the gross amount' });
+    }
     const escrow = await this.account('escrow', input.currency);
     const reference = { currency: input.currency, referenceType: 'order', referenceId: input.orderId };
     const legs: TransferInput[] = [];
+    const netMinor = input.grossMinor - input.platformFeeMinor;
     if (netMinor > 0) {
-      const merchantKind = input.intoPending ? 'merchant_pending' : 'merchant_available';
       legs.push({
-        id: legId(input.eventId, 'net'),
+        id: orderSettlementLegId(input.orderId, 'net'),
         debitAccountId: escrow,
-        creditAccountId: await this.account(merchantKind, input.currency, input.merchantId, input.merchantId),
+        creditAccountId: await this.account('merchant_available', input.currency, input.merchantId, input.merchantId),
         amountMinor: netMinor,
         reason: 'settlement_net',
         ...reference,
       });
     }
-    if (feeMinor > 0) {
-      legs.push({ id: legId(input.eventId, 'fee'), debitAccountId: escrow, creditAccountId: await this.account('platform_fees', input.currency), amountMinor: feeMinor, reason: 'settlement_fee', ...reference });
-    }
-    if (commissionMinor > 0 && input.commission) {
+    if (input.platformFeeMinor > 0) {
       legs.push({
-        id: legId(input.eventId, 'commission'),
+        id: orderSettlementLegId(input.orderId, 'fee'),
         debitAccountId: escrow,
-        creditAccountId: await this.account('shopper_wallet', input.currency, input.commission.referrerShopperId),
-        amountMinor: commissionMinor,
-        reason: 'settlement_commission',
+        creditAccountId: await this.account('platform_fees', input.currency),
+        amountMinor: input.platformFeeMinor,
+        reason: 'settlement_fee',
         ...reference,
+      });
+    }
+    return linkAll(legs);
+  }
+
+  /**
+   * A refund of a settled order takes its money back into escrow first: the merchant's share from their
+   * available balance and the platform's fee share from the fees account, each a correction of its
+   * settlement leg (so the ledger refuses to take back more than was settled). The refund leg out of
+   * escrow to the payer follows as before settlement. Refused whole (insufficient_funds) when the
+   * merchant's available balance, holds included, is short.
+   */
+  async settlementReversal(input: { eventId: string; orderId: string; merchantId: string; currency: CurrencyCode; merchantShareMinor: number; platformFeeShareMinor: number; refundId?: string }): Promise<TransferInput[]> {
+    const escrow = await this.account('escrow', input.currency);
+    const reference = { currency: input.currency, referenceType: 'order', referenceId: input.orderId, ...(input.refundId ? { metadata: { refundId: input.refundId } } : {}) };
+    const legs: TransferInput[] = [];
+    if (input.merchantShareMinor > 0) {
+      legs.push({
+        id: legId(input.eventId, 'settlement_reversal_net'),
+        debitAccountId: await this.account('merchant_available', input.currency, input.merchantId, input.merchantId),
+        creditAccountId: escrow,
+        amountMinor: input.merchantShareMinor,
+        reason: 'settlement_reversal_net',
+        correctsId: orderSettlementLegId(input.orderId, 'net'),
+        ...reference,
+      });
+    }
+    if (input.platformFeeShareMinor > 0) {
+      legs.push({
+        id: legId(input.eventId, 'settlement_reversal_fee'),
+        debitAccountId: await this.account('platform_fees', input.currency),
+        creditAccountId: escrow,
+        amountMinor: input.platformFeeShareMinor,
+        reason: 'settlement_reversal_fee',
+        correctsId: orderSettlementLegId(input.orderId, 'fee'),
+        ...reference,
+      });
+    }
+    return linkAll(legs);
+  }
+
+  /**
+   * A settled order's card refund that the card processor refused: the shares `settlementReversal` took
+   * back into escrow for it (event id = the refund's id) return to the merchant and the platform. Nothing
+   * when that refund took nothing back (the order was not settled).
+   */
+  async settlementReversalUndo(input: { eventId: string; refundId: string }): Promise<TransferInput[]> {
+    const legs: TransferInput[] = [];
+    for (const leg of ['settlement_reversal_net', 'settlement_reversal_fee'] as const) {
+      const taken = await this.ledger.getTransferById(legId(input.refundId, leg));
+      if (!taken) continue;
+      legs.push({
+        id: legId(input.eventId, `${leg}_undo`),
+        debitAccountId: taken.creditAccountId,
+        creditAccountId: taken.debitAccountId,
+        amountMinor: taken.amountMinor,
+        currency: taken.currency as CurrencyCode,
+        reason: `${leg}_undo`,
+        referenceType: taken.referenceType ?? 'transfer',
+        referenceId: taken.referenceId ?? taken.id,
+        correctsId: taken.id,
+        metadata: { refundId: input.refundId },
       });
     }
     return linkAll(legs);
@@ -152,28 +204,25 @@ export class LedgerRecipes {
   }
 
   /**
-   * Refund to whoever paid (wallet or card clearing). Before settlement it reverses the payment leg
-   * out of escrow, and the ledger refuses to reverse more than was paid; after settlement
-   * (`settledMerchantId`) the merchant's available balance pays it.
+   * Refund to whoever paid (wallet or card clearing): reverses the payment leg out of escrow, and the
+   * ledger refuses to reverse more than was paid. After settlement a `settlementReversal` brings the
+   * money back into escrow first (docs/orders.md §10).
    */
-  async refund(input: { eventId: string; paymentTransferId: string; amountMinor: number; refundId?: string; settledMerchantId?: string }): Promise<TransferInput[]> {
+  async refund(input: { eventId: string; paymentTransferId: string; amountMinor: number; refundId?: string }): Promise<TransferInput[]> {
     positive(input.amountMinor);
     const payment = await this.transfer(input.paymentTransferId);
     const currency = payment.currency as CurrencyCode;
-    const debitAccountId = input.settledMerchantId
-      ? await this.account('merchant_available', currency, input.settledMerchantId, input.settledMerchantId)
-      : payment.creditAccountId;
     return [
       {
         id: legId(input.eventId, 'refund'),
-        debitAccountId,
+        debitAccountId: payment.creditAccountId,
         creditAccountId: payment.debitAccountId,
         amountMinor: input.amountMinor,
         currency,
         reason: 'refund',
         referenceType: payment.referenceType ?? 'transfer',
         referenceId: payment.referenceId ?? payment.id,
-        ...(input.settledMerchantId ? {} : { correctsId: payment.id }),
+        correctsId: payment.id,
         ...(input.refundId ? { metadata: { refundId: input.refundId } } : {}),
       },
     ];

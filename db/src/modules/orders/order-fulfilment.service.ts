@@ -25,6 +25,15 @@ export class OrderFulfilmentService {
   }
 
   /**
+   * The merchant hands the goods over: a pickup or table order once packed, or a shipment nobody tracks
+   * (tracked shipments reach `delivered` through their carrier's events). recordTransition schedules the
+   * automatic receipt confirmation.
+   */
+  async deliver(actor: MerchantActor, id: string, input: NoteInput): Promise<Order> {
+    return this.transition(actor, id, (order, client) => recordTransition(client, order, 'delivered', actor, { note: input.note ?? '' }));
+  }
+
+  /**
    * The unpaid-order timeout: cancels the order and releases its stock if it is still unpaid and its
    * time is up; otherwise does nothing, so the job may run late, early or twice.
    */
@@ -37,17 +46,6 @@ export class OrderFulfilmentService {
       await recordTransition(client, order, 'cancelled', TIMEOUT_ACTOR, { cancellationReason: 'payment_timeout' });
       return { cancelled: true };
     });
-  }
-
-  /** The safety net behind the delayed jobs: cancels every overdue unpaid order, a batch at a time. */
-  async expireOverdue(now: Date = new Date(), limit = 500): Promise<{ cancelled: number }> {
-    const { rows } = await this.database.pool.query<{ id: string }>(
-      `select id from shop_order where status = 'pending_payment' and payment_due_at <= $1 order by payment_due_at limit $2`,
-      [now, limit],
-    );
-    let cancelled = 0;
-    for (const row of rows) if ((await this.expire(row.id, now)).cancelled) cancelled += 1;
-    return { cancelled };
   }
 
   private async transition(actor: MerchantActor, id: string, change: (order: Order, client: pg.PoolClient) => Promise<Order>): Promise<Order> {

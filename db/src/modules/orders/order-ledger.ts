@@ -3,9 +3,9 @@ import { LedgerRecipes, type RecipeDependencies } from '../ledger/ledger-recipes
 import { TRANSFER_COLUMNS, transferFromRow, type LedgerClient, type TransferRow } from '../ledger/ledger-store.ts';
 import type { LedgerTransfer, TransferInput } from '../ledger/ledger.types.ts';
 
-/** What orders need of the ledger (docs/ledger.md): account opening, two recipes, the in-transaction write path. */
+/** What orders need of the ledger (docs/ledger.md): account opening, their recipes, the in-transaction write path. */
 export interface OrderLedger {
-  recipes: Pick<LedgerRecipes, 'walletPayment' | 'refund'>;
+  recipes: Pick<LedgerRecipes, 'walletPayment' | 'refund' | 'orderSettlement'>;
   openAccount: RecipeDependencies['openAccount'];
   recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]>;
 }
@@ -15,7 +15,7 @@ export interface OrderLedger {
  * transaction this matters: a recipe that took a second pooled connection while this one holds row
  * locks could wait forever for a pool that the lock's waiters have drained.
  */
-export function recipesOn(client: LedgerClient, ledger: OrderLedger): Pick<LedgerRecipes, 'refund'> {
+export function recipesOn(client: LedgerClient, ledger: OrderLedger): Pick<LedgerRecipes, 'refund' | 'settlementReversal' | 'settlementReversalUndo'> {
   return new LedgerRecipes({
     openAccount: (input): Promise<LedgerAccount> => ledger.openAccount(input),
     getTransferById: async (id) => {

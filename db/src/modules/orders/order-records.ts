@@ -5,6 +5,7 @@ import type { Queryable } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
 import { SqlParameters } from '../../sql-parameters.ts';
 import type { ActorType } from '../catalog/stock-movement.entity.ts';
+import { autoConfirmDueAt, autoConfirmJob, settlementJob } from '../settlement/settlement-jobs.ts';
 import type { CancellationReason, Order, OrderStatus, PaymentMethod } from './order.entity.ts';
 import type { OrderEventType } from './order-event.entity.ts';
 import type { OrderLine } from './order-line.entity.ts';
@@ -52,6 +53,11 @@ const ORDER_COLUMNS: Record<keyof Order, string> = {
   completedAt: 'completed_at',
   cancelledAt: 'cancelled_at',
   cancellationReason: 'cancellation_reason',
+  autoConfirmAt: 'auto_confirm_at',
+  settledAt: 'settled_at',
+  settledGrossMinor: 'settled_gross_minor',
+  platformFeeMinor: 'platform_fee_minor',
+  platformFeeBasisPoints: 'platform_fee_basis_points',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -194,13 +200,23 @@ export interface TransitionOptions {
  * Moves a locked order to its next status: the row, an order event (who, when, from, to) and an
  * outbox event `order.<status>`, in one statement on the caller's transaction (this runs on the
  * payment hot path, so one round trip rather than three).
+ *
+ * Whatever path delivers or completes an order, the follow-up work is attached here, in the same
+ * transaction (docs/orders.md §10): `delivered` fixes `auto_confirm_at` from the shop's setting and
+ * schedules `order.auto_confirm` for then; `completed` enqueues `order.settle`.
  */
 export async function recordTransition(client: Queryable, order: Order, to: OrderStatus, actor: Actor, options: TransitionOptions = {}): Promise<Order> {
   assertTransition(order, to);
+  const jobs = [...(options.jobs ?? [])];
+  // A partially refunded order re-delivered keeps its first due time: delivery happens once.
+  const autoConfirmAt = to === 'delivered' && !order.deliveredAt ? await autoConfirmDueAt(client, order.shopId) : null;
+  if (autoConfirmAt) jobs.push(autoConfirmJob(order.id, autoConfirmAt));
+  if (to === 'completed') jobs.push(settlementJob(order.id));
   const parameters = new SqlParameters();
   const assignments = [`status = ${parameters.add(to, 'text')}`, 'updated_at = now()'];
   const timestampColumn = TIMESTAMP_COLUMN[to];
   if (timestampColumn) assignments.push(`${timestampColumn} = now()`);
+  if (autoConfirmAt) assignments.push(`auto_confirm_at = ${parameters.add(autoConfirmAt, 'timestamptz')}`);
   if (options.cancellationReason) assignments.push(`cancellation_reason = ${parameters.add(options.cancellationReason, 'text')}`);
   if (options.paymentMethod) assignments.push(`payment_method = ${parameters.add(options.paymentMethod, 'text')}`);
   if (options.paymentTransferId) assignments.push(`payment_transfer_id = ${parameters.add(options.paymentTransferId, 'uuid')}`);
@@ -222,7 +238,7 @@ export async function recordTransition(client: Queryable, order: Order, to: Orde
     aggregateId: order.id,
     merchantId: order.merchantId,
     payload: orderEventPayload({ ...order, status: to, refundedMinor }, order.status),
-    ...(options.jobs ? { jobs: options.jobs } : {}),
+    ...(jobs.length ? { jobs } : {}),
   });
   // The text depends only on which options are set, so it is prepared like a fixed statement.
   const { rows } = await client.query<Order>(

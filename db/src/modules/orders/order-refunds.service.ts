@@ -12,6 +12,7 @@ import { PaymentAlreadyRefundedError } from '../payments/payments.errors.ts';
 import type { Order, OrderStatus } from './order.entity.ts';
 import type { RefundRemaining } from './order-cancellation.ts';
 import { recipesOn, type OrderLedger } from './order-ledger.ts';
+import { recordRefundMoney } from '../settlement/refund-money.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import type { RefundedLine, RefundKind } from './order-refund.entity.ts';
 import { eventActor, insertOrderEvent, loadLines, lockOrder, orderEventPayload, recordTransition } from './order-records.ts';
@@ -29,8 +30,8 @@ export interface CardRefunder {
   refund(input: { paymentIntentId: string; amountMinor: number; idempotencyKey: string; metadata?: Record<string, string> }): Promise<{ id: string; status: string | null }>;
 }
 
-/** Orders whose money sits in escrow: refundable. Completed orders have been settled to the merchant. */
-const REFUNDABLE_STATUSES: ReadonlySet<OrderStatus> = new Set(['paid', 'packed', 'shipped', 'delivered', 'partially_refunded']);
+/** Refundable: from escrow until the order settles, then from the merchant's balance (recordRefundMoney). */
+const REFUNDABLE_STATUSES: ReadonlySet<OrderStatus> = new Set(['paid', 'packed', 'shipped', 'delivered', 'completed', 'partially_refunded']);
 
 const CARD_REFUND_ACTOR: Actor = { type: 'system', process: 'order.card_refund' };
 
@@ -263,6 +264,9 @@ export class OrderRefundsService {
       ],
     );
     if (inserted.rowCount === 0) throw new IdempotencyRaceLost();
+    // A settled order's shares come back from the merchant and the platform into escrow now, so the card
+    // leg pays out of escrow later; a merchant short of its share is a 422 and the intent is not kept.
+    if (order.settledAt) await recordRefundMoney(client, this.ledger, order, { refundId, amountMinor: plan.amountMinor });
     await insertOrderEvent(client, order, actor, {
       type: 'refund_requested',
       fromStatus: order.status,
@@ -331,9 +335,10 @@ export class OrderRefundsService {
       merchantId: order.merchantId,
       payload: { refundId, orderId: order.id, shopperId: order.shopperId, merchantId: order.merchantId, amountMinor: plan.amountMinor, currency: order.currency, method: 'wallet', kind: options.kind },
     });
-    const legs = await recipesOn(client, this.ledger).refund({ eventId: refundId, paymentTransferId: order.paymentTransferId, amountMinor: plan.amountMinor, refundId });
-    // Last: the ledger's head lock is held until this transaction commits.
-    await this.ledger.recordInTransaction(client, legs);
+
+    // Last: the ledger's head lock is held until this transaction commits. Settled orders take the
+    // money back from the merchant first (docs/orders.md §10).
+    await recordRefundMoney(client, this.ledger, order, { refundId, amountMinor: plan.amountMinor });
     return updated;
   }
 
@@ -409,6 +414,9 @@ export class OrderRefundsService {
         [refund.id, error.code, error.message, describeError(error), owedToShopper],
       );
       if (updated.rowCount !== 1) return;
+      // What a settled order's refund took back from the merchant and the platform goes back to them.
+      const undo = await recipesOn(client, this.ledger).settlementReversalUndo({ eventId: `${refund.id}:refused`, refundId: refund.id });
+      if (undo.length) await this.ledger.recordInTransaction(client, undo);
       const amount = `${refund.amountMinor} ${refund.currency} (minor units)`;
       await insertOrderEvent(client, order, CARD_REFUND_ACTOR, {
         type: 'refund_failed',

@@ -4,14 +4,16 @@ import { InvalidOrderTransitionError } from './orders.errors.ts';
 /**
  * The order state machine (DESIGN.md §4). `partially_refunded` keeps fulfilling: the timestamps of the
  * order say which fulfilment step comes next, so a merchant can refund one line and ship the rest.
+ * `packed -> delivered` is the hand-over of a pickup or table order, which never ships. A completed
+ * order stays refundable: after settlement the merchant's balance pays (docs/orders.md §10).
  */
 const NEXT_STATUSES: Record<OrderStatus, readonly OrderStatus[]> = {
   pending_payment: ['paid', 'cancelled'],
   paid: ['packed', 'cancelled', 'refunded', 'partially_refunded'],
-  packed: ['shipped', 'cancelled', 'refunded', 'partially_refunded'],
+  packed: ['shipped', 'delivered', 'cancelled', 'refunded', 'partially_refunded'],
   shipped: ['delivered', 'refunded', 'partially_refunded'],
   delivered: ['completed', 'refunded', 'partially_refunded'],
-  completed: [],
+  completed: ['refunded', 'partially_refunded'],
   cancelled: [],
   refunded: [],
   partially_refunded: ['packed', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded', 'partially_refunded'],
@@ -28,15 +30,21 @@ export function fulfilmentStep(order: Pick<Order, 'packedAt' | 'shippedAt' | 'de
   return 'paid';
 }
 
-const PREVIOUS_STEP: Partial<Record<OrderStatus, FulfilmentStep>> = { packed: 'paid', shipped: 'packed', delivered: 'shipped', completed: 'delivered' };
+/** The fulfilment steps an order may be at to take the next one (delivered: shipped, or handed over once packed). */
+const PREVIOUS_STEPS: Partial<Record<OrderStatus, readonly FulfilmentStep[]>> = {
+  packed: ['paid'],
+  shipped: ['packed'],
+  delivered: ['packed', 'shipped'],
+  completed: ['delivered'],
+};
 
 export function canTransition(order: Order, to: OrderStatus): boolean {
   if (!NEXT_STATUSES[order.status].includes(to)) return false;
   if (order.status !== 'partially_refunded') return true;
   const step = fulfilmentStep(order);
   if (to === 'cancelled') return step === 'paid' || step === 'packed';
-  const previous = PREVIOUS_STEP[to];
-  return previous === undefined || previous === step;
+  const previous = PREVIOUS_STEPS[to];
+  return previous === undefined || previous.includes(step);
 }
 
 export function assertTransition(order: Order, to: OrderStatus): void {

@@ -70,6 +70,13 @@ export interface Order {
   completedAt: Date | null;
   cancelledAt: Date | null;
   cancellationReason: CancellationReason | null;
+  /** When a delivered order completes by itself: fixed at delivery from the shop's autoConfirmDays. */
+  autoConfirmAt: Opt<Date | null>;
+  /** Set by the settlement, with what it paid out of escrow (docs/orders.md §10). */
+  settledAt: Opt<Date | null>;
+  settledGrossMinor: Opt<number | null>;
+  platformFeeMinor: Opt<number | null>;
+  platformFeeBasisPoints: Opt<number | null>;
   createdAt: Opt<Date>;
   updatedAt: Opt<Date>;
 }
@@ -111,6 +118,11 @@ export const OrderEntity = new EntitySchema<Order>({
     completedAt: { type: 'Date', nullable: true },
     cancelledAt: { type: 'Date', nullable: true },
     cancellationReason: { type: 'string', nullable: true },
+    autoConfirmAt: { type: 'Date', nullable: true },
+    settledAt: { type: 'Date', nullable: true },
+    settledGrossMinor: { ...moneyColumn(), nullable: true },
+    platformFeeMinor: { ...moneyColumn(), nullable: true },
+    platformFeeBasisPoints: { type: 'integer', nullable: true },
     createdAt: createdAtColumn,
     updatedAt: updatedAtColumn,
   },

@@ -56,6 +56,10 @@ const orderProperties = {
   completedAt: Nullable(Timestamp),
   cancelledAt: Nullable(Timestamp),
   cancellationReason: Nullable(literals(CANCELLATION_REASONS)),
+  /** When a delivered order completes unless the shopper confirms receipt first. */
+  autoConfirmAt: Nullable(Timestamp),
+  /** When the escrow was paid to the merchant. */
+  settledAt: Nullable(Timestamp),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 };
@@ -66,8 +70,15 @@ const deliveryProperties = {
   deliveryDistanceMeters: Nullable(Type.Integer({ description: 'from the shop, when its rules go by distance' })),
 };
 
+/** What the merchant's console adds: what the settlement paid (docs/orders.md §11). */
+const settlementProperties = {
+  settledGrossMinor: Nullable(AmountMinor),
+  platformFeeMinor: Nullable(AmountMinor),
+  platformFeeBasisPoints: Nullable(Type.Integer()),
+};
+
 /** An order in lists: no lines. */
-export const OrderBody = Type.Object(orderProperties, { $id: 'Order', additionalProperties: false });
+export const OrderBody = Type.Object({ ...orderProperties, ...settlementProperties }, { $id: 'Order', additionalProperties: false });
 
 export const OrderEventBody = Type.Object(
   {
@@ -111,7 +122,7 @@ export const OrderRefundBody = Type.Object(
 
 /** One order as the console shows it: lines, history and refunds. */
 export const OrderDetailBody = Type.Object(
-  { ...orderProperties, ...deliveryProperties, lines: Type.Array(OrderLineBody), events: Type.Array(OrderEventBody), refunds: Type.Array(OrderRefundBody) },
+  { ...orderProperties, ...deliveryProperties, ...settlementProperties, lines: Type.Array(OrderLineBody), events: Type.Array(OrderEventBody), refunds: Type.Array(OrderRefundBody) },
   { $id: 'OrderDetail', additionalProperties: false },
 );
 export type OrderDetail = Static<typeof OrderDetailBody>;

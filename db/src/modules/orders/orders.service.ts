@@ -97,6 +97,12 @@ export class OrdersService {
     return this.queries.get(actor, id);
   }
 
+  /** Handed over (pickup, table) or delivered by the merchant's own means. */
+  async deliver(actor: MerchantActor, id: string, input: NoteInput): Promise<OrderWithHistory> {
+    await this.fulfilment.deliver(actor, id, input);
+    return this.queries.get(actor, id);
+  }
+
   /** A merchant may cancel until the order ships; a paid order is refunded in full and restocked. */
   async cancelByMerchant(actor: MerchantActor, id: string, input: NoteInput): Promise<OrderWithHistory> {
     await withPoolTransaction(this.dependencies.database.pool, async (client) => {
@@ -116,10 +122,6 @@ export class OrdersService {
 
   expire(orderId: string, now?: Date): Promise<{ cancelled: boolean }> {
     return this.fulfilment.expire(orderId, now);
-  }
-
-  expireOverdue(now?: Date, limit?: number): Promise<{ cancelled: number }> {
-    return this.fulfilment.expireOverdue(now, limit);
   }
 
   completeCardRefund(refundId: string) {

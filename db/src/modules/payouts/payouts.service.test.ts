@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MerchantActor } from '../../actor.ts';
 import { newId } from '../../ids.ts';
-import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
+import { buildStripeTestApp, type StripeTestApp } from '../../../../api/test/helpers/card-payments.ts';
+import { fundMerchantThroughOrder } from '../../../../api/test/helpers/settled-orders.ts';
+import type { TestEnvironment } from '../../testing/databases.ts';
 import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
 import { LedgerService } from '../ledger/ledger.service.ts';
 import { LocalPaymentsProvider } from './local-payout-provider.ts';
@@ -23,6 +25,7 @@ class RecordingLogger implements ServiceLogger {
   }
 }
 
+let stripe: StripeTestApp;
 let environment: TestEnvironment;
 let ledger: LedgerService;
 
@@ -45,14 +48,10 @@ class SteeredProvider implements PaymentsProvider {
   }
 }
 
+/** A merchant whose available balance holds `amountMinor`, earned through a real order (api/test/helpers/settled-orders.ts). */
 async function merchantWithBalance(amountMinor: number): Promise<MerchantActor> {
   const merchantId = newId();
-  await environment.database.pool.query('insert into merchant (id, name) values ($1, $2)', [merchantId, 'Payout test']);
-  const shopperId = newId();
-  const orderId = newId();
-  await ledger.record(await ledger.recipes.topUp({ eventId: newId(), shopperId, source: 'world', currency: 'EUR', amountMinor }));
-  await ledger.record(await ledger.recipes.walletPayment({ eventId: newId(), orderId, shopperId, currency: 'EUR', amountMinor }));
-  await ledger.record(await ledger.recipes.settlement({ eventId: newId(), orderId, merchantId, currency: 'EUR', grossMinor: amountMinor, feeBasisPoints: 0 }));
+  await fundMerchantThroughOrder(stripe, merchantId, amountMinor);
   return { type: 'staff', userId: newId(), merchantId, role: 'finance', isOperator: false };
 }
 
@@ -65,13 +64,15 @@ async function available(merchantId: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
+  // The whole API with the fake Stripe: merchants earn their balances through real orders.
+  stripe = await buildStripeTestApp();
+  environment = stripe.testApp;
   ledger = new LedgerService(environment.database);
 });
 afterAll(async () => {
   await assertLedgerInvariants(environment.database);
   await ledger.close();
-  await environment.cleanup();
+  await stripe.close();
 });
 
 describe('PayoutsService with a payout provider', () => {

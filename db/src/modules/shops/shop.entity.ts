@@ -22,6 +22,8 @@ export interface Shop {
   position: Position | null;
   /** Fee and area rules; required while the shop offers delivery (docs/orders.md §10). */
   delivery: DeliverySettings | null;
+  /** Days after delivery until receipt is confirmed automatically (docs/orders.md §10). */
+  autoConfirmDays: number;
   createdAt: Opt<Date>;
   updatedAt: Opt<Date>;
 }
@@ -41,6 +43,7 @@ export const ShopEntity = new EntitySchema<Shop>({
     fulfilmentMethods: { type: ArrayType, columnType: 'text[]', default: ['pickup'] },
     position: { type: 'json', nullable: true },
     delivery: { type: 'json', nullable: true },
+    autoConfirmDays: { type: 'integer' },
     createdAt: createdAtColumn,
     updatedAt: updatedAtColumn,
   },

@@ -19,6 +19,7 @@ export const ShopBody = Type.Object(
     status: ShopStatusSchema,
     allowedEmbedOrigins: Type.Array(Type.String()),
     ...shopFulfilmentProperties,
+    autoConfirmDays: Type.Integer({ description: 'Days after delivery until receipt is confirmed automatically and the order settles.' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -36,6 +37,9 @@ export const ShopCreateBody = Type.Object(
     fulfilmentMethods: Type.Optional({ ...shopFulfilmentProperties.fulfilmentMethods, description: 'what checkout may choose; default [pickup]' }),
     position: Type.Optional(shopFulfilmentProperties.position),
     delivery: Type.Optional(shopFulfilmentProperties.delivery),
+    autoConfirmDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 90, description: 'Days after delivery until receipt is confirmed automatically (0: at once); default ORDER_AUTO_CONFIRM_DAYS.' }),
+    ),
   },
   { additionalProperties: false },
 );

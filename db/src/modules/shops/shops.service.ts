@@ -18,6 +18,8 @@ export class ShopsService {
     private readonly database: Database,
     /** The store caches shops by slug and status; changes must reach every API instance. */
     private readonly catalogChanges?: CatalogChanges,
+    /** What new shops take when they do not say (ORDER_AUTO_CONFIRM_DAYS). */
+    private readonly defaults: { autoConfirmDays: number } = { autoConfirmDays: 7 },
   ) {}
 
   async list(actor: MerchantActor, query: ListQuery<ShopListFilterInput>): Promise<ListPage<Shop>> {
@@ -52,6 +54,7 @@ export class ShopsService {
       status: input.status ?? 'open',
       allowedEmbedOrigins: input.allowedEmbedOrigins ?? [],
       ...fulfilment,
+      autoConfirmDays: input.autoConfirmDays ?? this.defaults.autoConfirmDays,
     });
     await entityManager.flush();
     return shop;

@@ -14,6 +14,7 @@ import {
   MoneyRecordParams,
   MoneyRecordStateBody,
 } from '../../../../../db/src/modules/money-recovery/money-recovery.schemas.ts';
+import { PlatformFeeBody, PlatformFeeUpdateBody } from '../../../../../db/src/modules/settlement/settlement.schemas.ts';
 import { operatorActor } from '../../../http/operator-actor.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
 
@@ -92,6 +93,28 @@ const operatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => app.services.moneySweeper.resolveFlagged(operatorActor(request.actor), request.params.kind, request.params.id, request.body),
+  );
+
+  app.get(
+    '/merchants/:id/platform-fee',
+    { config: { permission: 'platform.operate' }, schema: { tags, summary: "A merchant's platform fee rate", params: IdParams, response: { 200: PlatformFeeBody } } },
+    async (request) => app.services.settlement.getPlatformFee(request.params.id),
+  );
+
+  app.put(
+    '/merchants/:id/platform-fee',
+    {
+      config: { permission: 'platform.operate' },
+      schema: {
+        tags,
+        summary: "Set a merchant's platform fee rate (basis points on the goods of each settled order)",
+        description: 'Applies to settlements from now on; orders settled before keep the rate they were settled at.',
+        params: IdParams,
+        body: PlatformFeeUpdateBody,
+        response: { 200: PlatformFeeBody },
+      },
+    },
+    async (request) => app.services.settlement.setPlatformFee(request.params.id, request.body.basisPoints),
   );
 };
 

@@ -55,6 +55,23 @@ const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
+    '/:id/deliver',
+    {
+      config: { permission: 'orders.fulfil' },
+      preValidation: emptyBodyAsObject,
+      schema: {
+        tags,
+        summary: 'Mark an order delivered: a pickup or table order handed over once packed, or a shipped order nobody tracks',
+        description: "Starts the shop's autoConfirmDays: unless the shopper confirms receipt first, the order completes and settles at autoConfirmAt.",
+        params: IdParams,
+        body: NoteBody,
+        response: { 200: OrderDetailBody },
+      },
+    },
+    async (request) => app.services.orders.deliver(request.actor as MerchantActor, request.params.id, request.body),
+  );
+
+  app.post(
     '/:id/cancel',
     {
       config: { permission: 'orders.refund' },

@@ -71,6 +71,21 @@ const storeOrdersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => app.services.orders.cancelByShopper(request.shopper as ShopperActor, request.params.id),
   );
+
+  app.post(
+    '/orders/:id/confirm-receipt',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Confirm that a delivered order arrived: it completes and its money is settled to the shop',
+        description: 'Confirming a completed order again answers it unchanged. Without confirmation the order completes by itself at autoConfirmAt.',
+        params: IdParams,
+        response: { 200: StoreOrderBody },
+      },
+    },
+    async (request) => app.services.settlement.confirmReceipt(request.shopper as ShopperActor, request.params.id),
+  );
 };
 
 export default storeOrdersRoutes;
