@@ -35,6 +35,15 @@ const environmentSchema = Type.Object({
   /** Counter charges by payment code above this many minor units wait for the shopper's confirmation in the widget. */
   PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 5_000 }),
   PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 3_600, default: 120 }),
+  /** The courier's average speed for ETAs from the remaining distance (docs/delivery.md). */
+  COURIER_AVERAGE_SPEED_KMH: Type.Integer({ minimum: 1, maximum: 200, default: 25 }),
+  COURIER_RATE_LIMIT_MAX_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10_000, default: 120 }),
+  /** `<carrier>=<secret>` pairs, comma-separated: the carriers whose webhooks are accepted and their signing secrets. */
+  CARRIER_WEBHOOK_SECRETS: Type.String({
+    pattern: '^[a-z0-9][a-z0-9_-]{0,39}=[^,=\\s]{16,}(,[a-z0-9][a-z0-9_-]{0,39}=[^,=\\s]{16,})*$',
+    default: 'generic=minishop-generic-carrier-local-secret,aftership=minishop-aftership-local-secret',
+  }),
+  CARRIER_WEBHOOK_TOLERANCE_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }),
 });
 
 type Environment = Static<typeof environmentSchema>;
@@ -63,6 +72,14 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; api: { protocol: 'http' | 'https'; host: string; port: number } | null };
   /** Counter charges by payment code: above the threshold the shopper confirms within the timeout (docs/qr-checkout.md). */
   paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number };
+  /** Couriers and carrier webhooks (docs/delivery.md). */
+  delivery: {
+    courierAverageSpeedKmh: number;
+    courierRateLimitMaxPerMinute: number;
+    /** Carrier name (the `:carrier` of the webhook path) -> signing secret. */
+    carrierWebhookSecrets: Readonly<Record<string, string>>;
+    carrierWebhookToleranceSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -101,6 +118,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       throw new ConfigError(`Environment variable ${variable} must be set to your Stripe account's value when NODE_ENV=production.`);
     }
   }
+  if (values.NODE_ENV === 'production' && values.CARRIER_WEBHOOK_SECRETS === environmentSchema.properties.CARRIER_WEBHOOK_SECRETS.default) {
+    throw new ConfigError('Environment variable CARRIER_WEBHOOK_SECRETS must be set to your carriers\' signing secrets when NODE_ENV=production.');
+  }
   const publicUrl = values.PUBLIC_URL || `http://${values.HOST === '0.0.0.0' ? '127.0.0.1' : values.HOST}:${values.PORT}`;
   return {
     environment: values.NODE_ENV,
@@ -128,6 +148,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     paymentCodes: {
       confirmationThresholdMinor: values.PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR,
       confirmationTimeoutSeconds: values.PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS,
+    },
+    delivery: {
+      courierAverageSpeedKmh: values.COURIER_AVERAGE_SPEED_KMH,
+      courierRateLimitMaxPerMinute: values.COURIER_RATE_LIMIT_MAX_PER_MINUTE,
+      carrierWebhookSecrets: Object.freeze(Object.fromEntries(values.CARRIER_WEBHOOK_SECRETS.split(',').map((pair) => pair.split('=') as [string, string]))),
+      carrierWebhookToleranceSeconds: values.CARRIER_WEBHOOK_TOLERANCE_SECONDS,
     },
   };
 }

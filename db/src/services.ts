@@ -33,6 +33,10 @@ import { OrderCodesService } from './modules/qr-payments/order-codes.service.ts'
 import { PaymentCodeChargesService } from './modules/qr-payments/payment-code-charges.service.ts';
 import { PaymentCodesService } from './modules/qr-payments/payment-codes.service.ts';
 import { WalletsService } from './modules/wallets/wallets.service.ts';
+import { CarrierWebhooksService } from './modules/shipments/carrier-webhooks.service.ts';
+import { CourierDeliveriesService } from './modules/shipments/courier-deliveries.service.ts';
+import { CouriersService } from './modules/shipments/couriers.service.ts';
+import { ShipmentsService } from './modules/shipments/shipments.service.ts';
 
 export interface ServiceDependencies {
   config: Config;
@@ -55,7 +59,8 @@ export function createServices(dependencies: ServiceDependencies) {
   const payoutProvider = new LocalPaymentsProvider(database.pool);
   const qr = new QrService(database, dependencies.redis, dependencies.config);
   // Card money goes back through the gateway (docs/payments.md §3).
-  const orders = new OrdersService({ database, config: dependencies.config, ledger, cardRefunder: () => payments.gateway });
+  const shipments = new ShipmentsService(database, dependencies.config);
+  const orders = new OrdersService({ database, config: dependencies.config, ledger, cardRefunder: () => payments.gateway, shipper: shipments });
   return {
     catalogInvalidations,
     categories: new CategoriesService(database, catalogInvalidations),
@@ -90,6 +95,11 @@ export function createServices(dependencies: ServiceDependencies) {
     orderCodes: new OrderCodesService({ database, qr, orders, config: dependencies.config }),
     paymentCodes: new PaymentCodesService({ database, qr }),
     paymentCodeCharges: new PaymentCodeChargesService({ database, ledger, qr, config: dependencies.config }),
+    // Delivery (docs/delivery.md): shipments and tracking events, the shop's couriers, carrier webhooks.
+    shipments,
+    couriers: new CouriersService(database),
+    courierDeliveries: new CourierDeliveriesService(database, dependencies.config),
+    carrierWebhooks: new CarrierWebhooksService(database, dependencies.config),
   };
 }
 

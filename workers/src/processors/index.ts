@@ -1,6 +1,7 @@
 import type { JOBS } from '../../../db/src/queues/registry.ts';
 import type { Processors } from '../processor.ts';
 import { authPurgeExpired } from './auth-purge-expired.ts';
+import { carrierProcessEvent, carrierProcessPending } from './carrier-events.ts';
 import { ledgerExpirePending } from './ledger-expire-pending.ts';
 import { orderCardRefund } from './order-card-refund.ts';
 import { orderExpireOverdue } from './order-expire-overdue.ts';
@@ -14,6 +15,8 @@ export const processors: Processors<typeof JOBS> = {
   'order.timeout': orderTimeout,
   'order.expire_overdue': orderExpireOverdue,
   'order.card_refund': orderCardRefund,
+  'carrier.process_event': carrierProcessEvent,
+  'carrier.process_pending': carrierProcessPending,
   'ledger.expire_pending': ledgerExpirePending,
   'outbox.purge_published': outboxPurgePublished,
   'payment_code.expire_overdue': paymentCodeExpireOverdue,
