@@ -10,6 +10,12 @@ describe('shipment statuses', () => {
     expect(movesStatus(current, { status: 'picked_up', happenedAt: at('2026-12-02T09:00:00Z') })).toBe(false);
   });
 
+  it('lets a parcel still at the shop leave even with an event a little older than its label', () => {
+    const labelled = { status: 'label_created' as const, statusAt: at('2026-12-02T10:00:05Z') };
+    expect(movesStatus(labelled, { status: 'picked_up', happenedAt: at('2026-12-02T10:00:00Z') })).toBe(true);
+    expect(movesStatus(labelled, { status: 'confirmed', happenedAt: at('2026-12-02T10:00:00Z') })).toBe(false);
+  });
+
   it('never moves a delivered or returned shipment, even with a newer event', () => {
     expect(movesStatus({ status: 'delivered', statusAt: at('2026-12-02T10:00:00Z') }, { status: 'in_transit', happenedAt: at('2026-12-02T12:00:00Z') })).toBe(false);
     expect(movesStatus({ status: 'returned', statusAt: at('2026-12-02T10:00:00Z') }, { status: 'delivered', happenedAt: at('2026-12-02T12:00:00Z') })).toBe(false);

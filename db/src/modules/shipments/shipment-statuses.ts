@@ -50,5 +50,8 @@ export function isFinal(status: ShipmentStatus): boolean {
  */
 export function movesStatus(current: { status: ShipmentStatus; statusAt: Date }, event: { status: ShipmentStatus; happenedAt: Date }): boolean {
   if (isFinal(current.status)) return false;
+  // A parcel still at the shop has nowhere to go but out: a courier's phone clock a little behind the
+  // shop's must not keep "picked up" from counting.
+  if (!hasLeft(current.status) && current.status !== 'failure' && hasLeft(event.status)) return true;
   return event.happenedAt.getTime() >= current.statusAt.getTime();
 }
