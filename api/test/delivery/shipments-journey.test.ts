@@ -224,6 +224,41 @@ describe('a shipment delivered by the shop\'s courier', () => {
   });
 });
 
+describe('shipments are the merchant\'s own', () => {
+  it('answers another merchant 404 on every verb and leaves the shipment out of their list, changing nothing', async () => {
+    const order = await placePaidOrder(app(), fixture.shopper, fixture.shop.slug, variant(0));
+    const shipment = (await createShipment(app(), owner, order.id, { courierId: courier.id })).json();
+    const stranger = await createMerchantWithStaff(app(), 'owner');
+    const strangersCourier = await createCourier(app(), stranger, 'Intruder');
+    const before = await tableCounts(app());
+    const requests = [
+      { method: 'GET', url: `/api/admin/shipments/${shipment.id}` },
+      { method: 'POST', url: `/api/admin/shipments/${shipment.id}/courier`, payload: { courierId: strangersCourier.id } },
+      { method: 'POST', url: `/api/admin/shipments/${shipment.id}/events`, payload: { status: 'delivered' } },
+    ] as const;
+    for (const request of requests) {
+      const response = await app().inject({ ...request, headers: stranger.headers });
+      expect(response.statusCode, request.url).toBe(404);
+      expect(response.json().code).toBe('shipment_not_found');
+    }
+    const list = await app().inject({ method: 'GET', url: '/api/admin/shipments', headers: stranger.headers });
+    expect(list.json()).toEqual([]);
+    expect(list.headers['content-range']).toBe('shipments */0');
+    expect(await tableCounts(app())).toEqual(before);
+    expect((await app().inject({ method: 'GET', url: `/api/admin/shipments/${shipment.id}`, headers: owner.headers })).json()).toMatchObject({ courierId: courier.id, status: 'label_created' });
+  });
+
+  it('reassigns a shipment to another courier of the shop, who then sees it instead', async () => {
+    const order = await placePaidOrder(app(), fixture.shopper, fixture.shop.slug, variant(0));
+    const shipment = (await createShipment(app(), owner, order.id, { courierId: courier.id })).json();
+    const reassigned = await app().inject({ method: 'POST', url: `/api/admin/shipments/${shipment.id}/courier`, headers: owner.headers, payload: { courierId: otherCourier.id } });
+    expect(reassigned.statusCode).toBe(200);
+    expect(reassigned.json().courierId).toBe(otherCourier.id);
+    expect((await app().inject({ method: 'GET', url: `/api/courier/shipments/${shipment.id}`, headers: otherCourier.headers })).statusCode).toBe(200);
+    expect((await app().inject({ method: 'GET', url: `/api/courier/shipments/${shipment.id}`, headers: courier.headers })).statusCode).toBe(404);
+  });
+});
+
 describe('the courier API', () => {
   it('shows a courier only their own shipments: another courier\'s is a 404 to read or update, and nothing changes', async () => {
     const order = await placePaidOrder(app(), fixture.shopper, fixture.shop.slug, variant(0));
