@@ -50,13 +50,23 @@ export async function orderRow(app: FastifyInstance, orderId: string): Promise<{
   return rows[0];
 }
 
-export async function tableCounts(app: FastifyInstance): Promise<Record<string, number>> {
-  const { rows } = await app.database.pool.query<{ shipments: number; lines: number; events: number; outbox: number; orderEvents: number; inbox: number }>(
+export interface TableCounts {
+  shipments: number;
+  lines: number;
+  events: number;
+  outbox: number;
+  orderEvents: number;
+  inbox: number;
+}
+
+/** Row counts of the tables delivery writes, to show that a refused request changed nothing. */
+export async function tableCounts(app: FastifyInstance): Promise<TableCounts> {
+  const { rows } = await app.database.pool.query<TableCounts>(
     `select (select count(*)::int from shipment) as shipments, (select count(*)::int from shipment_line) as lines,
             (select count(*)::int from tracking_event) as events, (select count(*)::int from outbox) as outbox,
             (select count(*)::int from order_event) as "orderEvents", (select count(*)::int from carrier_webhook_event) as inbox`,
   );
-  return rows[0] as Record<string, number>;
+  return rows[0] as TableCounts;
 }
 
 /** `seconds` after a fixed past instant, so that test events have a clear order in time. */
