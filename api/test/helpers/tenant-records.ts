@@ -26,6 +26,9 @@ export interface TenantRecords {
   /** The merchant's available-balance ledger account. */
   accountId: string;
   chargeId: string;
+  /** A courier of the shop's fleet, and a shipment of one unit of the paid order assigned to them. */
+  courierId: string;
+  shipmentId: string;
 }
 
 async function created(app: FastifyInstance, session: StaffSession, url: string, payload: object, headers: Record<string, string> = {}): Promise<{ id: string }> {
@@ -81,6 +84,9 @@ export async function populateMerchant(app: FastifyInstance, owner: StaffSession
   await fundWallet(app, shopper.shopperId, 5_00);
   const charge = await chargePaymentCode(app, owner, shopper, shop, 3_00);
 
+  const courier = await created(app, owner, '/api/admin/couriers', { name: 'Tenant Rider' });
+  const shipment = await created(app, owner, `/api/admin/orders/${paid.id}/shipments`, { lines: [{ lineId: paid.lines[0]!.id, quantity: 1 }], courierId: courier.id });
+
   return {
     merchantId: owner.merchantId,
     shopId: shop.id,
@@ -99,5 +105,7 @@ export async function populateMerchant(app: FastifyInstance, owner: StaffSession
     payoutId: payout.id,
     accountId: account.rows[0]!.id,
     chargeId: charge.id,
+    courierId: courier.id,
+    shipmentId: shipment.id,
   };
 }
