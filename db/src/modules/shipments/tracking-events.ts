@@ -139,7 +139,11 @@ export async function recordTrackingEvent(client: Queryable, order: Order, shipm
     merchantId: shipment.merchantId,
     payload: trackingEventPayload(order, updated, event),
   });
-  const followed = applied ? await followShipments(client, order, context.actor, { ...context.transition, data: { ...context.transition?.data, shipmentId: shipment.id, trackingEventId: eventId } }) : order;
+  // Only a departure or a delivery can move the order: a courier's stream of positions skips this.
+  const mayMoveOrder = (hasLeft(input.status) && !order.shippedAt) || (statusMoves && input.status === 'delivered');
+  const followed = applied && mayMoveOrder
+    ? await followShipments(client, order, context.actor, { ...context.transition, data: { ...context.transition?.data, shipmentId: shipment.id, trackingEventId: eventId } })
+    : order;
   return { event, duplicate: false, shipment: updated, order: followed };
 }
 
