@@ -36,6 +36,7 @@ import orderShipmentsRoutes from './admin/shipments/order-shipments.ts';
 import courierRoutes from './courier/index.ts';
 import courierPageRoutes from './courier-page/index.ts';
 import carrierWebhookRoutes from './webhooks/carriers/index.ts';
+import storeShipmentsRoutes from './store/shipments/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
@@ -78,4 +79,5 @@ export default async function routes(app: FastifyInstance) {
   await app.register(courierRoutes, { prefix: '/api/courier' });
   await app.register(courierPageRoutes, { prefix: '/courier' });
   await app.register(carrierWebhookRoutes, { prefix: '/api/webhooks/carriers' });
+  await app.register(storeShipmentsRoutes, { prefix: '/api/store/orders' });
 }

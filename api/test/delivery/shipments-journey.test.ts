@@ -224,6 +224,29 @@ describe('a shipment delivered by the shop\'s courier', () => {
   });
 });
 
+describe('the shopper\'s view of their shipments', () => {
+  it('shows a shopper their order\'s shipments with the last position and ETA, and someone else\'s order as 404', async () => {
+    const order = await placePaidOrder(app(), fixture.shopper, fixture.shop.slug, variant(0));
+    const shipment = (await createShipment(app(), owner, order.id, { courierId: courier.id, destination, status: 'picked_up' })).json();
+    const recordedAt = new Date().toISOString();
+    await postPosition(app(), courier, shipment.id, { ...route[0], recordedAt });
+    const response = await app().inject({ method: 'GET', url: `/api/store/orders/${order.id}/shipments`, headers: fixture.shopper.headers });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual([
+      expect.objectContaining({ id: shipment.id, status: 'picked_up', lastPosition: { ...route[0], accuracyMeters: null, recordedAt }, etaAt: expect.any(String), lines: [expect.objectContaining({ quantity: 1 })] }),
+    ]);
+    const [shown] = response.json();
+    expect(shown).not.toHaveProperty('courierId');
+    expect(shown).not.toHaveProperty('merchantId');
+    expect(shown.events.map((event: { status: string }) => event.status)).toEqual(['picked_up', 'picked_up']);
+    expect(shown.events[0]).not.toHaveProperty('sourceEventId');
+    const someoneElse = await createGuestShopper(app());
+    const refused = await app().inject({ method: 'GET', url: `/api/store/orders/${order.id}/shipments`, headers: someoneElse.headers });
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json().code).toBe('order_not_found');
+  });
+});
+
 describe('shipments are the merchant\'s own', () => {
   it('answers another merchant 404 on every verb and leaves the shipment out of their list, changing nothing', async () => {
     const order = await placePaidOrder(app(), fixture.shopper, fixture.shop.slug, variant(0));

@@ -82,6 +82,17 @@ export const ShipmentCreateBody = Type.Object(
   },
   { additionalProperties: false },
 );
+/** What a shopper sees of their order's shipments: no merchant, courier or source ids. */
+export const StoreShipmentBody = Type.Object(
+  {
+    ...Type.Omit(ShipmentBody, ['merchantId', 'courierId']).properties,
+    lines: Type.Array(ShipmentLineBody),
+    events: Type.Array(Type.Omit(TrackingEventBody, ['source', 'sourceEventId', 'applied'])),
+  },
+  { $id: 'StoreShipment', additionalProperties: false },
+);
+export const StoreShipmentList = Type.Array(StoreShipmentBody);
+
 export type ShipmentCreateInput = Static<typeof ShipmentCreateBody>;
 
 export const OrderIdParams = Type.Object({ orderId: Uuid });

@@ -8,12 +8,13 @@ import { SqlParameters } from '../../sql-parameters.ts';
 import type { Order } from '../orders/order.entity.ts';
 import type { OrderLine } from '../orders/order-line.entity.ts';
 import { lockOrderWithLines, recordTransition } from '../orders/order-records.ts';
+import { findOrder } from '../orders/order-reads.ts';
 import { assertTransition } from '../orders/order-states.ts';
 import { OrderNotFoundError } from '../orders/orders.errors.ts';
 import type { ShipInput } from '../orders/orders.schemas.ts';
 import { assertCourierOfMerchant, createShipment } from './shipment-creation.ts';
 import { lockShipmentWithOrder } from './shipment-locks.ts';
-import { findShipment, SHIPMENT_SELECT, shipmentLines, toShipment, trackingEventsOf, type Shipment, type ShipmentLine, type TrackingEvent } from './shipment-records.ts';
+import { findShipment, SHIPMENT_SELECT, shipmentsOfOrder, shipmentLines, toShipment, trackingEventsOf, type Shipment, type ShipmentLine, type TrackingEvent } from './shipment-records.ts';
 import { isFinal } from './shipment-statuses.ts';
 import type { CourierAssignInput, ShipmentCreateInput, ShipmentListFilterInput, TrackingEventCreateInput } from './shipments.schemas.ts';
 import { ShipmentFinalError, ShipmentNotFoundError } from './shipments.errors.ts';
@@ -63,6 +64,19 @@ export class ShipmentsService {
     const shipment = await findShipment(this.database.pool, id, { merchantId: actor.merchantId });
     if (!shipment) throw new ShipmentNotFoundError(id);
     return this.detail(shipment);
+  }
+
+  /**
+   * The shipments of one order with their lines and the tracking events that moved them (a shopper's
+   * view: events kept only as history are left out), newest shipment last. Scoped to the merchant or
+   * the shopper; another one's order is a 404.
+   */
+  async listForOrder(scope: { merchantId: string } | { shopperId: string }, orderId: string): Promise<ShipmentDetail[]> {
+    const order = await findOrder(this.database.pool, orderId, scope);
+    if (!order) throw new OrderNotFoundError(orderId);
+    const shipments = await shipmentsOfOrder(this.database.pool, orderId);
+    const details = await Promise.all(shipments.map((shipment) => this.detail(shipment)));
+    return details.map((detail) => ({ ...detail, events: detail.events.filter((event) => event.applied) }));
   }
 
   async create(actor: MerchantActor, orderId: string, input: ShipmentCreateInput): Promise<ShipmentDetail> {
