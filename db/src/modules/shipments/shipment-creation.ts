@@ -1,5 +1,4 @@
 import type pg from 'pg';
-
 import { ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Queryable } from '../../pool-transaction.ts';

@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type { Actor, MerchantActor } from '../../actor.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
+import { ValidationError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
 import type { ListPage, ListQuery } from '../../list-query.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import { SqlParameters } from '../../sql-parameters.ts';
@@ -19,8 +21,6 @@ import { isFinal } from './shipment-statuses.ts';
 import type { CourierAssignInput, ShipmentCreateInput, ShipmentListFilterInput, TrackingEventCreateInput } from './shipments.schemas.ts';
 import { ShipmentFinalError, ShipmentNotFoundError } from './shipments.errors.ts';
 import { recordTrackingEvent, type RecordedTrackingEvent, type TrackingContext } from './tracking-events.ts';
-import { newId } from '../../ids.ts';
-import { ValidationError } from '../../errors.ts';
 
 export type ShipmentDetail = Shipment & { lines: ShipmentLine[]; events: TrackingEvent[] };
 
