@@ -131,6 +131,18 @@ describe('carrier webhooks in the generic signed format', () => {
     expect(await tableCounts(app())).toEqual(before);
   });
 
+  it('stores an event sent five times at once a single time, with one job', async () => {
+    const { shipment } = await newCarrierShipment('ACME-0006');
+    const event = { id: 'acme-evt-burst', trackingNumber: 'ACME-0006', status: 'in_transit', happenedAt: new Date().toISOString() };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => sendGeneric(event)));
+    expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    expect(responses.filter((response) => response.json().duplicate === false)).toHaveLength(1);
+    expect(await processed('acme', 'acme-evt-burst')).toBe('recorded');
+    expect(await inboxRow('acme', 'acme-evt-burst')).toMatchObject({ delivery_count: 5 });
+    const { rows } = await app().database.pool.query(`select count(*)::int as count from tracking_event where shipment_id = $1 and source = 'carrier:acme'`, [shipment.id]);
+    expect(rows[0].count).toBe(1);
+  });
+
   it('does not move a delivered shipment back when an older in-transit event arrives after it', async () => {
     const { order, shipment } = await newCarrierShipment('ACME-0003');
     const deliveredAt = new Date();

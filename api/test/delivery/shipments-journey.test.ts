@@ -150,6 +150,21 @@ describe('a shipment delivered by the shop\'s courier', () => {
     expect((await orderRow(app(), order.id)).status).toBe('delivered');
   });
 
+  it('delivers the order exactly once when its two shipments are delivered at the same moment', async () => {
+    const order = await placePaidCartOrder(app(), fixture.shopper, fixture.shop, [
+      [variant(0), 1],
+      [variant(1), 1],
+    ]);
+    const shipments = [];
+    for (const line of order.lines) shipments.push((await createShipment(app(), owner, order.id, { lines: [{ lineId: line.id, quantity: 1 }], courierId: courier.id, status: 'picked_up' })).json());
+    const recordedAt = new Date().toISOString();
+    const responses = await Promise.all(shipments.map((shipment) => postStatus(app(), courier, shipment.id, { status: 'delivered', recordedAt })));
+    expect(responses.map((response) => response.statusCode)).toEqual([201, 201]);
+    expect((await orderRow(app(), order.id)).status).toBe('delivered');
+    const { rows } = await app().database.pool.query(`select count(*)::int as count from order_event where order_id = $1 and to_status = 'delivered'`, [order.id]);
+    expect(rows[0].count).toBe(1);
+  });
+
   it('never ships more of a line than was ordered across shipments (422 naming the line) and stores nothing', async () => {
     const order = await placePaidOrder(app(), fixture.shopper, fixture.shop.slug, variant(1), 3);
     const lineId = order.lines[0]?.id;
