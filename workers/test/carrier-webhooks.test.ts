@@ -158,6 +158,16 @@ describe('carrier webhooks in the generic signed format', () => {
     expect(rows).toEqual([{ applied: false }]);
   });
 
+  it('takes an event stamped in the future as happening when received, so it cannot pin the status', async () => {
+    const { shipment } = await newCarrierShipment('ACME-0007');
+    await sendGeneric({ id: 'acme-evt-future', trackingNumber: 'ACME-0007', status: 'in_transit', happenedAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(await processed('acme', 'acme-evt-future')).toBe('recorded');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sendGeneric({ id: 'acme-evt-after-future', trackingNumber: 'ACME-0007', status: 'out_for_delivery', happenedAt: new Date().toISOString() });
+    expect(await processed('acme', 'acme-evt-after-future')).toBe('recorded');
+    expect(await shipmentStatus(shipment.id)).toBe('out_for_delivery');
+  });
+
   it('refuses a forged signature (401) and a stale timestamp (400), storing nothing', async () => {
     await newCarrierShipment('ACME-0004');
     const before = await tableCounts(app());

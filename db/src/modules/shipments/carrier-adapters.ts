@@ -133,7 +133,7 @@ export const afterShipAdapter: CarrierAdapter = {
       trackingNumber: event.msg.tracking_number,
       status: event.event === 'tracking_update' ? (AFTERSHIP_TAGS[event.msg.tag] ?? null) : null,
       happenedAt: latest?.checkpoint_time ? dateOf('msg.checkpoints.checkpoint_time', latest.checkpoint_time) : event.msg.updated_at ? dateOf('msg.updated_at', event.msg.updated_at) : new Date(event.ts * 1000),
-      message: latest?.message ?? '',
+      message: (latest?.message ?? '').slice(0, 1000),
       position:
         coordinates && Math.abs(coordinates[0] as number) <= 90 && Math.abs(coordinates[1] as number) <= 180
           ? { latitude: coordinates[0] as number, longitude: coordinates[1] as number }

@@ -68,8 +68,8 @@ export class CarrierWebhooksService {
   /** The job: idempotent; an event already processed answers its first outcome. */
   async process(inboxId: string): Promise<{ outcome: CarrierEventOutcome }> {
     return withPoolTransaction(this.database.pool, async (client) => {
-      const { rows } = await client.query<{ carrier: string; payload: unknown; processedAt: Date | null; outcome: CarrierEventOutcome | null }>(
-        `select carrier, payload, processed_at as "processedAt", outcome from carrier_webhook_event where id = $1 for update`,
+      const { rows } = await client.query<{ carrier: string; payload: unknown; receivedAt: Date; processedAt: Date | null; outcome: CarrierEventOutcome | null }>(
+        `select carrier, payload, received_at as "receivedAt", processed_at as "processedAt", outcome from carrier_webhook_event where id = $1 for update`,
         [inboxId],
       );
       const stored = rows[0];
@@ -90,7 +90,9 @@ export class CarrierWebhooksService {
             shipment,
             {
               status: event.status,
-              happenedAt: event.happenedAt,
+              // A carrier's clock (or a checkpoint time without its offset) ahead of ours must not pin the
+              // status: an event cannot have happened after we received it.
+              happenedAt: new Date(Math.min(event.happenedAt.getTime(), stored.receivedAt.getTime())),
               message: event.message,
               position: event.position,
               etaAt: event.etaAt,

@@ -118,7 +118,7 @@ export class ShipmentsService {
       await createShipment(
         client,
         { ...shipped, lines: locked.lines },
-        { carrier: input.carrier, trackingNumber: input.trackingNumber, status: 'in_transit', message: input.note ?? 'Shipped by the shop', allowEmpty: true },
+        { carrier: input.carrier?.trim() || undefined, trackingNumber: input.trackingNumber?.trim() || undefined, status: 'in_transit', message: input.note || 'Shipped by the shop', allowEmpty: true },
         this.context(actor),
       );
     });
