@@ -62,10 +62,11 @@ export async function recordTrackingEvent(client: Queryable, order: Order, shipm
   const applied = statusMoves || positionMoves || (hasLeft(input.status) && shipment.leftAt === null);
 
   const eventId = newId();
-  const inserted = await client.query(
+  const inserted = await client.query<{ recordedAt: Date }>(
     `insert into tracking_event (id, shipment_id, merchant_id, order_id, status, happened_at, message, latitude, longitude, accuracy_meters, eta_at, source, source_event_id, applied)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-     on conflict (source, source_event_id) do nothing`,
+     on conflict (source, source_event_id) do nothing
+     returning recorded_at as "recordedAt"`,
     [
       eventId,
       shipment.id,
@@ -83,7 +84,8 @@ export async function recordTrackingEvent(client: Queryable, order: Order, shipm
       applied,
     ],
   );
-  if (inserted.rowCount === 0) {
+  const recordedAt = inserted.rows[0]?.recordedAt;
+  if (!recordedAt) {
     // A concurrent delivery of the same event won the race; it did the work.
     const winner = (await findTrackingEventBySource(client, input.source, input.sourceEventId)) as TrackingEvent;
     return { event: winner, duplicate: true, shipment, order };
@@ -130,7 +132,7 @@ export async function recordTrackingEvent(client: Queryable, order: Order, shipm
     source: input.source,
     sourceEventId: input.sourceEventId,
     applied,
-    recordedAt: new Date(),
+    recordedAt,
   };
   await addToOutbox(client, {
     type: 'shipment.tracking_event_recorded',
