@@ -1,4 +1,5 @@
 import type { Queryable } from '../../pool-transaction.ts';
+import { prepared } from '../../prepared-statements.ts';
 import type { Position } from './geo.ts';
 import type { ShipmentStatus } from './shipment-statuses.ts';
 
@@ -48,7 +49,7 @@ export interface TrackingEvent {
   recordedAt: Date;
 }
 
-interface ShipmentRow extends Omit<Shipment, 'destination' | 'lastPosition'> {
+export interface ShipmentRow extends Omit<Shipment, 'destination' | 'lastPosition'> {
   destinationLatitude: number | null;
   destinationLongitude: number | null;
   lastLatitude: number | null;
@@ -88,7 +89,7 @@ function scopeSql(scope: ShipmentScope, index: number): { sql: string; values: s
 
 export async function findShipment(client: Queryable, id: string, scope: ShipmentScope, lock = false): Promise<Shipment | null> {
   const condition = scopeSql(scope, 2);
-  const { rows } = await client.query<ShipmentRow>(`select ${SHIPMENT_SELECT} from shipment s where s.id = $1${condition.sql}${lock ? ' for update' : ''}`, [id, ...condition.values]);
+  const { rows } = await client.query<ShipmentRow>(prepared(`select ${SHIPMENT_SELECT} from shipment s where s.id = $1${condition.sql}${lock ? ' for update' : ''}`, [id, ...condition.values]));
   return rows[0] ? toShipment(rows[0]) : null;
 }
 

@@ -6,7 +6,8 @@ import type { Order } from '../orders/order.entity.ts';
 import type { TransitionOptions } from '../orders/order-records.ts';
 import { etaFrom, type Position } from './geo.ts';
 import { followShipments } from './order-follows-shipments.ts';
-import { findShipment, findTrackingEventBySource, type Shipment, type TrackingEvent } from './shipment-records.ts';
+import { findTrackingEventBySource, SHIPMENT_SELECT, toShipment, type Shipment, type ShipmentRow, type TrackingEvent } from './shipment-records.ts';
+import { prepared } from '../../prepared-statements.ts';
 import { hasLeft, movesStatus, type ShipmentStatus } from './shipment-statuses.ts';
 
 export interface TrackingEventInput {
@@ -48,9 +49,6 @@ export interface TrackingContext {
  * - the order, which follows its shipments (followShipments).
  */
 export async function recordTrackingEvent(client: Queryable, order: Order, shipment: Shipment, input: TrackingEventInput, context: TrackingContext): Promise<RecordedTrackingEvent> {
-  const existing = await findTrackingEventBySource(client, input.source, input.sourceEventId);
-  if (existing) return { event: existing, duplicate: true, shipment, order };
-
   const statusMoves = movesStatus(shipment, input);
   const position = input.position ?? null;
   const positionMoves = position !== null && (shipment.lastPosition === null || input.happenedAt.getTime() > shipment.lastPosition.recordedAt.getTime());
@@ -62,65 +60,72 @@ export async function recordTrackingEvent(client: Queryable, order: Order, shipm
   const applied = statusMoves || positionMoves || (hasLeft(input.status) && shipment.leftAt === null);
 
   const eventId = newId();
+  // A repeat of (source, source event id) inserts nothing: the unique key, not a read before, decides.
   const inserted = await client.query<{ recordedAt: Date }>(
-    `insert into tracking_event (id, shipment_id, merchant_id, order_id, status, happened_at, message, latitude, longitude, accuracy_meters, eta_at, source, source_event_id, applied)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-     on conflict (source, source_event_id) do nothing
-     returning recorded_at as "recordedAt"`,
-    [
-      eventId,
-      shipment.id,
-      shipment.merchantId,
-      shipment.orderId,
-      input.status,
-      input.happenedAt,
-      input.message ?? '',
-      position?.latitude ?? null,
-      position?.longitude ?? null,
-      position?.accuracyMeters ?? null,
-      etaAt ?? input.etaAt ?? null,
-      input.source,
-      input.sourceEventId,
-      applied,
-    ],
-  );
-  const recordedAt = inserted.rows[0]?.recordedAt;
-  if (!recordedAt) {
-    // A concurrent delivery of the same event won the race; it did the work.
-    const winner = (await findTrackingEventBySource(client, input.source, input.sourceEventId)) as TrackingEvent;
-    return { event: winner, duplicate: true, shipment, order };
-  }
-
-  if (applied) {
-    await client.query(
-      `update shipment set
-          status = case when $2 then $3 else status end,
-          status_at = case when $2 then $4 else status_at end,
-          left_at = case when $5 then least(coalesce(left_at, $4), $4) else left_at end,
-          delivered_at = case when $2 and $3 = 'delivered' then $4 else delivered_at end,
-          last_latitude = case when $6 then $7 else last_latitude end,
-          last_longitude = case when $6 then $8 else last_longitude end,
-          last_accuracy_meters = case when $6 then $9 else last_accuracy_meters end,
-          last_position_at = case when $6 then $4 else last_position_at end,
-          eta_at = case when $10 then $11 else eta_at end,
-          updated_at = now()
-        where id = $1`,
+    prepared(
+      `insert into tracking_event (id, shipment_id, merchant_id, order_id, status, happened_at, message, latitude, longitude, accuracy_meters, eta_at, source, source_event_id, applied)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       on conflict (source, source_event_id) do nothing
+       returning recorded_at as "recordedAt"`,
       [
+        eventId,
         shipment.id,
-        statusMoves,
+        shipment.merchantId,
+        shipment.orderId,
         input.status,
         input.happenedAt,
-        hasLeft(input.status),
-        positionMoves,
+        input.message ?? '',
         position?.latitude ?? null,
         position?.longitude ?? null,
         position?.accuracyMeters ?? null,
-        etaAt !== undefined,
-        etaAt ?? null,
+        etaAt ?? input.etaAt ?? null,
+        input.source,
+        input.sourceEventId,
+        applied,
       ],
-    );
+    ),
+  );
+  const recordedAt = inserted.rows[0]?.recordedAt;
+  if (!recordedAt) {
+    // Recorded before (or by a concurrent delivery of the same event): that one did the work.
+    const first = (await findTrackingEventBySource(client, input.source, input.sourceEventId)) as TrackingEvent;
+    return { event: first, duplicate: true, shipment, order };
   }
-  const updated = (await findShipment(client, shipment.id, {})) as Shipment;
+
+  let updated = shipment;
+  if (applied) {
+    const { rows } = await client.query<ShipmentRow>(
+      prepared(
+        `update shipment s set
+            status = case when $2 then $3 else status end,
+            status_at = case when $2 then $4 else status_at end,
+            left_at = case when $5 then least(coalesce(left_at, $4), $4) else left_at end,
+            delivered_at = case when $2 and $3 = 'delivered' then $4 else delivered_at end,
+            last_latitude = case when $6 then $7 else last_latitude end,
+            last_longitude = case when $6 then $8 else last_longitude end,
+            last_accuracy_meters = case when $6 then $9 else last_accuracy_meters end,
+            last_position_at = case when $6 then $4 else last_position_at end,
+            eta_at = case when $10 then $11 else eta_at end,
+            updated_at = now()
+          where id = $1
+          returning ${SHIPMENT_SELECT}`,
+        [
+          shipment.id,
+          statusMoves,
+          input.status,
+          input.happenedAt,
+          hasLeft(input.status),
+          positionMoves,
+          position?.latitude ?? null,
+          position?.longitude ?? null,
+          position?.accuracyMeters ?? null,
+          etaAt !== undefined,
+          etaAt ?? null,
+        ],
+      ),
+    );
+    updated = toShipment(rows[0] as ShipmentRow);
+  }
   const event: TrackingEvent = {
     id: eventId,
     shipmentId: shipment.id,
