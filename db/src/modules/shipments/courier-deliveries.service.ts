@@ -7,13 +7,15 @@ import { withPoolTransaction } from '../../pool-transaction.ts';
 import type { CourierIdentity } from './couriers.service.ts';
 import { deliveryAddressForCourier, type DeliveryAddress } from './delivery-address.ts';
 import { lockShipmentWithOrder } from './shipment-locks.ts';
-import { SHIPMENT_SELECT, shipmentLines, toShipment, type Shipment, type ShipmentLine } from './shipment-records.ts';
+import { SHIPMENT_SELECT, shipmentLines, toShipment, type Shipment, type ShipmentLine, type ShipmentRow } from './shipment-records.ts';
 import { EN_ROUTE_STATUSES, isFinal } from './shipment-statuses.ts';
 import type { CourierPositionInput, CourierStatusInput } from './shipments.schemas.ts';
 import { ShipmentFinalError, ShipmentNotFoundError } from './shipments.errors.ts';
 import { recordTrackingEvent, type RecordedTrackingEvent } from './tracking-events.ts';
 
 export type CourierShipment = Shipment & { lines: ShipmentLine[]; orderNumber: number; deliveryAddress: DeliveryAddress | null };
+
+type CourierShipmentRow = ShipmentRow & { orderNumber: number };
 
 /** A phone's clock may run a little ahead; a fix further in the future than this is refused. */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -37,22 +39,22 @@ export class CourierDeliveriesService {
 
   async listMine(courier: CourierIdentity): Promise<CourierShipment[]> {
     // Open shipments first, then what was delivered or returned in the last day.
-    const { rows } = await this.database.pool.query(
+    const { rows } = await this.database.pool.query<CourierShipmentRow>(
       `select ${SHIPMENT_SELECT}, o.number as "orderNumber" from shipment s join shop_order o on o.id = s.order_id
         where s.courier_id = $1 and (s.status not in ('delivered', 'returned') or s.status_at > now() - interval '1 day')
         order by s.status in ('delivered', 'returned'), s.created_at desc limit 100`,
       [courier.courierId],
     );
-    return this.withDetails(this.database.pool, rows as never[]);
+    return this.withDetails(this.database.pool, rows);
   }
 
   async getMine(courier: CourierIdentity, id: string): Promise<CourierShipment> {
-    const { rows } = await this.database.pool.query(
+    const { rows } = await this.database.pool.query<CourierShipmentRow>(
       `select ${SHIPMENT_SELECT}, o.number as "orderNumber" from shipment s join shop_order o on o.id = s.order_id where s.id = $1 and s.courier_id = $2`,
       [id, courier.courierId],
     );
     if (!rows[0]) throw new ShipmentNotFoundError(id);
-    return (await this.withDetails(this.database.pool, rows as never[]))[0] as CourierShipment;
+    return (await this.withDetails(this.database.pool, rows))[0] as CourierShipment;
   }
 
   /**
@@ -132,7 +134,7 @@ export class CourierDeliveriesService {
     return rows.map((row) => row.id);
   }
 
-  private async withDetails(client: Queryable, rows: (Parameters<typeof toShipment>[0] & { orderNumber: number })[]): Promise<CourierShipment[]> {
+  private async withDetails(client: Queryable, rows: CourierShipmentRow[]): Promise<CourierShipment[]> {
     const lines = await shipmentLines(client, rows.map((row) => row.id));
     return Promise.all(
       rows.map(async ({ orderNumber, ...row }) => {

@@ -16,7 +16,7 @@ import { OrderNotFoundError } from '../orders/orders.errors.ts';
 import type { ShipInput } from '../orders/orders.schemas.ts';
 import { assertCourierOfMerchant, createShipment } from './shipment-creation.ts';
 import { lockShipmentWithOrder } from './shipment-locks.ts';
-import { findShipment, SHIPMENT_SELECT, shipmentsOfOrder, shipmentLines, toShipment, trackingEventsOf, type Shipment, type ShipmentLine, type TrackingEvent } from './shipment-records.ts';
+import { findShipment, SHIPMENT_SELECT, shipmentsOfOrder, shipmentLines, toShipment, trackingEventsOf, type Shipment, type ShipmentLine, type ShipmentRow, type TrackingEvent } from './shipment-records.ts';
 import { isFinal } from './shipment-statuses.ts';
 import type { CourierAssignInput, ShipmentCreateInput, ShipmentListFilterInput, TrackingEventCreateInput } from './shipments.schemas.ts';
 import { ShipmentFinalError, ShipmentNotFoundError } from './shipments.errors.ts';
@@ -54,7 +54,7 @@ export class ShipmentsService {
     const where = conditions.join(' and ');
     const order = `${SORT_COLUMNS[query.sortField] ?? 's.created_at'} ${query.sortOrder === 'ASC' ? 'asc' : 'desc'} nulls last, s.id`;
     const [page, count] = await Promise.all([
-      this.database.pool.query(`select ${SHIPMENT_SELECT} from shipment s where ${where} order by ${order} limit ${Number(query.limit)} offset ${Number(query.offset)}`, parameters.values),
+      this.database.pool.query<ShipmentRow>(`select ${SHIPMENT_SELECT} from shipment s where ${where} order by ${order} limit ${Number(query.limit)} offset ${Number(query.offset)}`, parameters.values),
       this.database.pool.query<{ total: number }>(`select count(*)::int as total from shipment s where ${where}`, parameters.values),
     ]);
     return { items: page.rows.map(toShipment), total: count.rows[0]?.total ?? 0, offset: query.offset };
