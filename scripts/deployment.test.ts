@@ -14,6 +14,7 @@ const SECRETS = {
   QR_SIGNING_SECRET: 'a-deployment-qr-secret-of-at-least-32-chars',
   STRIPE_SECRET_KEY: 'sk_live_deploymentKey',
   STRIPE_WEBHOOK_SECRET: 'whsec_deploymentSecret',
+  CARRIER_WEBHOOK_SECRETS: 'generic=a-deployment-carrier-secret',
 };
 
 /** The shared environment block of docker-compose.yml, `${NAME:-fallback}` resolved to its fallback and `${NAME:?...}` to `given`. */

@@ -99,7 +99,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       openapi: '3.0.3',
       info: { title: 'Minishop API', version: '0.1.0', description: 'Merchant console, in-chat storefront, checkout and wallet ledger.' },
       servers: [{ url: config.http.publicUrl }],
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Staff access token or merchant API key (msk_...)' }, shopperAuth: { type: 'http', scheme: 'bearer', description: 'Shopper session token (POST /api/store/sessions)' } } },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Staff access token or merchant API key (msk_...)' }, shopperAuth: { type: 'http', scheme: 'bearer', description: 'Shopper session token (POST /api/store/sessions)' }, courierAuth: { type: 'http', scheme: 'bearer', description: 'Courier token (mcr_..., issued by the shop: POST /api/admin/couriers/:id/token)' } } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -30,6 +30,7 @@ describe('loadConfig: shopper sessions and QR codes', () => {
       JWT_SECRET: 'a-real-production-secret-of-32-characters!',
       STRIPE_SECRET_KEY: 'sk_live_minishopProductionKey',
       STRIPE_WEBHOOK_SECRET: 'whsec_minishopProductionSecret',
+      CARRIER_WEBHOOK_SECRETS: 'acme=a-production-carrier-secret',
     };
     expect(() => loadConfig(production)).toThrow(/QR_SIGNING_SECRET must be set/);
     expect(loadConfig({ ...production, QR_SIGNING_SECRET: 'another-real-production-secret-32-chars' }).qr.signingSecret).toBe('another-real-production-secret-32-chars');

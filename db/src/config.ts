@@ -58,6 +58,15 @@ const environmentSchema = Type.Object({
   MONEY_SWEEP_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 1_000, default: 10 }),
   /** The demo seed creates logins with a published password, so production refuses it unless this says `yes`. */
   SEED_DEMO_IN_PRODUCTION: Type.Union([Type.Literal('yes'), Type.Literal('no')], { default: 'no' }),
+  /** The courier's average speed for ETAs from the remaining distance (docs/delivery.md). */
+  COURIER_AVERAGE_SPEED_KMH: Type.Integer({ minimum: 1, maximum: 200, default: 25 }),
+  COURIER_RATE_LIMIT_MAX_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10_000, default: 120 }),
+  /** `<carrier>=<secret>` pairs, comma-separated: the carriers whose webhooks are accepted and their signing secrets. */
+  CARRIER_WEBHOOK_SECRETS: Type.String({
+    pattern: '^[a-z0-9][a-z0-9_-]{0,39}=[^,=\\s]{16,}(,[a-z0-9][a-z0-9_-]{0,39}=[^,=\\s]{16,})*$',
+    default: 'generic=minishop-generic-carrier-local-secret,aftership=minishop-aftership-local-secret',
+  }),
+  CARRIER_WEBHOOK_TOLERANCE_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }),
 });
 
 type Environment = Static<typeof environmentSchema>;
@@ -97,6 +106,14 @@ export interface Config {
   seed: { demoInProduction: boolean };
   /** A journal export refused because the cap is reached says to retry after this many seconds. */
   finance: { journalExportRetryAfterSeconds: number };
+  /** Couriers and carrier webhooks (docs/delivery.md). */
+  delivery: {
+    courierAverageSpeedKmh: number;
+    courierRateLimitMaxPerMinute: number;
+    /** Carrier name (the `:carrier` of the webhook path) -> signing secret. */
+    carrierWebhookSecrets: Readonly<Record<string, string>>;
+    carrierWebhookToleranceSeconds: number;
+  };
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -161,17 +178,24 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     moneySweeper: { staleAfterSeconds: values.MONEY_SWEEP_STALE_SECONDS, maxAttempts: values.MONEY_SWEEP_MAX_ATTEMPTS },
     seed: { demoInProduction: values.SEED_DEMO_IN_PRODUCTION === 'yes' },
     finance: { journalExportRetryAfterSeconds: values.JOURNAL_EXPORT_RETRY_AFTER_SECONDS },
+    delivery: {
+      courierAverageSpeedKmh: values.COURIER_AVERAGE_SPEED_KMH,
+      courierRateLimitMaxPerMinute: values.COURIER_RATE_LIMIT_MAX_PER_MINUTE,
+      carrierWebhookSecrets: Object.freeze(Object.fromEntries(values.CARRIER_WEBHOOK_SECRETS.split(',').map((pair) => pair.split('=') as [string, string]))),
+      carrierWebhookToleranceSeconds: values.CARRIER_WEBHOOK_TOLERANCE_SECONDS,
+    },
   };
 }
 
 /** The secrets whose development defaults are published in this repository. */
-const SECRET_VARIABLES = ['JWT_SECRET', 'QR_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
+const SECRET_VARIABLES = ['JWT_SECRET', 'QR_SIGNING_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'CARRIER_WEBHOOK_SECRETS'] as const;
 
 const SECRET_HINTS: Record<(typeof SECRET_VARIABLES)[number], string> = {
   JWT_SECRET: 'a secret of 32 or more characters',
   QR_SIGNING_SECRET: 'a secret of 32 or more characters',
   STRIPE_SECRET_KEY: "your Stripe account's value",
   STRIPE_WEBHOOK_SECRET: "your Stripe account's value",
+  CARRIER_WEBHOOK_SECRETS: "your carriers' signing secrets",
 };
 
 /** Loopback only: 127.0.0.0/8, ::1 (also IPv4-mapped) and the name localhost. */

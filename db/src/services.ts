@@ -41,6 +41,10 @@ import { PaymentCodesService } from './modules/qr-payments/payment-codes.service
 import { WalletsService } from './modules/wallets/wallets.service.ts';
 import { MoneySweeper } from './modules/money-recovery/money-sweeper.service.ts';
 import type { ServiceLogger } from './service-logger.ts';
+import { CarrierWebhooksService } from './modules/shipments/carrier-webhooks.service.ts';
+import { CourierDeliveriesService } from './modules/shipments/courier-deliveries.service.ts';
+import { CouriersService } from './modules/shipments/couriers.service.ts';
+import { ShipmentsService } from './modules/shipments/shipments.service.ts';
 
 export interface ServiceDependencies {
   config: Config;
@@ -65,8 +69,9 @@ export function createServices(dependencies: ServiceDependencies) {
   const payoutProvider = new LocalPaymentsProvider(database.pool);
   const qr = new QrService(database, dependencies.redis, dependencies.config);
   // Card money goes back through the gateway (docs/payments.md §3).
+  const shipments = new ShipmentsService(database, dependencies.config);
   const { logger } = dependencies;
-  const orders = new OrdersService({ database, config: dependencies.config, ledger, qr, cardRefunder: () => payments.gateway, ...(logger ? { logger } : {}) });
+  const orders = new OrdersService({ database, config: dependencies.config, ledger, qr, cardRefunder: () => payments.gateway, shipper: shipments, ...(logger ? { logger } : {}) });
   const payouts = new PayoutsService(database, ledger, payoutProvider, { holdTimeoutSeconds: dependencies.config.payouts.holdTimeoutSeconds, ...(logger ? { logger } : {}) });
   const wallets = new WalletsService({ database, ledger, payments, ...(logger ? { logger } : {}) });
   return {
@@ -114,6 +119,11 @@ export function createServices(dependencies: ServiceDependencies) {
     orderCodes: new OrderCodesService({ database, qr, orders, config: dependencies.config }),
     paymentCodes: new PaymentCodesService({ database, qr }),
     paymentCodeCharges: new PaymentCodeChargesService({ database, ledger, qr, config: dependencies.config }),
+    // Delivery (docs/delivery.md): shipments and tracking events, the shop's couriers, carrier webhooks.
+    shipments,
+    couriers: new CouriersService(database),
+    courierDeliveries: new CourierDeliveriesService(database, dependencies.config),
+    carrierWebhooks: new CarrierWebhooksService(database, dependencies.config),
   };
 }
 

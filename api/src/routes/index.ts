@@ -32,6 +32,13 @@ import storeCardPaymentsRoutes from './store/card-payments/index.ts';
 import storeOrderCodesRoutes from './store/order-codes/index.ts';
 import storePaymentCodeRoutes from './store/payment-code/index.ts';
 import storeWalletRoutes from './store/wallet/index.ts';
+import couriersRoutes from './admin/couriers/index.ts';
+import shipmentsRoutes from './admin/shipments/index.ts';
+import orderShipmentsRoutes from './admin/shipments/order-shipments.ts';
+import courierRoutes from './courier/index.ts';
+import courierPageRoutes from './courier-page/index.ts';
+import carrierWebhookRoutes from './webhooks/carriers/index.ts';
+import storeShipmentsRoutes from './store/shipments/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
@@ -69,4 +76,12 @@ export default async function routes(app: FastifyInstance) {
   await app.register(adminOrderCodesRoutes, { prefix: '/api/admin/orders' });
   await app.register(storePaymentCodeRoutes, { prefix: '/api/store' });
   await app.register(paymentCodeChargesRoutes, { prefix: '/api/admin/payment-code-charges' });
+  // Delivery (docs/delivery.md): shipments, couriers, the courier's API and page, carrier webhooks.
+  await app.register(shipmentsRoutes, { prefix: '/api/admin/shipments' });
+  await app.register(orderShipmentsRoutes, { prefix: '/api/admin/orders' });
+  await app.register(couriersRoutes, { prefix: '/api/admin/couriers' });
+  await app.register(courierRoutes, { prefix: '/api/courier' });
+  await app.register(courierPageRoutes, { prefix: '/courier' });
+  await app.register(carrierWebhookRoutes, { prefix: '/api/webhooks/carriers' });
+  await app.register(storeShipmentsRoutes, { prefix: '/api/store/orders' });
 }

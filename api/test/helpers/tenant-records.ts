@@ -28,6 +28,9 @@ export interface TenantRecords {
   /** The merchant's available-balance ledger account. */
   accountId: string;
   chargeId: string;
+  /** A courier of the shop's fleet, and a shipment of one unit of the paid order assigned to them. */
+  courierId: string;
+  shipmentId: string;
 }
 
 async function created(app: FastifyInstance, session: StaffSession, url: string, payload: object, headers: Record<string, string> = {}): Promise<{ id: string }> {
@@ -78,6 +81,9 @@ export async function populateMerchant(stripe: StripeTestApp, owner: StaffSessio
   await fundWallet(app, shopper.shopperId, 5_00);
   const charge = await chargePaymentCode(app, owner, shopper, shop, 3_00);
 
+  const courier = await created(app, owner, '/api/admin/couriers', { name: 'Tenant Rider' });
+  const shipment = await created(app, owner, `/api/admin/orders/${paid.id}/shipments`, { lines: [{ lineId: paid.lines[0]!.id, quantity: 1 }], courierId: courier.id });
+
   return {
     merchantId: owner.merchantId,
     shopId: shop.id,
@@ -96,5 +102,7 @@ export async function populateMerchant(stripe: StripeTestApp, owner: StaffSessio
     payoutId: payout.id,
     accountId: account.rows[0]!.id,
     chargeId: charge.id,
+    courierId: courier.id,
+    shipmentId: shipment.id,
   };
 }

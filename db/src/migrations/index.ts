@@ -13,6 +13,7 @@ import { Migration20261202000200_ledger_verification_snapshots } from './Migrati
 import { Migration20261202000201_reconciliation_provider_records } from './Migration20261202000201_reconciliation_provider_records.ts';
 import { Migration20261202000400_fulfilment } from './Migration20261202000400_fulfilment.ts';
 import { Migration20261202000700_settlement } from './Migration20261202000700_settlement.ts';
+import { Migration20261202000500_shipments } from './Migration20261202000500_shipments.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -34,4 +35,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000201_reconciliation_provider_records', class: Migration20261202000201_reconciliation_provider_records },
   { name: 'Migration20261202000400_fulfilment', class: Migration20261202000400_fulfilment },
   { name: 'Migration20261202000700_settlement', class: Migration20261202000700_settlement },
+  { name: 'Migration20261202000500_shipments', class: Migration20261202000500_shipments },
 ];

@@ -86,6 +86,19 @@ export const JOBS = {
     repeatEveryMs: 15 * 1_000,
     options: { attempts: 1 },
   }),
+  'carrier.process_event': defineJob({
+    queue: 'orders',
+    description: 'Maps a stored carrier webhook event to our shipment statuses and records its tracking event (docs/delivery.md).',
+    payload: Type.Object({ carrierWebhookEventId: Uuid }, { additionalProperties: false }),
+    options: { attempts: 8 },
+  }),
+  'carrier.process_pending': defineJob({
+    queue: 'orders',
+    description: 'Safety net behind carrier.process_event: processes carrier webhook events left unprocessed (Redis lost, a crash).',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 60 * 1_000,
+    options: { attempts: 1 },
+  }),
   'ledger.expire_pending': defineJob({
     queue: 'maintenance',
     description: 'Expires two-phase ledger holds whose timeout has passed, releasing their funds exactly once.',

@@ -2,6 +2,7 @@ import type { JOBS } from '../../../db/src/queues/registry.ts';
 import type { Processors } from '../processor.ts';
 import { authPurgeExpired } from './auth-purge-expired.ts';
 import { jobsSweepDue } from './jobs-sweep-due.ts';
+import { carrierProcessEvent, carrierProcessPending } from './carrier-events.ts';
 import { ledgerExpirePending } from './ledger-expire-pending.ts';
 import { moneySweepStale } from './money-sweep-stale.ts';
 import { ledgerSnapshotBalances } from './ledger-snapshot-balances.ts';
@@ -22,6 +23,8 @@ export const processors: Processors<typeof JOBS> = {
   'order.auto_confirm': orderAutoConfirm,
   'order.settle': orderSettle,
   'jobs.sweep_due': jobsSweepDue,
+  'carrier.process_event': carrierProcessEvent,
+  'carrier.process_pending': carrierProcessPending,
   'ledger.expire_pending': ledgerExpirePending,
   'money.sweep_stale': moneySweepStale,
   'ledger.verify': ledgerVerify,

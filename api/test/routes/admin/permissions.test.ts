@@ -39,6 +39,7 @@ const REVIEWED_GRANTS: Record<Permission, readonly StaffRole[]> = {
   'orders.fulfil': ['owner', 'manager', 'clerk'],
   'orders.refund': ['owner', 'manager', 'finance'],
   'payments.charge': ['owner', 'manager', 'clerk'],
+  'couriers.manage': ['owner', 'manager'],
 };
 
 /** The permission of every admin route but the HEAD twins of GET routes (which must name their GET's). */
@@ -97,6 +98,17 @@ const REVIEWED_ROUTES: Record<string, RoutePermission> = {
   'POST /api/admin/payment-code-charges': 'payments.charge',
   'GET /api/admin/payment-code-charges': 'orders.read',
   'GET /api/admin/payment-code-charges/:id': 'orders.read',
+  'GET /api/admin/shipments': 'orders.read',
+  'GET /api/admin/shipments/:id': 'orders.read',
+  'POST /api/admin/shipments/:id/courier': 'orders.fulfil',
+  'POST /api/admin/shipments/:id/events': 'orders.fulfil',
+  'POST /api/admin/orders/:orderId/shipments': 'orders.fulfil',
+  'GET /api/admin/couriers': 'orders.read',
+  'GET /api/admin/couriers/:id': 'orders.read',
+  'POST /api/admin/couriers': 'couriers.manage',
+  'PUT /api/admin/couriers/:id': 'couriers.manage',
+  'DELETE /api/admin/couriers/:id': 'couriers.manage',
+  'POST /api/admin/couriers/:id/token': 'couriers.manage',
   'GET /api/admin/finance/accounts': 'finance.read',
   'GET /api/admin/finance/accounts/:id': 'finance.read',
   'GET /api/admin/finance/accounts/:id/balance': 'finance.read',

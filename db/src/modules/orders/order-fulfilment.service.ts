@@ -5,7 +5,7 @@ import { withPoolTransaction } from '../../pool-transaction.ts';
 import type { Order } from './order.entity.ts';
 import { loadLines, lockOrder, recordTransition } from './order-records.ts';
 import { OrderNotFoundError } from './orders.errors.ts';
-import type { NoteInput, ShipInput } from './orders.schemas.ts';
+import type { NoteInput } from './orders.schemas.ts';
 import { releaseStock } from './stock-reservations.ts';
 
 const TIMEOUT_ACTOR: Actor = { type: 'system', process: 'order.timeout' };
@@ -18,11 +18,7 @@ export class OrderFulfilmentService {
     return this.transition(actor, id, (order, client) => recordTransition(client, order, 'packed', actor, { note: input.note ?? '' }));
   }
 
-  /** Ships a packed order; carrier and tracking number are kept in the event for delivery tracking. */
-  async ship(actor: MerchantActor, id: string, input: ShipInput): Promise<Order> {
-    const data = { ...(input.carrier ? { carrier: input.carrier } : {}), ...(input.trackingNumber ? { trackingNumber: input.trackingNumber } : {}) };
-    return this.transition(actor, id, (order, client) => recordTransition(client, order, 'shipped', actor, { note: input.note ?? '', data }));
-  }
+  // Shipping is the shipments module's: ShipmentsService.shipOrder creates the shipment (docs/delivery.md).
 
   /**
    * The merchant hands the goods over: a pickup or table order once packed, or a shipment nobody tracks

@@ -27,6 +27,12 @@ export interface OrdersServiceDependencies {
   /** The card processor, once payments are wired; null leaves card refunds pending (their job retries). */
   cardRefunder?: () => CardRefunder | null;
   logger?: ServiceLogger;
+  /** Ships an order as one shipment (the shipments module, docs/delivery.md); the ship verb hands over to it. */
+  shipper: OrderShipper;
+}
+
+export interface OrderShipper {
+  shipOrder(actor: MerchantActor, id: string, input: ShipInput): Promise<void>;
 }
 
 /**
@@ -92,8 +98,9 @@ export class OrdersService {
     return this.queries.get(actor, id);
   }
 
+  /** Ships everything left in one shipment that has left the shop (docs/delivery.md §2). */
   async ship(actor: MerchantActor, id: string, input: ShipInput): Promise<OrderWithHistory> {
-    await this.fulfilment.ship(actor, id, input);
+    await this.dependencies.shipper.shipOrder(actor, id, input);
     return this.queries.get(actor, id);
   }
 

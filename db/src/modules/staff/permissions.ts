@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'orders.refund': ['owner', 'manager', 'finance'],
   /** Charging a shopper's payment code at the counter (docs/qr-checkout.md). */
   'payments.charge': ['owner', 'manager', 'clerk'],
+  /** The shop's own couriers and their sign-in tokens (docs/delivery.md). */
+  'couriers.manage': ['owner', 'manager'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
