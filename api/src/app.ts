@@ -17,6 +17,7 @@ import errorHandler from './plugins/app/error-handler.ts';
 import { createValidatorCompiler } from './plugins/external/validator-compiler.ts';
 import { HELMET_OPTIONS } from './http/security-headers.ts';
 import shopperAuthentication from './plugins/app/shopper-authentication.ts';
+import realtime from './plugins/app/realtime.ts';
 import routes from './routes/index.ts';
 import './types.ts';
 
@@ -98,6 +99,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(errorHandler);
   await app.register(authentication);
   await app.register(shopperAuthentication);
+  await app.register(realtime);
 
   await app.register(routes);
   return app;

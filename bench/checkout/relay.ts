@@ -12,7 +12,7 @@ const config = loadConfig();
 const database = await connectDatabase(config);
 const redis = await connectRedis(createRedis(config), config.redis.url);
 const queues = new JobQueues(config);
-const relay = new OutboxRelay({ config, pool: database.pool, queues, publisher: redis });
+const relay = new OutboxRelay({ config, pool: database.pool, queues, publisher: redis, pollIntervalMs: config.outbox.relayPollIntervalMs, listen: { connectionString: config.database.url } });
 relay.start();
 process.send?.({ ready: true });
 const close = async () => {

@@ -35,6 +35,15 @@ const environmentSchema = Type.Object({
   /** Counter charges by payment code above this many minor units wait for the shopper's confirmation in the widget. */
   PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 5_000 }),
   PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 3_600, default: 120 }),
+  /** The relay wakes on commit (LISTEN/NOTIFY); this poll is only its safety net. */
+  OUTBOX_RELAY_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),
+  /** Comma-separated origins allowed to open GET /ws from a browser; `*` for any; empty: PUBLIC_URL's origin only. */
+  REALTIME_ALLOWED_ORIGINS: Type.String({ default: '' }),
+  REALTIME_HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 1_000, maximum: 600_000, default: 30_000 }),
+  REALTIME_AUTH_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  REALTIME_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1, maximum: 67_108_864, default: 1_048_576 }),
+  REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+  REALTIME_REPLAY_MAX_EVENTS: Type.Integer({ minimum: 1, maximum: 100_000, default: 1_000 }),
 });
 
 type Environment = Static<typeof environmentSchema>;
@@ -63,6 +72,16 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; api: { protocol: 'http' | 'https'; host: string; port: number } | null };
   /** Counter charges by payment code: above the threshold the shopper confirms within the timeout (docs/qr-checkout.md). */
   paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number };
+  outbox: { relayPollIntervalMs: number };
+  /** GET /ws (docs/realtime.md). `allowedOrigins` is `'*'` or a list of origins (`https://host[:port]`). */
+  realtime: {
+    allowedOrigins: '*' | string[];
+    heartbeatIntervalMs: number;
+    authTimeoutMs: number;
+    maxBufferedBytes: number;
+    maxSubscriptionsPerSocket: number;
+    replayMaxEvents: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -129,7 +148,35 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       confirmationThresholdMinor: values.PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR,
       confirmationTimeoutSeconds: values.PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS,
     },
+    outbox: { relayPollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL_MS },
+    realtime: {
+      allowedOrigins: allowedOrigins(values.REALTIME_ALLOWED_ORIGINS, publicUrl),
+      heartbeatIntervalMs: values.REALTIME_HEARTBEAT_INTERVAL_MS,
+      authTimeoutMs: values.REALTIME_AUTH_TIMEOUT_MS,
+      maxBufferedBytes: values.REALTIME_MAX_BUFFERED_BYTES,
+      maxSubscriptionsPerSocket: values.REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      replayMaxEvents: values.REALTIME_REPLAY_MAX_EVENTS,
+    },
   };
+}
+
+/** `*`, or each listed origin normalised by URL (scheme, host, port); empty means the public URL's own. */
+function allowedOrigins(setting: string, publicUrl: string): '*' | string[] {
+  if (setting.trim() === '*') return '*';
+  const listed = setting
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  return (listed.length ? listed : [publicUrl]).map((origin) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(`Environment variable REALTIME_ALLOWED_ORIGINS is invalid (${JSON.stringify(origin)}): each origin must look like https://shop.example.`);
+    }
+    if (parsed.origin === 'null') throw new ConfigError(`Environment variable REALTIME_ALLOWED_ORIGINS is invalid (${JSON.stringify(origin)}): each origin must be http(s).`);
+    return parsed.origin;
+  });
 }
 
 function stripeApiAddress(url: string): Config['stripe']['api'] {

@@ -33,6 +33,7 @@ import { OrderCodesService } from './modules/qr-payments/order-codes.service.ts'
 import { PaymentCodeChargesService } from './modules/qr-payments/payment-code-charges.service.ts';
 import { PaymentCodesService } from './modules/qr-payments/payment-codes.service.ts';
 import { WalletsService } from './modules/wallets/wallets.service.ts';
+import { RealtimeService } from './modules/realtime/realtime.service.ts';
 
 export interface ServiceDependencies {
   config: Config;
@@ -90,6 +91,8 @@ export function createServices(dependencies: ServiceDependencies) {
     orderCodes: new OrderCodesService({ database, qr, orders, config: dependencies.config }),
     paymentCodes: new PaymentCodesService({ database, qr }),
     paymentCodeCharges: new PaymentCodeChargesService({ database, ledger, qr, config: dependencies.config }),
+    // Live updates over GET /ws: who may follow what, snapshots and replay (docs/realtime.md).
+    realtime: new RealtimeService(database, dependencies.config),
   };
 }
 

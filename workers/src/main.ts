@@ -22,7 +22,16 @@ async function main() {
   const services = createServices({ config, database, redis });
   const jobWorkers = await startJobWorkers({ config, services, processors, logger });
   // The outbox relay lives here: it turns committed outbox rows into the jobs above and pub/sub messages.
-  const outboxRelay = new OutboxRelay({ config, pool: database.pool, queues: jobWorkers.queues, publisher: redis, logger });
+  // It wakes on each commit (LISTEN/NOTIFY) for the live updates' latency; the poll is its safety net.
+  const outboxRelay = new OutboxRelay({
+    config,
+    pool: database.pool,
+    queues: jobWorkers.queues,
+    publisher: redis,
+    logger,
+    pollIntervalMs: config.outbox.relayPollIntervalMs,
+    listen: { connectionString: config.database.url },
+  });
   outboxRelay.start();
   const stopHeartbeat = startHeartbeat(() => redis.ping());
 

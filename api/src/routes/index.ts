@@ -30,6 +30,7 @@ import storeCardPaymentsRoutes from './store/card-payments/index.ts';
 import storeOrderCodesRoutes from './store/order-codes/index.ts';
 import storePaymentCodeRoutes from './store/payment-code/index.ts';
 import storeWalletRoutes from './store/wallet/index.ts';
+import websocketRoutes from './ws/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
@@ -65,4 +66,6 @@ export default async function routes(app: FastifyInstance) {
   await app.register(adminOrderCodesRoutes, { prefix: '/api/admin/orders' });
   await app.register(storePaymentCodeRoutes, { prefix: '/api/store' });
   await app.register(paymentCodeChargesRoutes, { prefix: '/api/admin/payment-code-charges' });
+  // Live updates of orders over WebSocket (docs/realtime.md).
+  await app.register(websocketRoutes);
 }

@@ -122,7 +122,7 @@ describe('the outbox relay', () => {
     expect(seen.map((message) => message.id)).toEqual([eventId, eventId]);
   });
 
-  it('lets several relays share the work without publishing a row twice (for update skip locked)', async () => {
+  it('lets several relays share the work without publishing a row twice (one publishing pass at a time)', async () => {
     const events = Array.from({ length: 300 }, () => orderEvent());
     await write(...events);
     const relays = [relay({ batchSize: 20 }), relay({ batchSize: 20 }), relay({ batchSize: 20 })];
@@ -153,6 +153,45 @@ describe('the outbox relay', () => {
       const deadline = Date.now() + 5_000;
       while ((await unpublished()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(await unpublished()).toBe(0);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('hands each published row the next position, in the order it is published, so positions only grow on Redis', async () => {
+    const [first, second, third] = await write(orderEvent(), orderEvent(), orderEvent());
+    await relay().drain();
+    const [fourth] = await write(orderEvent());
+    await relay().drain();
+    const seen = await messages(4);
+    expect(seen.map((message) => message.id)).toEqual([first, second, third, fourth]);
+    const positions = seen.map((message) => message.publishedSequence);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(new Set(positions).size).toBe(4);
+    const { rows } = await environment.database.pool.query<{ id: string; position: number }>('select id, published_sequence as position from outbox order by published_sequence');
+    expect(rows.map((row) => row.id)).toEqual([first, second, third, fourth]);
+    expect(rows.map((row) => Number(row.position))).toEqual(positions);
+  });
+
+  it('gives a row whose pass crashed after publishing a larger position on the next pass, never a reused one', async () => {
+    const [eventId] = await write(orderEvent());
+    await expect(relay({ afterEnqueue: () => Promise.reject(new Error('killed after publish')) }).relayOnce()).rejects.toThrow('killed after publish');
+    await relay().drain();
+    const seen = await messages(2);
+    expect(seen.map((message) => message.id)).toEqual([eventId, eventId]);
+    expect(seen[1]!.publishedSequence).toBeGreaterThan(seen[0]!.publishedSequence);
+  });
+
+  it('wakes on commit through LISTEN/NOTIFY instead of waiting for its poll', async () => {
+    const running = relay({ pollIntervalMs: 60_000, listen: { connectionString: environment.config.database.url } });
+    running.start();
+    try {
+      // The first pass runs once the LISTEN connection is up; after it, only a notification can wake the relay.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      await write(orderEvent());
+      expect(await messages(1, 5_000)).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       await running.stop();
     }

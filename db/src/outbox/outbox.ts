@@ -25,9 +25,14 @@ export interface OutboxEvent {
   jobs?: OutboxJob[];
 }
 
-/** What subscribers receive on Redis: the event with its id, so a message delivered twice can be told. */
+/**
+ * What subscribers receive on Redis: the event with its id, so a message delivered twice can be told, and
+ * its published position: handed out by the relay in the order rows become visible, so "everything after
+ * position N" is a well-defined resume point (docs/realtime.md).
+ */
 export interface OutboxMessage {
   id: string;
+  publishedSequence: number;
   type: string;
   aggregateType: string;
   aggregateId: string;

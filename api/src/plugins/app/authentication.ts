@@ -54,8 +54,8 @@ export default fp(
     });
     app.decorateRequest('actor', null);
 
-    async function authenticate(request: FastifyRequest): Promise<Actor> {
-      const token = bearerToken(request, MISSING_HINT);
+    /** A staff access token or API key, as the bearer header or GET /ws's auth message carries it. */
+    async function actorOfStaffToken(token: string): Promise<Actor> {
       if (token.startsWith(API_KEY_PREFIX)) return app.services.apiKeys.authenticate(token);
       let claims;
       try {
@@ -70,6 +70,8 @@ export default fp(
       throw new UnauthorizedError('invalid_token', 'The access token names no merchant.');
     }
 
+    app.decorate('actorOfStaffToken', actorOfStaffToken);
+
     const table: GuardedRoute[] = [];
     guardedRoutesByApp.set(app, table);
 
@@ -82,7 +84,7 @@ export default fp(
         return;
       }
       const guard = async (request: FastifyRequest) => {
-        const actor = await authenticate(request);
+        const actor = await actorOfStaffToken(bearerToken(request, MISSING_HINT));
         assertAllowed(actor, permission);
         request.actor = actor;
       };
