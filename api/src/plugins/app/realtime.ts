@@ -2,7 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '../../../../db/src/actor.ts';
-import { DomainError } from '../../../../db/src/errors.ts';
+import { DomainError, UnauthorizedError } from '../../../../db/src/errors.ts';
 import { RealtimeHub } from '../../realtime/realtime-hub.ts';
 
 /** Client messages are a few hundred bytes; anything bigger is refused by `ws` before it is buffered. */
@@ -25,7 +25,12 @@ export default fp(
         return await app.actorOfStaffToken(token);
       } catch (error) {
         if (!(error instanceof DomainError) || error.type !== 'unauthorized') throw error;
+      }
+      try {
         return await app.services.shoppers.authenticate(token);
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.type !== 'unauthorized') throw error;
+        throw new UnauthorizedError('invalid_token', 'Send a staff access token, a merchant API key or a shopper session token that is valid.');
       }
     });
 
