@@ -9,6 +9,7 @@ import metrics from 'fastify-metrics';
 import type { Config } from '../../db/src/config.ts';
 import { connectDatabase, type Database } from '../../db/src/database.ts';
 import { newId } from '../../db/src/ids.ts';
+import { onOutboxCommitted, outboxCommittedChannel } from '../../db/src/outbox/outbox.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
@@ -58,7 +59,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.decorate('database', database);
   app.decorate('redis', redis);
   app.decorate('services', createServices({ config, database, redis }));
+  // After each commit that wrote outbox rows, wake the relay (in the workers) through Redis: live updates
+  // leave within milliseconds instead of at its next poll (docs/realtime.md).
+  const committedChannel = outboxCommittedChannel(config);
+  const stopWakingRelay = onOutboxCommitted(() => void redis.publish(committedChannel, '').catch(() => undefined));
   app.addHook('onClose', async () => {
+    stopWakingRelay();
     redis.disconnect();
     if (!options.database) await database.close();
   });

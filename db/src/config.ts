@@ -35,8 +35,8 @@ const environmentSchema = Type.Object({
   /** Counter charges by payment code above this many minor units wait for the shopper's confirmation in the widget. */
   PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 5_000 }),
   PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 3_600, default: 120 }),
-  /** The relay wakes on commit (LISTEN/NOTIFY); this poll is only its safety net. */
-  OUTBOX_RELAY_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),
+  /** The relay is woken after each commit that wrote outbox rows; this poll is its safety net. */
+  OUTBOX_RELAY_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 100 }),
   /** Comma-separated origins allowed to open GET /ws from a browser; `*` for any; empty: PUBLIC_URL's origin only. */
   REALTIME_ALLOWED_ORIGINS: Type.String({ default: '' }),
   REALTIME_HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 1_000, maximum: 600_000, default: 30_000 }),

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../db/src/config.ts';
 import { connectDatabase } from '../../db/src/database.ts';
 import { OutboxRelay } from '../../db/src/outbox/outbox-relay.ts';
+import { onOutboxCommitted } from '../../db/src/outbox/outbox.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
 import { exitOnStartupFailure } from '../../db/src/startup-errors.ts';
@@ -22,7 +23,9 @@ async function main() {
   const services = createServices({ config, database, redis });
   const jobWorkers = await startJobWorkers({ config, services, processors, logger });
   // The outbox relay lives here: it turns committed outbox rows into the jobs above and pub/sub messages.
-  // It wakes on each commit (LISTEN/NOTIFY) for the live updates' latency; the poll is its safety net.
+  // It is woken after every commit that wrote outbox rows, the API's through Redis and this process's
+  // directly, for the live updates' latency; the poll is its safety net (docs/realtime.md).
+  const wakeSubscriber = await connectRedis(createRedis(config, { maxRetriesPerRequest: null }), config.redis.url);
   const outboxRelay = new OutboxRelay({
     config,
     pool: database.pool,
@@ -30,8 +33,9 @@ async function main() {
     publisher: redis,
     logger,
     pollIntervalMs: config.outbox.relayPollIntervalMs,
-    listen: { connectionString: config.database.url },
+    wakeSubscriber,
   });
+  const stopWakingRelay = onOutboxCommitted(() => outboxRelay.nudge());
   outboxRelay.start();
   const stopHeartbeat = startHeartbeat(() => redis.ping());
 
@@ -39,7 +43,9 @@ async function main() {
     if (err) logger.error({ err }, 'closing after an error');
     else logger.info({ signal }, 'closing: waiting for active jobs');
     stopHeartbeat();
+    stopWakingRelay();
     await outboxRelay.stop();
+    wakeSubscriber.disconnect();
     await jobWorkers.close();
     redis.disconnect();
     await database.close();

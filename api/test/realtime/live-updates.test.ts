@@ -24,6 +24,7 @@ let portA: number;
 let relay: OutboxRelay;
 let queues: JobQueues;
 let publisher: Redis;
+let wakeSubscriber: Redis;
 let owner: StaffSession;
 let otherOwner: StaffSession;
 let shop: StoreFixture;
@@ -61,8 +62,10 @@ beforeAll(async () => {
   await instanceB.ready();
   queues = new JobQueues(environment.config);
   publisher = await connectRedis(createRedis(environment.config), environment.config.redis.url);
-  // As the workers process runs it: woken by each commit, with a poll far too slow to explain a fast delivery.
-  relay = new OutboxRelay({ config: environment.config, pool: environment.database.pool, queues, publisher, pollIntervalMs: 10_000, listen: { connectionString: environment.config.database.url } });
+  // As the workers process runs it: woken through Redis after each commit of instance B, with a poll far
+  // too slow to explain a fast delivery.
+  wakeSubscriber = await connectRedis(createRedis(environment.config), environment.config.redis.url);
+  relay = new OutboxRelay({ config: environment.config, pool: environment.database.pool, queues, publisher, pollIntervalMs: 10_000, wakeSubscriber });
   relay.start();
 
   owner = await createMerchantWithStaff(instanceB, 'owner');
@@ -79,6 +82,7 @@ afterAll(async () => {
   await instanceB?.close();
   await queues?.close();
   publisher?.disconnect();
+  wakeSubscriber?.disconnect();
   await environment?.cleanup();
 });
 

@@ -6,7 +6,7 @@ import { JobQueues } from '../queues/job-queues.ts';
 import { jobId } from '../queues/registry.ts';
 import { connectRedis, createRedis } from '../redis.ts';
 import { createTestEnvironment, type TestEnvironment } from '../testing/databases.ts';
-import { addToOutbox, aggregateEventsChannel, allEventsChannel, type OutboxEvent, type OutboxMessage } from './outbox.ts';
+import { addToOutbox, aggregateEventsChannel, allEventsChannel, onOutboxCommitted, outboxCommittedChannel, type OutboxEvent, type OutboxMessage } from './outbox.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 
 let environment: TestEnvironment;
@@ -182,18 +182,42 @@ describe('the outbox relay', () => {
     expect(seen[1]!.publishedSequence).toBeGreaterThan(seen[0]!.publishedSequence);
   });
 
-  it('wakes on commit through LISTEN/NOTIFY instead of waiting for its poll', async () => {
-    const running = relay({ pollIntervalMs: 60_000, listen: { connectionString: environment.config.database.url } });
+  it('is woken through Redis after a commit that wrote outbox rows, instead of waiting for its poll', async () => {
+    const wakeSubscriber = await connectRedis(createRedis(environment.config), environment.config.redis.url);
+    const stopWaking = onOutboxCommitted(() => void publisher.publish(outboxCommittedChannel(environment.config), ''));
+    const running = relay({ pollIntervalMs: 60_000, wakeSubscriber });
     running.start();
     try {
-      // The first pass runs once the LISTEN connection is up; after it, only a notification can wake the relay.
+      // The first pass runs once the subscription is in place; after it, only a wake-up can start another.
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const started = Date.now();
       await write(orderEvent());
       expect(await messages(1, 5_000)).toHaveLength(1);
-      expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
+      stopWaking();
       await running.stop();
+      wakeSubscriber.disconnect();
+    }
+  });
+
+  it('hears of committed outbox writes only, never of a transaction that rolled back', async () => {
+    let heard = 0;
+    const stop = onOutboxCommitted(() => {
+      heard += 1;
+    });
+    try {
+      await expect(
+        withPoolTransaction(environment.database.pool, async (client) => {
+          await addToOutbox(client, orderEvent());
+          throw new Error('the order failed');
+        }),
+      ).rejects.toThrow('the order failed');
+      expect(heard).toBe(0);
+      await write(orderEvent(), orderEvent());
+      expect(heard).toBe(1);
+      await withPoolTransaction(environment.database.pool, (client) => client.query('select 1'));
+      expect(heard).toBe(1);
+    } finally {
+      stop();
     }
   });
 

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { withPoolTransaction } from '../pool-transaction.ts';
 import type { JobQueues } from '../queues/job-queues.ts';
 import type { JobRegistry } from '../queues/registry.ts';
-import { aggregateEventsChannel, allEventsChannel, type OutboxMessage } from './outbox.ts';
+import { aggregateEventsChannel, allEventsChannel, outboxCommittedChannel, type OutboxMessage } from './outbox.ts';
 
 interface OutboxRow {
   id: string;
@@ -20,9 +20,6 @@ interface OutboxRow {
 /** Serialises publishing passes (and lets replay readers wait for one in flight): see docs/realtime.md. */
 export const OUTBOX_PUBLISH_LOCK_KEY = 604_100_001;
 
-/** The NOTIFY channel of the outbox insert trigger (Migration20261202000600_realtime_outbox). */
-export const OUTBOX_INSERTED_CHANNEL = 'outbox_inserted';
-
 export interface OutboxRelayOptions {
   config: Pick<Config, 'redis'>;
   pool: pg.Pool;
@@ -30,13 +27,14 @@ export interface OutboxRelayOptions {
   /** A connection that is not in subscriber mode, for PUBLISH. */
   publisher: Pick<Redis, 'publish'>;
   batchSize?: number;
-  /** How long an idle relay waits before looking again (a safety net when it listens). */
+  /** How long an idle relay waits before looking again: the bound for rows whose commit woke nobody. */
   pollIntervalMs?: number;
   /**
-   * Where to LISTEN for the outbox trigger's notifications, so that a commit wakes the relay at once
-   * instead of at the next poll. Without it the relay only polls.
+   * A Redis connection of its own (it goes into subscriber mode) on which the relay hears of commits
+   * that wrote outbox rows (`outboxCommittedChannel`, published by onOutboxCommitted listeners), so that
+   * it runs at once instead of at the next poll. Without it the relay only polls.
    */
-  listen?: { connectionString: string };
+  wakeSubscriber?: Pick<Redis, 'subscribe' | 'on' | 'off' | 'unsubscribe'>;
   logger?: { error(object: object, message: string): void };
   /** Test seam: runs after a batch is enqueued and published, before it is marked. Throwing here is a crash. */
   afterEnqueue?: (eventIds: string[]) => Promise<void> | void;
@@ -70,8 +68,9 @@ export class OutboxRelay {
   private wake: (() => void) | null = null;
   /** Set by a notification: another pass is due even if the last one came back short. */
   private nudged = false;
-  private listener: pg.Client | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly onWake = (channel: string) => {
+    if (channel === outboxCommittedChannel(this.options.config)) this.nudge();
+  };
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -146,54 +145,34 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.stopping = false;
-    if (this.options.listen) void this.listen(this.options.listen.connectionString);
+    const subscriber = this.options.wakeSubscriber;
+    if (subscriber) {
+      subscriber.on('message', this.onWake);
+      // Until the subscription is in place only the poll wakes the relay; it runs a pass once it is.
+      subscriber.subscribe(outboxCommittedChannel(this.options.config)).then(
+        () => this.nudge(),
+        (error: unknown) => this.options.logger?.error({ err: error }, 'outbox relay could not subscribe to its wake-up channel; polling only'),
+      );
+    }
     this.running = this.loop();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const subscriber = this.options.wakeSubscriber;
+    if (subscriber) {
+      subscriber.off('message', this.onWake);
+      await subscriber.unsubscribe(outboxCommittedChannel(this.options.config)).catch(() => undefined);
+    }
     this.wake?.();
     await this.running;
     this.running = null;
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => undefined);
   }
 
-  /** Runs a pass now rather than at the next poll (a notification, or a caller that just committed). */
+  /** Runs a pass now rather than at the next poll (someone just committed outbox rows). */
   nudge(): void {
     this.nudged = true;
     this.wake?.();
-  }
-
-  /** One dedicated connection in LISTEN mode; if it breaks, polling carries on and it reconnects. */
-  private async listen(connectionString: string): Promise<void> {
-    const listener = new pg.Client({ connectionString });
-    const reconnect = (error?: unknown) => {
-      if (error) this.options.logger?.error({ err: error }, 'outbox relay lost its LISTEN connection; polling until it is back');
-      if (this.listener === listener) this.listener = null;
-      listener.removeAllListeners('notification');
-      void listener.end().catch(() => undefined);
-      if (this.stopping || this.reconnectTimer) return;
-      this.reconnectTimer = setTimeout(() => {
-        this.reconnectTimer = null;
-        if (!this.stopping) void this.listen(connectionString);
-      }, 1_000);
-      this.reconnectTimer.unref();
-    };
-    listener.on('error', reconnect);
-    listener.on('notification', () => this.nudge());
-    try {
-      await listener.connect();
-      await listener.query(`listen ${OUTBOX_INSERTED_CHANNEL}`);
-      if (this.stopping) return void (await listener.end());
-      this.listener = listener;
-      // Rows committed while we were not listening are picked up by this pass.
-      this.nudge();
-    } catch (error) {
-      reconnect(error);
-    }
   }
 
   private async loop(): Promise<void> {

@@ -5,7 +5,7 @@ import type { Database } from '../../database.ts';
 import { assert, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
-import { OUTBOX_COLUMNS, outboxRowSql } from '../../outbox/outbox.ts';
+import { noteOutboxWrite, OUTBOX_COLUMNS, outboxRowSql } from '../../outbox/outbox.ts';
 import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
 import { SqlParameters } from '../../sql-parameters.ts';
@@ -336,5 +336,6 @@ async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrd
     ),
   );
   const placed = rows[0];
+  if (placed) noteOutboxWrite(client);
   return placed ? { ...placed, lines } : null;
 }
