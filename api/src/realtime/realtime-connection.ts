@@ -147,12 +147,13 @@ export class RealtimeConnection {
   }
 
   /** Redis lost messages while it was away: every subscription catches up from the database. */
-  catchUp(): void {
-    if (this.closed || !this.viewer) return;
+  catchUp(): number {
+    if (this.closed || !this.viewer) return 0;
     for (const subscription of this.subscriptions.values()) {
       subscription.pause();
       this.queue = this.queue.then(() => this.startSubscription(subscription, subscription.cursor, false)).catch((error: unknown) => this.sendError(error, subscription.topicName));
     }
+    return this.subscriptions.size;
   }
 
   private dispose(): void {

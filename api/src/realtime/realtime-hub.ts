@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../../db/src/config.ts';
 import { allEventsChannel, type OutboxMessage } from '../../../db/src/outbox/outbox.ts';
 import { subscriptionKey, topicEventsOf } from '../../../db/src/modules/realtime/realtime-topics.ts';
+import { newId } from '../../../db/src/ids.ts';
 import { connectRedis, createRedis } from '../../../db/src/redis.ts';
 import { CLOSE_CODES, type RealtimeConnection, type Subscription } from './realtime-connection.ts';
 
@@ -11,6 +12,8 @@ export interface RealtimeStats {
   subscriptions: number;
   droppedSlowConsumers: number;
   deadSocketsClosed: number;
+  /** Subscriptions that caught up from the database after the Redis subscription came back. */
+  caughtUp: number;
 }
 
 /**
@@ -25,22 +28,30 @@ export class RealtimeHub {
   private heartbeat: NodeJS.Timeout | null = null;
   private hasBeenReady = false;
   closing = false;
-  private readonly counters = { droppedSlowConsumers: 0, deadSocketsClosed: 0 };
+  private readonly counters = { droppedSlowConsumers: 0, deadSocketsClosed: 0, caughtUp: 0 };
+  /** The Redis client name of this instance's subscription, for operators (CLIENT LIST) and tests. */
+  readonly subscriberName: string;
 
   constructor(
     private readonly config: Pick<Config, 'redis' | 'realtime'>,
     private readonly logger: FastifyBaseLogger,
-  ) {}
+  ) {
+    this.subscriberName = `${this.config.redis.keyPrefix}realtime-hub-${newId()}`;
+  }
 
   async start(): Promise<void> {
-    const subscriber = await connectRedis(createRedis(this.config, { maxRetriesPerRequest: null }), this.config.redis.url);
+    const connection = createRedis(this.config, { maxRetriesPerRequest: null });
+    connection.options.connectionName = this.subscriberName;
+    // Every reconnect makes each subscription read the database; spacing them out spares both.
+    connection.options.retryStrategy = (attempt) => Math.min(1_000 * attempt, 5_000);
+    const subscriber = await connectRedis(connection, this.config.redis.url);
     this.subscriber = subscriber;
     subscriber.on('error', (error) => this.logger.warn({ err: error }, 'realtime: Redis subscriber error'));
     subscriber.on('message', (_channel: string, text: string) => this.dispatch(text));
     // ioredis subscribes again after a reconnect, but what was published meanwhile is gone from Redis:
     // every subscription catches up from the database, as a reconnecting client would.
     subscriber.on('ready', () => {
-      if (this.hasBeenReady) for (const connection of this.connections) connection.catchUp();
+      if (this.hasBeenReady) for (const connection of this.connections) this.counters.caughtUp += connection.catchUp();
       this.hasBeenReady = true;
     });
     await subscriber.subscribe(allEventsChannel(this.config));
@@ -68,6 +79,11 @@ export class RealtimeHub {
     if (!set) return;
     set.delete(subscription);
     if (set.size === 0) this.subscriptionsByKey.delete(subscription.key);
+  }
+
+  /** Whether the Redis subscription is up (it is down between a disconnection and the reconnect). */
+  isListening(): boolean {
+    return this.subscriber?.status === 'ready';
   }
 
   countDroppedSlowConsumer(): void {

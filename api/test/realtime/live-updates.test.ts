@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import type { Config } from '../../../db/src/config.ts';
 import { OutboxRelay } from '../../../db/src/outbox/outbox-relay.ts';
+import { allEventsChannel } from '../../../db/src/outbox/outbox.ts';
 import { JobQueues } from '../../../db/src/queues/job-queues.ts';
 import { connectRedis, createRedis } from '../../../db/src/redis.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../../db/src/testing/databases.ts';
@@ -178,6 +179,40 @@ describe('live updates across API instances', () => {
   });
 });
 
+describe('when Redis drops an instance', () => {
+  it("catches a subscription up from the database with what was published while the instance's Redis subscription was cut", async () => {
+    const orderId = await paidOrder();
+    const topic = `resource/orders/${orderId}`;
+    const socket = await socketOf(shopper.accessToken);
+    await socket.subscribe(topic);
+    await socket.next((message) => message.type === 'snapshot');
+    const listener = await connectRedis(createRedis(environment.config), environment.config.redis.url);
+    const published: string[] = [];
+    await listener.subscribe(allEventsChannel(environment.config));
+    listener.on('message', (_channel: string, text: string) => published.push(JSON.parse(text).type));
+    try {
+      const clients = (await publisher.client('LIST')) as string;
+      const line = clients.split('\n').find((entry) => entry.includes(`name=${instanceA.realtime.subscriberName} `));
+      const id = /(?:^| )id=(\d+)/.exec(line ?? '')?.[1];
+      expect(id).toBeDefined();
+      const caughtUpBefore = instanceA.realtime.stats().caughtUp;
+      await publisher.client('KILL', 'ID', id as string);
+
+      await fulfil(orderId, 'pack');
+      const deadline = Date.now() + 5_000;
+      while (!published.includes('order.packed') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Published while instance A was not listening: only the database can bring it now.
+      expect(instanceA.realtime.isListening()).toBe(false);
+
+      const caughtUp = await socket.next((message) => message.topic === topic && message.payload?.status === 'packed', { timeoutMs: 10_000 });
+      expect(caughtUp).toMatchObject({ type: 'updated', payload: { ids: [orderId] } });
+      expect(instanceA.realtime.stats().caughtUp).toBeGreaterThan(caughtUpBefore);
+    } finally {
+      listener.disconnect();
+    }
+  });
+});
+
 describe('who may follow what', () => {
   it("refuses a shopper someone else's order, and sends that socket none of its events", async () => {
     const orderId = await paidOrder(otherShopper);
@@ -262,16 +297,21 @@ describe('sockets that may not stay', () => {
   });
 });
 
-describe('an instance with tight limits', () => {
+describe('instances with tight limits', () => {
   let instanceC: FastifyInstance;
   let portC: number;
+  let instanceD: FastifyInstance;
+  let portD: number;
 
   beforeAll(async () => {
-    const config: Config = { ...environment.config, realtime: { ...environment.config.realtime, maxBufferedBytes: 1_024, heartbeatIntervalMs: 1_000 } };
-    ({ app: instanceC, port: portC } = await listening(config));
+    // C: a tiny send buffer; D: a heartbeat every second. Apart, so that a client that stops reading (and
+    // so stops answering pings) is dropped for its buffer, not for the heartbeat.
+    ({ app: instanceC, port: portC } = await listening({ ...environment.config, realtime: { ...environment.config.realtime, maxBufferedBytes: 1_024 } }));
+    ({ app: instanceD, port: portD } = await listening({ ...environment.config, realtime: { ...environment.config.realtime, heartbeatIntervalMs: 1_000 } }));
   });
   afterAll(async () => {
     await instanceC?.close();
+    await instanceD?.close();
   });
 
   it('drops with close code 1013 a client that stops reading, once its unsent data passes the limit', async () => {
@@ -289,19 +329,22 @@ describe('an instance with tight limits', () => {
   });
 
   it('closes a socket that stops answering pings', async () => {
-    const socket = await TestSocket.open(portC, { autoPong: false });
+    const socket = await TestSocket.open(portD, { autoPong: false });
     sockets.push(socket);
     socket.send({ type: 'auth', token: owner.accessToken });
     await socket.next((message) => message.type === 'authenticated');
-    const before = instanceC.realtime.stats().deadSocketsClosed;
+    const before = instanceD.realtime.stats().deadSocketsClosed;
+    const answering = await socketOf(owner.accessToken, portD);
     expect((await socket.closed).code).toBe(1006);
-    expect(instanceC.realtime.stats().deadSocketsClosed).toBe(before + 1);
+    expect(instanceD.realtime.stats().deadSocketsClosed).toBe(before + 1);
+    // A socket that answers its pings stays.
+    expect(answering.socket.readyState).toBe(answering.socket.OPEN);
   });
 
   it('closes every socket with 1001 (going away) on shutdown', async () => {
-    const socket = await socketOf(owner.accessToken, portC);
+    const socket = await socketOf(owner.accessToken, portD);
     await socket.subscribe('resource/orders');
-    await instanceC.close();
+    await instanceD.close();
     expect(await socket.closed).toEqual({ code: 1001, reason: 'server shutting down' });
   });
 });
