@@ -228,6 +228,21 @@ describe('who may follow what', () => {
     expect(intruder.messages.filter((message) => message.eventId !== undefined)).toEqual([]);
   });
 
+  it("lets a merchant's API key follow the merchant stream, and closes a socket of an operator who acts for no merchant", async () => {
+    const created = await instanceB.inject({ method: 'POST', url: '/api/admin/api-keys', headers: owner.headers, payload: { name: 'order board', role: 'clerk' } });
+    expect(created.statusCode).toBe(201);
+    const keySocket = await socketOf(created.json().secret);
+    expect(keySocket.messages[0]).toMatchObject({ type: 'authenticated', viewer: { type: 'merchant', merchantId: owner.merchantId }, expiresAt: null });
+    await keySocket.subscribe('resource/orders');
+    const orderId = await paidOrder();
+    await keySocket.next((message) => message.topic === 'resource/orders' && message.payload?.ids[0] === orderId);
+
+    const operator = await TestSocket.open(portA);
+    sockets.push(operator);
+    operator.send({ type: 'auth', token: instanceA.jwt.sign({ sub: owner.userId, isOperator: true }) });
+    expect(await operator.closed).toEqual({ code: 4401, reason: 'merchant_required' });
+  });
+
   it('refuses a shopper the merchant-wide stream', async () => {
     const socket = await socketOf(shopper.accessToken);
     expect(await socket.subscribe('resource/orders')).toMatchObject({ type: 'error', code: 'merchant_stream_forbidden' });
