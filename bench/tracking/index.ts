@@ -179,17 +179,18 @@ try {
   console.log('\ndelivery delay from the update (all deliveries to all sockets that follow the order)');
   console.table({
     'from the update request': results.fromRequest,
-    'from the update answer (committed)': results.fromAnswer,
+    "from the change (the event's occurredAt)": results.fromChange,
   });
   console.log(
     `updates: ${results.updates} (${results.updatesPerSecond}/s), deliveries: ${results.deliveries}, failures: ${JSON.stringify(results.failures)}, fell behind: ${results.fellBehind} ticks`,
   );
   console.log('API memory:', memory, `API CPU during the load: ${apiCpuPercentDuringLoad}% of one core`, 'realtime:', afterLoad.realtime);
-  // The update is the committed change: its answer comes right after the commit. From the request, the
-  // figure also holds the time the API takes to make the change (a pack here, a courier position later).
-  const budget = { p99MsBelow: 50, measuredFrom: 'the update answer (committed)' };
-  const withinBudget = results.fromAnswer.p99Ms < budget.p99MsBelow;
-  console.log(`budget: p99 from the committed update to the socket < ${budget.p99MsBelow} ms: ${withinBudget ? 'met' : 'NOT met'} (from the request: p99 ${results.fromRequest.p99Ms} ms)`);
+  // The update is the change: its transaction's time (the event's occurredAt) to the socket. From the
+  // request, the figure also holds how long the API takes to make the change (a pack here, a courier
+  // position later), queueing included.
+  const budget = { p99MsBelow: 50, measuredFrom: "the change (the event's occurredAt)" };
+  const withinBudget = results.fromChange.p99Ms < budget.p99MsBelow;
+  console.log(`budget: p99 from the change to the socket < ${budget.p99MsBelow} ms: ${withinBudget ? 'met' : 'NOT met'} (from the request: p99 ${results.fromRequest.p99Ms} ms)`);
 
   Object.assign(report, { opened, results, memory, apiCpuPercentDuringLoad, realtime: afterLoad.realtime, budget, withinBudget, loadAverageAfter: os.loadavg() });
   mkdirSync(new URL('../results/', import.meta.url), { recursive: true });

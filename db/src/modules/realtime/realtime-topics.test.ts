@@ -5,7 +5,7 @@ import { ORDERS_TOPIC, orderTopic, parseTopic, subscriptionKey, topicEventsOf } 
 const merchantId = newId();
 
 function message(type: string, payload: Record<string, unknown>, aggregateType = 'order', aggregateId = newId()) {
-  return { type, aggregateType, aggregateId, merchantId, payload, publishedSequence: 42 };
+  return { type, aggregateType, aggregateId, merchantId, payload, publishedSequence: 42, occurredAt: '2026-12-02T10:00:00.123Z' };
 }
 
 describe('the mapping of outbox events to topics', () => {
@@ -22,7 +22,13 @@ describe('the mapping of outbox events to topics', () => {
   it('turns every other event about an order into updated, with its status when it has one', () => {
     const orderId = newId();
     const [stream, own] = topicEventsOf(message('order.packed', { orderId, status: 'packed', fromStatus: 'paid' }, 'order', orderId));
-    expect(stream?.event).toEqual({ topic: ORDERS_TOPIC, type: 'updated', payload: { ids: [orderId], event: 'order.packed', status: 'packed', fromStatus: 'paid' }, eventId: '42' });
+    expect(stream?.event).toEqual({
+      topic: ORDERS_TOPIC,
+      type: 'updated',
+      payload: { ids: [orderId], event: 'order.packed', status: 'packed', fromStatus: 'paid' },
+      eventId: '42',
+      occurredAt: '2026-12-02T10:00:00.123Z',
+    });
     expect(own?.event.topic).toBe(orderTopic(orderId));
     const refund = topicEventsOf(message('order_refund.created', { orderId, refundId: newId(), amountMinor: 100 }));
     expect(refund.map((routed) => [routed.event.type, routed.event.payload])).toEqual([
@@ -53,6 +59,7 @@ describe('the mapping of outbox events to topics', () => {
       type: 'tracking',
       payload: { ids: [orderId], shipmentId, trackingEventId: payload.trackingEventId, status: 'in_transit', happenedAt: payload.happenedAt, message: 'Left the depot', position: payload.position, etaAt: null },
       eventId: '42',
+      occurredAt: '2026-12-02T10:00:00.123Z',
     });
   });
 

@@ -24,12 +24,16 @@ export function orderTopic(orderId: string): string {
 
 export type TopicEventType = 'created' | 'updated' | 'deleted' | 'tracking' | 'snapshot';
 
-/** What a subscriber receives; `eventId` is the published position, its resume point. */
+/**
+ * What a subscriber receives; `eventId` is the published position, its resume point; `occurredAt` is when
+ * the change was recorded (its transaction's time; for a snapshot, the order's last change).
+ */
 export interface TopicEvent {
   topic: string;
   type: TopicEventType;
   payload: { ids: string[] } & Record<string, unknown>;
   eventId: string;
+  occurredAt: string;
 }
 
 /** A topic event with what the fan-out needs: whose it is and its position as a number. */
@@ -54,12 +58,16 @@ function stringOr(value: unknown, fallback: string | null): string | null {
 }
 
 /** The topic events one published outbox event makes; events about no order make none. */
-export function topicEventsOf(message: Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 'merchantId' | 'payload' | 'publishedSequence'>): RoutedTopicEvent[] {
+export function topicEventsOf(message: Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 'merchantId' | 'payload' | 'publishedSequence' | 'occurredAt'>): RoutedTopicEvent[] {
   const payload = message.payload;
   const orderId = stringOr(payload.orderId, message.aggregateType === 'order' ? message.aggregateId : null);
   if (!orderId) return [];
   const eventId = String(message.publishedSequence);
-  const route = (event: Omit<TopicEvent, 'eventId'>): RoutedTopicEvent => ({ event: { ...event, eventId }, position: message.publishedSequence, merchantId: message.merchantId });
+  const route = (event: Omit<TopicEvent, 'eventId' | 'occurredAt'>): RoutedTopicEvent => ({
+    event: { ...event, eventId, occurredAt: message.occurredAt },
+    position: message.publishedSequence,
+    merchantId: message.merchantId,
+  });
 
   if (message.type === TRACKING_EVENT) {
     // Positions go to the order's own topic only: the merchant-wide list would drown in them.

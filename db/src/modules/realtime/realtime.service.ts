@@ -23,10 +23,15 @@ export interface SubscriptionStart {
   resumed: boolean;
 }
 
-type ReplayRow = Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 'merchantId' | 'payload' | 'publishedSequence'>;
+type ReplayRow = Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 'merchantId' | 'payload' | 'publishedSequence'> & { createdAt: Date };
 
 const REPLAY_COLUMNS = `type, aggregate_type as "aggregateType", aggregate_id as "aggregateId", merchant_id as "merchantId", payload,
-                        published_sequence as "publishedSequence"`;
+                        published_sequence as "publishedSequence", created_at as "createdAt"`;
+
+/** A row read back from the outbox, shaped as the relay published it. */
+function asMessage(row: ReplayRow) {
+  return { ...row, publishedSequence: Number(row.publishedSequence), occurredAt: row.createdAt.toISOString() };
+}
 
 /**
  * The database side of live updates (docs/realtime.md): who may follow a topic, the current state of an
@@ -106,7 +111,7 @@ export class RealtimeService {
           ]);
     if (rows.length > limit) return null;
     return rows.flatMap((row) =>
-      topicEventsOf({ ...row, publishedSequence: Number(row.publishedSequence) })
+      topicEventsOf(asMessage(row))
         .filter((routed) => routed.event.topic === topicName && (topic.kind === 'order' || routed.merchantId === merchantId))
         .map((routed) => routed.event),
     );
@@ -128,7 +133,7 @@ export class RealtimeService {
         order by published_sequence desc limit 1`,
       [order.id],
     );
-    const latest = rows[0] ? topicEventsOf({ ...rows[0], publishedSequence: Number(rows[0].publishedSequence) })[0] : undefined;
+    const latest = rows[0] ? topicEventsOf(asMessage(rows[0]))[0] : undefined;
     const { ids: _ids, ...tracking } = latest?.event.payload ?? { ids: [] };
     return {
       topic: topicName,
@@ -139,6 +144,7 @@ export class RealtimeService {
         tracking: latest ? tracking : null,
       },
       eventId: String(position),
+      occurredAt: order.updatedAt.toISOString(),
     };
   }
 }
