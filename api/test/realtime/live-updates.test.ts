@@ -158,6 +158,20 @@ describe('live updates across API instances', () => {
     expect(ids[1]).toBeGreaterThan(ids[0] as number);
   });
 
+  it('stops sending a topic once the socket unsubscribes', async () => {
+    const orderId = await paidOrder();
+    const topic = `resource/orders/${orderId}`;
+    const socket = await socketOf(owner.accessToken);
+    await socket.subscribe(topic);
+    await socket.subscribe('resource/orders');
+    socket.send({ type: 'unsubscribe', topic });
+    await socket.next((message) => message.type === 'unsubscribed' && message.topic === topic);
+    await fulfil(orderId, 'pack');
+    await socket.next((message) => message.topic === 'resource/orders' && message.payload?.ids[0] === orderId && message.payload?.status === 'packed');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(socket.eventsOf(topic).filter((message) => message.type !== 'snapshot')).toEqual([]);
+  });
+
   it('resumes a subscriber that is up to date with nothing, and keeps it live', async () => {
     const orderId = await paidOrder();
     const topic = `resource/orders/${orderId}`;
@@ -301,6 +315,21 @@ describe('sockets that may not stay', () => {
     const silent = await TestSocket.open(portA);
     sockets.push(silent);
     expect(await silent.closed).toEqual({ code: 4401, reason: 'authentication timed out' });
+  });
+
+  it('closes with 4401 a socket whose token expires, unless a fresh token of the same identity came first', async () => {
+    const claims = { sub: owner.userId, merchantId: owner.merchantId, role: owner.role, isOperator: false };
+    const expiring = await socketOf(instanceA.jwt.sign(claims, { expiresIn: 1 }));
+    const extended = await socketOf(instanceA.jwt.sign(claims, { expiresIn: 1 }));
+    extended.send({ type: 'auth', token: instanceA.jwt.sign(claims, { expiresIn: 60 }) });
+    await extended.next((message) => message.type === 'authenticated', { from: 1 });
+    // Someone else's token cannot take the socket over.
+    extended.send({ type: 'auth', token: otherOwner.accessToken });
+    expect(await extended.next((message) => message.type === 'error')).toMatchObject({ code: 'viewer_changed' });
+
+    expect(await expiring.closed).toEqual({ code: 4401, reason: 'token_expired' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(extended.socket.readyState).toBe(extended.socket.OPEN);
   });
 
   it('refuses the upgrade to a browser page from an origin that is not allowed, and accepts the public origin', async () => {
