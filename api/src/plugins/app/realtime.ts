@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Actor } from '../../../../db/src/actor.ts';
 import { DomainError, UnauthorizedError } from '../../../../db/src/errors.ts';
 import { RealtimeHub } from '../../realtime/realtime-hub.ts';
+import { registerRealtimeMetrics } from '../../realtime/realtime-metrics.ts';
 
 /** Client messages are a few hundred bytes; anything bigger is refused by `ws` before it is buffered. */
 const MAX_CLIENT_MESSAGE_BYTES = 16 * 1_024;
@@ -18,6 +19,7 @@ export default fp(
     const hub = new RealtimeHub(app.config, app.log);
     await hub.start();
     app.decorate('realtime', hub);
+    if (app.hasDecorator('metrics')) registerRealtimeMetrics(app, hub);
 
     /** A staff access token or API key, else a shopper session token: the guards' own checks. */
     app.decorate('actorOfRealtimeToken', async (token: string): Promise<Actor> => {
