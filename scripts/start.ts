@@ -51,6 +51,7 @@ function banner(config: Config, workersPid: number | undefined, adminAvailable: 
     `Minishop is running (the API in process ${process.pid}, the workers in process ${workersPid}).`,
     `  API       ${url}  (/api/admin, /api/store, /api/auth)`,
     `  Docs      ${url}/docs  (OpenAPI: ${url}/docs/json)`,
+    `  Live      ${url.replace(/^http/, 'ws')}/ws  (WebSocket order updates, docs/realtime.md)`,
     `  Metrics   ${url}/metrics`,
     `  Health    ${url}/healthz  and  ${url}/readyz`,
     adminAvailable ? `  Console   ${url}/admin` : '  Console   (not built yet: the admin console arrives with a later issue)',

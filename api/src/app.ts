@@ -10,6 +10,7 @@ import type { Config, TrustProxy } from '../../db/src/config.ts';
 import { connectDatabase, type Database } from '../../db/src/database.ts';
 import { newId } from '../../db/src/ids.ts';
 import { loggerOptions } from '../../db/src/log-redaction.ts';
+import { onOutboxCommitted, outboxCommittedChannel } from '../../db/src/outbox/outbox.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
@@ -18,6 +19,7 @@ import errorHandler from './plugins/app/error-handler.ts';
 import { createValidatorCompiler } from './plugins/external/validator-compiler.ts';
 import { HELMET_OPTIONS } from './http/security-headers.ts';
 import shopperAuthentication from './plugins/app/shopper-authentication.ts';
+import realtime from './plugins/app/realtime.ts';
 import routes from './routes/index.ts';
 import './types.ts';
 
@@ -68,7 +70,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.decorate('database', database);
   app.decorate('redis', redis);
   app.decorate('services', createServices({ config, database, redis, logger: app.log }));
+  // After each commit that wrote outbox rows, wake the relay (in the workers) through Redis: live updates
+  // leave within milliseconds instead of at its next poll (docs/realtime.md).
+  const committedChannel = outboxCommittedChannel(config);
+  const stopWakingRelay = onOutboxCommitted(() => void redis.publish(committedChannel, '').catch(() => undefined));
   app.addHook('onClose', async () => {
+    stopWakingRelay();
     redis.disconnect();
     if (!options.database) await database.close();
   });
@@ -109,6 +116,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(errorHandler);
   await app.register(authentication);
   await app.register(shopperAuthentication);
+  await app.register(realtime);
 
   await app.register(routes);
   return app;

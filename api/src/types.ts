@@ -14,6 +14,12 @@ declare module 'fastify' {
     database: Database;
     redis: Redis;
     services: Services;
+    /** The staff guard's token check (a staff access token or an `msk_` API key), for GET /ws too. */
+    actorOfStaffToken(token: string): Promise<Actor>;
+    /** GET /ws's token check: staff (access token or API key) first, then a shopper session. */
+    actorOfRealtimeToken(token: string): Promise<Actor>;
+    /** This instance's live-update hub (api/src/realtime/realtime-hub.ts). */
+    realtime: import('./realtime/realtime-hub.ts').RealtimeHub;
   }
   interface FastifyRequest {
     /** Set by the authentication hook on routes that name a permission; null on public routes. */

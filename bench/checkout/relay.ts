@@ -12,7 +12,8 @@ const config = loadConfig();
 const database = await connectDatabase(config);
 const redis = await connectRedis(createRedis(config), config.redis.url);
 const queues = new JobQueues(config);
-const relay = new OutboxRelay({ config, pool: database.pool, queues, publisher: redis });
+const wakeSubscriber = await connectRedis(createRedis(config, { maxRetriesPerRequest: null }), config.redis.url);
+const relay = new OutboxRelay({ config, pool: database.pool, queues, publisher: redis, pollIntervalMs: config.outbox.relayPollIntervalMs, wakeSubscriber });
 relay.start();
 process.send?.({ ready: true });
 const close = async () => {
@@ -20,6 +21,7 @@ const close = async () => {
   await relay.drain();
   await queues.close();
   redis.disconnect();
+  wakeSubscriber.disconnect();
   await database.close();
   process.exit(0);
 };

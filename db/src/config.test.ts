@@ -72,4 +72,16 @@ describe('loadConfig', () => {
     expect(message).not.toMatch(/JWT_SECRET/);
     if (!message) expect(environment).toBe('production');
   });
+
+  it('allows browser pages of the public URL to open /ws by default, the listed origins when set, or any with *', () => {
+    expect(loadConfig({}).realtime.allowedOrigins).toEqual(['http://127.0.0.1:3000']);
+    expect(loadConfig({ PUBLIC_URL: 'https://shop.example/base/' }).realtime.allowedOrigins).toEqual(['https://shop.example']);
+    expect(loadConfig({ REALTIME_ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443/' }).realtime.allowedOrigins).toEqual(['https://a.example', 'https://b.example:8443']);
+    expect(loadConfig({ REALTIME_ALLOWED_ORIGINS: '*' }).realtime.allowedOrigins).toBe('*');
+  });
+
+  it('refuses an allowed origin that is not a URL, naming REALTIME_ALLOWED_ORIGINS', () => {
+    expect(() => loadConfig({ REALTIME_ALLOWED_ORIGINS: 'https://a.example, shop' })).toThrow(/REALTIME_ALLOWED_ORIGINS is invalid \("shop"\)/);
+    expect(() => loadConfig({ REALTIME_MAX_BUFFERED_BYTES: '0' })).toThrow(/REALTIME_MAX_BUFFERED_BYTES/);
+  });
 });

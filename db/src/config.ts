@@ -67,6 +67,15 @@ const environmentSchema = Type.Object({
     default: 'generic=minishop-generic-carrier-local-secret,aftership=minishop-aftership-local-secret',
   }),
   CARRIER_WEBHOOK_TOLERANCE_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }),
+  /** The relay is woken after each commit that wrote outbox rows; this poll is its safety net. */
+  OUTBOX_RELAY_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 100 }),
+  /** Comma-separated origins allowed to open GET /ws from a browser; `*` for any; empty: PUBLIC_URL's origin only. */
+  REALTIME_ALLOWED_ORIGINS: Type.String({ default: '' }),
+  REALTIME_HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 1_000, maximum: 600_000, default: 30_000 }),
+  REALTIME_AUTH_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  REALTIME_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1, maximum: 67_108_864, default: 1_048_576 }),
+  REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+  REALTIME_REPLAY_MAX_EVENTS: Type.Integer({ minimum: 1, maximum: 100_000, default: 1_000 }),
 });
 
 type Environment = Static<typeof environmentSchema>;
@@ -113,6 +122,16 @@ export interface Config {
     /** Carrier name (the `:carrier` of the webhook path) -> signing secret. */
     carrierWebhookSecrets: Readonly<Record<string, string>>;
     carrierWebhookToleranceSeconds: number;
+  };
+  outbox: { relayPollIntervalMs: number };
+  /** GET /ws (docs/realtime.md). `allowedOrigins` is `'*'` or a list of origins (`https://host[:port]`). */
+  realtime: {
+    allowedOrigins: '*' | string[];
+    heartbeatIntervalMs: number;
+    authTimeoutMs: number;
+    maxBufferedBytes: number;
+    maxSubscriptionsPerSocket: number;
+    replayMaxEvents: number;
   };
 }
 
@@ -184,6 +203,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       carrierWebhookSecrets: Object.freeze(Object.fromEntries(values.CARRIER_WEBHOOK_SECRETS.split(',').map((pair) => pair.split('=') as [string, string]))),
       carrierWebhookToleranceSeconds: values.CARRIER_WEBHOOK_TOLERANCE_SECONDS,
     },
+    outbox: { relayPollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL_MS },
+    realtime: {
+      allowedOrigins: allowedOrigins(values.REALTIME_ALLOWED_ORIGINS, publicUrl),
+      heartbeatIntervalMs: values.REALTIME_HEARTBEAT_INTERVAL_MS,
+      authTimeoutMs: values.REALTIME_AUTH_TIMEOUT_MS,
+      maxBufferedBytes: values.REALTIME_MAX_BUFFERED_BYTES,
+      maxSubscriptionsPerSocket: values.REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      replayMaxEvents: values.REALTIME_REPLAY_MAX_EVENTS,
+    },
   };
 }
 
@@ -254,6 +282,25 @@ export function parseTrustProxy(value: string): TrustProxy {
   throw new ConfigError(
     `Environment variable TRUST_PROXY is invalid (${JSON.stringify(value)}): use false, true, a hop count from 1 to 10, or a comma-separated list of proxy addresses or CIDR ranges (e.g. 10.0.0.0/8,192.168.1.5).`,
   );
+}
+
+/** `*`, or each listed origin normalised by URL (scheme, host, port); empty means the public URL's own. */
+function allowedOrigins(setting: string, publicUrl: string): '*' | string[] {
+  if (setting.trim() === '*') return '*';
+  const listed = setting
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  return (listed.length ? listed : [publicUrl]).map((origin) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(`Environment variable REALTIME_ALLOWED_ORIGINS is invalid (${JSON.stringify(origin)}): each origin must look like https://shop.example.`);
+    }
+    if (parsed.origin === 'null') throw new ConfigError(`Environment variable REALTIME_ALLOWED_ORIGINS is invalid (${JSON.stringify(origin)}): each origin must be http(s).`);
+    return parsed.origin;
+  });
 }
 
 function stripeApiAddress(url: string): Config['stripe']['api'] {

@@ -3,6 +3,19 @@ import type pg from 'pg';
 /** Anything that runs SQL: the pool itself, or one client holding a transaction open. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
+const afterCommitCallbacks = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Runs `callback` once the transaction open on `client` (by withPoolTransaction) has committed; dropped if
+ * it rolls back. For signals that must not go out before the data is visible (waking the outbox relay).
+ */
+export function afterCommit(client: Queryable, callback: () => void): void {
+  const callbacks = afterCommitCallbacks.get(client);
+  if (callbacks) {
+    if (!callbacks.includes(callback)) callbacks.push(callback);
+  } else afterCommitCallbacks.set(client, [callback]);
+}
+
 /**
  * Runs `work` inside one transaction on one pooled client: commits if it returns, rolls back if it
  * throws (and rethrows), and always gives the client back.
@@ -14,8 +27,12 @@ export async function withPoolTransaction<Result>(pool: pg.Pool, work: (client: 
     await client.query('begin');
     const result = await work(client);
     await client.query('commit');
+    const callbacks = afterCommitCallbacks.get(client);
+    afterCommitCallbacks.delete(client);
+    for (const callback of callbacks ?? []) callback();
     return result;
   } catch (error) {
+    afterCommitCallbacks.delete(client);
     // A client that cannot even roll back is in an unknown state: destroy it rather than reuse it.
     await client.query('rollback').catch(() => {
       broken = true;

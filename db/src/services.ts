@@ -45,6 +45,7 @@ import { CarrierWebhooksService } from './modules/shipments/carrier-webhooks.ser
 import { CourierDeliveriesService } from './modules/shipments/courier-deliveries.service.ts';
 import { CouriersService } from './modules/shipments/couriers.service.ts';
 import { ShipmentsService } from './modules/shipments/shipments.service.ts';
+import { RealtimeService } from './modules/realtime/realtime.service.ts';
 
 export interface ServiceDependencies {
   config: Config;
@@ -124,6 +125,8 @@ export function createServices(dependencies: ServiceDependencies) {
     couriers: new CouriersService(database),
     courierDeliveries: new CourierDeliveriesService(database, dependencies.config),
     carrierWebhooks: new CarrierWebhooksService(database, dependencies.config),
+    // Live updates over GET /ws: who may follow what, snapshots and replay (docs/realtime.md).
+    realtime: new RealtimeService(database, dependencies.config),
   };
 }
 

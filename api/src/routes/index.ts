@@ -39,6 +39,7 @@ import courierRoutes from './courier/index.ts';
 import courierPageRoutes from './courier-page/index.ts';
 import carrierWebhookRoutes from './webhooks/carriers/index.ts';
 import storeShipmentsRoutes from './store/shipments/index.ts';
+import websocketRoutes from './ws/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
@@ -84,4 +85,6 @@ export default async function routes(app: FastifyInstance) {
   await app.register(courierPageRoutes, { prefix: '/courier' });
   await app.register(carrierWebhookRoutes, { prefix: '/api/webhooks/carriers' });
   await app.register(storeShipmentsRoutes, { prefix: '/api/store/orders' });
+  // Live updates of orders over WebSocket (docs/realtime.md).
+  await app.register(websocketRoutes);
 }

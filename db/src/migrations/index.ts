@@ -14,6 +14,7 @@ import { Migration20261202000201_reconciliation_provider_records } from './Migra
 import { Migration20261202000400_fulfilment } from './Migration20261202000400_fulfilment.ts';
 import { Migration20261202000700_settlement } from './Migration20261202000700_settlement.ts';
 import { Migration20261202000500_shipments } from './Migration20261202000500_shipments.ts';
+import { Migration20261202000600_realtime_outbox } from './Migration20261202000600_realtime_outbox.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -36,4 +37,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000400_fulfilment', class: Migration20261202000400_fulfilment },
   { name: 'Migration20261202000700_settlement', class: Migration20261202000700_settlement },
   { name: 'Migration20261202000500_shipments', class: Migration20261202000500_shipments },
+  { name: 'Migration20261202000600_realtime_outbox', class: Migration20261202000600_realtime_outbox },
 ];

@@ -6,7 +6,7 @@ import { JobQueues } from '../queues/job-queues.ts';
 import { jobId } from '../queues/registry.ts';
 import { connectRedis, createRedis } from '../redis.ts';
 import { createTestEnvironment, type TestEnvironment } from '../testing/databases.ts';
-import { addToOutbox, aggregateEventsChannel, allEventsChannel, type OutboxEvent, type OutboxMessage } from './outbox.ts';
+import { addToOutbox, aggregateEventsChannel, allEventsChannel, onOutboxCommitted, outboxCommittedChannel, type OutboxEvent, type OutboxMessage } from './outbox.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 
 let environment: TestEnvironment;
@@ -122,7 +122,7 @@ describe('the outbox relay', () => {
     expect(seen.map((message) => message.id)).toEqual([eventId, eventId]);
   });
 
-  it('lets several relays share the work without publishing a row twice (for update skip locked)', async () => {
+  it('lets several relays share the work without publishing a row twice (one publishing pass at a time)', async () => {
     const events = Array.from({ length: 300 }, () => orderEvent());
     await write(...events);
     const relays = [relay({ batchSize: 20 }), relay({ batchSize: 20 }), relay({ batchSize: 20 })];
@@ -155,6 +155,69 @@ describe('the outbox relay', () => {
       expect(await unpublished()).toBe(0);
     } finally {
       await running.stop();
+    }
+  });
+
+  it('hands each published row the next position, in the order it is published, so positions only grow on Redis', async () => {
+    const [first, second, third] = await write(orderEvent(), orderEvent(), orderEvent());
+    await relay().drain();
+    const [fourth] = await write(orderEvent());
+    await relay().drain();
+    const seen = await messages(4);
+    expect(seen.map((message) => message.id)).toEqual([first, second, third, fourth]);
+    const positions = seen.map((message) => message.publishedSequence);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(new Set(positions).size).toBe(4);
+    const { rows } = await environment.database.pool.query<{ id: string; position: number }>('select id, published_sequence as position from outbox order by published_sequence');
+    expect(rows.map((row) => row.id)).toEqual([first, second, third, fourth]);
+    expect(rows.map((row) => Number(row.position))).toEqual(positions);
+  });
+
+  it('gives a row whose pass crashed after publishing a larger position on the next pass, never a reused one', async () => {
+    const [eventId] = await write(orderEvent());
+    await expect(relay({ afterEnqueue: () => Promise.reject(new Error('killed after publish')) }).relayOnce()).rejects.toThrow('killed after publish');
+    await relay().drain();
+    const seen = await messages(2);
+    expect(seen.map((message) => message.id)).toEqual([eventId, eventId]);
+    expect(seen[1]!.publishedSequence).toBeGreaterThan(seen[0]!.publishedSequence);
+  });
+
+  it('is woken through Redis after a commit that wrote outbox rows, instead of waiting for its poll', async () => {
+    const wakeSubscriber = await connectRedis(createRedis(environment.config), environment.config.redis.url);
+    const stopWaking = onOutboxCommitted(() => void publisher.publish(outboxCommittedChannel(environment.config), ''));
+    const running = relay({ pollIntervalMs: 60_000, wakeSubscriber });
+    running.start();
+    try {
+      // The first pass runs once the subscription is in place; after it, only a wake-up can start another.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await write(orderEvent());
+      expect(await messages(1, 5_000)).toHaveLength(1);
+    } finally {
+      stopWaking();
+      await running.stop();
+      wakeSubscriber.disconnect();
+    }
+  });
+
+  it('hears of committed outbox writes only, never of a transaction that rolled back', async () => {
+    let heard = 0;
+    const stop = onOutboxCommitted(() => {
+      heard += 1;
+    });
+    try {
+      await expect(
+        withPoolTransaction(environment.database.pool, async (client) => {
+          await addToOutbox(client, orderEvent());
+          throw new Error('the order failed');
+        }),
+      ).rejects.toThrow('the order failed');
+      expect(heard).toBe(0);
+      await write(orderEvent(), orderEvent());
+      expect(heard).toBe(1);
+      await withPoolTransaction(environment.database.pool, (client) => client.query('select 1'));
+      expect(heard).toBe(1);
+    } finally {
+      stop();
     }
   });
 

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import { withPoolTransaction } from '../pool-transaction.ts';
 import type { JobQueues } from '../queues/job-queues.ts';
 import type { JobRegistry } from '../queues/registry.ts';
-import { aggregateEventsChannel, allEventsChannel, type OutboxMessage } from './outbox.ts';
+import { aggregateEventsChannel, allEventsChannel, outboxCommittedChannel, type OutboxMessage } from './outbox.ts';
 
 interface OutboxRow {
   id: string;
@@ -17,6 +17,9 @@ interface OutboxRow {
   createdAt: Date;
 }
 
+/** Serialises publishing passes (and lets replay readers wait for one in flight): see docs/realtime.md. */
+export const OUTBOX_PUBLISH_LOCK_KEY = 604_100_001;
+
 export interface OutboxRelayOptions {
   config: Pick<Config, 'redis'>;
   pool: pg.Pool;
@@ -24,8 +27,14 @@ export interface OutboxRelayOptions {
   /** A connection that is not in subscriber mode, for PUBLISH. */
   publisher: Pick<Redis, 'publish'>;
   batchSize?: number;
-  /** How long an idle relay waits before looking again. */
+  /** How long an idle relay waits before looking again: the bound for rows whose commit woke nobody. */
   pollIntervalMs?: number;
+  /**
+   * A Redis connection of its own (it goes into subscriber mode) on which the relay hears of commits
+   * that wrote outbox rows (`outboxCommittedChannel`, published by onOutboxCommitted listeners), so that
+   * it runs at once instead of at the next poll. Without it the relay only polls.
+   */
+  wakeSubscriber?: Pick<Redis, 'subscribe' | 'on' | 'off' | 'unsubscribe'>;
   logger?: { error(object: object, message: string): void };
   /** Test seam: runs after a batch is enqueued and published, before it is marked. Throwing here is a crash. */
   afterEnqueue?: (eventIds: string[]) => Promise<void> | void;
@@ -44,6 +53,12 @@ export interface RelayPass {
  * the claiming transaction; a relay that dies in between leaves them unmarked and the next pass enqueues
  * them again, which is harmless because job ids are deterministic (`<job>@<key>`) and BullMQ ignores a
  * second job with an existing id. Pub/sub messages may then arrive twice: they carry the event id.
+ *
+ * Publishing passes take a transaction-scoped advisory lock, one at a time across every relay, and hand
+ * each published row the next `published_sequence` while holding it: positions therefore follow the order
+ * in which rows were published, and a position seen on Redis is never followed by a smaller one. Replay
+ * readers take the same lock in shared mode, so they never read while a pass has published but not yet
+ * committed (docs/realtime.md).
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -51,6 +66,11 @@ export class OutboxRelay {
   private running: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
+  /** Set by a notification: another pass is due even if the last one came back short. */
+  private nudged = false;
+  private readonly onWake = (channel: string) => {
+    if (channel === outboxCommittedChannel(this.options.config)) this.nudge();
+  };
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -60,6 +80,7 @@ export class OutboxRelay {
   /** One batch: claim, enqueue, publish, mark. Returns how many rows it published. */
   async relayOnce(): Promise<RelayPass> {
     return withPoolTransaction(this.options.pool, async (client) => {
+      await client.query('select pg_advisory_xact_lock($1)', [OUTBOX_PUBLISH_LOCK_KEY]);
       const { rows } = await client.query<OutboxRow>(
         `select id, type, aggregate_type as "aggregateType", aggregate_id as "aggregateId", merchant_id as "merchantId",
                 payload, jobs, created_at as "createdAt"
@@ -86,13 +107,17 @@ export class OutboxRelay {
         failures.push({ id: row.id, error: error instanceof Error ? error.message : String(error) });
         this.options.logger?.error({ err: error, outboxId: row.id, type: row.type }, 'outbox row could not be relayed');
       });
-      await this.publish(published);
+      const positions = await this.positions(client, published.length);
+      await this.publish(published, positions);
       await this.options.afterEnqueue?.(published.map((row) => row.id));
 
       if (published.length) {
-        await client.query(`update outbox set published_at = now(), publish_attempts = publish_attempts + 1 where id = any($1::uuid[])`, [
-          published.map((row) => row.id),
-        ]);
+        await client.query(
+          `update outbox o set published_at = now(), published_sequence = p.position, publish_attempts = o.publish_attempts + 1
+             from unnest($1::uuid[], $2::bigint[]) as p(id, position)
+            where o.id = p.id`,
+          [published.map((row) => row.id), positions],
+        );
       }
       if (failures.length) {
         await client.query(
@@ -120,18 +145,39 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    const subscriber = this.options.wakeSubscriber;
+    if (subscriber) {
+      subscriber.on('message', this.onWake);
+      // Until the subscription is in place only the poll wakes the relay; it runs a pass once it is.
+      subscriber.subscribe(outboxCommittedChannel(this.options.config)).then(
+        () => this.nudge(),
+        (error: unknown) => this.options.logger?.error({ err: error }, 'outbox relay could not subscribe to its wake-up channel; polling only'),
+      );
+    }
     this.running = this.loop();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    const subscriber = this.options.wakeSubscriber;
+    if (subscriber) {
+      subscriber.off('message', this.onWake);
+      await subscriber.unsubscribe(outboxCommittedChannel(this.options.config)).catch(() => undefined);
+    }
     this.wake?.();
     await this.running;
     this.running = null;
   }
 
+  /** Runs a pass now rather than at the next poll (someone just committed outbox rows). */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopping) {
+      this.nudged = false;
       let pass: RelayPass = { published: 0, failed: 0 };
       try {
         pass = await this.relayOnce();
@@ -139,6 +185,7 @@ export class OutboxRelay {
         this.options.logger?.error({ err: error }, 'outbox relay pass failed');
       }
       if (pass.published + pass.failed >= this.batchSize && pass.failed === 0) continue;
+      if (this.nudged || this.stopping) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollIntervalMs);
         this.wake = () => {
@@ -157,12 +204,24 @@ export class OutboxRelay {
     }
   }
 
-  private async publish(rows: OutboxRow[]): Promise<void> {
+  /** `count` fresh positions, ascending; taken under the publishing lock, so later passes get larger ones. */
+  private async positions(client: pg.PoolClient, count: number): Promise<number[]> {
+    if (count === 0) return [];
+    const { rows } = await client.query<{ position: string }>(
+      `select nextval('outbox_published_sequence') as position from generate_series(1, $1) order by 1`,
+      [count],
+    );
+    return rows.map((row) => Number(row.position));
+  }
+
+  private async publish(rows: OutboxRow[], positions: number[]): Promise<void> {
     const { config, publisher } = this.options;
+    // Sent in position order on one connection, so every subscriber hears them in that order.
     await Promise.all(
-      rows.flatMap((row) => {
+      rows.flatMap((row, index) => {
         const message: OutboxMessage = {
           id: row.id,
+          publishedSequence: positions[index] as number,
           type: row.type,
           aggregateType: row.aggregateType,
           aggregateId: row.aggregateId,

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { newId } from '../ids.ts';
-import type { Queryable } from '../pool-transaction.ts';
+import { afterCommit, type Queryable } from '../pool-transaction.ts';
 import type { JOBS, JobName, JobPayload } from '../queues/registry.ts';
 import { SqlParameters } from '../sql-parameters.ts';
 
@@ -25,9 +25,14 @@ export interface OutboxEvent {
   jobs?: OutboxJob[];
 }
 
-/** What subscribers receive on Redis: the event with its id, so a message delivered twice can be told. */
+/**
+ * What subscribers receive on Redis: the event with its id, so a message delivered twice can be told, and
+ * its published position: handed out by the relay in the order rows become visible, so "everything after
+ * position N" is a well-defined resume point (docs/realtime.md).
+ */
 export interface OutboxMessage {
   id: string;
+  publishedSequence: number;
   type: string;
   aggregateType: string;
   aggregateId: string;
@@ -68,7 +73,35 @@ export async function addToOutbox(client: Queryable, event: OutboxEvent): Promis
   const parameters = new SqlParameters();
   const row = outboxRowSql(parameters, event);
   await client.query(`insert into outbox (${OUTBOX_COLUMNS}) values (${row.expressions.join(', ')})`, parameters.values);
+  noteOutboxWrite(client);
   return row.id;
+}
+
+const committedListeners = new Set<() => void>();
+
+function outboxCommitted(): void {
+  for (const listener of committedListeners) {
+    try {
+      listener();
+    } catch {
+      // A wake-up is an optimisation: the relay's poll picks the rows up anyway.
+    }
+  }
+}
+
+/**
+ * Call after writing outbox rows on a client of withPoolTransaction (addToOutbox does): once the
+ * transaction commits, the listeners of onOutboxCommitted hear of it, so the relay runs at once instead of
+ * at its next poll. Rows written any other way are still relayed, at the poll.
+ */
+export function noteOutboxWrite(client: Queryable): void {
+  afterCommit(client, outboxCommitted);
+}
+
+/** Hears of every commit that wrote outbox rows in this process (docs/realtime.md); returns the unsubscribe. */
+export function onOutboxCommitted(listener: () => void): () => void {
+  committedListeners.add(listener);
+  return () => committedListeners.delete(listener);
 }
 
 /**
@@ -77,6 +110,11 @@ export async function addToOutbox(client: Queryable, event: OutboxEvent): Promis
  */
 export function allEventsChannel(config: Pick<Config, 'redis'>): string {
   return `${config.redis.keyPrefix}events`;
+}
+
+/** Where processes that commit outbox rows wake the relay (an empty message: "look now"). */
+export function outboxCommittedChannel(config: Pick<Config, 'redis'>): string {
+  return `${config.redis.keyPrefix}outbox:committed`;
 }
 
 export function aggregateEventsChannel(config: Pick<Config, 'redis'>, aggregateType: string, aggregateId: string): string {

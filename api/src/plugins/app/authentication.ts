@@ -49,11 +49,13 @@ export default fp(
   async function authentication(app: FastifyInstance) {
     app.decorateRequest('actor', null);
 
-    async function authenticate(request: FastifyRequest): Promise<Actor> {
-      const token = bearerToken(request, MISSING_HINT);
+    /** A staff access token or API key, as the bearer header or GET /ws's auth message carries it. */
+    async function actorOfStaffToken(token: string): Promise<Actor> {
       if (token.startsWith(API_KEY_PREFIX)) return app.services.apiKeys.authenticate(token);
       return app.services.auth.authenticate(token);
     }
+
+    app.decorate('actorOfStaffToken', actorOfStaffToken);
 
     const table: GuardedRoute[] = [];
     guardedRoutesByApp.set(app, table);
@@ -67,7 +69,7 @@ export default fp(
         return;
       }
       const guard = async (request: FastifyRequest) => {
-        const actor = await authenticate(request);
+        const actor = await actorOfStaffToken(bearerToken(request, MISSING_HINT));
         assertAllowed(actor, permission);
         request.actor = actor;
       };

@@ -6,7 +6,7 @@ import type { Database } from '../../database.ts';
 import { ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
-import { OUTBOX_COLUMNS, outboxRowSql } from '../../outbox/outbox.ts';
+import { noteOutboxWrite, OUTBOX_COLUMNS, outboxRowSql } from '../../outbox/outbox.ts';
 import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
 import { addressSnapshotJsonSql } from '../fulfilment/address-book.service.ts';
 import {
@@ -412,5 +412,6 @@ async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrd
     ),
   );
   const placed = rows[0];
+  if (placed) noteOutboxWrite(client);
   return placed ? { ...placed, lines } : null;
 }

@@ -1,6 +1,6 @@
 import { actorId, type Actor } from '../../actor.ts';
 import { newId } from '../../ids.ts';
-import { OUTBOX_COLUMNS, outboxRowSql, type OutboxJob } from '../../outbox/outbox.ts';
+import { noteOutboxWrite, OUTBOX_COLUMNS, outboxRowSql, type OutboxJob } from '../../outbox/outbox.ts';
 import type { Queryable } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
 import { SqlParameters } from '../../sql-parameters.ts';
@@ -249,5 +249,6 @@ export async function recordTransition(client: Queryable, order: Order, to: Orde
       parameters.values,
     ),
   );
+  noteOutboxWrite(client);
   return rows[0] as Order;
 }

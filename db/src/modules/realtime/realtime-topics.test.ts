@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../ids.ts';
+import { ORDERS_TOPIC, orderTopic, parseTopic, subscriptionKey, topicEventsOf } from './realtime-topics.ts';
+
+const merchantId = newId();
+
+function message(type: string, payload: Record<string, unknown>, aggregateType = 'order', aggregateId = newId()) {
+  return { type, aggregateType, aggregateId, merchantId, payload, publishedSequence: 42, occurredAt: '2026-12-02T10:00:00.123Z' };
+}
+
+describe('the mapping of outbox events to topics', () => {
+  it('announces a placed order as created on the merchant stream and on its own topic', () => {
+    const orderId = newId();
+    const events = topicEventsOf(message('order.placed', { orderId, status: 'pending_payment', fromStatus: null }, 'order', orderId));
+    expect(events.map((routed) => [routed.event.topic, routed.event.type])).toEqual([
+      [ORDERS_TOPIC, 'created'],
+      [orderTopic(orderId), 'created'],
+    ]);
+    expect(events[0]).toMatchObject({ position: 42, merchantId, event: { eventId: '42', payload: { ids: [orderId], event: 'order.placed', status: 'pending_payment' } } });
+  });
+
+  it('turns every other event about an order into updated, with its status when it has one', () => {
+    const orderId = newId();
+    const [stream, own] = topicEventsOf(message('order.packed', { orderId, status: 'packed', fromStatus: 'paid' }, 'order', orderId));
+    expect(stream?.event).toEqual({
+      topic: ORDERS_TOPIC,
+      type: 'updated',
+      payload: { ids: [orderId], event: 'order.packed', status: 'packed', fromStatus: 'paid' },
+      eventId: '42',
+      occurredAt: '2026-12-02T10:00:00.123Z',
+    });
+    expect(own?.event.topic).toBe(orderTopic(orderId));
+    const refund = topicEventsOf(message('order_refund.created', { orderId, refundId: newId(), amountMinor: 100 }));
+    expect(refund.map((routed) => [routed.event.type, routed.event.payload])).toEqual([
+      ['updated', { ids: [orderId], event: 'order_refund.created' }],
+      ['updated', { ids: [orderId], event: 'order_refund.created' }],
+    ]);
+  });
+
+  it("sends a shipment's tracking event with its position to the order's topic only", () => {
+    const orderId = newId();
+    const shipmentId = newId();
+    const payload = {
+      orderId,
+      shopperId: newId(),
+      merchantId,
+      shipmentId,
+      trackingEventId: newId(),
+      status: 'in_transit',
+      happenedAt: '2026-12-02T10:00:00.000Z',
+      message: 'Left the depot',
+      position: { latitude: 48.85, longitude: 2.35 },
+      etaAt: null,
+    };
+    const events = topicEventsOf(message('shipment.tracking_event_recorded', payload, 'shipment', shipmentId));
+    expect(events).toHaveLength(1);
+    expect(events[0]?.event).toEqual({
+      topic: orderTopic(orderId),
+      type: 'tracking',
+      payload: { ids: [orderId], shipmentId, trackingEventId: payload.trackingEventId, status: 'in_transit', happenedAt: payload.happenedAt, message: 'Left the depot', position: payload.position, etaAt: null },
+      eventId: '42',
+      occurredAt: '2026-12-02T10:00:00.123Z',
+    });
+  });
+
+  it('ignores events about no order', () => {
+    expect(topicEventsOf(message('payout.paid', { payoutId: newId() }, 'payout'))).toEqual([]);
+  });
+
+  it('knows its two topics and nothing else, and files the merchant stream per merchant', () => {
+    const orderId = newId();
+    expect(parseTopic('resource/orders')).toEqual({ kind: 'orders' });
+    expect(parseTopic(`resource/orders/${orderId}`)).toEqual({ kind: 'order', orderId });
+    for (const bad of ['resource/products', 'resource/orders/', 'resource/orders/not-an-id', `resource/orders/${orderId}/x`, 42, null]) expect(parseTopic(bad)).toBeNull();
+    expect(subscriptionKey(ORDERS_TOPIC, merchantId)).not.toBe(subscriptionKey(ORDERS_TOPIC, newId()));
+    expect(subscriptionKey(orderTopic(orderId), merchantId)).toBe(orderTopic(orderId));
+  });
+});

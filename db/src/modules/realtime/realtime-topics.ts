@@ -1,0 +1,100 @@
+import type { OutboxMessage } from '../../outbox/outbox.ts';
+
+/**
+ * Topics of GET /ws, in react-admin's realtime shape, and the ONE mapping from outbox events to them
+ * (docs/realtime.md). The socket layer, the Redis fan-out and the database replay all go through
+ * `topicEventsOf`, so an event reaches a topic live exactly when it would be replayed to it.
+ */
+export const ORDERS_TOPIC = 'resource/orders';
+const ORDER_TOPIC_PATTERN = /^resource\/orders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** `resource/orders`: every order of one merchant (staff); `resource/orders/<id>`: one order. */
+export type Topic = { kind: 'orders' } | { kind: 'order'; orderId: string };
+
+export function parseTopic(text: unknown): Topic | null {
+  if (text === ORDERS_TOPIC) return { kind: 'orders' };
+  if (typeof text !== 'string') return null;
+  const match = ORDER_TOPIC_PATTERN.exec(text);
+  return match ? { kind: 'order', orderId: match[1] as string } : null;
+}
+
+export function orderTopic(orderId: string): string {
+  return `${ORDERS_TOPIC}/${orderId}`;
+}
+
+export type TopicEventType = 'created' | 'updated' | 'deleted' | 'tracking' | 'snapshot';
+
+/**
+ * What a subscriber receives; `eventId` is the published position, its resume point; `occurredAt` is when
+ * the change was recorded (its transaction's time; for a snapshot, the order's last change).
+ */
+export interface TopicEvent {
+  topic: string;
+  type: TopicEventType;
+  payload: { ids: string[] } & Record<string, unknown>;
+  eventId: string;
+  occurredAt: string;
+}
+
+/** A topic event with what the fan-out needs: whose it is and its position as a number. */
+export interface RoutedTopicEvent {
+  event: TopicEvent;
+  position: number;
+  merchantId: string | null;
+}
+
+/**
+ * Where subscribers of a topic are filed: one order's topic is the same for everyone allowed to see it;
+ * the merchant-wide stream is one per merchant.
+ */
+export function subscriptionKey(topic: string, merchantId: string | null): string {
+  return topic === ORDERS_TOPIC ? `${ORDERS_TOPIC}@${merchantId ?? ''}` : topic;
+}
+
+const TRACKING_EVENT = 'shipment.tracking_event_recorded';
+
+function stringOr(value: unknown, fallback: string | null): string | null {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/** The topic events one published outbox event makes; events about no order make none. */
+export function topicEventsOf(message: Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 'merchantId' | 'payload' | 'publishedSequence' | 'occurredAt'>): RoutedTopicEvent[] {
+  const payload = message.payload;
+  const orderId = stringOr(payload.orderId, message.aggregateType === 'order' ? message.aggregateId : null);
+  if (!orderId) return [];
+  const eventId = String(message.publishedSequence);
+  const route = (event: Omit<TopicEvent, 'eventId' | 'occurredAt'>): RoutedTopicEvent => ({
+    event: { ...event, eventId, occurredAt: message.occurredAt },
+    position: message.publishedSequence,
+    merchantId: message.merchantId,
+  });
+
+  if (message.type === TRACKING_EVENT) {
+    // Positions go to the order's own topic only: the merchant-wide list would drown in them.
+    return [
+      route({
+        topic: orderTopic(orderId),
+        type: 'tracking',
+        payload: {
+          ids: [orderId],
+          shipmentId: payload.shipmentId ?? null,
+          trackingEventId: payload.trackingEventId ?? null,
+          status: payload.status ?? null,
+          happenedAt: payload.happenedAt ?? null,
+          message: payload.message ?? null,
+          position: payload.position ?? null,
+          etaAt: payload.etaAt ?? null,
+        },
+      }),
+    ];
+  }
+
+  const type: TopicEventType = message.type === 'order.placed' ? 'created' : 'updated';
+  const eventPayload = {
+    ids: [orderId],
+    event: message.type,
+    ...(typeof payload.status === 'string' ? { status: payload.status } : {}),
+    ...(typeof payload.fromStatus === 'string' ? { fromStatus: payload.fromStatus } : {}),
+  };
+  return [route({ topic: ORDERS_TOPIC, type, payload: eventPayload }), route({ topic: orderTopic(orderId), type, payload: eventPayload })];
+}

@@ -1,0 +1,150 @@
+import type { Actor } from '../../actor.ts';
+import type { Config } from '../../config.ts';
+import type { Database } from '../../database.ts';
+import { OUTBOX_PUBLISH_LOCK_KEY } from '../../outbox/outbox-relay.ts';
+import type { OutboxMessage } from '../../outbox/outbox.ts';
+import { withPoolTransaction } from '../../pool-transaction.ts';
+import { OrderNotFoundError } from '../orders/orders.errors.ts';
+import { roleAllows } from '../staff/permissions.ts';
+import { MerchantStreamForbiddenError, RealtimeViewerForbiddenError } from './realtime.errors.ts';
+import { ORDERS_TOPIC, orderTopic, topicEventsOf, type Topic, type TopicEvent } from './realtime-topics.ts';
+
+/** Who follows topics: a merchant's staff (or API key) with `orders.read`, or a shopper. */
+export type RealtimeViewer = { type: 'merchant'; merchantId: string } | { type: 'shopper'; shopperId: string };
+
+/** How a subscription starts: the position it is current at, and what to send first. */
+export interface SubscriptionStart {
+  topic: string;
+  /** The last position already accounted for: live events at or below it are not sent again. */
+  position: number;
+  /** The current state (a new subscriber), or the events missed since the given id (a resume). */
+  events: TopicEvent[];
+  /** False when a resume could not be exact (too old, too many, or an unknown id): refetch. */
+  resumed: boolean;
+}
+
+type ReplayRow = Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 'merchantId' | 'payload' | 'publishedSequence'> & { createdAt: Date };
+
+const REPLAY_COLUMNS = `type, aggregate_type as "aggregateType", aggregate_id as "aggregateId", merchant_id as "merchantId", payload,
+                        published_sequence as "publishedSequence", created_at as "createdAt"`;
+
+/** A row read back from the outbox, shaped as the relay published it. */
+function asMessage(row: ReplayRow) {
+  return { ...row, publishedSequence: Number(row.publishedSequence), occurredAt: row.createdAt.toISOString() };
+}
+
+/**
+ * The database side of live updates (docs/realtime.md): who may follow a topic, the current state of an
+ * order, and replay of the events a reconnecting subscriber missed, from the published outbox rows.
+ */
+export class RealtimeService {
+  constructor(
+    private readonly database: Database,
+    private readonly config: Pick<Config, 'realtime'>,
+  ) {}
+
+  /** The viewer an authenticated actor follows orders as; operators and the system follow nothing. */
+  viewerOf(actor: Actor): RealtimeViewer {
+    if (actor.type === 'shopper') return { type: 'shopper', shopperId: actor.shopperId };
+    if (actor.type === 'staff' || actor.type === 'api_key') {
+      if (!roleAllows(actor.role, 'orders.read')) throw new RealtimeViewerForbiddenError();
+      return { type: 'merchant', merchantId: actor.merchantId };
+    }
+    throw new RealtimeViewerForbiddenError();
+  }
+
+  /**
+   * Checks that the viewer may follow the topic (another merchant's or shopper's order does not exist for
+   * them) and returns how the subscription starts. Runs under the relay's publishing lock in shared mode:
+   * no pass is between publishing and committing, so every position up to the one read here is in the
+   * database, and everything after it is still to come on Redis.
+   */
+  async start(viewer: RealtimeViewer, topic: Topic, lastEventId: number | null): Promise<SubscriptionStart> {
+    if (topic.kind === 'orders' && viewer.type !== 'merchant') throw new MerchantStreamForbiddenError();
+    return withPoolTransaction(this.database.pool, async (client) => {
+      await client.query('select pg_advisory_xact_lock_shared($1)', [OUTBOX_PUBLISH_LOCK_KEY]);
+      const order = topic.kind === 'order' ? await this.visibleOrder(client, viewer, topic.orderId) : null;
+      const { rows } = await client.query<{ position: string; oldest: string | null }>(
+        `select (select case when is_called then last_value else 0 end from outbox_published_sequence) as position,
+                (select min(published_sequence) from outbox) as oldest`,
+      );
+      const position = Number(rows[0]?.position ?? 0);
+      const oldest = rows[0]?.oldest === null || rows[0]?.oldest === undefined ? null : Number(rows[0].oldest);
+      const topicName = topic.kind === 'orders' ? ORDERS_TOPIC : orderTopic(topic.orderId);
+      const merchantId = viewer.type === 'merchant' ? viewer.merchantId : null;
+
+      if (lastEventId !== null) {
+        // An id from the future (another database) or older than what is kept cannot be resumed exactly.
+        const kept = lastEventId <= position && (oldest === null || lastEventId >= oldest - 1);
+        const replay = kept ? await this.replay(client, topic, topicName, merchantId, lastEventId) : null;
+        if (replay) return { topic: topicName, position, events: replay, resumed: true };
+      }
+      const events = order ? [await this.snapshot(client, order, topicName, position)] : [];
+      return { topic: topicName, position, events, resumed: lastEventId === null };
+    });
+  }
+
+  private async visibleOrder(client: import('pg').PoolClient, viewer: RealtimeViewer, orderId: string) {
+    const { rows } = await client.query<{ id: string; number: number | null; status: string; merchantId: string; shopperId: string; updatedAt: Date }>(
+      `select id, number, status, merchant_id as "merchantId", shopper_id as "shopperId", updated_at as "updatedAt" from shop_order where id = $1`,
+      [orderId],
+    );
+    const order = rows[0];
+    const visible = order && (viewer.type === 'merchant' ? order.merchantId === viewer.merchantId : order.shopperId === viewer.shopperId);
+    if (!order || !visible) throw new OrderNotFoundError(orderId);
+    return order;
+  }
+
+  /** The events of the topic after `lastEventId`, in order; null when there are more than a replay may hold. */
+  private async replay(client: import('pg').PoolClient, topic: Topic, topicName: string, merchantId: string | null, lastEventId: number): Promise<TopicEvent[] | null> {
+    const limit = this.config.realtime.replayMaxEvents;
+    const { rows } =
+      topic.kind === 'order'
+        ? await client.query<ReplayRow>(
+            `select ${REPLAY_COLUMNS} from outbox where payload ->> 'orderId' = $1 and published_sequence > $2 order by published_sequence limit $3`,
+            [topic.orderId, lastEventId, limit + 1],
+          )
+        : await client.query<ReplayRow>(`select ${REPLAY_COLUMNS} from outbox where merchant_id = $1 and published_sequence > $2 order by published_sequence limit $3`, [
+            merchantId,
+            lastEventId,
+            limit + 1,
+          ]);
+    if (rows.length > limit) return null;
+    return rows.flatMap((row) =>
+      topicEventsOf(asMessage(row))
+        .filter((routed) => routed.event.topic === topicName && (topic.kind === 'order' || routed.merchantId === merchantId))
+        .map((routed) => routed.event),
+    );
+  }
+
+  /**
+   * The order as it is now: its status and, once it travels, its latest tracking event. Until the
+   * shipments module keeps the last known position, the latest published tracking event is it.
+   */
+  private async snapshot(
+    client: import('pg').PoolClient,
+    order: { id: string; number: number | null; status: string; updatedAt: Date },
+    topicName: string,
+    position: number,
+  ): Promise<TopicEvent> {
+    const { rows } = await client.query<ReplayRow>(
+      `select ${REPLAY_COLUMNS} from outbox
+        where payload ->> 'orderId' = $1 and type = 'shipment.tracking_event_recorded' and published_sequence is not null
+        order by published_sequence desc limit 1`,
+      [order.id],
+    );
+    const latest = rows[0] ? topicEventsOf(asMessage(rows[0]))[0] : undefined;
+    const { ids: _ids, ...tracking } = latest?.event.payload ?? { ids: [] };
+    return {
+      topic: topicName,
+      type: 'snapshot',
+      payload: {
+        ids: [order.id],
+        order: { id: order.id, number: order.number, status: order.status, updatedAt: order.updatedAt.toISOString() },
+        tracking: latest ? tracking : null,
+      },
+      eventId: String(position),
+      occurredAt: order.updatedAt.toISOString(),
+    };
+  }
+}
