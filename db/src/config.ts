@@ -35,6 +35,18 @@ const environmentSchema = Type.Object({
   /** Counter charges by payment code above this many minor units wait for the shopper's confirmation in the widget. */
   PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 5_000 }),
   PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 3_600, default: 120 }),
+  /** Outgoing webhooks (docs/webhooks.md): how long one call may take, and the retry schedule. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 10_000 }),
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 30, default: 10 }),
+  WEBHOOK_RETRY_BASE_DELAY_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 60_000 }),
+  WEBHOOK_RETRY_MAX_DELAY_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 28_800_000 }),
+  WEBHOOK_DISABLE_AFTER_FAILURES: Type.Integer({ minimum: 1, maximum: 10_000, default: 15 }),
+  WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: Type.Integer({ minimum: 0, maximum: 2_592_000, default: 86_400 }),
+  /** Shopper notifications (docs/notifications.md): the Bot API's address and one call's time limit. */
+  TELEGRAM_API_URL: Type.String({ pattern: '^https?://[^\\s?#]+$', default: 'https://api.telegram.org' }),
+  NOTIFICATION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
+  /** How long the operator's bull-board cookie lasts. */
+  QUEUE_DASHBOARD_SESSION_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
 });
 
 type Environment = Static<typeof environmentSchema>;
@@ -63,6 +75,18 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; api: { protocol: 'http' | 'https'; host: string; port: number } | null };
   /** Counter charges by payment code: above the threshold the shopper confirms within the timeout (docs/qr-checkout.md). */
   paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number };
+  /** Outgoing webhooks to merchants (docs/webhooks.md). */
+  webhooks: {
+    timeoutMs: number;
+    maxAttempts: number;
+    retryBaseDelayMs: number;
+    retryMaxDelayMs: number;
+    disableAfterFailures: number;
+    disableAfterFailingSeconds: number;
+  };
+  /** Notifications to shoppers in their chat (docs/notifications.md). */
+  notifications: { telegramApiUrl: string; timeoutMs: number };
+  queueDashboard: { sessionTtlSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -129,6 +153,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       confirmationThresholdMinor: values.PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR,
       confirmationTimeoutSeconds: values.PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS,
     },
+    webhooks: {
+      timeoutMs: values.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseDelayMs: values.WEBHOOK_RETRY_BASE_DELAY_MS,
+      retryMaxDelayMs: values.WEBHOOK_RETRY_MAX_DELAY_MS,
+      disableAfterFailures: values.WEBHOOK_DISABLE_AFTER_FAILURES,
+      disableAfterFailingSeconds: values.WEBHOOK_DISABLE_AFTER_FAILING_SECONDS,
+    },
+    notifications: { telegramApiUrl: values.TELEGRAM_API_URL.replace(/\/$/, ''), timeoutMs: values.NOTIFICATION_TIMEOUT_MS },
+    queueDashboard: { sessionTtlSeconds: values.QUEUE_DASHBOARD_SESSION_TTL_SECONDS },
   };
 }
 

@@ -33,6 +33,9 @@ import { OrderCodesService } from './modules/qr-payments/order-codes.service.ts'
 import { PaymentCodeChargesService } from './modules/qr-payments/payment-code-charges.service.ts';
 import { PaymentCodesService } from './modules/qr-payments/payment-codes.service.ts';
 import { WalletsService } from './modules/wallets/wallets.service.ts';
+import { NotificationsService } from './modules/notifications/notifications.service.ts';
+import { WebhookDeliveriesService } from './modules/webhooks/webhook-deliveries.service.ts';
+import { WebhookEndpointsService } from './modules/webhooks/webhook-endpoints.service.ts';
 
 export interface ServiceDependencies {
   config: Config;
@@ -90,6 +93,10 @@ export function createServices(dependencies: ServiceDependencies) {
     orderCodes: new OrderCodesService({ database, qr, orders, config: dependencies.config }),
     paymentCodes: new PaymentCodesService({ database, qr }),
     paymentCodeCharges: new PaymentCodeChargesService({ database, ledger, qr, config: dependencies.config }),
+    // Outgoing: merchants' webhooks (docs/webhooks.md) and shoppers' chat notifications (docs/notifications.md).
+    webhookEndpoints: new WebhookEndpointsService(database, dependencies.config),
+    webhookDeliveries: new WebhookDeliveriesService(database, dependencies.config.webhooks),
+    notifications: new NotificationsService(database, dependencies.config),
   };
 }
 

@@ -6,6 +6,7 @@ import { DomainError, type DomainErrorType } from '../../db/src/errors.ts';
 import { createQueueConnection, queuePrefix } from '../../db/src/queues/connection.ts';
 import { JobQueues } from '../../db/src/queues/job-queues.ts';
 import { JOBS, type JobRegistry } from '../../db/src/queues/registry.ts';
+import { retryAfterBackoff } from '../../db/src/queues/retry-after.ts';
 import type { Services } from '../../db/src/services.ts';
 import type { Processor } from './processor.ts';
 
@@ -74,7 +75,14 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
   const queueNames = [...new Set(Object.values(registry).map((definition) => definition.queue))];
   const workers = queueNames.map((name) => {
     // Processors wait on PostgreSQL and HTTP, not the CPU: a few at once per queue, well inside the pool.
-    const worker = new Worker(name, processJob, { connection, prefix: queuePrefix(config), concurrency: 4, ...options.workerOptions });
+    const worker = new Worker(name, processJob, {
+      connection,
+      prefix: queuePrefix(config),
+      concurrency: 4,
+      // Jobs with `backoff: {type: 'retry_after'}` wait what the other side asked for (db/src/queues/retry-after.ts).
+      settings: { backoffStrategy: retryAfterBackoff },
+      ...options.workerOptions,
+    });
     worker.on('failed', (job, error) => {
       const retrying = job !== undefined && !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
       logger.warn({ queue: name, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, retrying, err: error }, 'job failed');

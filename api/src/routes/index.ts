@@ -30,6 +30,8 @@ import storeCardPaymentsRoutes from './store/card-payments/index.ts';
 import storeOrderCodesRoutes from './store/order-codes/index.ts';
 import storePaymentCodeRoutes from './store/payment-code/index.ts';
 import storeWalletRoutes from './store/wallet/index.ts';
+import webhookDeliveriesRoutes from './admin/webhook-deliveries/index.ts';
+import webhookEndpointsRoutes from './admin/webhook-endpoints/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
@@ -65,4 +67,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(adminOrderCodesRoutes, { prefix: '/api/admin/orders' });
   await app.register(storePaymentCodeRoutes, { prefix: '/api/store' });
   await app.register(paymentCodeChargesRoutes, { prefix: '/api/admin/payment-code-charges' });
+  // Merchants' webhooks (docs/webhooks.md).
+  await app.register(webhookEndpointsRoutes, { prefix: '/api/admin/webhook-endpoints' });
+  await app.register(webhookDeliveriesRoutes, { prefix: '/api/admin/webhook-deliveries' });
 }

@@ -8,6 +8,7 @@ import { Migration20261122000600_orders } from './Migration20261122000600_orders
 import { Migration20261122000700_payments } from './Migration20261122000700_payments.ts';
 import { Migration20261122000800_finance_payouts } from './Migration20261122000800_finance_payouts.ts';
 import { Migration20261122000900_qr_payments } from './Migration20261122000900_qr_payments.ts';
+import { Migration20261202000800_webhooks_notifications } from './Migration20261202000800_webhooks_notifications.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122000700_payments', class: Migration20261122000700_payments },
   { name: 'Migration20261122000800_finance_payouts', class: Migration20261122000800_finance_payouts },
   { name: 'Migration20261122000900_qr_payments', class: Migration20261122000900_qr_payments },
+  { name: 'Migration20261202000800_webhooks_notifications', class: Migration20261202000800_webhooks_notifications },
 ];

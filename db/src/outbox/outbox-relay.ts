@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { withPoolTransaction } from '../pool-transaction.ts';
 import type { JobQueues } from '../queues/job-queues.ts';
 import type { JobRegistry } from '../queues/registry.ts';
+import { jobsOfEventType } from './event-jobs.ts';
 import { aggregateEventsChannel, allEventsChannel, type OutboxMessage } from './outbox.ts';
 
 interface OutboxRow {
@@ -151,7 +152,9 @@ export class OutboxRelay {
   }
 
   private async enqueueJobs(row: OutboxRow): Promise<void> {
-    for (const job of row.jobs) {
+    // The row's own jobs, then those its type starts (webhooks, notifications: event-jobs.ts).
+    const jobs = [...row.jobs, ...jobsOfEventType(row).map((job) => ({ ...job, runAt: job.runAt?.toISOString() ?? null }))];
+    for (const job of jobs) {
       const delayMs = job.runAt === null ? 0 : Math.max(0, Date.parse(job.runAt) - Date.now());
       await this.options.queues.enqueue(job.name, job.payload as never, { key: job.key, delayMs });
     }

@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'orders.refund': ['owner', 'manager', 'finance'],
   /** Charging a shopper's payment code at the counter (docs/qr-checkout.md). */
   'payments.charge': ['owner', 'manager', 'clerk'],
+  /** Webhook endpoints (their secrets) and the delivery log with replays (docs/webhooks.md). */
+  'webhooks.manage': ['owner', 'manager'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
