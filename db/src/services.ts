@@ -73,7 +73,7 @@ export function createServices(dependencies: ServiceDependencies) {
     staff: new StaffService(database),
     shops: new ShopsService(database, catalogInvalidations),
     shoppers: new ShoppersService(database, dependencies.config),
-    chatHosts: new ChatHostsService(database),
+    chatHosts: new ChatHostsService(database, dependencies.config),
     carts: new CartsService(database),
     qr,
     ledger,

@@ -35,7 +35,7 @@ describe('/api/admin/operator/chat-hosts', () => {
 
     const shown = await testApp.app.inject({ method: 'GET', url: `${url}/${host.id}`, headers: operatorHeaders });
     expect(shown.statusCode).toBe(200);
-    expect(shown.json()).toEqual({ id: host.id, name: 'Lotus Chat', status: 'active', createdAt: host.createdAt, updatedAt: host.updatedAt });
+    expect(shown.json()).toEqual({ id: host.id, name: 'Lotus Chat', status: 'active', notificationUrl: null, createdAt: host.createdAt, updatedAt: host.updatedAt });
 
     const list = await testApp.app.inject({ method: 'GET', url: `${url}?filter={"q":"lotus"}&range=[0,9]`, headers: operatorHeaders });
     expect(list.statusCode).toBe(200);
