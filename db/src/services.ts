@@ -34,6 +34,7 @@ import { PaymentCodeChargesService } from './modules/qr-payments/payment-code-ch
 import { PaymentCodesService } from './modules/qr-payments/payment-codes.service.ts';
 import { WalletsService } from './modules/wallets/wallets.service.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
+import { QueueDashboardSessionsService } from './modules/operations/queue-dashboard-sessions.service.ts';
 import { WebhookDeliveriesService } from './modules/webhooks/webhook-deliveries.service.ts';
 import { WebhookEndpointsService } from './modules/webhooks/webhook-endpoints.service.ts';
 
@@ -97,6 +98,7 @@ export function createServices(dependencies: ServiceDependencies) {
     webhookEndpoints: new WebhookEndpointsService(database, dependencies.config),
     webhookDeliveries: new WebhookDeliveriesService(database, dependencies.config.webhooks),
     notifications: new NotificationsService(database, dependencies.config),
+    queueDashboardSessions: new QueueDashboardSessionsService(database, dependencies.redis, dependencies.config),
   };
 }
 

@@ -30,6 +30,7 @@ import storeCardPaymentsRoutes from './store/card-payments/index.ts';
 import storeOrderCodesRoutes from './store/order-codes/index.ts';
 import storePaymentCodeRoutes from './store/payment-code/index.ts';
 import storeWalletRoutes from './store/wallet/index.ts';
+import queueDashboardRoutes from './admin/operator/queue-dashboard/index.ts';
 import webhookDeliveriesRoutes from './admin/webhook-deliveries/index.ts';
 import webhookEndpointsRoutes from './admin/webhook-endpoints/index.ts';
 
@@ -70,4 +71,5 @@ export default async function routes(app: FastifyInstance) {
   // Merchants' webhooks (docs/webhooks.md).
   await app.register(webhookEndpointsRoutes, { prefix: '/api/admin/webhook-endpoints' });
   await app.register(webhookDeliveriesRoutes, { prefix: '/api/admin/webhook-deliveries' });
+  await app.register(queueDashboardRoutes, { prefix: '/api/admin/operator/queue-dashboard' });
 }
