@@ -51,6 +51,7 @@ function banner(config: Config, workersPid: number | undefined, adminAvailable: 
     `  API       ${url}  (/api/admin, /api/store, /api/auth)`,
     `  Docs      ${url}/docs  (OpenAPI: ${url}/docs/json)`,
     `  Metrics   ${url}/metrics`,
+    `  Queues    ${url}/admin/queues  (operators: POST /api/admin/operator/queue-dashboard/session first)`,
     `  Health    ${url}/healthz  and  ${url}/readyz`,
     adminAvailable ? `  Console   ${url}/admin` : '  Console   (not built yet: the admin console arrives with a later issue)',
     '',
