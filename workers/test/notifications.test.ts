@@ -159,6 +159,32 @@ describe('notifications to shoppers in Telegram', () => {
     expect(telegram.messagesTo(shopper.telegramUserId)).toEqual([]);
   });
 
+  it("has the sweeper send a notification whose job Redis lost, once", async () => {
+    const shopper = await telegramShopper();
+    const queue = workers.queues.queue('notifications');
+    await queue.pause();
+    let eventId: string;
+    try {
+      const order = await placePaidOrder(testApp.app, shopper, shop.slug, shop.variantIds[0]!);
+      eventId = await eventIdOf('order.paid', order.id);
+      await until(async () => (await queue.getJob(`notification.send@${eventId}`)) !== undefined);
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.resume();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(telegram.messagesTo(shopper.telegramUserId)).toEqual([]);
+    expect(await notificationOf(eventId)).toBeUndefined();
+
+    // Within its minute of grace the event is left to its own job; after it, the sweeper enqueues it again.
+    const sweptEarly = await testApp.app.services.notifications.sweepMissing(new Date());
+    expect(sweptEarly.rescheduled).toBe(0);
+    expect((await testApp.app.services.notifications.sweepMissing(new Date(Date.now() + 120_000))).rescheduled).toBeGreaterThanOrEqual(1);
+    await until(async () => (await notificationOf(eventId))?.status === 'sent');
+    expect(telegram.messagesTo(shopper.telegramUserId)).toHaveLength(1);
+    expect((await testApp.app.services.notifications.sweepMissing(new Date(Date.now() + 120_000))).rescheduled).toBe(0);
+  });
+
   it('records a guest, whom no chat can reach, as skipped', async () => {
     const guest = await createGuestShopper(testApp.app);
     const order = await placePaidOrder(testApp.app, guest, shop.slug, shop.variantIds[0]!);

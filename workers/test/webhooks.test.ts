@@ -295,6 +295,40 @@ describe('webhooks to merchants', () => {
   });
 });
 
+describe('webhooks when Redis loses a fan-out job', () => {
+  it("has the sweeper fan an event out again when its fan-out job was lost, to the endpoints that existed then", async () => {
+    const endpoint = await createEndpoint(lotus.owner, '/lotus/refanned');
+    const queue = workers.queues.queue('webhooks');
+    await queue.pause();
+    let eventId: string;
+    try {
+      const order = await placePaidOrder(testApp.app, shopper, lotus.shop.slug, lotus.shop.variantIds[0]!);
+      eventId = await paidEventId(order.id);
+      await until(async () => (await queue.getJob(`webhook.fan_out@${eventId}`)) !== undefined);
+      // Redis loses the queue with the fan-out job in it, after the relay marked the event published.
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.resume();
+    }
+    await until(async () => {
+      const { rows } = await testApp.database.pool.query(`select published_at from outbox where id = $1`, [eventId]);
+      return rows[0].published_at !== null;
+    });
+    // An endpoint created after the event does not get it from the sweeper.
+    const later = await createEndpoint(lotus.owner, '/lotus/later');
+    expect(await deliveriesOf(lotus.owner, { eventId })).toEqual([]);
+
+    const swept = await testApp.app.services.webhookDeliveries.sweepDue(new Date(Date.now() + 120_000));
+    expect(swept.fannedOutAgain).toBe(1);
+    await until(async () => receiver.requestsTo('/lotus/refanned').length === 1);
+    expect(JSON.parse(receiver.requestsTo('/lotus/refanned')[0]!.body).id).toBe(eventId);
+    expect((await deliveriesOf(lotus.owner, { eventId })).map((delivery) => delivery.endpointId)).toEqual([endpoint.id]);
+    expect(receiver.requestsTo('/lotus/later')).toEqual([]);
+    await testApp.app.inject({ method: 'DELETE', url: `/api/admin/webhook-endpoints/${endpoint.id}`, headers: lotus.owner.headers });
+    await testApp.app.inject({ method: 'DELETE', url: `/api/admin/webhook-endpoints/${later.id}`, headers: lotus.owner.headers });
+  });
+});
+
 describe('webhook endpoints in the console', () => {
   it('refuses an unknown event name with the field named, and creates nothing', async () => {
     const response = await testApp.app.inject({

@@ -94,10 +94,11 @@ export class WebhookDeliveriesService {
     const merchantId = event.merchantId;
     const body = JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt.toISOString(), merchantId, data: event.payload });
     return withPoolTransaction(this.database.pool, async (client) => {
-      // Only this merchant's endpoints: the body never reaches another merchant.
+      // Only this merchant's endpoints, and only those that existed when the event happened (a late or
+      // swept fan-out must not hand old events to an endpoint registered since).
       const endpoints = await client.query<{ id: string }>(
-        `select id from webhook_endpoint where merchant_id = $1 and status = 'enabled' and $2 = any(events) order by id`,
-        [merchantId, event.type],
+        `select id from webhook_endpoint where merchant_id = $1 and status = 'enabled' and $2 = any(events) and created_at <= $3 order by id`,
+        [merchantId, event.type, event.createdAt],
       );
       let created = 0;
       for (const endpoint of endpoints.rows) {
