@@ -41,9 +41,18 @@ describe('callback URLs', () => {
     expect(callbackUrlProblem('https://shop.example.com/hooks', 'production')).toBeNull();
     expect(callbackUrlProblem('http://127.0.0.1:4000/hooks', 'development')).toBeNull();
     expect(callbackUrlProblem('http://localhost/hooks', 'test')).toBeNull();
-    expect(callbackUrlProblem('http://127.0.0.1:4000/hooks', 'production')).toBe('must use https');
+    expect(callbackUrlProblem('http://127.0.0.1:4000/hooks', 'production')).toBe('must not point at a loopback or private network address');
+    expect(callbackUrlProblem('http://shop.example.com/hooks', 'production')).toBe('must use https');
     expect(callbackUrlProblem('http://shop.example.com/hooks', 'development')).toMatch(/must use https/);
     expect(callbackUrlProblem('https://user:password@shop.example.com/', 'development')).toBe('must not carry credentials');
     expect(callbackUrlProblem('shop.example.com/hooks', 'development')).toBe('must be an absolute URL');
+  });
+
+  it('refuses, in production, https to loopback and private network addresses', () => {
+    for (const url of ['https://127.0.0.1/hooks', 'https://localhost/hooks', 'https://10.1.2.3/', 'https://172.20.0.5/', 'https://192.168.1.1/', 'https://169.254.169.254/latest', 'https://[::1]/', 'https://[fd00::1]/']) {
+      expect(callbackUrlProblem(url, 'production'), url).toBe('must not point at a loopback or private network address');
+    }
+    expect(callbackUrlProblem('https://172.32.0.5/', 'production')).toBeNull();
+    expect(callbackUrlProblem('https://8.8.8.8/hooks', 'production')).toBeNull();
   });
 });
