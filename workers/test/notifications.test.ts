@@ -111,6 +111,25 @@ describe('notifications to shoppers in Telegram', () => {
     expect(telegram.messagesTo(shopper.telegramUserId)).toHaveLength(1);
   });
 
+  it('sends one message when several jobs of the same event run at once', async () => {
+    const shopper = await telegramShopper();
+    const queue = workers.queues.queue('notifications');
+    await queue.pause();
+    try {
+      const order = await placePaidOrder(testApp.app, shopper, shop.slug, shop.variantIds[0]!);
+      const eventId = await eventIdOf('order.paid', order.id);
+      const outcomes = await Promise.allSettled(Array.from({ length: 4 }, () => testApp.app.services.notifications.send(eventId)));
+      const sent = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value.status === 'sent');
+      expect(sent.length).toBeGreaterThanOrEqual(1);
+      // The others found it sent, or being sent (and would retry later, finding it sent).
+      for (const outcome of outcomes) if (outcome.status === 'rejected') expect(String(outcome.reason)).toMatch(/is being sent by another job/);
+    } finally {
+      await queue.resume();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(telegram.messagesTo(shopper.telegramUserId)).toHaveLength(1);
+  });
+
   it("writes in Simplified Chinese to a shopper whose Telegram speaks it, through shipping and a refund", async () => {
     const shopper = await telegramShopper('zh-hans');
     const order = await placePaidOrder(testApp.app, shopper, shop.slug, shop.variantIds[0]!);

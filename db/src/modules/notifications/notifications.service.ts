@@ -38,6 +38,8 @@ export interface SendResult {
 
 /** A notification's events older than this are not swept any more: the news would come too late. */
 const SWEEP_WINDOW_MS = 60 * 60 * 1_000;
+/** How much longer than one call's time limit a claim protects a notification being sent. */
+const CLAIM_MARGIN_MS = 30_000;
 /** An event's own job gets this long before the sweeper asks again. */
 const SWEEP_GRACE_MS = 60 * 1_000;
 
@@ -84,16 +86,20 @@ export class NotificationsService {
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (event_id, shopper_id) do nothing`,
       [newId(), eventId, order.shopperId, order.merchantId, kind, adapter?.channel ?? null, language, text, skipReason ? 'skipped' : 'pending', skipReason],
     );
-    // Claim it: only a notification not yet sent (nor given up) is sent, by one job at a time.
+    // Claim it: only a notification not yet sent (nor given up) is sent, by one job at a time. A claim
+    // older than one call's time limit belongs to a worker that died mid-send: it may be taken over.
     const { rows: claimed } = await this.database.pool.query<NotificationRow>(
       `update shopper_notification set status = 'sending', attempt_count = attempt_count + 1, updated_at = now()
-        where event_id = $1 and shopper_id = $2 and status in ('pending', 'sending')
+        where event_id = $1 and shopper_id = $2
+          and (status = 'pending' or (status = 'sending' and updated_at < now() - make_interval(secs => $3::double precision / 1000)))
         returning id, status, channel, text, language, kind, shopper_id as "shopperId"`,
-      [eventId, order.shopperId],
+      [eventId, order.shopperId, this.config.notifications.timeoutMs + CLAIM_MARGIN_MS],
     );
     const notification = claimed[0];
     if (!notification || !adapter) {
       const { rows } = await this.database.pool.query<{ id: string; status: NotificationStatus }>(`select id, status from shopper_notification where event_id = $1 and shopper_id = $2`, [eventId, order.shopperId]);
+      // Another job is sending it right now: try again after its claim has run out, in case it dies.
+      if (rows[0]?.status === 'sending') throw new Error(`notification ${rows[0].id} is being sent by another job`);
       return { status: rows[0]?.status ?? 'skipped', notificationId: rows[0]?.id ?? null, reason: 'already handled' };
     }
 
