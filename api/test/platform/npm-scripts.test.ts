@@ -11,7 +11,7 @@ const rootFolder = fileURLToPath(new URL('../../../', import.meta.url));
 
 interface Running {
   output: () => string;
-  stop: () => Promise<number | null>;
+  stop: () => Promise<void>;
 }
 
 function npmRun(script: string, environment: Record<string, string>): Running {
@@ -20,13 +20,14 @@ function npmRun(script: string, environment: Record<string, string>): Running {
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  // The pipes close when every process writing to them is gone: npm and the Node process it started.
+  const closed = Promise.all([new Promise((resolve) => child.stdout.on('close', resolve)), new Promise((resolve) => child.stderr.on('close', resolve))]);
   return {
     output: () => output,
     async stop() {
       // The whole group (npm, sh, node) gets the signal, as a terminal's Ctrl-C or a container stop would give it.
       if (child.pid) process.kill(-child.pid, 'SIGTERM');
-      return exited;
+      await closed;
     },
   };
 }
@@ -71,7 +72,8 @@ describe('npm run api and npm run workers', { timeout: 120_000 }, () => {
     } finally {
       await workers.stop();
     }
-    // The workers' own SIGTERM path ran (npm itself dies of the signal, so its exit code says nothing).
+    // The workers' own SIGTERM path ran, and the process is gone (npm itself dies of the signal, so its
+    // exit code says nothing).
     expect(workers.output()).toContain('closing: waiting for active jobs');
   });
 });
