@@ -136,6 +136,19 @@ describe('webhooks to merchants', () => {
     await testApp.app.inject({ method: 'DELETE', url: `/api/admin/webhook-endpoints/${neonEndpoint.id}`, headers: neon.owner.headers });
   });
 
+  it('starts no fan-out job for the events of a merchant without a subscribed endpoint', async () => {
+    const endpoint = await createEndpoint(neon.owner, '/neon/refunds-only', ['order.refunded']);
+    const order = await placePaidOrder(testApp.app, shopper, neon.shop.slug, neon.shop.variantIds[0]!);
+    const eventId = await paidEventId(order.id);
+    await until(async () => {
+      const { rows } = await testApp.database.pool.query(`select published_at from outbox where id = $1`, [eventId]);
+      return rows[0].published_at !== null;
+    });
+    expect(await workers.queues.queue('webhooks').getJob(`webhook.fan_out@${eventId}`)).toBeUndefined();
+    expect(await deliveriesOf(neon.owner, {})).toEqual([]);
+    await testApp.app.inject({ method: 'DELETE', url: `/api/admin/webhook-endpoints/${endpoint.id}`, headers: neon.owner.headers });
+  });
+
   it('retries a failing endpoint after the backoff until it answers 2xx, and the log shows both attempts', async () => {
     const endpoint = await createEndpoint(lotus.owner, '/lotus/flaky');
     receiver.respond('/lotus/flaky', (_request, count) => (count === 1 ? { status: 503, body: 'down for maintenance '.repeat(100) } : { status: 204 }));
