@@ -49,6 +49,13 @@ describe('bull-board at /admin/queues', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.body).toContain('Minishop jobs');
+    // The page's scripts load from under the same path (its <base>), so the cookie reaches them too.
+    const base = /<base href="([^"]+)"/.exec(page.body)?.[1] as string;
+    const script = /<script defer src="(static\/js\/main\.[^"]+\.js)"/.exec(page.body)?.[1] as string;
+    const scriptUrl = new URL(script, new URL(base, 'http://minishop.test')).pathname;
+    expect(scriptUrl).toMatch(/^\/admin\/queues\/static\/js\/main\./);
+    expect((await testApp.app.inject({ method: 'GET', url: scriptUrl, headers: { cookie } })).statusCode).toBe(200);
+    expect((await testApp.app.inject({ method: 'GET', url: scriptUrl })).statusCode).toBe(401);
     const queues = await testApp.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { cookie } });
     expect(queues.statusCode).toBe(200);
     expect(queues.json().queues.map((queue: { name: string }) => queue.name).sort()).toEqual(['maintenance', 'notifications', 'orders', 'webhooks']);
