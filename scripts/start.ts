@@ -53,6 +53,7 @@ function banner(config: Config, workersPid: number | undefined, adminAvailable: 
     `  Docs      ${url}/docs  (OpenAPI: ${url}/docs/json)`,
     `  Live      ${url.replace(/^http/, 'ws')}/ws  (WebSocket order updates, docs/realtime.md)`,
     `  Metrics   ${url}/metrics`,
+    `  Queues    ${url}/admin/queues  (operators: POST /api/admin/operator/queue-dashboard/session first)`,
     `  Health    ${url}/healthz  and  ${url}/readyz`,
     adminAvailable ? `  Console   ${url}/admin` : '  Console   (not built yet: the admin console arrives with a later issue)',
     '',

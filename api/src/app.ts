@@ -20,6 +20,9 @@ import { createValidatorCompiler } from './plugins/external/validator-compiler.t
 import { HELMET_OPTIONS } from './http/security-headers.ts';
 import shopperAuthentication from './plugins/app/shopper-authentication.ts';
 import realtime from './plugins/app/realtime.ts';
+import jobQueues from './plugins/app/job-queues.ts';
+import queueDashboard from './plugins/app/queue-dashboard.ts';
+import queueMetrics from './plugins/app/queue-metrics.ts';
 import routes from './routes/index.ts';
 import './types.ts';
 
@@ -117,6 +120,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(authentication);
   await app.register(shopperAuthentication);
   await app.register(realtime);
+  // Operations: the queues' gauges on /metrics and bull-board at /admin/queues for the operator.
+  await app.register(jobQueues);
+  await app.register(queueMetrics);
+  await app.register(queueDashboard);
 
   await app.register(routes);
   return app;

@@ -3,6 +3,7 @@ import type { Actor, ShopperActor } from '../../db/src/actor.ts';
 import type { Config } from '../../db/src/config.ts';
 import type { Database } from '../../db/src/database.ts';
 import type { Permission } from '../../db/src/modules/staff/permissions.ts';
+import type { JobQueues } from '../../db/src/queues/job-queues.ts';
 import type { Services } from '../../db/src/services.ts';
 
 /** `platform.operate`: only platform operators. `public`: no authentication at all. */
@@ -20,6 +21,8 @@ declare module 'fastify' {
     actorOfRealtimeToken(token: string): Promise<Actor>;
     /** This instance's live-update hub (api/src/realtime/realtime-hub.ts). */
     realtime: import('./realtime/realtime-hub.ts').RealtimeHub;
+    /** The registry's BullMQ queues, for the operator's dashboard and /metrics (api/src/plugins/app/job-queues.ts). */
+    jobQueues: JobQueues;
   }
   interface FastifyRequest {
     /** Set by the authentication hook on routes that name a permission; null on public routes. */

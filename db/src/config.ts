@@ -76,6 +76,18 @@ const environmentSchema = Type.Object({
   REALTIME_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1, maximum: 67_108_864, default: 1_048_576 }),
   REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
   REALTIME_REPLAY_MAX_EVENTS: Type.Integer({ minimum: 1, maximum: 100_000, default: 1_000 }),
+  /** Outgoing webhooks (docs/webhooks.md): how long one call may take, and the retry schedule. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 10_000 }),
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 30, default: 10 }),
+  WEBHOOK_RETRY_BASE_DELAY_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 60_000 }),
+  WEBHOOK_RETRY_MAX_DELAY_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 28_800_000 }),
+  WEBHOOK_DISABLE_AFTER_FAILURES: Type.Integer({ minimum: 1, maximum: 10_000, default: 15 }),
+  WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: Type.Integer({ minimum: 0, maximum: 2_592_000, default: 86_400 }),
+  /** Shopper notifications (docs/notifications.md): the Bot API's address and one call's time limit. */
+  TELEGRAM_API_URL: Type.String({ pattern: '^https?://[^\\s?#]+$', default: 'https://api.telegram.org' }),
+  NOTIFICATION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
+  /** How long the operator's bull-board cookie lasts. */
+  QUEUE_DASHBOARD_SESSION_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
 });
 
 type Environment = Static<typeof environmentSchema>;
@@ -133,6 +145,18 @@ export interface Config {
     maxSubscriptionsPerSocket: number;
     replayMaxEvents: number;
   };
+  /** Outgoing webhooks to merchants (docs/webhooks.md). */
+  webhooks: {
+    timeoutMs: number;
+    maxAttempts: number;
+    retryBaseDelayMs: number;
+    retryMaxDelayMs: number;
+    disableAfterFailures: number;
+    disableAfterFailingSeconds: number;
+  };
+  /** Notifications to shoppers in their chat (docs/notifications.md). */
+  notifications: { telegramApiUrl: string; timeoutMs: number };
+  queueDashboard: { sessionTtlSeconds: number };
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -212,6 +236,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       maxSubscriptionsPerSocket: values.REALTIME_MAX_SUBSCRIPTIONS_PER_SOCKET,
       replayMaxEvents: values.REALTIME_REPLAY_MAX_EVENTS,
     },
+    webhooks: {
+      timeoutMs: values.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseDelayMs: values.WEBHOOK_RETRY_BASE_DELAY_MS,
+      retryMaxDelayMs: values.WEBHOOK_RETRY_MAX_DELAY_MS,
+      disableAfterFailures: values.WEBHOOK_DISABLE_AFTER_FAILURES,
+      disableAfterFailingSeconds: values.WEBHOOK_DISABLE_AFTER_FAILING_SECONDS,
+    },
+    notifications: { telegramApiUrl: values.TELEGRAM_API_URL.replace(/\/$/, ''), timeoutMs: values.NOTIFICATION_TIMEOUT_MS },
+    queueDashboard: { sessionTtlSeconds: values.QUEUE_DASHBOARD_SESSION_TTL_SECONDS },
   };
 }
 

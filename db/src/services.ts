@@ -46,6 +46,10 @@ import { CourierDeliveriesService } from './modules/shipments/courier-deliveries
 import { CouriersService } from './modules/shipments/couriers.service.ts';
 import { ShipmentsService } from './modules/shipments/shipments.service.ts';
 import { RealtimeService } from './modules/realtime/realtime.service.ts';
+import { NotificationsService } from './modules/notifications/notifications.service.ts';
+import { QueueDashboardSessionsService } from './modules/operations/queue-dashboard-sessions.service.ts';
+import { WebhookDeliveriesService } from './modules/webhooks/webhook-deliveries.service.ts';
+import { WebhookEndpointsService } from './modules/webhooks/webhook-endpoints.service.ts';
 
 export interface ServiceDependencies {
   config: Config;
@@ -89,7 +93,7 @@ export function createServices(dependencies: ServiceDependencies) {
     staff: new StaffService(database),
     shops: new ShopsService(database, catalogInvalidations, { autoConfirmDays: dependencies.config.orders.autoConfirmDays }),
     shoppers: new ShoppersService(database, dependencies.config),
-    chatHosts: new ChatHostsService(database),
+    chatHosts: new ChatHostsService(database, dependencies.config),
     carts: new CartsService(database),
     // The shopper's delivery addresses (docs/orders.md §10).
     addresses: new AddressBookService(database),
@@ -127,6 +131,11 @@ export function createServices(dependencies: ServiceDependencies) {
     carrierWebhooks: new CarrierWebhooksService(database, dependencies.config),
     // Live updates over GET /ws: who may follow what, snapshots and replay (docs/realtime.md).
     realtime: new RealtimeService(database, dependencies.config),
+    // Outgoing: merchants' webhooks (docs/webhooks.md) and shoppers' chat notifications (docs/notifications.md).
+    webhookEndpoints: new WebhookEndpointsService(database, dependencies.config),
+    webhookDeliveries: new WebhookDeliveriesService(database, dependencies.config.webhooks),
+    notifications: new NotificationsService(database, dependencies.config),
+    queueDashboardSessions: new QueueDashboardSessionsService(database, dependencies.redis, dependencies.config),
   };
 }
 

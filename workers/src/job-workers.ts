@@ -6,6 +6,8 @@ import { DomainError, type DomainErrorType } from '../../db/src/errors.ts';
 import { createQueueConnection, queuePrefix } from '../../db/src/queues/connection.ts';
 import { JobQueues } from '../../db/src/queues/job-queues.ts';
 import { JOBS, type JobRegistry } from '../../db/src/queues/registry.ts';
+import { recordJobOutcome } from '../../db/src/queues/job-metrics.ts';
+import { retryAfterBackoff } from '../../db/src/queues/retry-after.ts';
 import type { Services } from '../../db/src/services.ts';
 import type { Processor } from './processor.ts';
 
@@ -74,8 +76,25 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
   const queueNames = [...new Set(Object.values(registry).map((definition) => definition.queue))];
   const workers = queueNames.map((name) => {
     // Processors wait on PostgreSQL and HTTP, not the CPU: a few at once per queue, well inside the pool.
-    const worker = new Worker(name, processJob, { connection, prefix: queuePrefix(config), concurrency: 4, ...options.workerOptions });
+    const worker = new Worker(name, processJob, {
+      connection,
+      prefix: queuePrefix(config),
+      concurrency: 4,
+      // Jobs with `backoff: {type: 'retry_after'}` wait what the other side asked for (db/src/queues/retry-after.ts).
+      settings: { backoffStrategy: retryAfterBackoff },
+      ...options.workerOptions,
+    });
+    // Outcomes and timings for /metrics (db/src/queues/job-metrics.ts); losing one to a Redis hiccup is fine.
+    const record = (job: Job, outcome: 'completed' | 'failed') => {
+      const startedAtMs = job.processedOn ?? Date.now();
+      const dueAtMs = job.timestamp + (job.opts.delay ?? 0);
+      recordJobOutcome(connection, config, { queue: name, name: job.name, outcome, waitMs: startedAtMs - dueAtMs, processingMs: (job.finishedOn ?? Date.now()) - startedAtMs }).catch(
+        (error: unknown) => logger.debug({ err: error }, 'job metrics not recorded'),
+      );
+    };
+    worker.on('completed', (job) => record(job, 'completed'));
     worker.on('failed', (job, error) => {
+      if (job) record(job, 'failed');
       const retrying = job !== undefined && !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
       logger.warn({ queue: name, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, retrying, err: error }, 'job failed');
     });

@@ -40,6 +40,9 @@ import courierPageRoutes from './courier-page/index.ts';
 import carrierWebhookRoutes from './webhooks/carriers/index.ts';
 import storeShipmentsRoutes from './store/shipments/index.ts';
 import websocketRoutes from './ws/index.ts';
+import queueDashboardRoutes from './admin/operator/queue-dashboard/index.ts';
+import webhookDeliveriesRoutes from './admin/webhook-deliveries/index.ts';
+import webhookEndpointsRoutes from './admin/webhook-endpoints/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
@@ -87,4 +90,8 @@ export default async function routes(app: FastifyInstance) {
   await app.register(storeShipmentsRoutes, { prefix: '/api/store/orders' });
   // Live updates of orders over WebSocket (docs/realtime.md).
   await app.register(websocketRoutes);
+  // Merchants' webhooks (docs/webhooks.md).
+  await app.register(webhookEndpointsRoutes, { prefix: '/api/admin/webhook-endpoints' });
+  await app.register(webhookDeliveriesRoutes, { prefix: '/api/admin/webhook-deliveries' });
+  await app.register(queueDashboardRoutes, { prefix: '/api/admin/operator/queue-dashboard' });
 }

@@ -4,7 +4,8 @@ import type { Config } from '../config.ts';
 import { withPoolTransaction } from '../pool-transaction.ts';
 import type { JobQueues } from '../queues/job-queues.ts';
 import type { JobRegistry } from '../queues/registry.ts';
-import { aggregateEventsChannel, allEventsChannel, outboxCommittedChannel, type OutboxMessage } from './outbox.ts';
+import { jobsOfEventTypes } from './event-jobs.ts';
+import { aggregateEventsChannel, allEventsChannel, outboxCommittedChannel, type OutboxJob, type OutboxMessage } from './outbox.ts';
 
 interface OutboxRow {
   id: string;
@@ -95,7 +96,9 @@ export class OutboxRelay {
 
       const published: OutboxRow[] = [];
       const failures: { id: string; error: string }[] = [];
-      const outcomes = await Promise.allSettled(rows.map((row) => this.enqueueJobs(row)));
+      // Plus the jobs that follow from the events' types (webhooks, notifications: event-jobs.ts).
+      const jobsOfTypes = await jobsOfEventTypes(client, rows);
+      const outcomes = await Promise.allSettled(rows.map((row) => this.enqueueJobs(row, jobsOfTypes.get(row.id) ?? [])));
       outcomes.forEach((outcome, index) => {
         const row = rows[index] as OutboxRow;
         if (outcome.status === 'fulfilled') {
@@ -197,8 +200,9 @@ export class OutboxRelay {
     }
   }
 
-  private async enqueueJobs(row: OutboxRow): Promise<void> {
-    for (const job of row.jobs) {
+  private async enqueueJobs(row: OutboxRow, jobsOfType: OutboxJob[]): Promise<void> {
+    const jobs = [...row.jobs, ...jobsOfType.map((job) => ({ ...job, runAt: job.runAt?.toISOString() ?? null }))];
+    for (const job of jobs) {
       const delayMs = job.runAt === null ? 0 : Math.max(0, Date.parse(job.runAt) - Date.now());
       await this.options.queues.enqueue(job.name, job.payload as never, { key: job.key, delayMs });
     }

@@ -7,7 +7,7 @@ import { Uuid } from '../schema-types.ts';
  * Producers (the API, the outbox relay) and the workers read it, so a job name exists in one place and
  * the workers refuse to boot when one of these has no processor (workers/src/processors/index.ts).
  */
-export const QUEUE_NAMES = ['maintenance', 'orders'] as const;
+export const QUEUE_NAMES = ['maintenance', 'orders', 'webhooks', 'notifications'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export type JobOptions = Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'>;
@@ -132,6 +132,38 @@ export const JOBS = {
     payload: Type.Object({}, { additionalProperties: false }),
     repeatEveryMs: 60 * 60 * 1_000,
     options: { attempts: 3 },
+  }),
+  'webhook.fan_out': defineJob({
+    queue: 'webhooks',
+    description: "Creates one delivery per subscribed endpoint of an outbox event's merchant, each with its first attempt (enqueued by the relay for webhook event types).",
+    payload: Type.Object({ eventId: Uuid }, { additionalProperties: false }),
+  }),
+  'webhook.deliver': defineJob({
+    queue: 'webhooks',
+    description: 'Makes one attempt of a webhook delivery; a failed call is recorded and schedules the next attempt itself (docs/webhooks.md), so BullMQ retries only infrastructure errors.',
+    payload: Type.Object({ deliveryId: Uuid, attemptNumber: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+    options: { attempts: 3 },
+  }),
+  'webhook.sweep_due': defineJob({
+    queue: 'webhooks',
+    description: 'Safety net: re-enqueues webhook deliveries that are overdue but have no job (Redis lost, a crash mid-attempt).',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 60 * 1_000,
+    options: { attempts: 1 },
+  }),
+  'notification.send': defineJob({
+    queue: 'notifications',
+    description: "Tells the shopper about an order event in their chat (Telegram or the host's signed HTTP endpoint), once per (event, shopper).",
+    payload: Type.Object({ eventId: Uuid }, { additionalProperties: false }),
+    // `retry_after`: the worker waits what the chat asked (Telegram's 429 retry_after), else 2 s, 4 s, 8 s, ...
+    options: { attempts: 8, backoff: { type: 'retry_after', delay: 2_000 } },
+  }),
+  'notification.sweep_missing': defineJob({
+    queue: 'notifications',
+    description: 'Safety net: re-enqueues notification.send for events of the last hour that have no notification yet (Redis lost).',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 60 * 1_000,
+    options: { attempts: 1 },
   }),
   'outbox.purge_published': defineJob({
     queue: 'maintenance',

@@ -3,6 +3,8 @@ import type { Processors } from '../processor.ts';
 import { authPurgeExpired } from './auth-purge-expired.ts';
 import { jobsSweepDue } from './jobs-sweep-due.ts';
 import { carrierProcessEvent, carrierProcessPending } from './carrier-events.ts';
+import { notificationSend } from './notification-send.ts';
+import { notificationSweepMissing } from './notification-sweep-missing.ts';
 import { ledgerExpirePending } from './ledger-expire-pending.ts';
 import { moneySweepStale } from './money-sweep-stale.ts';
 import { ledgerSnapshotBalances } from './ledger-snapshot-balances.ts';
@@ -14,6 +16,9 @@ import { orderSettle } from './order-settle.ts';
 import { orderTimeout } from './order-timeout.ts';
 import { outboxPurgePublished } from './outbox-purge-published.ts';
 import { paymentCodeExpireOverdue } from './payment-code-expire-overdue.ts';
+import { webhookDeliver } from './webhook-deliver.ts';
+import { webhookFanOut } from './webhook-fan-out.ts';
+import { webhookSweepDue } from './webhook-sweep-due.ts';
 
 /** Every job name of the registry with its processor; the workers refuse to boot if one is missing. */
 export const processors: Processors<typeof JOBS> = {
@@ -32,4 +37,9 @@ export const processors: Processors<typeof JOBS> = {
   'ledger.snapshot_balances': ledgerSnapshotBalances,
   'outbox.purge_published': outboxPurgePublished,
   'payment_code.expire_overdue': paymentCodeExpireOverdue,
+  'webhook.fan_out': webhookFanOut,
+  'webhook.deliver': webhookDeliver,
+  'webhook.sweep_due': webhookSweepDue,
+  'notification.send': notificationSend,
+  'notification.sweep_missing': notificationSweepMissing,
 };

@@ -35,7 +35,7 @@ describe('/api/admin/operator/chat-hosts', () => {
 
     const shown = await testApp.app.inject({ method: 'GET', url: `${url}/${host.id}`, headers: operatorHeaders });
     expect(shown.statusCode).toBe(200);
-    expect(shown.json()).toEqual({ id: host.id, name: 'Lotus Chat', status: 'active', createdAt: host.createdAt, updatedAt: host.updatedAt });
+    expect(shown.json()).toEqual({ id: host.id, name: 'Lotus Chat', status: 'active', notificationUrl: null, createdAt: host.createdAt, updatedAt: host.updatedAt });
 
     const list = await testApp.app.inject({ method: 'GET', url: `${url}?filter={"q":"lotus"}&range=[0,9]`, headers: operatorHeaders });
     expect(list.statusCode).toBe(200);
@@ -104,5 +104,29 @@ describe('/api/admin/operator/chat-hosts', () => {
     expect((await testApp.app.inject({ method: 'GET', url, headers: owner.headers })).statusCode).toBe(403);
     expect((await testApp.app.inject({ method: 'GET', url })).statusCode).toBe(401);
     expect(await hostCount()).toBe(before);
+  });
+
+  it('sets where a host takes notifications: the first URL and each rotation answer a new notification secret once', async () => {
+    const host = (await testApp.app.inject({ method: 'POST', url, headers: operatorHeaders, payload: { name: 'Notified Chat' } })).json();
+    expect(host.notificationUrl).toBeNull();
+    expect(host).not.toHaveProperty('notificationSecret');
+
+    const set = await testApp.app.inject({ method: 'PUT', url: `${url}/${host.id}`, headers: operatorHeaders, payload: { notificationUrl: 'https://chat.example.com/minishop/notify' } });
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toMatchObject({ notificationUrl: 'https://chat.example.com/minishop/notify', notificationSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    const renamed = await testApp.app.inject({ method: 'PUT', url: `${url}/${host.id}`, headers: operatorHeaders, payload: { name: 'Notified Chat 2' } });
+    expect(renamed.json()).not.toHaveProperty('notificationSecret');
+    const rotated = await testApp.app.inject({ method: 'PUT', url: `${url}/${host.id}`, headers: operatorHeaders, payload: { rotateNotificationSecret: true } });
+    expect(rotated.json().notificationSecret).toEqual(expect.any(String));
+    expect(rotated.json().notificationSecret).not.toBe(set.json().notificationSecret);
+    const { rows } = await testApp.database.pool.query('select notification_secret from chat_host where id = $1', [host.id]);
+    expect(rows[0].notification_secret).toBe(rotated.json().notificationSecret);
+
+    const refused = await testApp.app.inject({ method: 'PUT', url: `${url}/${host.id}`, headers: operatorHeaders, payload: { notificationUrl: 'http://chat.example.com/notify' } });
+    expect(refused.statusCode).toBe(400);
+    expect(Object.keys(refused.json().errors)).toEqual(['notificationUrl']);
+    expect((await testApp.app.inject({ method: 'GET', url: `${url}/${host.id}`, headers: operatorHeaders })).json().notificationUrl).toBe('https://chat.example.com/minishop/notify');
+    const cleared = await testApp.app.inject({ method: 'PUT', url: `${url}/${host.id}`, headers: operatorHeaders, payload: { notificationUrl: null } });
+    expect(cleared.json().notificationUrl).toBeNull();
   });
 });

@@ -40,6 +40,7 @@ const REVIEWED_GRANTS: Record<Permission, readonly StaffRole[]> = {
   'orders.refund': ['owner', 'manager', 'finance'],
   'payments.charge': ['owner', 'manager', 'clerk'],
   'couriers.manage': ['owner', 'manager'],
+  'webhooks.manage': ['owner', 'manager'],
 };
 
 /** The permission of every admin route but the HEAD twins of GET routes (which must name their GET's). */
@@ -152,6 +153,16 @@ const REVIEWED_ROUTES: Record<string, RoutePermission> = {
   'POST /api/admin/operator/finance/payouts/provider-events': 'platform.operate',
   'POST /api/admin/operator/finance/local-provider/payouts/:providerReference/settle': 'platform.operate',
   'POST /api/admin/operator/finance/local-provider/card-movements': 'platform.operate',
+  'GET /api/admin/webhook-endpoints': 'webhooks.manage',
+  'GET /api/admin/webhook-endpoints/:id': 'webhooks.manage',
+  'POST /api/admin/webhook-endpoints': 'webhooks.manage',
+  'PUT /api/admin/webhook-endpoints/:id': 'webhooks.manage',
+  'POST /api/admin/webhook-endpoints/:id/rotate-secret': 'webhooks.manage',
+  'DELETE /api/admin/webhook-endpoints/:id': 'webhooks.manage',
+  'GET /api/admin/webhook-deliveries': 'webhooks.manage',
+  'GET /api/admin/webhook-deliveries/:id': 'webhooks.manage',
+  'POST /api/admin/webhook-deliveries/:id/replay': 'webhooks.manage',
+  'POST /api/admin/operator/queue-dashboard/session': 'platform.operate',
 };
 
 /** Who calls: `role` for merchant callers, `operator` for platform operators, `refusedAs` for callers that are no staff at all. */

@@ -13,9 +13,16 @@ export interface ChatHost {
   /** Kept in the clear (verification needs it) and never returned after creation. */
   secret: string;
   status: ChatHostStatus;
+  /** Where the host takes shopper notifications (docs/notifications.md); null: the host takes none. */
+  notificationUrl: string | null;
+  /** Signs those notifications (Minishop-Signature); shown once, like `secret`. */
+  notificationSecret: string | null;
   createdAt: Opt<Date>;
   updatedAt: Opt<Date>;
 }
+
+/** A host as the operator sees it: a notification secret appears only in the answer that generated it. */
+export type ChatHostWithSecrets = Omit<ChatHost, 'notificationSecret'> & { notificationSecret?: string };
 
 export const ChatHostEntity = new EntitySchema<ChatHost>({
   name: 'ChatHost',
@@ -25,6 +32,8 @@ export const ChatHostEntity = new EntitySchema<ChatHost>({
     name: { type: 'string' },
     secret: { type: 'string', hidden: true },
     status: { type: 'string' },
+    notificationUrl: { type: 'string', nullable: true },
+    notificationSecret: { type: 'string', nullable: true, hidden: true },
     createdAt: createdAtColumn,
     updatedAt: updatedAtColumn,
   },

@@ -27,6 +27,15 @@ interface ProvenIdentity {
   chatHostId: string | null;
   subject: string;
   displayName: string | null;
+  /** The language the chat says the shopper uses (an IETF tag), for notifications; null keeps the stored one. */
+  language: string | null;
+}
+
+/** A language tag the chat sent, if it looks like one (`en`, `zh-hans`, `pt-BR`); anything else is ignored. */
+function cleanLanguage(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const tag = value.trim().replace(/_/g, '-');
+  return /^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag) && tag.length <= 35 ? tag.replace(/^[A-Za-z]+/, (primary) => primary.toLowerCase()) : null;
 }
 
 const GUEST_DISPLAY_NAME = 'Guest';
@@ -97,7 +106,7 @@ export class ShoppersService {
         return this.proveHost(requireField(input.hostId, 'hostId', 'host'), requireField(input.token, 'token', 'host'));
       case 'guest':
         // The device id is a bearer secret: only its hash is stored, so a database leak does not sign anyone in.
-        return { provider: 'guest', chatHostId: null, subject: hashSecret(requireField(input.deviceId, 'deviceId', 'guest')), displayName: null };
+        return { provider: 'guest', chatHostId: null, subject: hashSecret(requireField(input.deviceId, 'deviceId', 'guest')), displayName: null, language: null };
     }
   }
 
@@ -109,7 +118,7 @@ export class ShoppersService {
         maxAgeSeconds: this.config.shoppers.telegramInitDataMaxAgeSeconds,
         nowSeconds: this.nowSeconds(),
       });
-      return { provider: 'telegram', chatHostId: null, subject: String(user.id), displayName: telegramDisplayName(user) };
+      return { provider: 'telegram', chatHostId: null, subject: String(user.id), displayName: telegramDisplayName(user), language: cleanLanguage(user.languageCode) };
     } catch (error) {
       if (error instanceof TelegramInitDataError) throw new TelegramProofError(error.failure);
       throw error;
@@ -131,9 +140,9 @@ export class ShoppersService {
       if (error.failure === 'not_yet_valid') throw new HostTokenInvalidError('it is not valid yet (nbf)');
       throw new HostTokenInvalidError(error.failure === 'signature' ? 'the signature does not match this host' : 'it is not an HS256 JWT');
     }
-    const { sub, name } = claims;
+    const { sub, name, locale } = claims;
     if (typeof sub !== 'string' || sub.length < 1 || sub.length > 200) throw new HostTokenInvalidError('the sub claim must be a string of 1..200 characters');
-    return { provider: 'host', chatHostId: hostId, subject: sub, displayName: typeof name === 'string' ? cleanDisplayName(name) : null };
+    return { provider: 'host', chatHostId: hostId, subject: sub, displayName: typeof name === 'string' ? cleanDisplayName(name) : null, language: cleanLanguage(locale) };
   }
 
   /**
@@ -146,7 +155,7 @@ export class ShoppersService {
     if (existing) return existing;
     const created = await withPoolTransaction(this.database.pool, async (client: pg.PoolClient) => {
       const shopper: ShopperRow = { id: newId(), display_name: identity.displayName ?? GUEST_DISPLAY_NAME };
-      await client.query('insert into shopper (id, display_name) values ($1, $2)', [shopper.id, shopper.display_name]);
+      await client.query('insert into shopper (id, display_name, language) values ($1, $2, $3)', [shopper.id, shopper.display_name, identity.language]);
       const inserted = await client.query(
         `insert into shopper_identity (id, shopper_id, provider, chat_host_id, subject) values ($1, $2, $3, $4, $5)
          on conflict do nothing returning id`,
@@ -173,10 +182,11 @@ export class ShoppersService {
           returning shopper_id)
        update shopper set
          display_name = coalesce($3, display_name),
+         language = coalesce($${identity.chatHostId === null ? 4 : 5}::text, language),
          updated_at = case when display_name is distinct from coalesce($3, display_name) then now() else updated_at end
         from signed_in where shopper.id = signed_in.shopper_id
         returning shopper.id, shopper.display_name`,
-      [identity.provider, identity.subject, identity.displayName, ...(identity.chatHostId === null ? [] : [identity.chatHostId])],
+      [identity.provider, identity.subject, identity.displayName, ...(identity.chatHostId === null ? [] : [identity.chatHostId]), identity.language],
     );
     return rows[0] ?? null;
   }

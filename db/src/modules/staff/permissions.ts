@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'payments.charge': ['owner', 'manager', 'clerk'],
   /** The shop's own couriers and their sign-in tokens (docs/delivery.md). */
   'couriers.manage': ['owner', 'manager'],
+  /** Webhook endpoints (their secrets) and the delivery log with replays (docs/webhooks.md). */
+  'webhooks.manage': ['owner', 'manager'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

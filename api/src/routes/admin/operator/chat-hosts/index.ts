@@ -8,6 +8,7 @@ import {
   ChatHostCreatedBody,
   ChatHostListFilter,
   ChatHostUpdateBody,
+  ChatHostUpdatedBody,
 } from '../../../../../../db/src/modules/shoppers/chat-hosts.schemas.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../../http/simple-rest.ts';
 
@@ -39,7 +40,7 @@ const chatHostsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/:id',
-    { config, schema: { tags, summary: 'Rename, suspend, reactivate or re-key a chat host', params: IdParams, body: ChatHostUpdateBody, response: { 200: ChatHostBody } } },
+    { config, schema: { tags, summary: 'Rename, suspend, reactivate or re-key a chat host; set where it takes notifications', params: IdParams, body: ChatHostUpdateBody, response: { 200: ChatHostUpdatedBody } } },
     async (request) => app.services.chatHosts.update(request.actor as Actor, request.params.id, request.body),
   );
 };

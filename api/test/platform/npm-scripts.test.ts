@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnvironment, type TestEnvironment } from '../../../db/src/testing/databases.ts';
+
+/**
+ * `npm run api` and `npm run workers` each start one half alone (issue #8 item 9), so they scale apart:
+ * the API answers without workers, the workers run without an API, and each stops on SIGTERM.
+ */
+const rootFolder = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface Running {
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+function npmRun(script: string, environment: Record<string, string>): Running {
+  // In its own process group, so that a signal reaches npm and the Node process it started alike.
+  const child = spawn('npm', ['run', '--silent', script], { cwd: rootFolder, env: { ...process.env, NODE_ENV: 'test', ...environment }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  // The pipes close when every process writing to them is gone: npm and the Node process it started.
+  const closed = Promise.all([new Promise((resolve) => child.stdout.on('close', resolve)), new Promise((resolve) => child.stderr.on('close', resolve))]);
+  return {
+    output: () => output,
+    async stop() {
+      // The whole group (npm, sh, node) gets the signal, as a terminal's Ctrl-C or a container stop would give it.
+      if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      await closed;
+    },
+  };
+}
+
+async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+let environment: TestEnvironment;
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+});
+afterAll(() => environment?.cleanup());
+
+const settings = () => ({ DATABASE_URL: environment.config.database.url, REDIS_KEY_PREFIX: environment.config.redis.keyPrefix, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0' });
+
+describe('npm run api and npm run workers', { timeout: 120_000 }, () => {
+  it('starts the API alone: it answers /healthz and starts no workers', async () => {
+    const api = npmRun('api', settings());
+    try {
+      await until(() => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.test(api.output()));
+      const address = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(api.output())?.[1] as string;
+      expect((await fetch(`${address}/healthz`)).status).toBe(200);
+      expect(api.output()).not.toContain('workers started');
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('starts the workers alone: they schedule their jobs, listen on no port, and stop cleanly on SIGTERM', async () => {
+    const workers = npmRun('workers', settings());
+    try {
+      await until(() => workers.output().includes('workers started'));
+      const started = JSON.parse(workers.output().split('\n').find((line) => line.includes('workers started')) as string);
+      expect(started.queues.sort()).toEqual(['maintenance', 'notifications', 'orders', 'webhooks']);
+      expect(started.scheduled).toEqual(expect.arrayContaining(['webhook.sweep_due', 'notification.sweep_missing']));
+      expect(workers.output()).not.toContain('Server listening');
+    } finally {
+      await workers.stop();
+    }
+    // The workers' own SIGTERM path ran, and the process is gone (npm itself dies of the signal, so its
+    // exit code says nothing).
+    expect(workers.output()).toContain('closing: waiting for active jobs');
+  });
+});

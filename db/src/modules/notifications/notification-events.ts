@@ -1,0 +1,35 @@
+/**
+ * Which outbox events tell the shopper something, and what (docs/notifications.md): payment, shipping,
+ * the delivery milestones carriers and couriers report, delivery, and refunds.
+ */
+export const NOTIFICATION_KINDS = ['order_paid', 'order_shipped', 'out_for_delivery', 'attempted_delivery', 'order_delivered', 'refund_created'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+const KIND_BY_EVENT_TYPE: Record<string, NotificationKind> = {
+  'order.paid': 'order_paid',
+  'order.shipped': 'order_shipped',
+  'order.delivered': 'order_delivered',
+  // Every refund, partial or whole, with or without a status change, writes this one event.
+  'order_refund.created': 'refund_created',
+};
+
+/**
+ * Tracking events (d2: shipment.tracking_event_recorded) by status. `delivered` is told by the order's
+ * own `order.delivered`, which follows when its shipments are delivered, so the shopper hears it once.
+ */
+const KIND_BY_TRACKING_STATUS: Record<string, NotificationKind> = {
+  out_for_delivery: 'out_for_delivery',
+  attempted_delivery: 'attempted_delivery',
+};
+
+export const NOTIFICATION_EVENT_TYPES = [...Object.keys(KIND_BY_EVENT_TYPE), 'shipment.tracking_event_recorded'];
+
+export function notificationKind(type: string, payload: Record<string, unknown>): NotificationKind | null {
+  if (typeof payload.orderId !== 'string') return null;
+  if (type === 'shipment.tracking_event_recorded') return typeof payload.status === 'string' ? (KIND_BY_TRACKING_STATUS[payload.status] ?? null) : null;
+  return KIND_BY_EVENT_TYPE[type] ?? null;
+}
+
+export function isNotificationEvent(type: string, payload: Record<string, unknown>): boolean {
+  return notificationKind(type, payload) !== null;
+}
