@@ -21,8 +21,8 @@ const DEMO_ADDRESS = {
 };
 /** The courier's last fixes, on the way from the kitchen (52.5246, 13.4027) to the door. */
 const DEMO_COURIER_FIXES = [
-  { latitude: 52.5281, longitude: 13.4044, minutesAgo: 4 },
-  { latitude: 52.5318, longitude: 13.4062, minutesAgo: 2 },
+  { latitude: 52.5281, longitude: 13.4044, secondsAgo: 60 },
+  { latitude: 52.5318, longitude: 13.4062, secondsAgo: 10 },
 ];
 /** A demo promotion credited to the demo shopper's wallet (the ledger's `topUp` from `world`), so the orders can be paid. */
 const DEMO_WALLET_CREDIT_MINOR = 200_00;
@@ -95,11 +95,12 @@ async function seedOutForDelivery(database: Database, services: DemoServices, sh
   const rider: CourierIdentity = { courierId: courier.id, merchantId: merchant.merchantId, name: courier.name };
   // No destination named: the shipment aims at the address's position, so the courier's ETA works.
   const shipment = await services.shipments.create(merchant, order.id, { courierId: courier.id, status: 'label_created', note: 'demo' });
-  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
-  await services.courierDeliveries.postStatus(rider, shipment.id, { status: 'picked_up', recordedAt: minutesAgo(6) });
-  await services.courierDeliveries.postStatus(rider, shipment.id, { status: 'out_for_delivery', recordedAt: minutesAgo(5) });
+  // Just now, so the ETA (about two minutes from the last fix) is still ahead when `npm start` is up.
+  const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1_000).toISOString();
+  await services.courierDeliveries.postStatus(rider, shipment.id, { status: 'picked_up', recordedAt: secondsAgo(180) });
+  await services.courierDeliveries.postStatus(rider, shipment.id, { status: 'out_for_delivery', recordedAt: secondsAgo(120) });
   for (const fix of DEMO_COURIER_FIXES) {
-    await services.courierDeliveries.postPosition(rider, { latitude: fix.latitude, longitude: fix.longitude, accuracyMeters: 10, recordedAt: minutesAgo(fix.minutesAgo) }, shipment.id);
+    await services.courierDeliveries.postPosition(rider, { latitude: fix.latitude, longitude: fix.longitude, accuracyMeters: 10, recordedAt: secondsAgo(fix.secondsAgo) }, shipment.id);
   }
   return { order: { id: order.id, number: order.number, state: 'out_for_delivery' as const, settled: false }, courier: { id: courier.id, name: courier.name } };
 }
