@@ -134,7 +134,8 @@ describe('live updates across API instances', () => {
     const snapshot = await first.next((message) => message.type === 'snapshot');
     await first.close();
 
-    // Missed while away: two transitions of this order, and events of another order that are not its topic.
+    // Missed while away: two transitions of this order (shipping it also records the shipment's first
+    // tracking event), and events of another order that are not its topic.
     await fulfil(orderId, 'pack');
     await paidOrder();
     await fulfil(orderId, 'ship');
@@ -153,10 +154,12 @@ describe('live updates across API instances', () => {
     expect(replayed.map((message) => [message.type, message.payload?.status])).toEqual([
       ['updated', 'packed'],
       ['updated', 'shipped'],
+      ['tracking', 'in_transit'],
     ]);
     const ids = replayed.map((message) => Number(message.eventId));
     expect(ids[0]).toBeGreaterThan(Number(snapshot.eventId));
     expect(ids[1]).toBeGreaterThan(ids[0] as number);
+    expect(ids[2]).toBeGreaterThan(ids[1] as number);
   });
 
   it('stops sending a topic once the socket unsubscribes', async () => {
