@@ -134,7 +134,8 @@ describe('live updates across API instances', () => {
     const snapshot = await first.next((message) => message.type === 'snapshot');
     await first.close();
 
-    // Missed while away: two transitions of this order, and events of another order that are not its topic.
+    // Missed while away: two transitions of this order (shipping it also records the shipment's first
+    // tracking event), and events of another order that are not its topic.
     await fulfil(orderId, 'pack');
     await paidOrder();
     await fulfil(orderId, 'ship');
