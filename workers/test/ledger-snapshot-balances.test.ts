@@ -24,7 +24,8 @@ async function runJob(key: string): Promise<{ cutAt: string; accounts: number }>
   const deadline = Date.now() + 15_000;
   for (;;) {
     const current = await workers.queues.queue('maintenance').getJob(job.id!);
-    if (current && (await current.isCompleted())) return current.returnvalue;
+    // Read again once completed: the copy fetched before completion has no return value yet.
+    if (current && (await current.isCompleted())) return (await workers.queues.queue('maintenance').getJob(job.id!))!.returnvalue;
     if (current && (await current.isFailed())) throw new Error(current.failedReason);
     if (Date.now() > deadline) throw new Error('the job did not finish');
     await new Promise((resolve) => setTimeout(resolve, 25));
