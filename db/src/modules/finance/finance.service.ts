@@ -1,3 +1,4 @@
+import { containsPattern } from '../../search-pattern.ts';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { Actor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
@@ -108,6 +109,7 @@ export class FinanceService {
     if (filter.ownerType) conditions.push({ ownerType: filter.ownerType as OwnerType });
     if (filter.ownerId) conditions.push({ ownerId: filter.ownerId });
     if (filter.merchantId) conditions.push({ merchantId: filter.merchantId });
+    if (filter.q) conditions.push({ $or: [{ kind: { $ilike: containsPattern(filter.q) } }, { currency: { $ilike: containsPattern(filter.q) } }] } as FilterQuery<LedgerAccount>);
     const page = await findPage(this.database.orm.em.fork(), LedgerAccountEntity, conditions.length ? { $and: conditions } : {}, query);
     return { ...page, items: page.items.map(withBalances) };
   }
