@@ -10,6 +10,7 @@ import { ProductsService } from './modules/catalog/products.service.ts';
 import { StockMovementsService } from './modules/catalog/stock-movements.service.ts';
 import { StoreCatalogService } from './modules/catalog/store-catalog.service.ts';
 import { createMediaStore } from './modules/catalog/media-store.ts';
+import { DashboardService } from './modules/dashboard/dashboard.service.ts';
 import { ProductPhotosService } from './modules/catalog/product-photos.service.ts';
 import { VariantsService } from './modules/catalog/variants.service.ts';
 import { CartsService } from './modules/carts/carts.service.ts';
@@ -89,6 +90,8 @@ export function createServices(dependencies: ServiceDependencies) {
     categories: new CategoriesService(database, catalogInvalidations),
     products: new ProductsService(database, catalogInvalidations, productPhotos),
     productPhotos,
+    // The console's dashboard figures (docs/console-api.md §3).
+    dashboard: new DashboardService(database),
     variants: new VariantsService(database, catalogInvalidations),
     stockMovements: new StockMovementsService(database, catalogInvalidations),
     storeCatalog: new StoreCatalogService(database, catalogCache, (key) => mediaStore.urlOf(key)),

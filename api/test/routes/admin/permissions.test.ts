@@ -64,6 +64,8 @@ const REVIEWED_ROUTES: Record<string, RoutePermission> = {
   'POST /api/admin/products/:id/photos': 'catalog.write',
   'PUT /api/admin/products/:id/photos/:photoId': 'catalog.write',
   'DELETE /api/admin/products/:id/photos/:photoId': 'catalog.write',
+  'GET /api/admin/dashboard': 'orders.read',
+  'GET /api/admin/operator/dashboard': 'platform.operate',
   'GET /api/admin/variants': 'catalog.read',
   'GET /api/admin/variants/:id': 'catalog.read',
   'POST /api/admin/variants': 'catalog.write',
