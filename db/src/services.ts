@@ -11,6 +11,8 @@ import { StockMovementsService } from './modules/catalog/stock-movements.service
 import { StoreCatalogService } from './modules/catalog/store-catalog.service.ts';
 import { createMediaStore } from './modules/catalog/media-store.ts';
 import { DashboardService } from './modules/dashboard/dashboard.service.ts';
+import { CustomersService } from './modules/customers/customers.service.ts';
+import { OrderRelatedReader } from './modules/orders/order-related.ts';
 import { ProductPhotosService } from './modules/catalog/product-photos.service.ts';
 import { VariantsService } from './modules/catalog/variants.service.ts';
 import { CartsService } from './modules/carts/carts.service.ts';
@@ -92,6 +94,9 @@ export function createServices(dependencies: ServiceDependencies) {
     productPhotos,
     // The console's dashboard figures (docs/console-api.md §3).
     dashboard: new DashboardService(database),
+    customers: new CustomersService(database),
+    // An order's payments, ledger transfers and shipments for the console's order page.
+    orderRelated: new OrderRelatedReader(database, shipments),
     variants: new VariantsService(database, catalogInvalidations),
     stockMovements: new StockMovementsService(database, catalogInvalidations),
     storeCatalog: new StoreCatalogService(database, catalogCache, (key) => mediaStore.urlOf(key)),

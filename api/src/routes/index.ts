@@ -6,6 +6,7 @@ import operatorRoutes from './admin/operator/index.ts';
 import productsRoutes from './admin/products/index.ts';
 import productPhotosRoutes from './admin/products/photos.ts';
 import { dashboardRoutes, operatorDashboardRoutes } from './admin/dashboard/index.ts';
+import customersRoutes from './admin/customers/index.ts';
 import shopsRoutes from './admin/shops/index.ts';
 import ordersRoutes from './admin/orders/index.ts';
 import storeOrdersRoutes from './store/orders/index.ts';
@@ -56,6 +57,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(productPhotosRoutes, { prefix: '/api/admin/products' });
   await app.register(dashboardRoutes, { prefix: '/api/admin/dashboard' });
   await app.register(operatorDashboardRoutes, { prefix: '/api/admin/operator/dashboard' });
+  await app.register(customersRoutes, { prefix: '/api/admin/customers' });
   await app.register(variantsRoutes, { prefix: '/api/admin/variants' });
   await app.register(stockMovementsRoutes, { prefix: '/api/admin/stock-movements' });
   await app.register(storeCatalogRoutes, { prefix: '/api/store/shops' });
