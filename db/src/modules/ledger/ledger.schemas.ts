@@ -178,6 +178,8 @@ export const TransferListFilter = Type.Object(
     pendingId: Type.Optional(Uuid),
     correctsId: Type.Optional(Uuid),
     q: Type.Optional(Type.String({ maxLength: 200, description: 'searches the reason and the reference id' })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after (UTC)' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'created before (UTC)' })),
   },
   { additionalProperties: false },
 );

@@ -239,6 +239,7 @@ export class LedgerService {
     if (filter.referenceId) where.referenceId = filter.referenceId;
     if (filter.pendingId) where.pendingId = filter.pendingId;
     if (filter.correctsId) where.correctsId = filter.correctsId;
+    if (filter.from || filter.to) where.createdAt = { ...(filter.from ? { $gte: new Date(filter.from) } : {}), ...(filter.to ? { $lt: new Date(filter.to) } : {}) };
     if (filter.q) {
       const pattern = containsPattern(filter.q);
       where.$and = [{ $or: [{ reason: { $ilike: pattern } }, { referenceId: { $ilike: pattern } }] }];
