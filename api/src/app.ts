@@ -105,6 +105,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
   });
   await app.register(swagger, {
+    // Routes declared as '/' under a prefix are served at the prefix itself too; document that form
+    // (`/api/store/sessions`, not `/api/store/sessions/`), which is what clients such as react-admin call.
+    transform: ({ schema, url }) => ({ schema: schema as never, url: url.length > 1 ? url.replace(/\/$/, '') : url }),
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Minishop API', version: '0.1.0', description: 'Merchant console, in-chat storefront, checkout and wallet ledger.' },

@@ -88,6 +88,18 @@ const environmentSchema = Type.Object({
   NOTIFICATION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
   /** How long the operator's bull-board cookie lasts. */
   QUEUE_DASHBOARD_SESSION_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
+  /** Product photos (docs/console-api.md §2): where the resized files go, and what an upload may be. */
+  MEDIA_STORE: Type.Union([Type.Literal('local'), Type.Literal('s3')], { default: 'local' }),
+  MEDIA_DIRECTORY: Type.String({ minLength: 1, default: 'var/media' }),
+  MEDIA_MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1_024, maximum: 104_857_600, default: 10_485_760 }),
+  MEDIA_MAX_PHOTOS_PER_PRODUCT: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  /** Where browsers read the S3 store's objects (`<MEDIA_PUBLIC_URL>/products/<file>`); required with MEDIA_STORE=s3. */
+  MEDIA_PUBLIC_URL: Type.String({ default: '' }),
+  MEDIA_S3_ENDPOINT: Type.String({ default: '' }),
+  MEDIA_S3_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
+  MEDIA_S3_BUCKET: Type.String({ default: '' }),
+  MEDIA_S3_ACCESS_KEY_ID: Type.String({ default: '' }),
+  MEDIA_S3_SECRET_ACCESS_KEY: Type.String({ default: '' }),
 });
 
 type Environment = Static<typeof environmentSchema>;
@@ -157,6 +169,14 @@ export interface Config {
   /** Notifications to shoppers in their chat (docs/notifications.md). */
   notifications: { telegramApiUrl: string; timeoutMs: number };
   queueDashboard: { sessionTtlSeconds: number };
+  /** Product photos: local disk (served at /media/products) or an S3-compatible store (`s3` set). */
+  media: {
+    store: 'local' | 's3';
+    directory: string;
+    maxUploadBytes: number;
+    maxPhotosPerProduct: number;
+    s3: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string; publicUrl: string } | null;
+  };
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -248,6 +268,28 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     },
     notifications: { telegramApiUrl: values.TELEGRAM_API_URL.replace(/\/$/, ''), timeoutMs: values.NOTIFICATION_TIMEOUT_MS },
     queueDashboard: { sessionTtlSeconds: values.QUEUE_DASHBOARD_SESSION_TTL_SECONDS },
+    media: {
+      store: values.MEDIA_STORE,
+      directory: values.MEDIA_DIRECTORY,
+      maxUploadBytes: values.MEDIA_MAX_UPLOAD_BYTES,
+      maxPhotosPerProduct: values.MEDIA_MAX_PHOTOS_PER_PRODUCT,
+      s3: values.MEDIA_STORE === 's3' ? s3MediaSettings(values) : null,
+    },
+  };
+}
+
+/** The S3 store's settings, all required once MEDIA_STORE=s3 (a half-configured store would fail at the first upload). */
+function s3MediaSettings(values: Environment): NonNullable<Config['media']['s3']> {
+  const required = ['MEDIA_S3_ENDPOINT', 'MEDIA_S3_BUCKET', 'MEDIA_S3_ACCESS_KEY_ID', 'MEDIA_S3_SECRET_ACCESS_KEY', 'MEDIA_PUBLIC_URL'] as const;
+  const missing = required.filter((name) => !values[name]);
+  if (missing.length) throw new ConfigError(`MEDIA_STORE=s3 needs ${missing.join(', ')}.`);
+  return {
+    endpoint: values.MEDIA_S3_ENDPOINT,
+    region: values.MEDIA_S3_REGION,
+    bucket: values.MEDIA_S3_BUCKET,
+    accessKeyId: values.MEDIA_S3_ACCESS_KEY_ID,
+    secretAccessKey: values.MEDIA_S3_SECRET_ACCESS_KEY,
+    publicUrl: values.MEDIA_PUBLIC_URL.replace(/\/$/, ''),
   };
 }
 

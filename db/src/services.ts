@@ -9,6 +9,11 @@ import { CategoriesService } from './modules/catalog/categories.service.ts';
 import { ProductsService } from './modules/catalog/products.service.ts';
 import { StockMovementsService } from './modules/catalog/stock-movements.service.ts';
 import { StoreCatalogService } from './modules/catalog/store-catalog.service.ts';
+import { createMediaStore } from './modules/catalog/media-store.ts';
+import { DashboardService } from './modules/dashboard/dashboard.service.ts';
+import { CustomersService } from './modules/customers/customers.service.ts';
+import { OrderRelatedReader } from './modules/orders/order-related.ts';
+import { ProductPhotosService } from './modules/catalog/product-photos.service.ts';
 import { VariantsService } from './modules/catalog/variants.service.ts';
 import { CartsService } from './modules/carts/carts.service.ts';
 import { QrService } from './modules/qr/qr.service.ts';
@@ -78,14 +83,23 @@ export function createServices(dependencies: ServiceDependencies) {
   const { logger } = dependencies;
   const orders = new OrdersService({ database, config: dependencies.config, ledger, qr, cardRefunder: () => payments.gateway, shipper: shipments, ...(logger ? { logger } : {}) });
   const payouts = new PayoutsService(database, ledger, payoutProvider, { holdTimeoutSeconds: dependencies.config.payouts.holdTimeoutSeconds, ...(logger ? { logger } : {}) });
+  // Product photos (docs/console-api.md §2): local disk or an S3-compatible store.
+  const mediaStore = createMediaStore(dependencies.config);
+  const productPhotos = new ProductPhotosService(database, mediaStore, catalogInvalidations, { maxPhotosPerProduct: dependencies.config.media.maxPhotosPerProduct });
   const wallets = new WalletsService({ database, ledger, payments, ...(logger ? { logger } : {}) });
   return {
     catalogInvalidations,
     categories: new CategoriesService(database, catalogInvalidations),
-    products: new ProductsService(database, catalogInvalidations),
+    products: new ProductsService(database, catalogInvalidations, productPhotos),
+    productPhotos,
+    // The console's dashboard figures (docs/console-api.md §3).
+    dashboard: new DashboardService(database),
+    customers: new CustomersService(database),
+    // An order's payments, ledger transfers and shipments for the console's order page.
+    orderRelated: new OrderRelatedReader(database, shipments),
     variants: new VariantsService(database, catalogInvalidations),
     stockMovements: new StockMovementsService(database, catalogInvalidations),
-    storeCatalog: new StoreCatalogService(database, catalogCache),
+    storeCatalog: new StoreCatalogService(database, catalogCache, (key) => mediaStore.urlOf(key)),
     apiKeys: new ApiKeysService(database),
     auth: new AuthService(database, dependencies.config),
     invitations: new InvitationsService(database, dependencies.config),

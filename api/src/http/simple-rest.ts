@@ -37,7 +37,9 @@ export function parseListQuery<Filter extends TSchema>(query: ListQuerystringInp
     if (!Array.isArray(sort) || sort.length !== 2 || typeof sort[0] !== 'string' || (sort[1] !== 'ASC' && sort[1] !== 'DESC')) {
       throw new ValidationError({ sort: 'must be ["field","ASC"|"DESC"]' });
     }
-    if (!options.sortable.includes(sort[0])) throw new ValidationError({ sort: `cannot sort by ${sort[0]}; sortable: ${options.sortable.join(', ')}` });
+    // `id` is always sortable: it is what react-admin's <List> sends when the screen names no sort.
+    const sortable = options.sortable.includes('id') ? options.sortable : ['id', ...options.sortable];
+    if (!sortable.includes(sort[0])) throw new ValidationError({ sort: `cannot sort by ${sort[0]}; sortable: ${sortable.join(', ')}` });
     [sortField, sortOrder] = sort as [string, 'ASC' | 'DESC'];
   }
 

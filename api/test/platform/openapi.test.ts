@@ -50,3 +50,15 @@ describe('/docs/json', () => {
     expect(response.headers['content-type']).toMatch(/^text\/html/);
   });
 });
+
+describe('the paths of the OpenAPI document', () => {
+  it('lists every path without a trailing slash, as clients call them', () => {
+    expect(Object.keys(document.paths).filter((path) => path.length > 1 && path.endsWith('/'))).toEqual([]);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/store/sessions', '/api/admin/orders', '/api/admin/shops']));
+  });
+
+  it('answers at the documented path without the slash', async () => {
+    const response = await testApp.app.inject({ method: 'GET', url: '/api/admin/shops' });
+    expect(response.statusCode).toBe(401);
+  });
+});

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { NotFoundError } from '../../../../db/src/errors.ts';
+import { IMMUTABLE_CACHE_CONTROL, LocalMediaStore } from '../../../../db/src/modules/catalog/media-store.ts';
 import { PLACEHOLDER_NAME_PATTERN, hashName, renderPlaceholderSvg } from './placeholder-svg.ts';
+
+const PhotoFileParams = Type.Object({ file: Type.String({ pattern: '^[a-z0-9-]+\\.(webp|jpg)$', description: 'a content-hashed file name' }) });
 
 const PlaceholderParams = Type.Object({
   name: Type.String({ pattern: PLACEHOLDER_NAME_PATTERN, description: 'A slug: lower-case letters, digits and dashes' }),
@@ -33,6 +39,35 @@ const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.type('image/svg+xml; charset=utf-8').send(renderPlaceholderSvg(name));
     },
   );
+
+  // Product photos on local disk (MEDIA_STORE=local); an S3 store serves its own files.
+  const store = app.services.productPhotos.store;
+  if (store instanceof LocalMediaStore) {
+    app.get(
+      '/products/:file',
+      {
+        schema: {
+          tags: ['media'],
+          summary: 'A product photo file: content-hashed name, cached for a year',
+          params: PhotoFileParams,
+          response: {
+            200: { description: 'The picture', content: { 'image/webp': { schema: Type.String() }, 'image/jpeg': { schema: Type.String() } } },
+            404: { description: 'No such file', type: 'object', additionalProperties: true },
+          },
+        },
+      },
+      async (request, reply) => {
+        const path = store.pathOf(`products/${request.params.file}`);
+        const size = await stat(path).then((stats) => stats.size, () => null);
+        if (size === null) throw new NotFoundError('photo file');
+        return reply
+          .header('Cache-Control', IMMUTABLE_CACHE_CONTROL)
+          .header('Content-Length', size)
+          .type(request.params.file.endsWith('.webp') ? 'image/webp' : 'image/jpeg')
+          .send(createReadStream(path));
+      },
+    );
+  }
 };
 
 export default mediaRoutes;

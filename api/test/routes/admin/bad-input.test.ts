@@ -38,6 +38,8 @@ const cases: BadInputCase[] = [
   { name: 'a product status that does not exist', method: 'POST', url: () => '/api/admin/products', payload: (r) => ({ shopId: r.shopId, title: 'Oolong', status: 'sold' }), field: 'status' },
   { name: 'a category id that is no uuid', method: 'PUT', url: (r) => `/api/admin/products/${r.productId}`, payload: () => ({ categoryId: 'green' }), field: 'categoryId' },
   { name: 'a category of the merchant that does not exist', method: 'PUT', url: (r) => `/api/admin/products/${r.productId}`, payload: () => ({ title: 'Renamed', categoryId: newId() }), field: 'categoryId' },
+  { name: 'a photo position below zero', method: 'PUT', url: (r) => `/api/admin/products/${r.productId}/photos/${newId()}`, payload: () => ({ position: -1 }), field: 'position' },
+  { name: 'a photo upload that is JSON, not a form', method: 'POST', url: (r) => `/api/admin/products/${r.productId}/photos`, payload: () => ({ file: 'aGVsbG8=' }), field: 'file' },
   { name: 'a price with cents after the point (money is integer minor units)', method: 'POST', url: () => '/api/admin/variants', payload: (r) => ({ productId: r.productId, sku: 'HALF', priceMinor: 12.5, stockOnHand: 1 }), field: 'priceMinor' },
   { name: 'a negative price', method: 'POST', url: () => '/api/admin/variants', payload: (r) => ({ productId: r.productId, sku: 'NEG', priceMinor: -1, stockOnHand: 1 }), field: 'priceMinor' },
   { name: 'a price as a string (JSON bodies are not coerced)', method: 'PUT', url: (r) => `/api/admin/variants/${r.variantId}`, payload: () => ({ priceMinor: '1299' }), field: 'priceMinor' },

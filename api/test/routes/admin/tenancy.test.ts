@@ -152,6 +152,8 @@ const actions: ActionCase[] = [
   { name: "draw a product's QR code as PNG", method: 'GET', url: (id) => `/api/admin/qr-codes/products/${id}.png`, recordId: (r) => r.productId },
   { name: "draw a table's QR code as SVG", method: 'GET', url: (id) => `/api/admin/qr-codes/shops/${id}/tables/T1.svg`, recordId: (r) => r.shopId },
   { name: "draw a table's QR code as PNG", method: 'GET', url: (id) => `/api/admin/qr-codes/shops/${id}/tables/T1.png`, recordId: (r) => r.shopId },
+  { name: "list an order's payments, ledger transfers and shipments", method: 'GET', url: (id) => `/api/admin/orders/${id}/related`, recordId: (r) => r.paidOrderId },
+  { name: "list a product's photos", method: 'GET', url: (id) => `/api/admin/products/${id}/photos`, recordId: (r) => r.productId },
   { name: 'create a shipment of an order', method: 'POST', url: (id) => `/api/admin/orders/${id}/shipments`, recordId: (r) => r.paidOrderId, payload: {} },
   { name: 'assign a courier to a shipment', method: 'POST', url: (id) => `/api/admin/shipments/${id}/courier`, recordId: (r) => r.shipmentId, payload: { courierId: null } },
   { name: 'record a tracking event', method: 'POST', url: (id) => `/api/admin/shipments/${id}/events`, recordId: (r) => r.shipmentId, payload: { status: 'delivered' } },

@@ -93,6 +93,8 @@ describe('GET /api/store/shops/:slug/products', () => {
           id: sencha.id,
           title: 'Sencha',
           images: [{ url: 'https://images.example/sencha.jpg', alt: 'Sencha' }],
+          // No uploaded photos (api/test/routes/admin/product-photos.test.ts uploads some).
+          photos: [],
           priceFromMinor: 750,
           currency: 'EUR',
           categoryId: teaCategoryId,
@@ -160,6 +162,7 @@ describe('GET /api/store/shops/:slug/products/:productId', () => {
       title: 'Sencha',
       description: '',
       images: [{ url: 'https://images.example/sencha.jpg', alt: 'Sencha' }],
+      photos: [],
       categoryId: teaCategoryId,
       currency: 'EUR',
       priceFromMinor: 750,

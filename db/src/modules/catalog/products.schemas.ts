@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AmountMinor, Timestamp, Uuid } from '../../schema-types.ts';
+import { ProductPhotos } from './product-photos.schemas.ts';
 
 export const ProductStatusSchema = Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]);
 
@@ -24,6 +25,7 @@ export const ProductBody = Type.Object(
     description: Type.String(),
     status: ProductStatusSchema,
     images: ProductImages,
+    photos: ProductPhotos,
     variantCount: Type.Integer({ minimum: 0 }),
     priceFromMinor: Type.Union([AmountMinor, Type.Null()], { description: 'lowest variant price; null without variants' }),
     stockAvailable: Type.Integer({ description: 'units on hand and not reserved, over all variants' }),

@@ -13,6 +13,8 @@ import type { ProductCreateInput, ProductListFilterInput, ProductUpdateInput } f
 import { containsPattern } from '../../search-pattern.ts';
 import { StockMovementEntity } from './stock-movement.entity.ts';
 import { VariantEntity } from './variant.entity.ts';
+import type { ProductPhoto } from './product-photos.schemas.ts';
+import type { ProductPhotosService } from './product-photos.service.ts';
 
 /** A product with what the console wants to see of its variants at a glance. */
 export interface ProductView extends Omit<Product, 'categoryId'> {
@@ -20,6 +22,8 @@ export interface ProductView extends Omit<Product, 'categoryId'> {
   variantCount: number;
   priceFromMinor: number | null;
   stockAvailable: number;
+  /** Uploaded photos in order (docs/console-api.md §2); `images` are the hand-typed URLs of before. */
+  photos: ProductPhoto[];
 }
 
 interface VariantAggregates {
@@ -34,6 +38,7 @@ export class ProductsService {
   constructor(
     private readonly database: Database,
     private readonly catalogChanges: CatalogChanges,
+    private readonly photos: Pick<ProductPhotosService, 'photosByProduct' | 'fileKeysOf' | 'deleteFiles'>,
   ) {}
 
   async list(actor: MerchantActor, query: ListQuery<ProductListFilterInput>): Promise<ListPage<ProductView>> {
@@ -75,7 +80,7 @@ export class ProductsService {
     });
     await entityManager.flush();
     await this.catalogChanges.shopChanged(product.shopId);
-    return { ...product, categoryId, ...NO_VARIANTS };
+    return { ...product, categoryId, ...NO_VARIANTS, photos: [] };
   }
 
   async update(actor: MerchantActor, id: string, input: ProductUpdateInput): Promise<ProductView> {
@@ -95,6 +100,8 @@ export class ProductsService {
    * journal keep pointing at something.
    */
   async remove(actor: MerchantActor, id: string): Promise<ProductView> {
+    // The photo rows go with the product (on delete cascade); their files are deleted once it committed.
+    const photoFiles = await this.photos.fileKeysOf(actor.merchantId, id);
     const view = await this.database.orm.em.fork().transactional(async (entityManager) => {
       const product = await entityManager.findOne(ProductEntity, { id, merchantId: actor.merchantId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!product) throw new NotFoundError('product', id);
@@ -115,6 +122,7 @@ export class ProductsService {
         variantCount: variants.length,
         priceFromMinor: prices.length ? Math.min(...prices) : null,
         stockAvailable: variants.reduce((sum, variant) => sum + variant.stockOnHand - variant.stockReserved, 0),
+        photos: [],
       };
       entityManager.remove(product);
       return removed;
@@ -123,6 +131,7 @@ export class ProductsService {
       throw error instanceof ForeignKeyConstraintViolationException ? new ProductHasHistoryError() : error;
     });
     await this.catalogChanges.shopChanged(view.shopId);
+    await this.photos.deleteFiles(photoFiles);
     return view;
   }
 
@@ -143,10 +152,11 @@ export class ProductsService {
       [actor.merchantId, products.map((product) => product.id)],
     );
     const byProduct = new Map(rows.map((row) => [row.product_id, row]));
+    const photos = await this.photos.photosByProduct(actor.merchantId, products.map((product) => product.id));
     return products.map((product) => {
       const row = byProduct.get(product.id);
       const aggregates = row ? { variantCount: row.variant_count, priceFromMinor: row.price_from_minor, stockAvailable: row.stock_available } : NO_VARIANTS;
-      return { ...product, categoryId: product.categoryId ?? null, ...aggregates };
+      return { ...product, categoryId: product.categoryId ?? null, ...aggregates, photos: photos.get(product.id) ?? [] };
     });
   }
 }

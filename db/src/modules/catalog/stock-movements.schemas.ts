@@ -37,6 +37,7 @@ export const StockMovementListFilter = Type.Object(
   {
     id: Type.Optional(Type.Array(Uuid, { maxItems: 500 })),
     variantId: Type.Optional(Uuid),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'searches the note' })),
     reason: Type.Optional(Type.Union(STOCK_MOVEMENT_REASONS.map((reason) => Type.Literal(reason)))),
   },
   { additionalProperties: false },

@@ -1,3 +1,4 @@
+import { containsPattern } from '../../search-pattern.ts';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { MerchantActor } from '../../actor.ts';
@@ -80,6 +81,7 @@ export class StockMovementsService {
     if (query.filter.id) where.id = { $in: query.filter.id };
     if (query.filter.variantId) where.variantId = query.filter.variantId;
     if (query.filter.reason) where.reason = query.filter.reason;
+    if (query.filter.q) where.note = { $ilike: containsPattern(query.filter.q) };
     const page = await findPage(this.database.orm.em.fork(), StockMovementEntity, where, query);
     return { ...page, items: page.items.map(stockMovementView) };
   }

@@ -3,6 +3,7 @@ import { AmountMinor, Uuid } from '../../schema-types.ts';
 import { CurrencyCodeSchema, ShopSlug, ShopStatusSchema } from '../shops/shops.schemas.ts';
 import { DeliveryFeeRuleSchema, FulfilmentMethodSchema } from '../fulfilment/fulfilment.schemas.ts';
 import { ProductImages } from './products.schemas.ts';
+import { ProductPhotos } from './product-photos.schemas.ts';
 
 /** The public face of the catalog: what a shopper's widget may see of an open shop. */
 export const StoreShopBody = Type.Object(
@@ -30,6 +31,7 @@ export const StoreProductSummaryBody = Type.Object(
     id: Uuid,
     title: Type.String(),
     images: ProductImages,
+    photos: ProductPhotos,
     priceFromMinor: Type.Union([AmountMinor, Type.Null()]),
     currency: CurrencyCodeSchema,
     categoryId: Type.Union([Uuid, Type.Null()]),
@@ -57,6 +59,7 @@ export const StoreProductBody = Type.Object(
     title: Type.String(),
     description: Type.String(),
     images: ProductImages,
+    photos: ProductPhotos,
     categoryId: Type.Union([Uuid, Type.Null()]),
     currency: CurrencyCodeSchema,
     priceFromMinor: Type.Union([AmountMinor, Type.Null()]),

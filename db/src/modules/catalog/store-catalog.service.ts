@@ -2,6 +2,7 @@ import type { Database } from '../../database.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { CachedResponse, CatalogCache } from './catalog-cache.ts';
 import type { ProductImage } from './product.entity.ts';
+import { PHOTOS_OF_PRODUCT_SQL, toPhotoView, type PhotoRow } from './product-photos.schemas.ts';
 import { containsPattern } from '../../search-pattern.ts';
 import type { StoreProductQueryInput } from './store-catalog.schemas.ts';
 import type { DeliverySettings } from '../fulfilment/fulfilment.schemas.ts';
@@ -21,6 +22,7 @@ interface ProductSummaryRow {
   id: string;
   title: string;
   images: ProductImage[];
+  photos: PhotoRow[];
   category_id: string | null;
   price_from_minor: number | null;
   available: boolean;
@@ -41,6 +43,8 @@ export class StoreCatalogService {
   constructor(
     private readonly database: Database,
     private readonly cache: CatalogCache,
+    /** The media store's URL of a photo file key. */
+    private readonly mediaUrlOf: (key: string) => string = (key) => `/media/${key}`,
   ) {}
 
   shop(slug: string): Promise<CachedResponse> | CachedResponse {
@@ -94,7 +98,7 @@ export class StoreCatalogService {
       const offset = (query.page - 1) * query.pageSize;
       const [items, count] = await Promise.all([
         this.database.pool.query<ProductSummaryRow>(
-          `select p.id, p.title, p.images, p.category_id, aggregates.price_from_minor, aggregates.available
+          `select p.id, p.title, p.images, ${PHOTOS_OF_PRODUCT_SQL} as photos, p.category_id, aggregates.price_from_minor, aggregates.available
              from product p ${VARIANT_AGGREGATES}
             where ${where}
             order by p.created_at desc, p.id desc
@@ -110,6 +114,7 @@ export class StoreCatalogService {
             id: row.id,
             title: row.title,
             images: row.images,
+            photos: row.photos.map((photo) => toPhotoView(photo, this.mediaUrlOf)),
             priceFromMinor: row.price_from_minor,
             currency: shop.currency,
             categoryId: row.category_id,
@@ -129,7 +134,7 @@ export class StoreCatalogService {
       const shop = await this.openShop(slug);
       const [products, variants] = await Promise.all([
         this.database.pool.query<ProductSummaryRow & { description: string }>(
-          `select p.id, p.title, p.description, p.images, p.category_id, aggregates.price_from_minor, aggregates.available
+          `select p.id, p.title, p.description, p.images, ${PHOTOS_OF_PRODUCT_SQL} as photos, p.category_id, aggregates.price_from_minor, aggregates.available
              from product p ${VARIANT_AGGREGATES}
             where p.id = $1 and p.shop_id = $2 and p.status = 'active'`,
           [productId, shop.id],
@@ -151,6 +156,7 @@ export class StoreCatalogService {
           title: product.title,
           description: product.description,
           images: product.images,
+          photos: product.photos.map((photo) => toPhotoView(photo, this.mediaUrlOf)),
           categoryId: product.category_id,
           currency: shop.currency,
           priceFromMinor: product.price_from_minor,

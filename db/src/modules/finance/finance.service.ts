@@ -1,16 +1,19 @@
+import { containsPattern } from '../../search-pattern.ts';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { Actor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
 import type { CurrencyCode } from '../../money.ts';
+import { NotFoundError } from '../../errors.ts';
 import { LedgerAccountEntity } from '../ledger/ledger-account.entity.ts';
+import { LedgerTransferEntity } from '../ledger/ledger-transfer.entity.ts';
 import { accountBalances, accountFromRow, type AccountBalances, type AccountRow } from '../ledger/ledger-accounts.ts';
-import type { AccountListFilterInput } from '../ledger/ledger.schemas.ts';
-import type { AccountKind, LedgerAccount, OwnerType, TransferKind } from '../ledger/ledger.types.ts';
+import type { AccountListFilterInput, TransferListFilterInput } from '../ledger/ledger.schemas.ts';
+import type { AccountKind, LedgerAccount, LedgerTransfer, OwnerType, TransferKind } from '../ledger/ledger.types.ts';
 import { accountTotalsUpTo, addTotals, snapshotOf, totalsDelta, ZERO_TOTALS, type AccountTotals, type BalanceSnapshot } from './account-totals.ts';
 import { accountTotalsAt, snapshotCut, takeBalanceSnapshots } from './balance-snapshots.ts';
 import { parsePeriod } from './finance-period.ts';
-import { assertPlatformScope, financeScope, visibleAccount } from './finance-scope.ts';
+import { assertPlatformScope, financeScope, merchantAccountIds, visibleAccount } from './finance-scope.ts';
 import type { BalanceQueryInput, StatementQueryInput } from './finance.schemas.ts';
 import { trialBalance, type TrialBalance } from './trial-balance.ts';
 
@@ -97,6 +100,40 @@ const FAR_FUTURE = new Date('9999-12-31T00:00:00.000Z');
 export class FinanceService {
   constructor(private readonly database: Database) {}
 
+  /**
+   * The journal as a simple-rest list (the console's journal page, docs/console-api.md §6): a merchant
+   * sees the transfers that touch one of its accounts, the operator every transfer.
+   */
+  async listTransfers(actor: Actor, query: ListQuery<TransferListFilterInput>): Promise<ListPage<LedgerTransfer>> {
+    const scope = financeScope(actor);
+    const { filter } = query;
+    const conditions: FilterQuery<LedgerTransfer>[] = [];
+    if (scope.type === 'merchant') {
+      const accountIds = await merchantAccountIds(this.database.pool, scope.merchantId);
+      conditions.push({ $or: [{ debitAccountId: { $in: accountIds } }, { creditAccountId: { $in: accountIds } }] });
+    }
+    if (filter.id) conditions.push({ id: { $in: filter.id } });
+    if (filter.accountId) conditions.push({ $or: [{ debitAccountId: filter.accountId }, { creditAccountId: filter.accountId }] });
+    if (filter.kind) conditions.push({ kind: filter.kind as LedgerTransfer['kind'] });
+    if (filter.currency) conditions.push({ currency: filter.currency });
+    if (filter.reason) conditions.push({ reason: filter.reason });
+    if (filter.referenceType) conditions.push({ referenceType: filter.referenceType });
+    if (filter.referenceId) conditions.push({ referenceId: filter.referenceId });
+    if (filter.pendingId) conditions.push({ pendingId: filter.pendingId });
+    if (filter.correctsId) conditions.push({ correctsId: filter.correctsId });
+    if (filter.q) conditions.push({ $or: [{ reason: { $ilike: containsPattern(filter.q) } }, { referenceId: { $ilike: containsPattern(filter.q) } }] });
+    if (filter.from) conditions.push({ createdAt: { $gte: new Date(filter.from) } });
+    if (filter.to) conditions.push({ createdAt: { $lt: new Date(filter.to) } });
+    return findPage(this.database.orm.em.fork(), LedgerTransferEntity, conditions.length ? { $and: conditions } : {}, query);
+  }
+
+  /** One transfer; a transfer that touches none of the merchant's accounts answers 404, as if it did not exist. */
+  async getTransfer(actor: Actor, id: string): Promise<LedgerTransfer> {
+    const page = await this.listTransfers(actor, { sortField: 'sequence', sortOrder: 'ASC', offset: 0, limit: 1, filter: { id: [id] } });
+    if (!page.items[0]) throw new NotFoundError('ledger_transfer', id);
+    return page.items[0];
+  }
+
   async listAccounts(actor: Actor, query: ListQuery<AccountListFilterInput>): Promise<ListPage<FinanceAccountView>> {
     const scope = financeScope(actor);
     const { filter } = query;
@@ -108,6 +145,7 @@ export class FinanceService {
     if (filter.ownerType) conditions.push({ ownerType: filter.ownerType as OwnerType });
     if (filter.ownerId) conditions.push({ ownerId: filter.ownerId });
     if (filter.merchantId) conditions.push({ merchantId: filter.merchantId });
+    if (filter.q) conditions.push({ $or: [{ kind: { $ilike: containsPattern(filter.q) } }, { currency: { $ilike: containsPattern(filter.q) } }] } as FilterQuery<LedgerAccount>);
     const page = await findPage(this.database.orm.em.fork(), LedgerAccountEntity, conditions.length ? { $and: conditions } : {}, query);
     return { ...page, items: page.items.map(withBalances) };
   }

@@ -159,6 +159,7 @@ export const AccountListFilter = Type.Object(
     ownerType: Type.Optional(literals(OWNER_TYPES)),
     ownerId: Type.Optional(Uuid),
     merchantId: Type.Optional(Uuid),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'searches the kind and the currency' })),
   },
   { additionalProperties: false },
 );
@@ -176,6 +177,9 @@ export const TransferListFilter = Type.Object(
     referenceId: Type.Optional(ReferenceText),
     pendingId: Type.Optional(Uuid),
     correctsId: Type.Optional(Uuid),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'searches the reason and the reference id' })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after (UTC)' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'created before (UTC)' })),
   },
   { additionalProperties: false },
 );

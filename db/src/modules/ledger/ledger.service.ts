@@ -1,3 +1,4 @@
+import { containsPattern } from '../../search-pattern.ts';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { v5 as uuidv5 } from 'uuid';
 import { actorId, isOperator, type Actor } from '../../actor.ts';
@@ -214,6 +215,7 @@ export class LedgerService {
     if (filter.ownerType) where.ownerType = filter.ownerType as LedgerAccount['ownerType'];
     if (filter.ownerId) where.ownerId = filter.ownerId;
     if (filter.merchantId) where.merchantId = filter.merchantId;
+    if (filter.q) where.$or = [{ kind: { $ilike: containsPattern(filter.q) } }, { currency: { $ilike: containsPattern(filter.q) } }] as FilterQuery<LedgerAccount>[];
     const page = await findPage(this.database.orm.em.fork(), LedgerAccountEntity, where, query);
     return { ...page, items: page.items.map(withBalances) };
   }
@@ -237,6 +239,11 @@ export class LedgerService {
     if (filter.referenceId) where.referenceId = filter.referenceId;
     if (filter.pendingId) where.pendingId = filter.pendingId;
     if (filter.correctsId) where.correctsId = filter.correctsId;
+    if (filter.from || filter.to) where.createdAt = { ...(filter.from ? { $gte: new Date(filter.from) } : {}), ...(filter.to ? { $lt: new Date(filter.to) } : {}) };
+    if (filter.q) {
+      const pattern = containsPattern(filter.q);
+      where.$and = [{ $or: [{ reason: { $ilike: pattern } }, { referenceId: { $ilike: pattern } }] }];
+    }
     return findPage(this.database.orm.em.fork(), LedgerTransferEntity, where, query);
   }
 

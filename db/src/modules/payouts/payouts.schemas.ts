@@ -48,6 +48,7 @@ export const PayoutListFilter = Type.Object(
     status: Type.Optional(PayoutStatusSchema),
     currency: Type.Optional(CurrencyCodeSchema),
     merchantId: Type.Optional(Uuid),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'searches the reference the payout provider gave' })),
   },
   { additionalProperties: false },
 );

@@ -1,3 +1,4 @@
+import { containsPattern } from '../../search-pattern.ts';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { actorId, type Actor, type MerchantActor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
@@ -77,6 +78,7 @@ export class PayoutsService {
     if (query.filter.status) conditions.push({ status: query.filter.status });
     if (query.filter.currency) conditions.push({ currency: query.filter.currency });
     if (query.filter.merchantId) conditions.push({ merchantId: query.filter.merchantId });
+    if (query.filter.q) conditions.push({ providerReference: { $ilike: containsPattern(query.filter.q) } });
     return findPage(this.database.orm.em.fork(), PayoutEntity, conditions.length ? { $and: conditions } : {}, query);
   }
 

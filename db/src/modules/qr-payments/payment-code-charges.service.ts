@@ -1,3 +1,4 @@
+import { containsPattern } from '../../search-pattern.ts';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { MerchantActor, ShopperActor } from '../../actor.ts';
@@ -197,6 +198,7 @@ export class PaymentCodeChargesService {
     if (filter.shopId) where.shopId = filter.shopId;
     if (filter.shopperId) where.shopperId = filter.shopperId;
     if (filter.orderId) where.orderId = filter.orderId;
+    if (filter.q) where.note = { $ilike: containsPattern(filter.q) };
     return findPage(this.dependencies.database.orm.em.fork(), PaymentCodeChargeEntity, where, query);
   }
 

@@ -92,6 +92,7 @@ export const PaymentCodeChargeListFilter = Type.Object(
     shopId: Type.Optional(Uuid),
     shopperId: Type.Optional(Uuid),
     orderId: Type.Optional(Uuid),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'searches the note' })),
   },
   { additionalProperties: false },
 );

@@ -30,7 +30,7 @@ export interface CourierIdentity {
 export const COURIER_TOKEN_PREFIX = 'mcr_';
 
 const COURIER_SELECT = `id, merchant_id as "merchantId", name, phone, active, token_issued_at as "tokenIssuedAt", created_at as "createdAt", updated_at as "updatedAt"`;
-const SORT_COLUMNS: Record<string, string> = { createdAt: 'created_at', name: 'name', updatedAt: 'updated_at' };
+const SORT_COLUMNS: Record<string, string> = { id: 'id', createdAt: 'created_at', name: 'name', updatedAt: 'updated_at' };
 
 /** The couriers of a merchant's own fleet (admin CRUD) and their tokens. */
 export class CouriersService {

@@ -24,7 +24,7 @@ import { recordTrackingEvent, type RecordedTrackingEvent, type TrackingContext }
 
 export type ShipmentDetail = Shipment & { lines: ShipmentLine[]; events: TrackingEvent[] };
 
-const SORT_COLUMNS: Record<string, string> = { createdAt: 's.created_at', updatedAt: 's.updated_at', status: 's.status', statusAt: 's.status_at', etaAt: 's.eta_at' };
+const SORT_COLUMNS: Record<string, string> = { id: 's.id', createdAt: 's.created_at', updatedAt: 's.updated_at', status: 's.status', statusAt: 's.status_at', etaAt: 's.eta_at' };
 
 /**
  * The merchant's side of delivery: shipments of an order (list, show, create, assign a courier, add a

@@ -8,7 +8,7 @@ import { containsPattern } from '../../search-pattern.ts';
 import type { OperatorMerchant, OperatorMerchantListFilterInput, OperatorMerchantUpdateInput } from './operator.schemas.ts';
 import { OperatorOnlyError } from './staff.errors.ts';
 
-const SORT_COLUMNS: Record<string, string> = { createdAt: 'created_at', name: 'name', status: 'status', staffCount: 'staff_count' };
+const SORT_COLUMNS: Record<string, string> = { id: 'id', createdAt: 'created_at', name: 'name', status: 'status', staffCount: 'staff_count' };
 
 const MERCHANT_COLUMNS = `id, name, status, created_at, updated_at,
   (select count(*) from membership where membership.merchant_id = merchant.id)::int as staff_count`;

@@ -11,7 +11,7 @@ import { StaffUserEntity } from './staff-user.entity.ts';
 import { LastOwnerError } from './staff.errors.ts';
 import type { StaffListFilterInput, StaffMember, StaffUpdateInput } from './staff.schemas.ts';
 
-const SORT_COLUMNS: Record<string, string> = { createdAt: 'm.created_at', email: 'u.email', name: 'u.name', role: 'm.role' };
+const SORT_COLUMNS: Record<string, string> = { id: 'm.id', createdAt: 'm.created_at', email: 'u.email', name: 'u.name', role: 'm.role' };
 
 interface StaffRow {
   id: string;

@@ -1,3 +1,4 @@
+import { containsPattern } from '../../search-pattern.ts';
 import type pg from 'pg';
 import type { MerchantActor } from '../../actor.ts';
 import type { Config } from '../../config.ts';
@@ -18,7 +19,7 @@ const DELIVERY_COLUMNS = `d.id, d.merchant_id as "merchantId", d.endpoint_id as 
   d.status, d.attempt_count as "attemptCount", d.next_attempt_at as "nextAttemptAt", d.last_status_code as "lastStatusCode",
   d.last_error as "lastError", d.delivered_at as "deliveredAt", d.replay_count as "replayCount", d.created_at as "createdAt", d.updated_at as "updatedAt"`;
 
-const SORT_COLUMNS: Record<string, string> = { createdAt: 'd.created_at', status: 'd.status', eventType: 'd.event_type', nextAttemptAt: 'd.next_attempt_at' };
+const SORT_COLUMNS: Record<string, string> = { id: 'd.id', createdAt: 'd.created_at', status: 'd.status', eventType: 'd.event_type', nextAttemptAt: 'd.next_attempt_at' };
 
 /** How long a claimed attempt may stay without an outcome before the sweeper schedules the next one. */
 const ATTEMPT_LEASE_MARGIN_MS = 60_000;
@@ -275,6 +276,7 @@ export class WebhookDeliveriesService {
     if (filter.eventId) conditions.push(`d.event_id = $${values.push(filter.eventId)}`);
     if (filter.eventType) conditions.push(`d.event_type = $${values.push(filter.eventType)}`);
     if (filter.status) conditions.push(`d.status = $${values.push(filter.status)}`);
+    if (filter.q) conditions.push(`d.event_type ilike $${values.push(containsPattern(filter.q))}`);
     const where = conditions.join(' and ');
     const order = `${SORT_COLUMNS[query.sortField] ?? 'd.created_at'} ${query.sortOrder === 'ASC' ? 'asc' : 'desc'} nulls last, d.id`;
     const [items, total] = await Promise.all([

@@ -1,3 +1,4 @@
+import { containsPattern } from '../../search-pattern.ts';
 import type { MerchantActor } from '../../actor.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
@@ -18,7 +19,7 @@ export const ENDPOINT_COLUMNS = `id, merchant_id as "merchantId", url, descripti
   disabled_at as "disabledAt", consecutive_failures as "consecutiveFailures", failing_since as "failingSince",
   created_at as "createdAt", updated_at as "updatedAt"`;
 
-const SORT_COLUMNS: Record<string, string> = { createdAt: 'created_at', url: 'url', status: 'status' };
+const SORT_COLUMNS: Record<string, string> = { id: 'id', createdAt: 'created_at', url: 'url', status: 'status' };
 
 /**
  * The merchant's webhook endpoints (docs/webhooks.md): every query is scoped by the actor's merchant, so
@@ -36,6 +37,10 @@ export class WebhookEndpointsService {
     const values: unknown[] = [actor.merchantId];
     if (query.filter.id) conditions.push(`id = any($${values.push(query.filter.id)}::uuid[])`);
     if (query.filter.status) conditions.push(`status = $${values.push(query.filter.status)}`);
+    if (query.filter.q) {
+      const pattern = `$${values.push(containsPattern(query.filter.q))}`;
+      conditions.push(`(url ilike ${pattern} or description ilike ${pattern})`);
+    }
     const where = conditions.join(' and ');
     const order = `${SORT_COLUMNS[query.sortField] ?? 'created_at'} ${query.sortOrder === 'ASC' ? 'asc' : 'desc'}, id`;
     const [items, total] = await Promise.all([

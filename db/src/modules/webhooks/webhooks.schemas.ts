@@ -49,7 +49,7 @@ export const WebhookEndpointUpdateBody = Type.Partial(
 export type WebhookEndpointUpdateInput = Static<typeof WebhookEndpointUpdateBody>;
 
 export const WebhookEndpointListFilter = Type.Object(
-  { id: Type.Optional(Type.Array(Uuid, { maxItems: 500 })), status: Type.Optional(WebhookEndpointStatusSchema) },
+  { id: Type.Optional(Type.Array(Uuid, { maxItems: 500 })), status: Type.Optional(WebhookEndpointStatusSchema), q: Type.Optional(Type.String({ maxLength: 200, description: 'searches the URL and the description' })), },
   { additionalProperties: false },
 );
 export type WebhookEndpointListFilterInput = Static<typeof WebhookEndpointListFilter>;
@@ -105,6 +105,7 @@ export const WebhookDeliveryListFilter = Type.Object(
     eventId: Type.Optional(Uuid),
     eventType: Type.Optional(Type.String({ maxLength: 100 })),
     status: Type.Optional(WebhookDeliveryStatusSchema),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'searches the event type' })),
   },
   { additionalProperties: false },
 );

@@ -10,7 +10,14 @@ import {
   type JournalQueryInput,
 } from '../../../../../db/src/modules/finance/finance.schemas.ts';
 import { JOURNAL_CONTENT_TYPES, type JournalFormat } from '../../../../../db/src/modules/finance/journal-export.service.ts';
-import { ACCOUNT_SORTABLE_FIELDS, AccountListFilter, LedgerAccountBody } from '../../../../../db/src/modules/ledger/ledger.schemas.ts';
+import {
+  ACCOUNT_SORTABLE_FIELDS,
+  AccountListFilter,
+  LedgerAccountBody,
+  LedgerTransferBody,
+  TRANSFER_SORTABLE_FIELDS,
+  TransferListFilter,
+} from '../../../../../db/src/modules/ledger/ledger.schemas.ts';
 import type { RoutePermission } from '../../../types.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
 
@@ -43,6 +50,29 @@ export const financeReadRoutes: FastifyPluginAsyncTypebox<FinanceReadRoutesOptio
       const query = parseListQuery(request.query, { sortable: ACCOUNT_SORTABLE_FIELDS, defaultSort: ['createdAt', 'ASC'], filter: AccountListFilter });
       return sendPage(reply, 'accounts', await app.services.finance.listAccounts(options.actorOf(request.actor), query));
     },
+  );
+
+  app.get(
+    '/transfers',
+    {
+      config,
+      schema: {
+        tags,
+        summary: `The journal: transfers touching ${options.audience} accounts, with filters (account, reason, currency, reference, period, q)`,
+        querystring: ListQuerystring,
+        response: { 200: Type.Array(LedgerTransferBody) },
+      },
+    },
+    async (request, reply) => {
+      const query = parseListQuery(request.query, { sortable: TRANSFER_SORTABLE_FIELDS, defaultSort: ['sequence', 'DESC'], filter: TransferListFilter });
+      return sendPage(reply, 'transfers', await app.services.finance.listTransfers(options.actorOf(request.actor), query));
+    },
+  );
+
+  app.get(
+    '/transfers/:id',
+    { config, schema: { tags, summary: 'Show a transfer of the journal', params: IdParams, response: { 200: LedgerTransferBody } } },
+    async (request) => app.services.finance.getTransfer(options.actorOf(request.actor), request.params.id),
   );
 
   app.get(

@@ -11,6 +11,7 @@ import {
   RefundCreateBody,
   ShipBody,
 } from '../../../../../db/src/modules/orders/orders.schemas.ts';
+import { OrderRelatedBody } from '../../../../../db/src/modules/orders/order-related.ts';
 import { IdempotencyKeyHeaders } from '../../../../../db/src/idempotency/idempotency.ts';
 import { sendIdempotent } from '../../../http/idempotent-reply.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
@@ -40,6 +41,20 @@ const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Show an order with its lines, history and refunds', params: IdParams, response: { 200: OrderDetailBody } },
     },
     async (request) => app.services.orders.get(request.actor as MerchantActor, request.params.id),
+  );
+
+  app.get(
+    '/:id/related',
+    {
+      config: { permission: 'orders.read' },
+      schema: {
+        tags,
+        summary: "An order's payments (card, counter charge, wallet), ledger transfers and shipments with their tracking, in one call",
+        params: IdParams,
+        response: { 200: OrderRelatedBody },
+      },
+    },
+    async (request) => app.services.orderRelated.related(request.actor as MerchantActor, request.params.id),
   );
 
   app.post(
