@@ -6,9 +6,11 @@ import type { Machine } from './machine.ts';
  * kept in bench/results/*.json: every figure beside its reference measured in the same `npm run bench`
  * run, with the ratio and the machine and load average it was measured under.
  */
-const resultsFolder = new URL('../results/', import.meta.url);
-const docsFolder = new URL('../../docs/', import.meta.url);
+const RESULTS_FOLDER = new URL('../results/', import.meta.url);
+const DOCS_FOLDER = new URL('../../docs/', import.meta.url);
 const CHART_FILE = 'performance-checkout.svg';
+/** Everything below this line in docs/performance.md is written by hand (analysis, profiles) and kept as it is. */
+export const NOTES_MARKER = '<!-- Notes below this line are written by hand and kept by npm run bench. -->';
 
 /** What bench/run.ts adds to every result it ran: where and when. */
 interface RunInfo {
@@ -21,7 +23,7 @@ interface RunInfo {
 
 type Result = Record<string, any> & { run?: RunInfo };
 
-function readResults(): Map<string, Result> {
+function readResults(resultsFolder: URL): Map<string, Result> {
   const results = new Map<string, Result>();
   if (!existsSync(resultsFolder)) return results;
   for (const file of readdirSync(resultsFolder).filter((name) => name.endsWith('.json')).sort()) {
@@ -179,8 +181,9 @@ export function checkoutChart(levels: { connections: number; ordersPerSecond: nu
 
 const KNOWN = ['catalog', 'checkout', 'pgbench', 'ledger', 'memory'];
 
-export function writePerformanceDoc(): void {
-  const results = readResults();
+/** Folders are URLs ending in '/'; the defaults are bench/results/ and docs/. */
+export function writePerformanceDoc({ resultsFolder = RESULTS_FOLDER, docsFolder = DOCS_FOLDER }: { resultsFolder?: URL; docsFolder?: URL } = {}): void {
+  const results = readResults(resultsFolder);
   const machines = [...results.values()].map((result) => result.run?.machine).filter((machine): machine is Machine => machine !== undefined);
   const machine = machines[0];
   const sections: string[] = [];
@@ -221,6 +224,10 @@ export function writePerformanceDoc(): void {
     '`npm start`\'s process. `npm run dev` runs the sources through `tsx watch` instead (reload on save).',
     '',
     ...sections.flatMap((section) => [section, '']),
+    NOTES_MARKER,
   ].join('\n');
-  writeFileSync(new URL('performance.md', docsFolder), document);
+  const documentFile = new URL('performance.md', docsFolder);
+  const previous = existsSync(documentFile) ? readFileSync(documentFile, 'utf8') : '';
+  const notes = previous.includes(NOTES_MARKER) ? previous.slice(previous.indexOf(NOTES_MARKER) + NOTES_MARKER.length) : '\n';
+  writeFileSync(documentFile, document + notes);
 }
