@@ -14,10 +14,11 @@ export function describeSeed(summary: SeedSummary): string {
 
 /** How to sign in as the demo shopper, and what their orders show. */
 export function describeDemoShopper(summary: DemoOrdersSummary, publicUrl = 'http://127.0.0.1:3000'): string {
-  const orders = summary.orders.map((order) => `#${order.number} ${order.state}${order.settled ? ' (settled)' : ''}`).join(', ');
+  const orders = summary.orders.map((order) => `#${order.number} ${order.state.replaceAll('_', ' ')}${order.settled ? ' (settled)' : ''}`).join(', ');
   return [
     `Demo shopper (orders ${orders}): sign in as a guest on the demo device:`,
     `  curl -s -X POST ${publicUrl}/api/store/sessions -H 'content-type: application/json' -d '{"provider":"guest","deviceId":"${summary.deviceId}"}'`,
+    `${summary.courier.name} is on the way with the delivery; \`npm run demo:courier\` rides it to the door.`,
   ].join('\n');
 }
 

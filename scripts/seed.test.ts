@@ -22,6 +22,7 @@ function seed(extra: Record<string, string>) {
       QR_SIGNING_SECRET: 'a-deployment-qr-secret-of-at-least-32-chars',
       STRIPE_SECRET_KEY: 'sk_live_deploymentKey',
       STRIPE_WEBHOOK_SECRET: 'whsec_deploymentSecret',
+      CARRIER_WEBHOOK_SECRETS: 'generic=a-deployment-carrier-secret',
       DATABASE_URL: environment.config.database.url,
       PASSWORD_HASH_MEMORY_KIB: '1024',
       ...extra,

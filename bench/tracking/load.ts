@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { BenchClient } from '../checkout/client.ts';
-import { orderTransitionSource } from './update-source.ts';
+import { courierPositionSource, type TrackedShipment, type UpdateSource } from './update-source.ts';
 
 /**
  * The tracking benchmark's load generator, in a process of its own (forked by index.ts): opens the
@@ -13,7 +13,8 @@ interface Plan {
   staffToken: string;
   /** One entry per subscriber: the token it authenticates with and the topic it follows. */
   subscribers: { token: string; topic: string }[];
-  orderIds: string[];
+  /** The shipments the couriers ride, each with its courier's token. */
+  shipments: TrackedShipment[];
   updatesPerSecond: number;
   seconds: number;
 }
@@ -27,7 +28,7 @@ const sentAt = new Map<string, number>();
 const fromRequest: number[] = [];
 const fromChange: number[] = [];
 let measuring = false;
-let source: ReturnType<typeof orderTransitionSource>;
+let source: UpdateSource;
 
 function percentile(sorted: number[], fraction: number): number {
   if (!sorted.length) return 0;
@@ -80,9 +81,9 @@ async function open(): Promise<{ opened: number; failed: number; seconds: number
 
 async function run() {
   const client = new BenchClient(plan.port);
-  source = orderTransitionSource(client, plan.staffToken, plan.orderIds);
+  const total = plan.updatesPerSecond * plan.seconds;
+  source = courierPositionSource(client, plan.shipments, total);
   measuring = true;
-  const total = Math.min(source.capacity, plan.updatesPerSecond * plan.seconds);
   let issued = 0;
   let inFlight = 0;
   let skippedTicks = 0;

@@ -7,6 +7,7 @@ const REAL_SECRETS = {
   QR_SIGNING_SECRET: 'another-real-secret-of-32-characters!!',
   STRIPE_SECRET_KEY: 'sk_live_realAccountKey',
   STRIPE_WEBHOOK_SECRET: 'whsec_realAccountSecret',
+  CARRIER_WEBHOOK_SECRETS: 'generic=a-real-carrier-signing-secret',
 };
 
 describe('TRUST_PROXY', () => {

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       QR_SIGNING_SECRET: 'another-real-secret-of-32-characters!!',
       STRIPE_SECRET_KEY: 'sk_test_realAccountKey',
       STRIPE_WEBHOOK_SECRET: 'whsec_realAccountSecret',
+      CARRIER_WEBHOOK_SECRETS: 'generic=a-real-carrier-signing-secret',
     };
     const config = loadConfig({ ...secrets, PORT: '8080', HOST: '0.0.0.0', DATABASE_POOL_MAX: '25', REDIS_KEY_PREFIX: 'shop-a:' });
     expect(config.http).toEqual({ port: 8080, host: '0.0.0.0', publicUrl: 'http://127.0.0.1:8080', trustProxy: false });

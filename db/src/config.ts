@@ -188,7 +188,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
   const values = withDefaults as Environment;
   assertSecretsAreSet(values);
   const trustProxy = parseTrustProxy(values.TRUST_PROXY);
-  const publicUrl = values.PUBLIC_URL || `http://${values.HOST === '0.0.0.0' ? '127.0.0.1' : values.HOST}:${values.PORT}`;
+  // An IPv6 literal goes in brackets in a URL (http://[::1]:3000).
+  const urlHost = values.HOST === '0.0.0.0' ? '127.0.0.1' : values.HOST.includes(':') && !values.HOST.startsWith('[') ? `[${values.HOST}]` : values.HOST;
+  const publicUrl = values.PUBLIC_URL || `http://${urlHost}:${values.PORT}`;
   return {
     environment: values.NODE_ENV,
     http: { port: values.PORT, host: values.HOST, publicUrl: publicUrl.replace(/\/$/, ''), trustProxy },

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildStripeTestApp, type StripeTestApp } from '../../api/test/helpers/card-payments.ts';
+import { at, createCourier, createShipment, postPosition, postStatus } from '../../api/test/helpers/delivery.ts';
 import { deliveredOrder, paidOrder } from '../../api/test/helpers/settled-orders.ts';
 import { createStoreFixture, type StoreFixture } from '../../api/test/helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../api/test/helpers/staff.ts';
@@ -119,16 +120,26 @@ async function outboxPublished(orderId: string): Promise<boolean> {
 }
 
 describe('the settlement journey', () => {
-  it('takes an order from paid through shipped and delivered to auto-confirmed and settled, escrow emptied into the merchant and the fee account to the cent', async () => {
+  it('takes an order from paid through shipped, courier positions and delivered to auto-confirmed and settled, escrow emptied into the merchant and the fee account to the cent', async () => {
     await setAutoConfirmDays(0);
     const before = await money();
     const { order, shopper } = await paidOrder(context, { shop, quantity: 3 });
     expect(order.totalMinor).toBe(7_350);
     expect((await money()).escrow).toBe(before.escrow + 7_350);
-    for (const step of ['pack', 'ship', 'deliver']) {
-      const response = await app().inject({ method: 'POST', url: `/api/admin/orders/${order.id}/${step}`, headers: owner.headers, payload: {} });
-      expect(response.statusCode, response.body).toBe(200);
+    expect((await app().inject({ method: 'POST', url: `/api/admin/orders/${order.id}/pack`, headers: owner.headers, payload: {} })).statusCode).toBe(200);
+    // The shop's courier carries it: picked up (shipped), two positions, handed over (delivered).
+    const courier = await createCourier(app(), owner);
+    const created = await createShipment(app(), owner, order.id, { courierId: courier.id, destination: { latitude: 48.8606, longitude: 2.3376 }, status: 'label_created' });
+    expect(created.statusCode, created.body).toBe(201);
+    const shipmentId = created.json().id;
+    const start = new Date(Date.now() - 60_000);
+    expect((await postStatus(app(), courier, shipmentId, { status: 'picked_up', recordedAt: at(start, 0) })).statusCode).toBe(201);
+    for (const [seconds, longitude] of [[10, 2.30], [20, 2.32]] as const) {
+      const position = await postPosition(app(), courier, shipmentId, { latitude: 48.86, longitude, recordedAt: at(start, seconds) });
+      expect(position.statusCode, position.body).toBe(200);
+      expect(position.json()).toMatchObject({ applied: true });
     }
+    expect((await postStatus(app(), courier, shipmentId, { status: 'delivered', recordedAt: at(start, 30) })).statusCode).toBe(201);
 
     await until(settled(order.id));
     const detail = (await app().inject({ method: 'GET', url: `/api/admin/orders/${order.id}`, headers: owner.headers })).json();
@@ -136,8 +147,8 @@ describe('the settlement journey', () => {
       'pending_payment by shopper',
       'paid by shopper',
       'packed by staff',
-      'shipped by staff',
-      'delivered by staff',
+      'shipped by system',
+      'delivered by system',
       'completed by system',
     ]);
     // 2.5 % of 73.50 is 1.8375: 1.84 to the platform, 71.66 to the merchant; nothing of it left in escrow.

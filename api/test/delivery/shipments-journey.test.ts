@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeOrdersFixture, createOrdersFixture, placePaidOrder, type OrdersFixture } from '../helpers/orders.ts';
+import { checkout, closeOrdersFixture, createOrdersFixture, fundWallet, pay, placePaidOrder, type OrdersFixture } from '../helpers/orders.ts';
 import { createGuestShopper } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../helpers/staff.ts';
 import { at, createCourier, createShipment, orderRow, placePaidCartOrder, postPosition, postStatus, tableCounts, type CourierSession } from '../helpers/delivery.ts';
@@ -374,6 +374,58 @@ describe('the courier API', () => {
     expect(response.json().applied).toBe(true);
     expect(response.json().shipments.map((shipment: { id: string }) => shipment.id).sort()).toEqual(shipments.map((shipment) => shipment.id).sort());
     expect(response.json().shipments.every((shipment: { lastPosition: unknown; etaAt: unknown }) => shipment.lastPosition !== null && shipment.etaAt !== null)).toBe(true);
+  });
+});
+
+describe('the delivery address a courier sees', () => {
+  const doorstep = { recipient: 'Ada Lovelace', phone: '+33 1 55 55 01 99', line1: '1 rue de Rivoli', line2: 'Code 1234', city: 'Paris', postalCode: '75001', country: 'FR', position: destination };
+
+  /** A paid order delivered to `doorstep` (with its shared position), through checkout and the wallet. */
+  async function paidDeliveryOrder(): Promise<{ id: string }> {
+    const configured = await app().inject({
+      method: 'PUT',
+      url: `/api/admin/shops/${fixture.shop.shopId}`,
+      headers: owner.headers,
+      payload: { fulfilmentMethods: ['pickup', 'delivery'], delivery: { fee: { kind: 'flat', feeMinor: 300 }, area: { countries: ['FR'] } } },
+    });
+    expect(configured.statusCode, configured.body).toBe(200);
+    const placed = await checkout(app(), fixture.shopper, fixture.shop.slug, { source: 'buy_now', variantId: variant(0), quantity: 1, fulfilmentMethod: 'delivery', address: doorstep });
+    expect(placed.statusCode, placed.body).toBe(201);
+    await fundWallet(app(), fixture.shopper.shopperId, placed.json().totalMinor);
+    expect((await pay(app(), fixture.shopper, placed.json().id)).statusCode).toBe(200);
+    return placed.json();
+  }
+
+  it("shows the assigned courier the order's address snapshot, aims the shipment at its position so the ETA works, and hides it from other couriers", async () => {
+    const order = await paidDeliveryOrder();
+    // No destination named: it comes from the address's position.
+    const created = await createShipment(app(), owner, order.id, { courierId: courier.id, status: 'label_created' });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ destination, etaAt: null });
+    const shipmentId = created.json().id;
+
+    const mine = await app().inject({ method: 'GET', url: `/api/courier/shipments/${shipmentId}`, headers: courier.headers });
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json().deliveryAddress).toEqual(doorstep);
+    const listed = (await app().inject({ method: 'GET', url: '/api/courier/shipments', headers: courier.headers })).json();
+    expect(listed.shipments.find((item: { id: string }) => item.id === shipmentId).deliveryAddress).toEqual(doorstep);
+
+    // Another courier of the same shop: no such shipment, in the list or alone.
+    const theirs = await app().inject({ method: 'GET', url: `/api/courier/shipments/${shipmentId}`, headers: otherCourier.headers });
+    expect(theirs.statusCode).toBe(404);
+    expect(theirs.body).not.toContain('Rivoli');
+    const theirList = await app().inject({ method: 'GET', url: '/api/courier/shipments', headers: otherCourier.headers });
+    expect(theirList.body).not.toContain('Rivoli');
+
+    // The first position gives an ETA towards the address: 1.6 km at 25 km/h is about 3.8 minutes.
+    const start = new Date(Date.now() - 60_000);
+    expect((await postStatus(app(), courier, shipmentId, { status: 'picked_up', recordedAt: at(start, 0) })).statusCode).toBe(201);
+    const positioned = await postPosition(app(), courier, shipmentId, { ...route[0], recordedAt: at(start, 10) });
+    expect(positioned.statusCode, positioned.body).toBe(200);
+    const shipment = positioned.json().shipments[0];
+    const etaMinutes = (Date.parse(shipment.etaAt) - Date.parse(at(start, 10))) / 60_000;
+    expect(etaMinutes).toBeGreaterThan(3.5);
+    expect(etaMinutes).toBeLessThan(4.2);
   });
 });
 

@@ -40,14 +40,16 @@ async function call(app: FastifyInstance, method: 'POST' | 'PUT', url: string, h
 /** A "buy now" order of the shop's first variant (or the one given), paid from a wallet topped up by card. */
 export async function paidOrder(
   stripe: StripeTestApp,
-  input: { shop: StoreFixture; shopper?: ShopperSession; variantId?: string; quantity?: number },
-): Promise<{ order: { id: string; totalMinor: number; currency: CurrencyCode }; shopper: ShopperSession }> {
+  input: { shop: StoreFixture; shopper?: ShopperSession; variantId?: string; quantity?: number; fulfilment?: object },
+): Promise<{ order: { id: string; totalMinor: number; subtotalMinor: number; deliveryFeeMinor: number; currency: CurrencyCode }; shopper: ShopperSession }> {
   const app = stripe.testApp.app;
   const shopper = input.shopper ?? (await createGuestShopper(app));
   const order = await call(app, 'POST', `/api/store/shops/${input.shop.slug}/orders`, shopper.headers, {
     source: 'buy_now',
     variantId: input.variantId ?? input.shop.variantIds[0],
     quantity: input.quantity ?? 1,
+    // The fulfilment fields of checkout (`fulfilmentMethod`, `address`, ...); none: the shop's default.
+    ...input.fulfilment,
   });
   await topUpByCard(stripe, shopper, order.totalMinor, order.currency);
   await call(app, 'POST', `/api/store/orders/${order.id}/pay`, shopper.headers, { method: 'wallet' });
@@ -55,7 +57,7 @@ export async function paidOrder(
 }
 
 /** A paid order, packed and handed over by the merchant: `delivered`, its auto-confirmation scheduled. */
-export async function deliveredOrder(stripe: StripeTestApp, input: { merchant: StaffSession; shop: StoreFixture; shopper?: ShopperSession; variantId?: string; quantity?: number }) {
+export async function deliveredOrder(stripe: StripeTestApp, input: { merchant: StaffSession; shop: StoreFixture; shopper?: ShopperSession; variantId?: string; quantity?: number; fulfilment?: object }) {
   const paid = await paidOrder(stripe, input);
   const app = stripe.testApp.app;
   await call(app, 'POST', `/api/admin/orders/${paid.order.id}/pack`, input.merchant.headers);
@@ -67,7 +69,7 @@ export async function deliveredOrder(stripe: StripeTestApp, input: { merchant: S
  * A delivered order whose shopper confirms receipt, then settled by the call the `order.settle` job makes
  * (these tests run no workers; workers/test/settlement-journey.test.ts runs the jobs themselves).
  */
-export async function settledOrder(stripe: StripeTestApp, input: { merchant: StaffSession; shop: StoreFixture; shopper?: ShopperSession; variantId?: string; quantity?: number }): Promise<SettledOrder> {
+export async function settledOrder(stripe: StripeTestApp, input: { merchant: StaffSession; shop: StoreFixture; shopper?: ShopperSession; variantId?: string; quantity?: number; fulfilment?: object }): Promise<SettledOrder> {
   const { order, shopper } = await deliveredOrder(stripe, input);
   const app = stripe.testApp.app;
   await call(app, 'POST', `/api/store/orders/${order.id}/confirm-receipt`, shopper.headers);

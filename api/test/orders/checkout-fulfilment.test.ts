@@ -291,7 +291,9 @@ describe('delivery at checkout', () => {
     const first = await checkout(testApp.app, buyer, bandShop.slug, body, 'delivery-retry');
     expect(first.statusCode).toBe(201);
     const retry = await checkout(testApp.app, buyer, bandShop.slug, body, 'delivery-retry');
-    expect(retry.statusCode).toBe(200);
+    // A replay answers as the first time did, marked as a replay (docs/orders.md §8).
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.json()).toMatchObject({ id: first.json().id, deliveryFeeMinor: 300 });
     const reused = await checkout(testApp.app, buyer, bandShop.slug, { ...body, addressId: other.id }, 'delivery-retry');
     expect(reused.statusCode).toBe(409);

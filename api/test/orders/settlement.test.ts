@@ -140,10 +140,83 @@ describe('marking an order delivered (POST /api/admin/orders/:id/deliver)', () =
     expect((await order(placed.id)).status).toBe('paid');
   });
 
+  it('refuses an order its shipments carry with 409 delivery_tracked_by_shipments, and changes nothing', async () => {
+    // The old ship verb: one shipment of everything, in transit.
+    const { order: shipped } = await paidOrder(context, { shop });
+    expect((await post(`/api/admin/orders/${shipped.id}/pack`, owner.headers)).statusCode).toBe(200);
+    expect((await post(`/api/admin/orders/${shipped.id}/ship`, owner.headers)).statusCode).toBe(200);
+    // Packed, with a shipment still at the shop: without it the verb would hand this order over.
+    const { order: labelled } = await paidOrder(context, { shop });
+    expect((await post(`/api/admin/orders/${labelled.id}/pack`, owner.headers)).statusCode).toBe(200);
+    const created = await post(`/api/admin/orders/${labelled.id}/shipments`, owner.headers, { status: 'label_created' });
+    expect(created.statusCode, created.body).toBe(201);
+    for (const [orderId, status] of [[shipped.id, 'shipped'], [labelled.id, 'packed']] as const) {
+      const eventsBefore = (await order(orderId)).events.length;
+      const refused = await post(`/api/admin/orders/${orderId}/deliver`, owner.headers, { note: 'handed over' });
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json()).toMatchObject({ code: 'delivery_tracked_by_shipments', message: expect.stringContaining('shipment') });
+      expect(await order(orderId)).toMatchObject({ status, deliveredAt: null, autoConfirmAt: null });
+      expect((await order(orderId)).events).toHaveLength(eventsBefore);
+    }
+    // The shipment's own delivered event delivers the order.
+    const shipment = (await app().inject({ method: 'GET', url: `/api/admin/shipments?filter=${encodeURIComponent(JSON.stringify({ orderId: shipped.id }))}`, headers: owner.headers })).json()[0];
+    expect((await post(`/api/admin/shipments/${shipment.id}/events`, owner.headers, { status: 'delivered' })).statusCode).toBe(201);
+    expect((await order(shipped.id)).status).toBe('delivered');
+  });
+
   it('refuses an autoConfirmDays outside 0..90 with the field named', async () => {
     const response = await app().inject({ method: 'PUT', url: `/api/admin/shops/${shop.shopId}`, headers: owner.headers, payload: { autoConfirmDays: 91 } });
     expect(response.statusCode).toBe(400);
     expect(JSON.stringify(response.json())).toContain('autoConfirmDays');
+  });
+});
+
+describe('an order delivered to the door, with a delivery fee', () => {
+  let deliveryShop: StoreFixture;
+  const doorstep = {
+    fulfilmentMethod: 'delivery',
+    address: { recipient: 'Ada Lovelace', phone: '+49 30 5550199', line1: 'Chausseestraße 8', city: 'Berlin', postalCode: '10115', country: 'DE' },
+  };
+
+  beforeAll(async () => {
+    deliveryShop = await createStoreFixture(app(), owner.merchantId, { variants: [{ priceMinor: 1299, stockOnHand: 500 }] });
+    const configured = await app().inject({
+      method: 'PUT',
+      url: `/api/admin/shops/${deliveryShop.shopId}`,
+      headers: owner.headers,
+      payload: { fulfilmentMethods: ['delivery', 'pickup'], delivery: { fee: { kind: 'flat', feeMinor: 450 }, area: { countries: ['DE'] } } },
+    });
+    expect(configured.statusCode, configured.body).toBe(200);
+  });
+
+  it('pays the merchant the goods less the fee on the goods, plus the whole delivery fee, to the cent, and empties escrow', async () => {
+    const before = await money();
+    // Untracked (no shipment): the merchant's own "deliver" verb still hands it over.
+    const settled = await settledOrder(context, { merchant: owner, shop: deliveryShop, quantity: 3, fulfilment: doorstep });
+    // Goods 38.97 + delivery 4.50 = 43.47. The fee is 2.5 % of the goods only: 0.97425, so 0.97 (not 1.09,
+    // which 2.5 % of the total would be); the merchant gets 38.97 - 0.97 + 4.50 = 42.50.
+    expect(settled).toMatchObject({ grossMinor: 4347, platformFeeMinor: 97, netMinor: 4250 });
+    expect(await order(settled.orderId)).toMatchObject({ subtotalMinor: 3897, deliveryFeeMinor: 450, totalMinor: 4347, settledGrossMinor: 4347, platformFeeMinor: 97 });
+    expect(await money()).toEqual({ escrow: before.escrow, platformFees: before.platformFees + 97, merchant: before.merchant + 4250 });
+  });
+
+  it('takes refunds after settlement back in the right shares: goods with their fee share first, the delivery fee from the merchant alone', async () => {
+    const settled = await settledOrder(context, { merchant: owner, shop: deliveryShop, quantity: 3, fulfilment: doorstep });
+    const before = await money(settled.shopper);
+    const { lines } = await order(settled.orderId);
+    // One good of three: 97 x 1299 / 3897 = 32.33, so 32 from the platform and 12.67 from the merchant.
+    const first = await refund(settled.orderId, { lines: [{ lineId: lines[0].id, quantity: 1 }] });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(await money(settled.shopper)).toEqual({ escrow: before.escrow, platformFees: before.platformFees - 32, merchant: before.merchant - 1267, wallet: before.wallet + 1299 });
+    // The other goods: the rest of the fee (65) comes back, the merchant gives 25.98 - 0.65.
+    const goods = await refund(settled.orderId, { lines: [{ lineId: lines[0].id, quantity: 2 }] });
+    expect(goods.statusCode, goods.body).toBe(201);
+    expect(await money(settled.shopper)).toEqual({ escrow: before.escrow, platformFees: before.platformFees - 97, merchant: before.merchant - 3800, wallet: before.wallet + 3897 });
+    // The delivery fee last: the platform took nothing of it, so the merchant gives it all back.
+    const fee = await refund(settled.orderId, { amountMinor: 450 });
+    expect(fee.statusCode, fee.body).toBe(201);
+    expect(fee.json()).toMatchObject({ status: 'refunded', refundedMinor: 4347 });
+    expect(await money(settled.shopper)).toEqual({ escrow: before.escrow, platformFees: before.platformFees - 97, merchant: before.merchant - 4250, wallet: before.wallet + 4347 });
   });
 });
 

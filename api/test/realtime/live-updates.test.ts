@@ -134,29 +134,33 @@ describe('live updates across API instances', () => {
     const snapshot = await first.next((message) => message.type === 'snapshot');
     await first.close();
 
-    // Missed while away: two transitions of this order, and events of another order that are not its topic.
+    // Missed while away: two transitions of this order (shipping it also records the shipment's first
+    // tracking event), and events of another order that are not its topic.
     await fulfil(orderId, 'pack');
     await paidOrder();
     await fulfil(orderId, 'ship');
     // Wait until the relay has published both, so that they can only come back from the database.
     const watcher = await socketOf(owner.accessToken);
     await watcher.subscribe(topic, snapshot.eventId);
-    await watcher.next((message) => message.topic === topic && message.payload?.status === 'shipped');
+    // Shipping writes the order's `shipped` and its new shipment's tracking event in one transaction.
+    await watcher.next((message) => message.topic === topic && message.type === 'tracking');
 
     const second = await socketOf(shopper.accessToken);
     const resumed = await second.subscribe(topic, snapshot.eventId);
     expect(resumed).toMatchObject({ type: 'subscribed', resumed: true });
-    await second.next((message) => message.topic === topic && message.payload?.status === 'shipped');
+    await second.next((message) => message.topic === topic && message.type === 'tracking');
     // Anything extra (a snapshot, a repeat) would have arrived by now.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const replayed = second.eventsOf(topic);
     expect(replayed.map((message) => [message.type, message.payload?.status])).toEqual([
       ['updated', 'packed'],
       ['updated', 'shipped'],
+      ['tracking', 'in_transit'],
     ]);
     const ids = replayed.map((message) => Number(message.eventId));
     expect(ids[0]).toBeGreaterThan(Number(snapshot.eventId));
     expect(ids[1]).toBeGreaterThan(ids[0] as number);
+    expect(ids[2]).toBeGreaterThan(ids[1] as number);
   });
 
   it('stops sending a topic once the socket unsubscribes', async () => {

@@ -12,9 +12,9 @@ import { Migration20261202000100_money_recovery } from './Migration2026120200010
 import { Migration20261202000200_ledger_verification_snapshots } from './Migration20261202000200_ledger_verification_snapshots.ts';
 import { Migration20261202000201_reconciliation_provider_records } from './Migration20261202000201_reconciliation_provider_records.ts';
 import { Migration20261202000400_fulfilment } from './Migration20261202000400_fulfilment.ts';
-import { Migration20261202000700_settlement } from './Migration20261202000700_settlement.ts';
 import { Migration20261202000500_shipments } from './Migration20261202000500_shipments.ts';
 import { Migration20261202000600_realtime_outbox } from './Migration20261202000600_realtime_outbox.ts';
+import { Migration20261202000700_settlement } from './Migration20261202000700_settlement.ts';
 import { Migration20261202000800_webhooks_notifications } from './Migration20261202000800_webhooks_notifications.ts';
 
 /**
@@ -36,8 +36,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000200_ledger_verification_snapshots', class: Migration20261202000200_ledger_verification_snapshots },
   { name: 'Migration20261202000201_reconciliation_provider_records', class: Migration20261202000201_reconciliation_provider_records },
   { name: 'Migration20261202000400_fulfilment', class: Migration20261202000400_fulfilment },
-  { name: 'Migration20261202000700_settlement', class: Migration20261202000700_settlement },
   { name: 'Migration20261202000500_shipments', class: Migration20261202000500_shipments },
   { name: 'Migration20261202000600_realtime_outbox', class: Migration20261202000600_realtime_outbox },
+  { name: 'Migration20261202000700_settlement', class: Migration20261202000700_settlement },
   { name: 'Migration20261202000800_webhooks_notifications', class: Migration20261202000800_webhooks_notifications },
 ];

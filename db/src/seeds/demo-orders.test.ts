@@ -31,24 +31,27 @@ describe("the demo shopper's orders", () => {
     expect(summary.orders.map((order) => [order.state, order.settled])).toEqual([
       ['paid', false],
       ['packed', false],
+      ['out_for_delivery', false],
       ['delivered', false],
       ['completed', true],
     ]);
     const { rows } = await environment.database.pool.query(
-      `select status, auto_confirm_at is not null as "autoConfirmScheduled", settled_at is not null as settled, platform_fee_minor as "platformFeeMinor", total_minor as "totalMinor"
-         from shop_order where shopper_id = $1 order by number`,
+      `select id, status, auto_confirm_at is not null as "autoConfirmScheduled", settled_at is not null as settled, platform_fee_minor as "platformFeeMinor", total_minor as "totalMinor"
+         from shop_order where shopper_id = $1`,
       [summary.shopperId],
     );
-    expect(rows.map((row) => [row.status, row.autoConfirmScheduled, row.settled])).toEqual([
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(summary.orders.map((order) => byId.get(order.id)).map((row) => [row.status, row.autoConfirmScheduled, row.settled])).toEqual([
       ['paid', false, false],
       ['packed', false, false],
+      ['shipped', false, false],
       ['delivered', true, false],
       ['completed', true, true],
     ]);
-    const completed = rows[3];
+    const completed = byId.get(summary.orders[4]?.id);
     const { rows: legs } = await environment.database.pool.query(
       `select reason, amount_minor as "amountMinor" from ledger_transfer where reference_id = $1 and reason like 'settlement%' order by sequence`,
-      [summary.orders[3]?.id],
+      [completed.id],
     );
     expect(legs).toEqual([
       { reason: 'settlement_net', amountMinor: completed.totalMinor - completed.platformFeeMinor },
@@ -56,10 +59,34 @@ describe("the demo shopper's orders", () => {
     ]);
   });
 
+  it("has a delivery from Lotus Dumplings out for delivery, with the shop's courier's last position and an ETA to the shopper's address", async () => {
+    const onTheWay = summary.orders[2] as { id: string };
+    const { rows: orders } = await environment.database.pool.query(
+      `select o.fulfilment_method as method, o.delivery_fee_minor as "deliveryFeeMinor", o.delivery_address ->> 'line1' as line1, shop.slug
+         from shop_order o join shop on shop.id = o.shop_id where o.id = $1`,
+      [onTheWay.id],
+    );
+    expect(orders).toEqual([{ method: 'delivery', deliveryFeeMinor: 250, line1: 'Kastanienallee 12', slug: 'lotus-dumplings' }]);
+    const { rows: shipments } = await environment.database.pool.query(
+      `select s.status, s.courier_id as "courierId", s.destination_latitude as "destinationLatitude", s.last_latitude as "lastLatitude", s.eta_at > s.last_position_at as "etaAhead",
+              (select count(*)::int from tracking_event e where e.shipment_id = s.id and e.source = 'courier') as "courierEvents"
+         from shipment s where s.order_id = $1`,
+      [onTheWay.id],
+    );
+    expect(shipments).toEqual([{ status: 'out_for_delivery', courierId: summary.courier.id, destinationLatitude: 52.5391, lastLatitude: 52.5318, etaAhead: true, courierEvents: 4 }]);
+    // What the shopper's widget shows, and what the assigned courier sees.
+    const [tracked] = await services.shipments.listForOrder({ shopperId: summary.shopperId }, onTheWay.id);
+    expect(tracked).toMatchObject({ status: 'out_for_delivery', lastPosition: { latitude: 52.5318 } });
+    const { rows: assigned } = await environment.database.pool.query('select s.id, s.merchant_id as "merchantId" from shipment s where s.order_id = $1', [onTheWay.id]);
+    const courier = { courierId: summary.courier.id, merchantId: assigned[0].merchantId, name: summary.courier.name };
+    const view = await services.courierDeliveries.getMine(courier, assigned[0].id);
+    expect(view.deliveryAddress).toMatchObject({ recipient: 'Dana Demo', line1: 'Kastanienallee 12' });
+  });
+
   it('belong to the shopper who signs in as a guest on the documented demo device id', async () => {
     const session = await services.shoppers.createSession({ provider: 'guest', deviceId: DEMO_SHOPPER_DEVICE_ID });
     expect(session.shopper.id).toBe(summary.shopperId);
     const page = await services.orders.listForShopper({ type: 'shopper', shopperId: session.shopper.id, provider: 'guest' }, { page: 1, pageSize: 20 });
-    expect(page.items).toHaveLength(4);
+    expect(page.items).toHaveLength(5);
   });
 });

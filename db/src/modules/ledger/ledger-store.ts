@@ -84,12 +84,12 @@ export interface LedgerHead {
 }
 
 /**
- * Takes the ledger's head lock: one row that every ledger writer in every process locks first. With
- * `begin`, opens the transaction in the same round trip (the batching writer's own transactions).
+ * The ledger's head lock: one row that every ledger writer in every process locks first (taken together
+ * with the state load, see lockHeadAndLoadState).
  */
-export async function lockHead(client: LedgerClient, begin: boolean): Promise<LedgerHead> {
-  const lock = 'select last_sequence, last_hash from ledger_head where id = 1 for update';
-  const result = begin ? ((await client.query(`begin; ${lock}`)) as unknown as pg.QueryResult[])[1]! : await client.query(lock);
+const HEAD_LOCK_SQL = 'select last_sequence, last_hash from ledger_head where id = 1 for update';
+
+function headFromResult(result: pg.QueryResult): LedgerHead {
   const row = result.rows[0] as { last_sequence: number; last_hash: string } | undefined;
   if (!row) throw new Error('Invariant violated: ledger_head has no row; run the migrations.');
   return { sequence: row.last_sequence, hash: row.last_hash };
@@ -127,26 +127,58 @@ function dateOrNull(value: string | null): Date | null {
   return value === null ? null : new Date(value);
 }
 
-/** Loads, under the head lock, everything the batch's rules look at. */
-async function loadState(client: LedgerClient, transfers: readonly TransferInput[], head: LedgerHead): Promise<EngineState> {
-  const loaded = await client.query<
-    AccountRow & {
-      loaded: {
-        transfers: JsonRow<TransferRow>[];
-        pendings: JsonRow<PendingRow>[];
-        corrections: { id: string; kind: TransferKind; debit_account_id: string; credit_account_id: string; amount_minor: number; reversed_minor: number }[];
-      } | null;
-    }
-  >({
-    name: 'ledger_load_state',
-    text: LOAD_STATE_SQL,
-    values: [
-      uuidsOf(transfers.map((transfer) => transfer.id)),
-      uuidsOf(transfers.flatMap((transfer) => [transfer.debitAccountId, transfer.creditAccountId])),
-      uuidsOf(transfers.map((transfer) => transfer.pendingId)),
-      uuidsOf(transfers.map((transfer) => transfer.correctsId)),
-    ],
-  });
+type LoadedRow = AccountRow & {
+  loaded: {
+    transfers: JsonRow<TransferRow>[];
+    pendings: JsonRow<PendingRow>[];
+    corrections: { id: string; kind: TransferKind; debit_account_id: string; credit_account_id: string; amount_minor: number; reversed_minor: number }[];
+  } | null;
+};
+
+/**
+ * The state query is a session-level prepared statement (`PREPARE`), so that it can follow the head
+ * lock in the SAME round trip as a second statement of one simple query: the head is then held for one
+ * round trip less per ledger write (lock -> load used to be two trips, each waiting on the API's event
+ * loop while every other writer queued behind the head). Prepared statements outlive the transaction
+ * that prepared them, even a rolled-back one; which connections have it is remembered per client object
+ * and, for a client object not seen before, asked of pg_prepared_statements first (before any lock), so
+ * a PREPARE never fails on "already exists" inside a caller's transaction.
+ */
+const LOAD_STATE_STATEMENT = 'ledger_load_state_v1';
+const preparedClients = new WeakSet<object>();
+
+async function prepareLoadState(client: LedgerClient): Promise<void> {
+  if (preparedClients.has(client)) return;
+  const existing = await client.query({ name: 'ledger_load_state_prepared', text: 'select 1 from pg_prepared_statements where name = $1', values: [LOAD_STATE_STATEMENT] });
+  if (!existing.rows.length) await client.query(`prepare ${LOAD_STATE_STATEMENT} (uuid[], uuid[], uuid[], uuid[]) as ${LOAD_STATE_SQL}`);
+  preparedClients.add(client);
+}
+
+/** A uuid[] literal; every element already matched UUID_PATTERN (uuidsOf), so nothing else can get in. */
+function uuidArrayLiteral(ids: string[]): string {
+  return `'{${ids.join(',')}}'::uuid[]`;
+}
+
+/**
+ * Takes the head lock and loads everything the batch's rules look at, in one round trip: two statements
+ * of one simple query (three with `begin`). Under READ COMMITTED each statement takes its own snapshot,
+ * so the load, which runs once the lock is granted, sees every earlier writer's commit.
+ */
+async function lockHeadAndLoadState(client: LedgerClient, transfers: readonly TransferInput[], begin: boolean): Promise<EngineState> {
+  await prepareLoadState(client);
+  const parameters = [
+    uuidsOf(transfers.map((transfer) => transfer.id)),
+    uuidsOf(transfers.flatMap((transfer) => [transfer.debitAccountId, transfer.creditAccountId])),
+    uuidsOf(transfers.map((transfer) => transfer.pendingId)),
+    uuidsOf(transfers.map((transfer) => transfer.correctsId)),
+  ].map(uuidArrayLiteral);
+  const results = (await client.query(`${begin ? 'begin; ' : ''}${HEAD_LOCK_SQL}; execute ${LOAD_STATE_STATEMENT}(${parameters.join(', ')})`)) as unknown as pg.QueryResult[];
+  const head = headFromResult(results[results.length - 2]!);
+  return stateFromRows(results[results.length - 1]!.rows as LoadedRow[], head);
+}
+
+function stateFromRows(rows: LoadedRow[], head: LedgerHead): EngineState {
+  const loaded = { rows };
   const row = loaded.rows.find((candidate) => candidate.loaded !== null)?.loaded;
   if (!row) throw new Error('Invariant violated: the ledger state query returned no state row');
   const existing = new Map<string, LedgerTransfer>();
@@ -263,13 +295,12 @@ async function writeOutcome(client: LedgerClient, outcome: EngineOutcome, state:
 
 /**
  * The one write path of the ledger. Runs inside a transaction on `client`: takes the head lock (which
- * serialises every ledger writer in every process, orders the chain and rules out deadlocks), loads
- * what the rules need in one query, decides in memory, then writes with one statement. With
+ * serialises every ledger writer in every process, orders the chain and rules out deadlocks) and
+ * loads what the rules need in the same round trip, decides in memory, then writes with one statement. With
  * `begin: true` it opens the transaction itself (the caller commits); otherwise the caller's is used.
  */
 export async function applyTransfers(client: LedgerClient, transfers: readonly TransferInput[], now: Date, options: { begin?: boolean } = {}): Promise<TransferResult[]> {
-  const head = await lockHead(client, options.begin === true);
-  const state = await loadState(client, transfers, head);
+  const state = await lockHeadAndLoadState(client, transfers, options.begin === true);
   const outcome = decideTransfers(transfers, state, now);
   if (outcome.created.length) await writeOutcome(client, outcome, state, now);
   return outcome.results;

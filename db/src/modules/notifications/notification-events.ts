@@ -9,8 +9,10 @@ const KIND_BY_EVENT_TYPE: Record<string, NotificationKind> = {
   'order.paid': 'order_paid',
   'order.shipped': 'order_shipped',
   'order.delivered': 'order_delivered',
-  // Every refund, partial or whole, with or without a status change, writes this one event.
-  'order_refund.created': 'refund_created',
+  // Every refund, partial or whole, writes this once its money is back on its way (a wallet refund at
+  // once, a card refund when the card processor confirms): the shopper hears of it once, never of a
+  // refund the processor refused.
+  'order_refund.succeeded': 'refund_created',
 };
 
 /**

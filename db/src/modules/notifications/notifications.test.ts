@@ -9,7 +9,8 @@ describe('which events tell the shopper something', () => {
     expect(notificationKind('order.paid', order)).toBe('order_paid');
     expect(notificationKind('order.shipped', order)).toBe('order_shipped');
     expect(notificationKind('order.delivered', order)).toBe('order_delivered');
-    expect(notificationKind('order_refund.created', order)).toBe('refund_created');
+    expect(notificationKind('order_refund.succeeded', order)).toBe('refund_created');
+    expect(notificationKind('order_refund.created', order)).toBeNull();
     expect(notificationKind('shipment.tracking_event_recorded', { ...order, status: 'out_for_delivery' })).toBe('out_for_delivery');
     expect(notificationKind('shipment.tracking_event_recorded', { ...order, status: 'attempted_delivery' })).toBe('attempted_delivery');
   });

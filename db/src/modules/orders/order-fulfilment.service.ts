@@ -4,7 +4,8 @@ import type { Database } from '../../database.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import type { Order } from './order.entity.ts';
 import { loadLines, lockOrder, recordTransition } from './order-records.ts';
-import { OrderNotFoundError } from './orders.errors.ts';
+import { orderHasShipments } from '../shipments/shipment-records.ts';
+import { DeliveryTrackedByShipmentsError, OrderNotFoundError } from './orders.errors.ts';
 import type { NoteInput } from './orders.schemas.ts';
 import { releaseStock } from './stock-reservations.ts';
 
@@ -21,12 +22,17 @@ export class OrderFulfilmentService {
   // Shipping is the shipments module's: ShipmentsService.shipOrder creates the shipment (docs/delivery.md).
 
   /**
-   * The merchant hands the goods over: a pickup or table order once packed, or a shipment nobody tracks
-   * (tracked shipments reach `delivered` through their carrier's events). recordTransition schedules the
-   * automatic receipt confirmation.
+   * The merchant hands the goods over: a pickup or table order once packed, or a delivery nobody tracks
+   * (no shipment). An order with shipments is refused (409 `delivery_tracked_by_shipments`): its shipments
+   * reach `delivered` through their couriers', carriers' or the merchant's tracking events, and the order
+   * follows them. recordTransition schedules the automatic receipt confirmation.
    */
   async deliver(actor: MerchantActor, id: string, input: NoteInput): Promise<Order> {
-    return this.transition(actor, id, (order, client) => recordTransition(client, order, 'delivered', actor, { note: input.note ?? '' }));
+    return this.transition(actor, id, async (order, client) => {
+      // Checked with the order locked: shipment creation locks the order first too, so none slips in between.
+      if (await orderHasShipments(client, order.id)) throw new DeliveryTrackedByShipmentsError();
+      return recordTransition(client, order, 'delivered', actor, { note: input.note ?? '' });
+    });
   }
 
   /**

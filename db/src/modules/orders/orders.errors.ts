@@ -63,6 +63,16 @@ export class InvalidOrderTransitionError extends ConflictError {
   }
 }
 
+/** The merchant's "deliver" verb on an order its shipments carry: their tracking events decide `delivered`. */
+export class DeliveryTrackedByShipmentsError extends ConflictError {
+  constructor() {
+    super(
+      'delivery_tracked_by_shipments',
+      'This order travels in shipments, which decide when it is delivered: record `delivered` on each shipment (POST /api/admin/shipments/:id/events, or the courier) instead.',
+    );
+  }
+}
+
 export class PaymentWindowClosedError extends BusinessRuleError {
   constructor() {
     super('payment_window_closed', 'The time to pay this order has run out; it is being cancelled and its stock released.');

@@ -28,6 +28,36 @@ type ReplayRow = Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 
 const REPLAY_COLUMNS = `type, aggregate_type as "aggregateType", aggregate_id as "aggregateId", merchant_id as "merchantId", payload,
                         published_sequence as "publishedSequence", created_at as "createdAt"`;
 
+interface ShipmentStateRow {
+  shipmentId: string;
+  status: string;
+  statusAt: Date;
+  latitude: number | null;
+  longitude: number | null;
+  accuracyMeters: number | null;
+  positionAt: Date | null;
+  etaAt: Date | null;
+  deliveredAt: Date | null;
+}
+
+/** One shipment in a snapshot: where it is (its last known position), its status and ETA. */
+type ShipmentState = ReturnType<typeof shipmentState>;
+
+function shipmentState(row: ShipmentStateRow) {
+  const positionAt = row.positionAt && row.latitude !== null && row.longitude !== null ? row.positionAt : null;
+  // The shipment's latest news: its status or its last fix, whichever came later.
+  const happenedAt = positionAt && positionAt > row.statusAt ? positionAt : row.statusAt;
+  return {
+    shipmentId: row.shipmentId,
+    status: row.status,
+    statusAt: row.statusAt.toISOString(),
+    happenedAt: happenedAt.toISOString(),
+    position: positionAt ? { latitude: Number(row.latitude), longitude: Number(row.longitude), accuracyMeters: row.accuracyMeters === null ? null : Number(row.accuracyMeters), recordedAt: positionAt.toISOString() } : null,
+    etaAt: row.etaAt?.toISOString() ?? null,
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
+  };
+}
+
 /** A row read back from the outbox, shaped as the relay published it. */
 function asMessage(row: ReplayRow) {
   return { ...row, publishedSequence: Number(row.publishedSequence), occurredAt: row.createdAt.toISOString() };
@@ -118,8 +148,10 @@ export class RealtimeService {
   }
 
   /**
-   * The order as it is now: its status and, once it travels, its latest tracking event. Until the
-   * shipments module keeps the last known position, the latest published tracking event is it.
+   * The order as it is now: its status and, per shipment, the last known position, status and ETA, read
+   * from the shipments table (which keeps only the newest fix: docs/delivery.md §4), not from the events
+   * that led there. `tracking` is the shipment that moved last, in the shape of a live `tracking` event;
+   * `shipments` lists every shipment of the order, oldest first.
    */
   private async snapshot(
     client: import('pg').PoolClient,
@@ -127,21 +159,22 @@ export class RealtimeService {
     topicName: string,
     position: number,
   ): Promise<TopicEvent> {
-    const { rows } = await client.query<ReplayRow>(
-      `select ${REPLAY_COLUMNS} from outbox
-        where payload ->> 'orderId' = $1 and type = 'shipment.tracking_event_recorded' and published_sequence is not null
-        order by published_sequence desc limit 1`,
+    const { rows } = await client.query<ShipmentStateRow>(
+      `select id as "shipmentId", status, status_at as "statusAt", last_latitude as latitude, last_longitude as longitude,
+              last_accuracy_meters as "accuracyMeters", last_position_at as "positionAt", eta_at as "etaAt", delivered_at as "deliveredAt"
+         from shipment where order_id = $1 order by created_at, id`,
       [order.id],
     );
-    const latest = rows[0] ? topicEventsOf(asMessage(rows[0]))[0] : undefined;
-    const { ids: _ids, ...tracking } = latest?.event.payload ?? { ids: [] };
+    const shipments = rows.map(shipmentState);
+    const latest = shipments.reduce<ShipmentState | null>((newest, shipment) => (!newest || Date.parse(shipment.happenedAt) > Date.parse(newest.happenedAt) ? shipment : newest), null);
     return {
       topic: topicName,
       type: 'snapshot',
       payload: {
         ids: [order.id],
         order: { id: order.id, number: order.number, status: order.status, updatedAt: order.updatedAt.toISOString() },
-        tracking: latest ? tracking : null,
+        tracking: latest ? { shipmentId: latest.shipmentId, status: latest.status, happenedAt: latest.happenedAt, position: latest.position, etaAt: latest.etaAt } : null,
+        shipments,
       },
       eventId: String(position),
       occurredAt: order.updatedAt.toISOString(),

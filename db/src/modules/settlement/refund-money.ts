@@ -5,7 +5,7 @@ import type { TransferInput } from '../ledger/ledger.types.ts';
 import type { LedgerClient } from '../ledger/ledger-store.ts';
 import type { Order } from '../orders/order.entity.ts';
 import { recipesOn, type OrderLedger } from '../orders/order-ledger.ts';
-import { platformFeeShareMinor } from './platform-fee.ts';
+import { feeableGoodsMinor, platformFeeShareMinor } from './platform-fee.ts';
 import { MerchantBalanceShortError } from './settlement.errors.ts';
 
 /**
@@ -25,11 +25,12 @@ export async function recordRefundMoney(client: LedgerClient, ledger: OrderLedge
   let merchantShareMinor = 0;
   if (order.settledAt) {
     assert(order.settledGrossMinor !== null && order.settledGrossMinor !== undefined && order.platformFeeMinor !== null && order.platformFeeMinor !== undefined, 'a settled order knows what it settled');
+    // What was refunded before the settlement came out of escrow and is not part of it.
+    const refundedBeforeSettlementMinor = order.totalMinor - order.settledGrossMinor;
     const platformFeeShare = platformFeeShareMinor({
-      settledGrossMinor: order.settledGrossMinor,
+      settledGoodsMinor: feeableGoodsMinor({ subtotalMinor: order.subtotalMinor, refundedMinor: refundedBeforeSettlementMinor }),
       platformFeeMinor: order.platformFeeMinor,
-      // What was refunded before the settlement came out of escrow and is not part of it.
-      refundedSinceSettlementMinor: order.refundedMinor - (order.totalMinor - order.settledGrossMinor),
+      refundedSinceSettlementMinor: order.refundedMinor - refundedBeforeSettlementMinor,
       amountMinor: refund.amountMinor,
     });
     merchantShareMinor = refund.amountMinor - platformFeeShare;

@@ -9,6 +9,7 @@ import { findShipment, shippedQuantities, type Shipment } from './shipment-recor
 import type { ShipmentStatus } from './shipment-statuses.ts';
 import { NothingToShipError, OrderNotShippableError, ShipmentQuantityExceededError, TrackingNumberTakenError } from './shipments.errors.ts';
 import { recordTrackingEvent, type TrackingContext } from './tracking-events.ts';
+import { destinationOfAddress } from './delivery-address.ts';
 
 /** The carrier of a shipment the shop's own couriers deliver. */
 export const OWN_FLEET_CARRIER = 'own_fleet';
@@ -57,6 +58,7 @@ export async function createShipment(client: pg.PoolClient, order: Order & { lin
 
   const id = newId();
   const happenedAt = new Date();
+  const destination = input.destination ?? destinationOfAddress(order.deliveryAddress);
   await client.query('savepoint shipment_insert');
   try {
     await client.query(
@@ -71,8 +73,8 @@ export async function createShipment(client: pg.PoolClient, order: Order & { lin
         input.trackingUrl ?? null,
         happenedAt,
         input.courierId ?? null,
-        input.destination?.latitude ?? null,
-        input.destination?.longitude ?? null,
+        destination?.latitude ?? null,
+        destination?.longitude ?? null,
       ],
     );
   } catch (error) {

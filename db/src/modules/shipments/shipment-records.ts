@@ -98,6 +98,12 @@ export async function shipmentsOfOrder(client: Queryable, orderId: string): Prom
   return rows.map(toShipment);
 }
 
+/** Whether any shipment carries the order: then its shipments, not the merchant's "deliver" verb, decide `delivered`. */
+export async function orderHasShipments(client: Queryable, orderId: string): Promise<boolean> {
+  const { rows } = await client.query<{ exists: boolean }>('select exists (select 1 from shipment where order_id = $1) as exists', [orderId]);
+  return rows[0]?.exists ?? false;
+}
+
 export async function shipmentLines(client: Queryable, shipmentIds: string[]): Promise<Map<string, ShipmentLine[]>> {
   const { rows } = await client.query<ShipmentLine & { shipmentId: string }>(
     `select sl.shipment_id as "shipmentId", sl.order_line_id as "orderLineId", sl.quantity, ol.sku, ol.product_title as "productTitle", ol.variant_title as "variantTitle"

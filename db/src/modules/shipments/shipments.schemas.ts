@@ -1,6 +1,7 @@
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { Timestamp, Uuid } from '../../schema-types.ts';
 import { SHIPMENT_STATUSES } from './shipment-statuses.ts';
+import { AddressSnapshotBody } from '../fulfilment/fulfilment.schemas.ts';
 
 const Nullable = <Schema extends TSchema>(schema: Schema) => Type.Union([schema, Type.Null()]);
 function literals<const Values extends readonly string[]>(values: Values): TUnion<TLiteral<Values[number]>[]> {
@@ -192,8 +193,8 @@ export const CourierShipmentBody = Type.Object(
     ...shipmentProperties,
     lines: Type.Array(ShipmentLineBody),
     orderNumber: Type.Integer(),
-    // The delivery address from the order's snapshot (docs/delivery.md §4); null until orders carry one.
-    deliveryAddress: Nullable(Type.Object({}, { additionalProperties: true })),
+    // The delivery address from the order's snapshot (docs/delivery.md §4); null for pickup and table orders.
+    deliveryAddress: Nullable(AddressSnapshotBody),
   },
   { $id: 'CourierShipment', additionalProperties: false },
 );

@@ -13,10 +13,14 @@ export const WEBHOOK_EVENT_TYPES = [
   'order.cancelled',
   'order.refunded',
   'order.partially_refunded',
+  'order.settled',
   'order_refund.created',
+  'order_refund.succeeded',
+  'order_refund.failed',
   'payout.requested',
   'payout.posted',
   'payout.voided',
+  'payout.expired',
   'shipment.tracking_event_recorded',
 ] as const;
 

@@ -1,0 +1,200 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { newId } from '../../db/src/ids.ts';
+import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
+import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
+import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
+import { BenchClient } from '../checkout/client.ts';
+import { summariseCpuProfile } from '../lib/cpu-profile-summary.ts';
+import { WaitSampler } from '../lib/wait-sampler.ts';
+
+/**
+ * `npm run bench -- checkout-profile [--duration=8] [--shoppers=32] [--variants=64] [--interval=20]`:
+ * where a checkout's time goes. The same flow as `bench checkout` (cart line -> order -> pay by wallet,
+ * one keep-alive connection per shopper, API in its own process), at one concurrency, while
+ *  - a sampler reads pg_stat_activity and pg_locks every `interval` ms: each backend running SQL,
+ *    waiting on a lock (naming the waiting statement), flushing WAL at commit, idle inside a
+ *    transaction (the API computing between two statements) or parked in the pool;
+ *  - the API records a V8 CPU profile of the measured window, sorted into JSON, validation, logging,
+ *    the pg driver, the ORM, Redis, crypto, the HTTP framework, the ledger's and our other code, GC.
+ * Prints both and writes bench/results/checkout-profile.json (the raw .cpuprofile is kept with
+ * --keep-profile=1, for Chrome DevTools).
+ */
+const flag = (name: string, fallback: number) => {
+  const value = process.argv.find((argument) => argument.startsWith(`--${name}=`))?.split('=')[1];
+  return value === undefined ? fallback : Number(value);
+};
+const durationSeconds = Math.min(Math.max(flag('duration', 8), 1), 60);
+const shopperCount = Math.min(Math.max(flag('shoppers', 32), 1), 256);
+const variantCount = Math.min(Math.max(flag('variants', 64), 1), 1_000);
+const intervalMs = Math.min(Math.max(flag('interval', 20), 5), 1_000);
+const keepProfile = flag('keep-profile', 0) !== 0;
+const PRICE_MINOR = 1_250;
+const STOCK_PER_VARIANT = 10_000_000;
+
+await prepareTemplateDatabase();
+const environment = await createTestEnvironment({ DATABASE_POOL_MAX: '16', LOG_LEVEL: 'silent' });
+const { pool } = environment.database;
+const childEnvironment = {
+  ...process.env,
+  NODE_ENV: 'test',
+  DATABASE_URL: environment.config.database.url,
+  DATABASE_POOL_MAX: '16',
+  REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
+  RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
+  AUTH_RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
+  LOG_LEVEL: 'silent',
+};
+const profileFolder = mkdtempSync(path.join(os.tmpdir(), 'checkout-profile-'));
+
+function start(script: string): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
+  const child = fork(new URL(script, import.meta.url), [], { execArgv: ['--import', 'tsx'], env: childEnvironment, stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function ask(child: ChildProcess, message: unknown, answerKey: string): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (answer: unknown) => {
+      if (typeof answer === 'object' && answer && answerKey in answer) {
+        child.off('message', listener);
+        resolve();
+      }
+    };
+    child.on('message', listener);
+    child.send(message as never);
+  });
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  if (!sorted.length) return 0;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]! * 10) / 10;
+}
+
+const children: ChildProcess[] = [];
+try {
+  const merchantId = newId();
+  const shopId = newId();
+  const productId = newId();
+  const slug = `profile-${shopId.slice(-8)}`;
+  await pool.query(`insert into merchant (id, name) values ($1, 'Profile merchant')`, [merchantId]);
+  await pool.query(`insert into shop (id, merchant_id, slug, name, currency) values ($1, $2, $3, 'Profile shop', 'EUR')`, [shopId, merchantId, slug]);
+  await pool.query(`insert into product (id, merchant_id, shop_id, title, status) values ($1, $2, $3, 'Profile tea', 'active')`, [productId, merchantId, shopId]);
+  const variantIds = Array.from({ length: variantCount }, () => newId());
+  await pool.query(
+    `insert into variant (id, merchant_id, product_id, sku, title, price_minor, stock_on_hand, position)
+     select id, $2, $3, 'PROFILE-' || position, 'Tin ' || position, $4, $5, position from unnest($1::uuid[]) with ordinality as v(id, position)`,
+    [variantIds, merchantId, productId, PRICE_MINOR, STOCK_PER_VARIANT],
+  );
+
+  const api = await start('./server.ts');
+  children.push(api.child);
+  children.push((await start('../checkout/relay.ts')).child);
+  const client = new BenchClient(api.message.port as number);
+
+  const ledger = new LedgerService(environment.database);
+  const shoppers: { token: string }[] = [];
+  for (let index = 0; index < shopperCount; index += 1) {
+    const session = await client.request('POST', '/api/store/sessions', { body: { provider: 'guest', deviceId: `profile-device-${index}-${newId()}` } });
+    if (session.status !== 201) throw new Error(`session: ${session.status} ${JSON.stringify(session.body)}`);
+    shoppers.push({ token: session.body.accessToken });
+    await ledger.record(await ledger.recipes.topUp({ eventId: newId(), shopperId: session.body.shopper.id, currency: 'EUR', amountMinor: 1_000_000_000_000, source: 'world' }));
+  }
+
+  const failures: Record<string, number> = {};
+  const steps = { cart: [] as number[], checkout: [] as number[], pay: [] as number[] };
+  const timed = async <T>(into: number[], call: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await call();
+    into.push(performance.now() - started);
+    return result;
+  };
+  async function flow(shopper: { token: string }): Promise<boolean> {
+    const variantId = variantIds[Math.floor(Math.random() * variantIds.length)]!;
+    const line = await timed(steps.cart, () => client.request('PUT', `/api/store/shops/${slug}/cart/lines/${variantId}`, { token: shopper.token, body: { quantity: 1 } }));
+    if (line.status !== 200) return ((failures[`cart ${line.status}`] = (failures[`cart ${line.status}`] ?? 0) + 1), false);
+    const order = await timed(steps.checkout, () =>
+      client.request('POST', `/api/store/shops/${slug}/orders`, { token: shopper.token, body: { source: 'cart' }, headers: { 'idempotency-key': newId() } }),
+    );
+    if (order.status !== 201) return ((failures[`checkout ${order.status}`] = (failures[`checkout ${order.status}`] ?? 0) + 1), false);
+    const paid = await timed(steps.pay, () => client.request('POST', `/api/store/orders/${order.body.id}/pay`, { token: shopper.token, body: { method: 'wallet' } }));
+    if (paid.status !== 200) return ((failures[`pay ${paid.status}`] = (failures[`pay ${paid.status}`] ?? 0) + 1), false);
+    return true;
+  }
+
+  async function run(seconds: number): Promise<{ orders: number; flows: number[]; elapsedSeconds: number }> {
+    const flows: number[] = [];
+    const deadline = performance.now() + seconds * 1000;
+    const started = performance.now();
+    await Promise.all(
+      shoppers.map(async (shopper) => {
+        while (performance.now() < deadline) {
+          const flowStarted = performance.now();
+          if (await flow(shopper)) flows.push(performance.now() - flowStarted);
+        }
+      }),
+    );
+    return { orders: flows.length, flows: flows.sort((a, b) => a - b), elapsedSeconds: (performance.now() - started) / 1000 };
+  }
+
+  const loadAverageBefore = os.loadavg();
+  console.log(`load average before: ${loadAverageBefore.map((value) => value.toFixed(2)).join(' ')} (other processes on this machine skew the numbers)`);
+  console.log('warm-up (not reported) ...');
+  await run(Math.min(3, durationSeconds));
+  for (const list of Object.values(steps)) list.length = 0;
+
+  console.log(`${shopperCount} concurrent shopper(s), ${durationSeconds} s, sampling PostgreSQL every ${intervalMs} ms and profiling the API ...`);
+  const sampler = new WaitSampler(environment.config.database.url, intervalMs);
+  await sampler.start();
+  await ask(api.child, 'profile-start', 'profileStarted');
+  const cpuBefore = process.cpuUsage();
+  const measured = await run(durationSeconds);
+  const profilePath = path.join(profileFolder, 'api.cpuprofile');
+  await ask(api.child, { profileStop: profilePath }, 'profileWritten');
+  const database = await sampler.stop();
+  const loadGeneratorCpuMs = Math.round((process.cpuUsage(cpuBefore).user + process.cpuUsage(cpuBefore).system) / 1000);
+  const apiProfile = summariseCpuProfile(profilePath);
+  client.close();
+
+  const throughput = {
+    shoppers: shopperCount,
+    ordersPerSecond: Math.round(measured.orders / measured.elapsedSeconds),
+    flowP50Ms: percentile(measured.flows, 0.5),
+    flowP99Ms: percentile(measured.flows, 0.99),
+    steps: Object.fromEntries(Object.entries(steps).map(([step, list]) => [step, { p50Ms: percentile(list.sort((a, b) => a - b), 0.5), p99Ms: percentile(list, 0.99) }])),
+    apiCpuMsPerOrder: Math.round(((apiProfile.totalMs - (apiProfile.milliseconds.idle ?? 0)) / Math.max(measured.orders, 1)) * 100) / 100,
+    loadGeneratorCpuMs,
+  };
+  console.log('\nthroughput:', throughput);
+  console.log(`\nPostgreSQL backends of this database (${database.samples} samples, every ${database.intervalMs} ms): average number in each state`);
+  console.table(Object.entries(database.averageBackends).map(([state, backends]) => ({ state, backends, 'share of busy %': database.busyShare[state] ?? '-' })));
+  if (database.lockWaits.length) {
+    console.log('statements waiting on locks (share of lock-wait samples):');
+    console.table(database.lockWaits.map((entry) => ({ '%': entry.share, lock: entry.lockType, statement: entry.statement })));
+  }
+  console.log(`\nAPI CPU over the measured window (${apiProfile.totalMs} ms wall): milliseconds and share of busy time per bucket`);
+  console.table(Object.entries(apiProfile.milliseconds).map(([bucket, milliseconds]) => ({ bucket, ms: milliseconds, 'share of busy %': apiProfile.busyShare[bucket] ?? '-' })));
+  console.log('functions with the most self time:');
+  console.table(apiProfile.topFunctions);
+  if (Object.keys(failures).length) console.log('failures:', failures);
+
+  await assertLedgerInvariants(environment.database);
+  const report = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore, loadAverageAfter: os.loadavg() }, durationSeconds, throughput, database, api: apiProfile, failures };
+  mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('../results/checkout-profile.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+  console.log('written to bench/results/checkout-profile.json');
+  if (keepProfile) {
+    writeFileSync(new URL('../results/checkout-profile.cpuprofile', import.meta.url), JSON.stringify(JSON.parse((await import('node:fs')).readFileSync(profilePath, 'utf8'))));
+    console.log('CPU profile kept in bench/results/checkout-profile.cpuprofile (open it in Chrome DevTools)');
+  }
+} finally {
+  for (const child of children) child.send('close');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (const child of children) if (child.exitCode === null) child.kill();
+  rmSync(profileFolder, { recursive: true, force: true });
+  await environment.cleanup();
+}
