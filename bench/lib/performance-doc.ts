@@ -63,6 +63,7 @@ function catalogSection(result: Result): string {
       ],
     ),
     '',
+    runs.length > 1 ? `Each round's ratio (the table shows their median): ${runs.filter((run) => run.round !== 'median').map((run) => run.ratio).join(', ')}.\n` : '',
     whereAndWhen(result),
   ].join('\n');
 }
