@@ -76,11 +76,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the API, the workers and the migration from one image with the same code, and seeds no demo logins by default', () => {
-    expect(compose).toContain('command: ["node", "--import", "tsx", "api/src/server.ts"]');
-    expect(compose).toContain('command: ["node", "--import", "tsx", "workers/src/main.ts"]');
-    expect(compose).toContain('command: ["node", "--import", "tsx", "scripts/migrate.ts"]');
+    // The build compiled into the image (Dockerfile), on plain Node with the memory flags of `npm start`.
+    expect(compose).toContain('command: ["node", "--max-semi-space-size=2", "--max-old-space-size=192", "scripts/compiled.mjs", "api"]');
+    expect(compose).toContain('command: ["node", "--max-semi-space-size=2", "--max-old-space-size=192", "scripts/compiled.mjs", "workers"]');
+    expect(compose).toContain('command: ["node", "scripts/compiled.mjs", "migrate"]');
+    expect(compose).not.toContain('tsx');
     // The only service that seeds is behind the demo profile, and it says so explicitly.
-    const seeding = compose.split(/\n(?= {2}[a-z-]+:\n)/).filter((service) => service.includes('scripts/seed.ts'));
+    const seeding = compose.split(/\n(?= {2}[a-z-]+:\n)/).filter((service) => service.includes('"scripts/compiled.mjs", "seed"'));
     expect(seeding).toHaveLength(1);
     expect(seeding[0]).toMatch(/^ {2}seed-demo:\n/);
     expect(seeding[0]).toContain('profiles: ["demo"]');

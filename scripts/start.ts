@@ -17,13 +17,29 @@ import { stopOnSignals } from './stop-signals.ts';
 
 const rootFolder = fileURLToPath(new URL('..', import.meta.url));
 
+/** True in the compiled build (scripts/build.mjs defines it); undefined when tsx runs this file from source. */
+declare const MINISHOP_COMPILED: boolean | undefined;
+
+/**
+ * How to start the workers the way this process was started: from the compiled build on plain Node with
+ * the same Node flags (the memory limits of package.json's scripts), or from source through tsx in
+ * development (`npm run dev`).
+ */
+function workersCommand(): string[] {
+  if (typeof MINISHOP_COMPILED !== 'undefined' && MINISHOP_COMPILED) {
+    return [...process.execArgv, fileURLToPath(new URL('./compiled.mjs', import.meta.url)), 'workers'];
+  }
+  return ['--import', 'tsx', fileURLToPath(new URL('../workers/src/main.ts', import.meta.url))];
+}
+
 /**
  * The workers run as a child process, as in production (docker-compose.yml runs them apart from the API):
- * a slow job then never stalls an HTTP request, and each process's memory can be read on its own.
- * It gets its own process group, so Ctrl-C reaches it once, through this process, which waits for it.
+ * a slow job then never stalls an HTTP request, and each process's memory can be read on its own. This
+ * process is their supervisor: if they exit, it stops too (and says why), and it stops them when it stops.
+ * They get their own process group, so Ctrl-C reaches them once, through this process, which waits for them.
  */
 function startWorkersProcess(): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../workers/src/main.ts', import.meta.url))], {
+  return spawn(process.execPath, workersCommand(), {
     cwd: rootFolder,
     env: process.env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

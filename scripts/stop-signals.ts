@@ -5,7 +5,7 @@ const ECHO_WINDOW_MS = 1_000;
 
 /**
  * Runs `stop` once on SIGINT or SIGTERM, then exits. Ctrl-C reaches `npm start` more than once: the
- * terminal signals every process of the group, and npm and tsx relay it again to their child; so
+ * terminal signals every process of the group, and npm (and tsx, under `npm run dev`) relays it again to its child; so
  * signals within a second of the first are ignored, and only a later one (a second Ctrl-C) exits at once.
  */
 export function stopOnSignals(stop: (signal: NodeJS.Signals) => Promise<void>): void {

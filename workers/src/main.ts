@@ -16,17 +16,29 @@ import { processors } from './processors/index.ts';
 async function main() {
   const config = loadConfig();
   const logger = pino({ name: 'workers', ...loggerOptions(config) });
-  const database = await connectDatabase(config);
-  const redis = await connectRedis(createRedis(config), config.redis.url).catch(async (error: unknown) => {
-    await database.close();
-    throw error;
+  // What is running so far, stopped in reverse order. The signal handlers are installed before anything
+  // starts: a SIGTERM that arrives while the process is still starting closes what has started, cleanly.
+  const stops: (() => unknown)[] = [];
+  const closer = closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'closing after an error');
+    else logger.info({ signal }, 'closing: waiting for active jobs');
+    for (const stop of stops.reverse()) await stop();
   });
+  // Started by `npm start` (over an IPC channel): stop with the parent, even if it died without a word.
+  if (process.send) process.once('disconnect', () => closer.close());
+
+  const database = await connectDatabase(config);
+  stops.push(() => database.close());
+  const redis = await connectRedis(createRedis(config), config.redis.url);
+  stops.push(() => redis.disconnect());
   const services = createServices({ config, database, redis, logger });
   const jobWorkers = await startJobWorkers({ config, services, processors, logger });
+  stops.push(() => jobWorkers.close());
   // The outbox relay lives here: it turns committed outbox rows into the jobs above and pub/sub messages.
   // It is woken after every commit that wrote outbox rows, the API's through Redis and this process's
   // directly, for the live updates' latency; the poll is its safety net (docs/realtime.md).
   const wakeSubscriber = await connectRedis(createRedis(config, { maxRetriesPerRequest: null }), config.redis.url);
+  stops.push(() => wakeSubscriber.disconnect());
   const outboxRelay = new OutboxRelay({
     config,
     pool: database.pool,
@@ -38,21 +50,8 @@ async function main() {
   });
   const stopWakingRelay = onOutboxCommitted(() => outboxRelay.nudge());
   outboxRelay.start();
-  const stopHeartbeat = startHeartbeat(() => redis.ping());
-
-  const closer = closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
-    if (err) logger.error({ err }, 'closing after an error');
-    else logger.info({ signal }, 'closing: waiting for active jobs');
-    stopHeartbeat();
-    stopWakingRelay();
-    await outboxRelay.stop();
-    wakeSubscriber.disconnect();
-    await jobWorkers.close();
-    redis.disconnect();
-    await database.close();
-  });
-  // Started by `npm start` (over an IPC channel): stop with the parent, even if it died without a word.
-  if (process.send) process.once('disconnect', () => closer.close());
+  stops.push(() => outboxRelay.stop(), stopWakingRelay);
+  stops.push(startHeartbeat(() => redis.ping()));
 }
 
 main().catch(exitOnStartupFailure);

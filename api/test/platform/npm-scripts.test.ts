@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnvironment, type TestEnvironment } from '../../../db/src/testing/databases.ts';
@@ -10,6 +11,7 @@ import { createTestEnvironment, type TestEnvironment } from '../../../db/src/tes
 const rootFolder = fileURLToPath(new URL('../../../', import.meta.url));
 
 interface Running {
+  pid: number | undefined;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -23,6 +25,7 @@ function npmRun(script: string, environment: Record<string, string>): Running {
   // The pipes close when every process writing to them is gone: npm and the Node process it started.
   const closed = Promise.all([new Promise((resolve) => child.stdout.on('close', resolve)), new Promise((resolve) => child.stderr.on('close', resolve))]);
   return {
+    pid: child.pid,
     output: () => output,
     async stop() {
       // The whole group (npm, sh, node) gets the signal, as a terminal's Ctrl-C or a container stop would give it.
@@ -30,6 +33,11 @@ function npmRun(script: string, environment: Record<string, string>): Running {
       await closed;
     },
   };
+}
+
+/** The parent process id of a live process, from /proc/<pid>/stat (after the command name's closing parenthesis). */
+function parentOf(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ')[1]);
 }
 
 async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
@@ -56,6 +64,17 @@ describe('npm run api and npm run workers', { timeout: 120_000 }, () => {
       const address = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(api.output())?.[1] as string;
       expect((await fetch(`${address}/healthz`)).status).toBe(200);
       expect(api.output()).not.toContain('workers started');
+      // Plain Node on the compiled build, started by npm itself: no shell, no tsx loader in between.
+      const pid = Number(/"pid":(\d+)/.exec(api.output())?.[1]);
+      const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(commandLine).toContain('scripts/compiled.mjs');
+      expect(commandLine.join(' ')).not.toContain('tsx');
+      expect(readFileSync(`/proc/${pid}/maps`, 'utf8')).not.toContain('/node_modules/tsx/');
+      expect(parentOf(pid)).toBe(api.pid);
+      // Files read beside a compiled module (the courier page) are found as from source.
+      const courierPage = await fetch(`${address}/courier`);
+      expect(courierPage.status).toBe(200);
+      expect(await courierPage.text()).toContain('<html');
     } finally {
       await api.stop();
     }

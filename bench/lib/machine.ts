@@ -1,0 +1,21 @@
+import os from 'node:os';
+
+/** The machine a figure was measured on: it travels with every result (bench/results/<name>.json). */
+export interface Machine {
+  nproc: number;
+  memoryMb: number;
+  cpuModel: string;
+  node: string;
+  /** 1, 5 and 15 minute load averages at the moment of reading. */
+  loadAverage: number[];
+}
+
+export function describeMachine(): Machine {
+  return {
+    nproc: os.availableParallelism(),
+    memoryMb: Math.round(os.totalmem() / 1_048_576),
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100),
+  };
+}

@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NOTES_MARKER, checkoutChart, writePerformanceDoc } from './performance-doc.ts';
+
+const run = { machine: { nproc: 2, memoryMb: 24105, cpuModel: 'Test CPU', node: 'v20.20.2', loadAverage: [1, 2, 3] }, startedAt: '2026-12-02T20:00:00.000Z', seconds: 30, loadAverageBefore: [1.5, 2, 3], loadAverageAfter: [2.5, 2, 3] };
+const folders: string[] = [];
+function scratch(): URL {
+  const folder = mkdtempSync(join(tmpdir(), 'performance-doc-'));
+  folders.push(folder);
+  return pathToFileURL(`${folder}/`);
+}
+afterEach(() => folders.splice(0).forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+
+describe('docs/performance.md written from bench/results', () => {
+  it('puts each figure beside its reference from the same run, with the ratio, the machine and the load average', () => {
+    const resultsFolder = scratch();
+    const docsFolder = scratch();
+    const hello = { requestsPerSecond: 30_000, latencyP50Ms: 0, latencyP99Ms: 2, non2xx: 0, errors: 0 };
+    const catalog = { requestsPerSecond: 15_000, latencyP50Ms: 1, latencyP99Ms: 6, non2xx: 0, errors: 0 };
+    writeFileSync(new URL('catalog.json', resultsFolder), JSON.stringify({ settings: { connections: 32, durationSeconds: 5 }, runs: [{ placement: 'child', round: 1, hello, catalog, ratio: 0.5 }], run }));
+    writeFileSync(new URL('checkout.json', resultsFolder), JSON.stringify({ results: [1, 8, 32].map((connections) => ({ connections, ordersPerSecond: connections * 10, flowP50Ms: 20, flowP99Ms: 40 + connections })), run }));
+    writeFileSync(new URL('pgbench.json', resultsFolder), JSON.stringify({ levels: [{ clients: 32, tps: 1_600 }], run }));
+    writeFileSync(new URL('performance.md', docsFolder), `old figures\n${NOTES_MARKER}\nA profile written by hand.\n`);
+
+    writePerformanceDoc({ resultsFolder, docsFolder });
+    const document = readFileSync(new URL('performance.md', docsFolder), 'utf8');
+    expect(document).toContain('| requests/s | 15000 | 30000 | 0.5 |');
+    // 320 orders/s at 32 shoppers beside pgbench's 1,600 tps at 32 clients; no reference at 1 and 8.
+    expect(document).toContain('| 32 | 320 | 20 | 72 | 1600 | 0.200 |');
+    expect(document).toContain('| 1 | 10 | 20 | 41 | n/a | n/a |');
+    expect(document).toContain('2 CPU(s) (Test CPU), 24105 MB');
+    expect(document).toContain('load average (1/5/15 min) 1.50 / 2.00 / 3.00 before, 2.50 / 2.00 / 3.00 after');
+    expect(document).toContain('re-measured on a quiet machine');
+    expect(document).not.toContain('old figures');
+    expect(document.endsWith(`${NOTES_MARKER}\nA profile written by hand.\n`)).toBe(true);
+    expect(readFileSync(new URL('performance-checkout.svg', docsFolder), 'utf8')).toContain('<svg');
+  });
+
+  it('draws orders/s and p99 against concurrency, one point per level, labelled with its value', () => {
+    const svg = checkoutChart([
+      { connections: 1, ordersPerSecond: 30, flowP99Ms: 55 },
+      { connections: 8, ordersPerSecond: 50, flowP99Ms: 360 },
+      { connections: 32, ordersPerSecond: 55, flowP99Ms: 1_200 },
+    ]);
+    expect(svg.match(/<circle /g)).toHaveLength(6);
+    expect(svg.match(/<polyline /g)).toHaveLength(2);
+    for (const label of ['>30<', '>50<', '>55<', '>360<', '>1200<', '>32<']) expect(svg).toContain(label);
+  });
+});

@@ -1,0 +1,234 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Machine } from './machine.ts';
+
+/**
+ * Writes docs/performance.md (and the chart it shows, docs/performance-checkout.svg) from the results
+ * kept in bench/results/*.json: every figure beside its reference measured in the same `npm run bench`
+ * run, with the ratio and the machine and load average it was measured under.
+ */
+const RESULTS_FOLDER = new URL('../results/', import.meta.url);
+const DOCS_FOLDER = new URL('../../docs/', import.meta.url);
+const CHART_FILE = 'performance-checkout.svg';
+/** Everything below this line in docs/performance.md is written by hand (analysis, profiles) and kept as it is. */
+export const NOTES_MARKER = '<!-- Notes below this line are written by hand and kept by npm run bench. -->';
+
+/** What bench/run.ts adds to every result it ran: where and when. */
+interface RunInfo {
+  machine: Machine;
+  startedAt: string;
+  seconds: number;
+  loadAverageBefore: number[];
+  loadAverageAfter: number[];
+}
+
+type Result = Record<string, any> & { run?: RunInfo };
+
+function readResults(resultsFolder: URL): Map<string, Result> {
+  const results = new Map<string, Result>();
+  if (!existsSync(resultsFolder)) return results;
+  for (const file of readdirSync(resultsFolder).filter((name) => name.endsWith('.json')).sort()) {
+    results.set(file.replace(/\.json$/, ''), JSON.parse(readFileSync(new URL(file, resultsFolder), 'utf8')) as Result);
+  }
+  return results;
+}
+
+const load = (values: number[] | undefined) => (values ? values.map((value) => value.toFixed(2)).join(' / ') : 'n/a');
+const ratio = (value: number, reference: number) => (reference > 0 ? (value / reference).toFixed(3) : 'n/a');
+const table = (header: string[], rows: (string | number)[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+function whereAndWhen(result: Result): string {
+  const run = result.run;
+  if (!run) return `Measured ${result.measuredAt ?? 'at an unknown time'} (no machine recorded: run through \`npm run bench\`).`;
+  const machine = run.machine;
+  return `Measured ${run.startedAt} in ${run.seconds} s on ${machine.nproc} CPU(s) (${machine.cpuModel}), ${machine.memoryMb} MB, Node ${machine.node}; load average (1/5/15 min) ${load(run.loadAverageBefore)} before, ${load(run.loadAverageAfter)} after.`;
+}
+
+function catalogSection(result: Result): string {
+  const runs = (result.runs as any[]) ?? [];
+  const primary = runs.find((run) => run.round === 'median') ?? runs[0];
+  if (!primary) return '';
+  return [
+    '## Store catalog list (HTTP) beside a bare Fastify hello-world',
+    '',
+    `${result.settings?.connections} connections, ${result.settings?.durationSeconds} s per run, ${primary.placement} load generator (autocannon), both servers in the same process, alternating.`,
+    '',
+    table(
+      ['figure', 'store catalog list', 'bare Fastify (reference)', 'ratio', 'budget', 'before (issue 12)'],
+      [
+        ['requests/s', primary.catalog.requestsPerSecond, primary.hello.requestsPerSecond, primary.ratio, '>= 0.5x', '0.23-0.25x'],
+        ['p50 ms', primary.catalog.latencyP50Ms, primary.hello.latencyP50Ms, '', '', ''],
+        ['p99 ms', primary.catalog.latencyP99Ms, primary.hello.latencyP99Ms, '', '< 10 ms', ''],
+        ['non-2xx / errors', `${primary.catalog.non2xx} / ${primary.catalog.errors}`, `${primary.hello.non2xx} / ${primary.hello.errors}`, '', '0', ''],
+      ],
+    ),
+    '',
+    runs.length > 1 ? `Each round's ratio (the table shows their median): ${runs.filter((run) => run.round !== 'median').map((run) => run.ratio).join(', ')}.\n` : '',
+    whereAndWhen(result),
+  ].join('\n');
+}
+
+function checkoutSection(result: Result, pgbench: Result | undefined): string {
+  const levels = (result.results as any[]) ?? [];
+  const reference = new Map<number, any>(((pgbench?.levels as any[]) ?? []).map((level) => [level.clients, level]));
+  return [
+    '## Checkout paid by wallet (HTTP) beside pgbench TPC-B',
+    '',
+    'One order = cart line, checkout, payment by wallet: three HTTP requests, each shopper on its own keep-alive',
+    'connection. The reference is pgbench\'s TPC-B transaction at the same number of clients on the same PostgreSQL,',
+    `measured in the same \`npm run bench\` run${pgbench ? '' : ' (not run this time: `npm run bench -- checkout pgbench`)'}.`,
+    '',
+    table(
+      ['shoppers', 'orders/s', 'flow p50 ms', 'flow p99 ms', 'pgbench TPC-B tps (reference)', 'ratio orders/tps', 'before (issue 12)'],
+      levels.map((level) => {
+        const tps = reference.get(level.connections)?.tps;
+        const before = { 1: '29-31/s, p99 52-56', 8: '47-55/s, p99 355-371', 32: '45-60/s, p99 855-1,420' }[level.connections as 1 | 8 | 32] ?? '';
+        return [level.connections, level.ordersPerSecond, level.flowP50Ms, level.flowP99Ms, tps ?? 'n/a', tps ? ratio(level.ordersPerSecond, tps) : 'n/a', before];
+      }),
+    ),
+    '',
+    'Budget at 32 shoppers: >= 400 orders/s with a whole-flow p99 <= 150 ms.',
+    '',
+    `![orders/s and p99 against concurrency](${CHART_FILE})`,
+    '',
+    `Checkout: ${whereAndWhen(result)}`,
+    pgbench ? `\npgbench: ${whereAndWhen(pgbench)}` : '',
+  ].join('\n');
+}
+
+function ledgerSection(result: Result): string {
+  const scenarios = Object.entries((result.scenarios as Record<string, any>) ?? {});
+  const pgbench = result.pgbench as { tps: number; clients: number } | undefined;
+  return [
+    '## Ledger transfers (HTTP) beside pgbench TPC-B',
+    '',
+    table(
+      ['scenario', 'transfers/s', 'p50 ms', 'p99 ms', `pgbench tps (${pgbench?.clients ?? '?'} clients, reference)`, 'ratio'],
+      scenarios.map(([name, scenario]) => [name, scenario.transfersPerSecond, scenario.latencyP50Ms, scenario.latencyP99Ms, pgbench?.tps ?? 'n/a', pgbench ? ratio(scenario.transfersPerSecond, pgbench.tps) : 'n/a']),
+    ),
+    '',
+    'Budgets: uniform >= 3,000 transfers/s, p99 <= 20 ms at 2,000/s offered; one hot account >= 2,000/s at p99 <= 25 ms.',
+    '',
+    whereAndWhen(result),
+  ].join('\n');
+}
+
+function memorySection(result: Result): string {
+  const rows = (label: string, figure: any) => figure.processes.map((process: any) => [label, process.command.slice(0, 80).replaceAll('|', '\\|'), process.rssMb, process.anonymousMb, process.fileMb]);
+  return [
+    '## Memory of the running platform (`npm start`)',
+    '',
+    'Resident memory (RSS, from /proc) of every process `npm start` runs, the `npm` client itself excepted, started',
+    `as a user starts it; idle ${(result.settings?.idleSettleMs ?? 0) / 1000} s after the banner, then the peak during ${result.settings?.durationSeconds} s of the checkout load`,
+    `(${result.settings?.shoppers} shoppers; ${result.load?.ordersPerSecond} orders/s reached during it). "file" is mostly the node binary's pages, shared by every Node process.`,
+    '',
+    table(
+      ['figure', 'resident MB', 'of which anonymous MB', 'budget', 'before (issue 12)'],
+      [
+        ['idle', result.idle.totalRssMb, result.idle.totalAnonymousMb, '<= 150', '259-260'],
+        ['under the checkout load (peak)', result.underLoadPeak.totalRssMb, result.underLoadPeak.totalAnonymousMb, '<= 250', '294-295'],
+      ],
+    ),
+    '',
+    table(['when', 'process', 'RSS MB', 'anonymous MB', 'file MB'], [...rows('idle', result.idle), ...rows('load peak', result.underLoadPeak)]),
+    '',
+    whereAndWhen(result),
+  ].join('\n');
+}
+
+function otherSection(name: string, result: Result): string {
+  return [`## ${name}`, '', `Figures in \`bench/results/${name}.json\` (no reference defined for this benchmark yet).`, '', whereAndWhen(result)].join('\n');
+}
+
+/** orders/s (left) and whole-flow p99 (right) against the number of concurrent shoppers, as plain SVG. */
+export function checkoutChart(levels: { connections: number; ordersPerSecond: number; flowP99Ms: number }[]): string {
+  const width = 720;
+  const height = 300;
+  const panel = (offsetX: number, title: string, values: number[], color: string, unit: string) => {
+    const left = offsetX + 50;
+    const right = offsetX + width / 2 - 20;
+    const top = 40;
+    const bottom = height - 40;
+    const maximum = Math.max(...values, 1) * 1.15;
+    const x = (index: number) => left + ((right - left) * (index + 0.5)) / levels.length;
+    const y = (value: number) => bottom - ((bottom - top) * value) / maximum;
+    const points = values.map((value, index) => `${x(index).toFixed(1)},${y(value).toFixed(1)}`).join(' ');
+    const ticks = [0, 0.25, 0.5, 0.75, 1].map((fraction) => {
+      const value = maximum * fraction;
+      return `<line x1="${left}" x2="${right}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}" stroke="#ddd"/><text x="${left - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${Math.round(value)}</text>`;
+    });
+    const labels = levels.map((level, index) => `<text x="${x(index).toFixed(1)}" y="${bottom + 18}" text-anchor="middle">${level.connections}</text>`);
+    const dots = values.map((value, index) => `<circle cx="${x(index).toFixed(1)}" cy="${y(value).toFixed(1)}" r="4" fill="${color}"/><text x="${x(index).toFixed(1)}" y="${(y(value) - 9).toFixed(1)}" text-anchor="middle" fill="${color}">${value}</text>`);
+    return [
+      `<text x="${(left + right) / 2}" y="22" text-anchor="middle" font-weight="bold">${title}</text>`,
+      ...ticks,
+      `<line x1="${left}" x2="${left}" y1="${top}" y2="${bottom}" stroke="#888"/><line x1="${left}" x2="${right}" y1="${bottom}" y2="${bottom}" stroke="#888"/>`,
+      `<polyline points="${points}" fill="none" stroke="${color}" stroke-width="2"/>`,
+      ...dots,
+      ...labels,
+      `<text x="${(left + right) / 2}" y="${height - 6}" text-anchor="middle">concurrent shoppers</text>`,
+      `<text x="${offsetX + 12}" y="${(top + bottom) / 2}" text-anchor="middle" transform="rotate(-90 ${offsetX + 12} ${(top + bottom) / 2})">${unit}</text>`,
+    ].join('\n');
+  };
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`,
+    panel(0, 'Orders paid per second', levels.map((level) => level.ordersPerSecond), '#1f6feb', 'orders/s'),
+    panel(width / 2, 'Whole-flow p99', levels.map((level) => level.flowP99Ms), '#d1242f', 'ms'),
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+const KNOWN = ['catalog', 'checkout', 'pgbench', 'ledger', 'memory'];
+
+/** Folders are URLs ending in '/'; the defaults are bench/results/ and docs/. */
+export function writePerformanceDoc({ resultsFolder = RESULTS_FOLDER, docsFolder = DOCS_FOLDER }: { resultsFolder?: URL; docsFolder?: URL } = {}): void {
+  const results = readResults(resultsFolder);
+  const machines = [...results.values()].map((result) => result.run?.machine).filter((machine): machine is Machine => machine !== undefined);
+  const machine = machines[0];
+  const sections: string[] = [];
+  if (results.has('catalog')) sections.push(catalogSection(results.get('catalog')!));
+  if (results.has('checkout')) {
+    const checkout = results.get('checkout')!;
+    sections.push(checkoutSection(checkout, results.get('pgbench')));
+    writeFileSync(new URL(CHART_FILE, docsFolder), checkoutChart((checkout.results as any[]) ?? []));
+  }
+  if (results.has('ledger')) sections.push(ledgerSection(results.get('ledger')!));
+  if (results.has('memory')) sections.push(memorySection(results.get('memory')!));
+  for (const [name, result] of results) if (!KNOWN.includes(name)) sections.push(otherSection(name, result));
+
+  const document = [
+    '# Performance',
+    '',
+    '<!-- Written by `npm run bench` (bench/lib/performance-doc.ts) from bench/results/*.json; edit the generator, not this file. -->',
+    '',
+    '`npm run bench` (or `npm run bench -- <name> ...`) runs the benchmarks in bench/, keeps each one\'s figures in',
+    '`bench/results/<name>.json` with the machine and load average they were measured under, and rewrites this page:',
+    'every figure stands beside its reference measured in the same run (a bare Fastify hello-world for HTTP, pgbench\'s',
+    'TPC-B for the database) with the ratio, so that a slower or busier machine moves both sides.',
+    '',
+    '**These figures were measured on a machine shared with other engineers\' builds and tests** (see each load',
+    'average): they are indicative only. Final figures are re-measured on a quiet machine.',
+    '',
+    machine
+      ? `Machine: ${machine.nproc} CPU(s), ${machine.cpuModel}, ${machine.memoryMb} MB of memory, Node ${machine.node}.`
+      : 'Machine: not recorded (run the benchmarks through `npm run bench`).',
+    '',
+    '## Runtime and memory flags',
+    '',
+    '`npm start`, `npm run api` and `npm run workers` run the build that `scripts/build.mjs` compiles with esbuild into',
+    '`dist/` (rebuilt when a source changed; git-ignored) on plain Node, with `--max-semi-space-size=2` (young',
+    'generation semi-spaces of 2 MB instead of 16: short-lived request garbage is collected sooner, which caps',
+    'the resident memory a burst of requests leaves behind) and `--max-old-space-size=192` (a ceiling on the old',
+    'generation, so a leak ends in a restart instead of swallowing the machine). The workers inherit the flags of',
+    '`npm start`\'s process. `npm run dev` runs the sources through `tsx watch` instead (reload on save).',
+    '',
+    ...sections.flatMap((section) => [section, '']),
+    NOTES_MARKER,
+  ].join('\n');
+  const documentFile = new URL('performance.md', docsFolder);
+  const previous = existsSync(documentFile) ? readFileSync(documentFile, 'utf8') : '';
+  const notes = previous.includes(NOTES_MARKER) ? previous.slice(previous.indexOf(NOTES_MARKER) + NOTES_MARKER.length) : '\n';
+  writeFileSync(documentFile, document + notes);
+}
