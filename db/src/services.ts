@@ -21,6 +21,7 @@ import { LedgerService } from './modules/ledger/ledger.service.ts';
 import { LedgerVerificationRuns } from './modules/ledger/ledger-verification-runs.ts';
 import { OrdersService } from './modules/orders/orders.service.ts';
 import { SettlementService } from './modules/settlement/settlement.service.ts';
+import { RedEnvelopesService } from './modules/red-envelopes/red-envelopes.service.ts';
 import { DueWorkFinder } from './queues/due-work.ts';
 import { PaymentsService } from './modules/payments/payments.service.ts';
 import { createStripeGateway } from './modules/payments/stripe-gateway.ts';
@@ -79,6 +80,7 @@ export function createServices(dependencies: ServiceDependencies) {
   const orders = new OrdersService({ database, config: dependencies.config, ledger, qr, cardRefunder: () => payments.gateway, shipper: shipments, ...(logger ? { logger } : {}) });
   const payouts = new PayoutsService(database, ledger, payoutProvider, { holdTimeoutSeconds: dependencies.config.payouts.holdTimeoutSeconds, ...(logger ? { logger } : {}) });
   const wallets = new WalletsService({ database, ledger, payments, ...(logger ? { logger } : {}) });
+  const shoppers = new ShoppersService(database, dependencies.config);
   return {
     catalogInvalidations,
     categories: new CategoriesService(database, catalogInvalidations),
@@ -92,7 +94,9 @@ export function createServices(dependencies: ServiceDependencies) {
     operator: new OperatorService(database),
     staff: new StaffService(database),
     shops: new ShopsService(database, catalogInvalidations, { autoConfirmDays: dependencies.config.orders.autoConfirmDays }),
-    shoppers: new ShoppersService(database, dependencies.config),
+    shoppers,
+    // Red envelopes for chat groups (docs/social.md).
+    redEnvelopes: new RedEnvelopesService({ database, ledger, shoppers, config: dependencies.config }),
     chatHosts: new ChatHostsService(database, dependencies.config),
     carts: new CartsService(database),
     // The shopper's delivery addresses (docs/orders.md §10).
