@@ -207,6 +207,7 @@ export class RedEnvelopesService {
     await ledger.openAccount({ kind: 'red_envelope_hold', currency: envelope.currency, ownerId: envelopeId, ...(envelope.merchantId ? { merchantId: envelope.merchantId } : {}) });
 
     const eventId = claimEventId(envelopeId, actor.shopperId);
+    let duplicate = false;
     try {
       await withPoolTransaction(database.pool, async (client) => {
         const { rows: counted } = await client.query(
@@ -244,10 +245,11 @@ export class RedEnvelopesService {
     } catch (error) {
       // The same shopper claiming twice at once: the twin holds the share; answer with it.
       if (!isUniqueViolation(error, 'red_envelope_share_claimer_index')) throw error;
+      duplicate = true;
     }
     const claim = await this.claimOf(database.pool, envelopeId, actor.shopperId);
     if (!claim) throw new Error(`Invariant violated: the claim of ${actor.shopperId} on ${envelopeId} committed but cannot be read`);
-    return { claim, envelope: await this.view(database.pool, envelopeId), duplicate: false };
+    return { claim, envelope: await this.view(database.pool, envelopeId), duplicate };
   }
 
   private async refusal(client: Queryable, envelopeId: string): Promise<Error> {
