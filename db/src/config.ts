@@ -51,6 +51,10 @@ const environmentSchema = Type.Object({
   PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 5_000 }),
   PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 3_600, default: 120 }),
   /** A payout's ledger hold expires after this long without the provider's answer (the money is available again). */
+  /** Red envelopes (docs/social.md): the most one envelope may hold (minor units), the most shares, and how long until the unclaimed rest goes back. */
+  RED_ENVELOPE_MAX_AMOUNT_MINOR: Type.Integer({ minimum: 1, default: 2_000_000 }),
+  RED_ENVELOPE_MAX_SHARES: Type.Integer({ minimum: 1, maximum: 10_000, default: 200 }),
+  RED_ENVELOPE_EXPIRY_SECONDS: Type.Integer({ minimum: 1, maximum: 2_592_000, default: 86_400 }),
   PAYOUT_HOLD_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 7_776_000, default: 1_209_600 }),
   /** A pending refund, payout or top-up untouched this long is retried by the sweeper. */
   MONEY_SWEEP_STALE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
@@ -133,6 +137,7 @@ export interface Config {
   /** Counter charges by payment code: above the threshold the shopper confirms within the timeout (docs/qr-checkout.md). */
   paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number };
   payouts: { holdTimeoutSeconds: number };
+  redEnvelopes: { maxAmountMinor: number; maxShares: number; expirySeconds: number };
   /** The sweeper of stale refunds, payouts and top-ups (docs/payments.md, "Recovery"). */
   moneySweeper: { staleAfterSeconds: number; maxAttempts: number };
   /** Whether the demo seed may run when NODE_ENV=production (SEED_DEMO_IN_PRODUCTION=yes). */
@@ -240,6 +245,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       confirmationTimeoutSeconds: values.PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS,
     },
     payouts: { holdTimeoutSeconds: values.PAYOUT_HOLD_TIMEOUT_SECONDS },
+    redEnvelopes: { maxAmountMinor: values.RED_ENVELOPE_MAX_AMOUNT_MINOR, maxShares: values.RED_ENVELOPE_MAX_SHARES, expirySeconds: values.RED_ENVELOPE_EXPIRY_SECONDS },
     moneySweeper: { staleAfterSeconds: values.MONEY_SWEEP_STALE_SECONDS, maxAttempts: values.MONEY_SWEEP_MAX_ATTEMPTS },
     seed: { demoInProduction: values.SEED_DEMO_IN_PRODUCTION === 'yes' },
     finance: { journalExportRetryAfterSeconds: values.JOURNAL_EXPORT_RETRY_AFTER_SECONDS },

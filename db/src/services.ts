@@ -26,6 +26,7 @@ import { LedgerService } from './modules/ledger/ledger.service.ts';
 import { LedgerVerificationRuns } from './modules/ledger/ledger-verification-runs.ts';
 import { OrdersService } from './modules/orders/orders.service.ts';
 import { SettlementService } from './modules/settlement/settlement.service.ts';
+import { RedEnvelopesService } from './modules/red-envelopes/red-envelopes.service.ts';
 import { DueWorkFinder } from './queues/due-work.ts';
 import { PaymentsService } from './modules/payments/payments.service.ts';
 import { createStripeGateway } from './modules/payments/stripe-gateway.ts';
@@ -87,6 +88,7 @@ export function createServices(dependencies: ServiceDependencies) {
   const mediaStore = createMediaStore(dependencies.config);
   const productPhotos = new ProductPhotosService(database, mediaStore, catalogInvalidations, { maxPhotosPerProduct: dependencies.config.media.maxPhotosPerProduct });
   const wallets = new WalletsService({ database, ledger, payments, ...(logger ? { logger } : {}) });
+  const shoppers = new ShoppersService(database, dependencies.config);
   return {
     catalogInvalidations,
     categories: new CategoriesService(database, catalogInvalidations),
@@ -106,7 +108,9 @@ export function createServices(dependencies: ServiceDependencies) {
     operator: new OperatorService(database),
     staff: new StaffService(database),
     shops: new ShopsService(database, catalogInvalidations, { autoConfirmDays: dependencies.config.orders.autoConfirmDays }),
-    shoppers: new ShoppersService(database, dependencies.config),
+    shoppers,
+    // Red envelopes for chat groups (docs/social.md).
+    redEnvelopes: new RedEnvelopesService({ database, ledger, shoppers, config: dependencies.config }),
     chatHosts: new ChatHostsService(database, dependencies.config),
     carts: new CartsService(database),
     // The shopper's delivery addresses (docs/orders.md §10).

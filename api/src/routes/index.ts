@@ -35,6 +35,8 @@ import storeCardPaymentsRoutes from './store/card-payments/index.ts';
 import storeOrderCodesRoutes from './store/order-codes/index.ts';
 import storePaymentCodeRoutes from './store/payment-code/index.ts';
 import storeWalletRoutes from './store/wallet/index.ts';
+import storeRedEnvelopesRoutes from './store/red-envelopes/index.ts';
+import redEnvelopesRoutes from './admin/red-envelopes/index.ts';
 import couriersRoutes from './admin/couriers/index.ts';
 import shipmentsRoutes from './admin/shipments/index.ts';
 import orderShipmentsRoutes from './admin/shipments/order-shipments.ts';
@@ -83,6 +85,8 @@ export default async function routes(app: FastifyInstance) {
   // Card payments, wallet top-ups and QR flows 2 and 3 (docs/qr-checkout.md).
   await app.register(storeCardPaymentsRoutes, { prefix: '/api/store/orders' });
   await app.register(storeWalletRoutes, { prefix: '/api/store/wallet' });
+  await app.register(storeRedEnvelopesRoutes, { prefix: '/api/store/red-envelopes' });
+  await app.register(redEnvelopesRoutes, { prefix: '/api/admin/red-envelopes' });
   await app.register(storeOrderCodesRoutes, { prefix: '/api/store' });
   await app.register(adminOrderCodesRoutes, { prefix: '/api/admin/orders' });
   await app.register(storePaymentCodeRoutes, { prefix: '/api/store' });

@@ -4,7 +4,8 @@ import { newId } from '../../../db/src/ids.ts';
 import { assertLedgerInvariants } from '../../../db/src/testing/ledger-invariants.ts';
 import { buildStripeTestApp, type StripeTestApp } from '../helpers/card-payments.ts';
 import { fundWallet, placePaidOrder } from '../helpers/orders.ts';
-import { createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../helpers/shoppers.ts';
+import { createGuestShopper, createOperator, createStoreFixture, type ShopperSession, type StoreFixture } from '../helpers/shoppers.ts';
+import { groupProof, registerChatHost, signInThroughHost } from '../social/social-helpers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../helpers/staff.ts';
 import { fundMerchantThroughOrder } from '../helpers/settled-orders.ts';
 
@@ -111,11 +112,43 @@ const routes: MoneyRoute[] = [
       };
     },
   },
+  {
+    name: 'POST /api/store/red-envelopes',
+    async prepare() {
+      const host = await registerChatHost(app(), (await createOperator(app())).headers);
+      const sender = await signInThroughHost(app(), host);
+      await fundWallet(app(), sender.shopperId, 50_00);
+      const body = { mode: 'fair', currency: 'EUR', amountMinor: 10_00, shareCount: 4, group: await groupProof(host, sender, 'idempotency-group') };
+      return {
+        send: (key, payload = body) => post('/api/store/red-envelopes', sender.headers, key, payload),
+        body,
+        changedBody: { ...body, amountMinor: 11_00 },
+        changedField: 'amountMinor',
+        effects: () => count(`select count(*)::int as count from red_envelope where sender_shopper_id = $1`, [sender.shopperId]),
+      };
+    },
+  },
+  {
+    name: 'POST /api/admin/red-envelopes',
+    async prepare() {
+      const host = await registerChatHost(app(), (await createOperator(app())).headers);
+      const merchant = await createMerchantWithStaff(app(), 'owner');
+      await fundMerchantThroughOrder(context, merchant.merchantId, 100_00);
+      const body = { mode: 'equal', currency: 'EUR', amountMinor: 10_00, shareCount: 5, group: await groupProof(host, null, 'idempotency-promotion') };
+      return {
+        send: (key, payload = body) => post('/api/admin/red-envelopes', merchant.headers, key, payload),
+        body,
+        changedBody: { ...body, shareCount: 6 },
+        changedField: 'shareCount',
+        effects: () => count(`select count(*)::int as count from red_envelope where merchant_id = $1`, [merchant.merchantId]),
+      };
+    },
+  },
 ];
 
 /** Every row a money request may write, and every request Stripe received: "changes nothing" means none of these moved. */
 async function everything() {
-  const tables = ['order_refund', 'payout', 'payment_code_charge', 'wallet_top_up', 'ledger_transfer', 'outbox', 'order_event', 'stock_movement', 'payment_attempt', 'local_provider_record'];
+  const tables = ['order_refund', 'payout', 'payment_code_charge', 'wallet_top_up', 'red_envelope', 'red_envelope_share', 'ledger_transfer', 'outbox', 'order_event', 'stock_movement', 'payment_attempt', 'local_provider_record'];
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = await count(`select count(*)::int as count from ${table}`, []);
   return { ...counts, stripeRequests: context.stripe.requests.length };

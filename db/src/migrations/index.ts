@@ -17,6 +17,7 @@ import { Migration20261202000600_realtime_outbox } from './Migration202612020006
 import { Migration20261202000700_settlement } from './Migration20261202000700_settlement.ts';
 import { Migration20261202000800_webhooks_notifications } from './Migration20261202000800_webhooks_notifications.ts';
 import { Migration20261202001300_product_photos } from './Migration20261202001300_product_photos.ts';
+import { Migration20261202001600_red_envelopes } from './Migration20261202001600_red_envelopes.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -42,4 +43,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000700_settlement', class: Migration20261202000700_settlement },
   { name: 'Migration20261202000800_webhooks_notifications', class: Migration20261202000800_webhooks_notifications },
   { name: 'Migration20261202001300_product_photos', class: Migration20261202001300_product_photos },
+  { name: 'Migration20261202001600_red_envelopes', class: Migration20261202001600_red_envelopes },
 ];

@@ -25,7 +25,17 @@ function orderJobs<Name extends 'order.timeout' | 'order.auto_confirm' | 'order.
   };
 }
 
+/** Open red envelopes past their deadline: the unclaimed rest is owed back to the sender (docs/social.md). */
+const redEnvelopeReturns: DueWorkSource = {
+  name: 'red_envelope.return',
+  async find(queryable, now, limit) {
+    const { rows } = await queryable.query<{ id: string }>(`select id from red_envelope where status = 'open' and expires_at <= $1 order by expires_at limit $2`, [now, limit]);
+    return rows.map((row) => ({ name: 'red_envelope.return', key: row.id, payload: { envelopeId: row.id } }));
+  },
+};
+
 export const DUE_WORK_SOURCES: readonly DueWorkSource[] = [
+  redEnvelopeReturns,
   // Unpaid orders whose payment window closed.
   orderJobs('order.timeout', `select id from shop_order where status = 'pending_payment' and payment_due_at <= $1 order by payment_due_at limit $2`),
   // Delivered orders whose shopper did not confirm receipt in time.

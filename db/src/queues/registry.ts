@@ -72,6 +72,12 @@ export const JOBS = {
     payload: Type.Object({ orderId: Uuid }, { additionalProperties: false }),
     options: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, removeOnFail: { age: 30 * SECONDS_PER_DAY } },
   }),
+  'red_envelope.return': defineJob({
+    queue: 'orders',
+    description: 'Gives the unclaimed rest of a red envelope back to its sender once its deadline passed, exactly once (delayed until then by the outbox at creation; the sweeper re-enqueues it).',
+    payload: Type.Object({ envelopeId: Uuid }, { additionalProperties: false }),
+    options: { attempts: 6, backoff: { type: 'exponential', delay: 2_000 } },
+  }),
   'jobs.sweep_due': defineJob({
     queue: 'maintenance',
     description: 'Re-enqueues the work the database says is due but Redis has no job for: unpaid orders past their window, delivered orders past their auto-confirm time, completed orders not settled.',

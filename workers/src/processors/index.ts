@@ -14,6 +14,7 @@ import { orderAutoConfirm } from './order-auto-confirm.ts';
 import { orderCardRefund } from './order-card-refund.ts';
 import { orderSettle } from './order-settle.ts';
 import { orderTimeout } from './order-timeout.ts';
+import { redEnvelopeReturn } from './red-envelope-return.ts';
 import { outboxPurgePublished } from './outbox-purge-published.ts';
 import { paymentCodeExpireOverdue } from './payment-code-expire-overdue.ts';
 import { webhookDeliver } from './webhook-deliver.ts';
@@ -27,6 +28,7 @@ export const processors: Processors<typeof JOBS> = {
   'order.card_refund': orderCardRefund,
   'order.auto_confirm': orderAutoConfirm,
   'order.settle': orderSettle,
+  'red_envelope.return': redEnvelopeReturn,
   'jobs.sweep_due': jobsSweepDue,
   'carrier.process_event': carrierProcessEvent,
   'carrier.process_pending': carrierProcessPending,

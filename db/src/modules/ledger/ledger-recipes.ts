@@ -325,14 +325,21 @@ export class LedgerRecipes {
     return [{ id: legId(input.eventId, 'void'), kind: 'void_pending', pendingId: input.payoutTransferId, reason: 'payout_failed' }];
   }
 
-  /** A red envelope is funded: the sender's money waits in the envelope's own account. */
-  async redEnvelopeFund(input: Money & { eventId: string; envelopeId: string; senderShopperId: string }): Promise<TransferInput[]> {
+  /** The account a red envelope is funded from and returns to: the sending shopper's wallet, or a merchant's available balance (a promotion). */
+  private async redEnvelopeSenderAccount(input: { currency: CurrencyCode; senderShopperId?: string; senderMerchantId?: string }): Promise<string> {
+    if (input.senderMerchantId) return this.account('merchant_available', input.currency, input.senderMerchantId, input.senderMerchantId);
+    if (!input.senderShopperId) throw new ValidationError({ senderShopperId: 'a red envelope has a sending shopper or merchant' });
+    return this.account('shopper_wallet', input.currency, input.senderShopperId);
+  }
+
+  /** A red envelope is funded: the sender's money waits in the envelope's own account (a merchant's envelope account carries its merchant_id). */
+  async redEnvelopeFund(input: Money & { eventId: string; envelopeId: string; senderShopperId?: string; senderMerchantId?: string }): Promise<TransferInput[]> {
     positive(input.amountMinor);
     return [
       {
         id: legId(input.eventId, 'fund'),
-        debitAccountId: await this.account('shopper_wallet', input.currency, input.senderShopperId),
-        creditAccountId: await this.account('red_envelope_hold', input.currency, input.envelopeId),
+        debitAccountId: await this.redEnvelopeSenderAccount(input),
+        creditAccountId: await this.account('red_envelope_hold', input.currency, input.envelopeId, input.senderMerchantId),
         amountMinor: input.amountMinor,
         currency: input.currency,
         reason: 'red_envelope_fund',
@@ -360,13 +367,13 @@ export class LedgerRecipes {
   }
 
   /** After the deadline, what nobody claimed goes back to the sender. */
-  async redEnvelopeReturn(input: Money & { eventId: string; envelopeId: string; senderShopperId: string }): Promise<TransferInput[]> {
+  async redEnvelopeReturn(input: Money & { eventId: string; envelopeId: string; senderShopperId?: string; senderMerchantId?: string }): Promise<TransferInput[]> {
     positive(input.amountMinor);
     return [
       {
         id: legId(input.eventId, 'return'),
-        debitAccountId: await this.account('red_envelope_hold', input.currency, input.envelopeId),
-        creditAccountId: await this.account('shopper_wallet', input.currency, input.senderShopperId),
+        debitAccountId: await this.account('red_envelope_hold', input.currency, input.envelopeId, input.senderMerchantId),
+        creditAccountId: await this.redEnvelopeSenderAccount(input),
         amountMinor: input.amountMinor,
         currency: input.currency,
         reason: 'red_envelope_return',

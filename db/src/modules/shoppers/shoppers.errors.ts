@@ -1,4 +1,4 @@
-import { BusinessRuleError, UnauthorizedError } from '../../errors.ts';
+import { BusinessRuleError, ForbiddenError, UnauthorizedError } from '../../errors.ts';
 
 /** Every refused identity proof is a 401 with a code that says which check failed. */
 export class ProviderDisabledError extends BusinessRuleError {
@@ -53,5 +53,12 @@ export class HostTokenExpiredError extends UnauthorizedError {
 export class ShopperTokenInvalidError extends UnauthorizedError {
   constructor() {
     super('invalid_shopper_token', 'The shopper session is invalid or has expired; start a new one (POST /api/store/sessions).');
+  }
+}
+
+/** A chat-group proof that does not hold (docs/social.md §2): 403, nothing changes. */
+export class GroupProofError extends ForbiddenError {
+  constructor(reason: string) {
+    super('group_proof_invalid', `The group proof is not accepted: ${reason}.`);
   }
 }

@@ -41,3 +41,19 @@ export const CurrentSessionBody = Type.Object(
   { shopper: ShopperBody, provider: ShopperIdentityProviderSchema },
   { additionalProperties: false },
 );
+
+/**
+ * Proof of a chat group (docs/social.md §2), one flat object so a missing field comes back named:
+ * `{provider:"host", hostId, token}` (a JWT the host signed with `group`, `exp` and, for a shopper, `sub`)
+ * or `{provider:"telegram", initData}` (opened from the group: carries chat_instance).
+ */
+export const GroupProofBody = Type.Object(
+  {
+    provider: Type.Union([Type.Literal('host'), Type.Literal('telegram')]),
+    hostId: Type.Optional(Type.String({ format: 'uuid', description: 'host: the chat host that signed the token' })),
+    token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'host: an HS256 JWT with group, exp and (shoppers) sub' })),
+    initData: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'telegram: window.Telegram.WebApp.initData, as is' })),
+  },
+  { additionalProperties: false },
+);
+export type GroupProofInput = Static<typeof GroupProofBody>;

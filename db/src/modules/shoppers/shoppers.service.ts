@@ -12,13 +12,14 @@ import type { ShopperIdentityProvider } from './shopper-identity.entity.ts';
 import {
   ChatHostSuspendedError,
   ChatHostUnknownError,
+  GroupProofError,
   HostTokenExpiredError,
   HostTokenInvalidError,
   ProviderDisabledError,
   ShopperTokenInvalidError,
   TelegramProofError,
 } from './shoppers.errors.ts';
-import type { SessionCreateInput, SessionOutput } from './shoppers.schemas.ts';
+import type { GroupProofInput, SessionCreateInput, SessionOutput } from './shoppers.schemas.ts';
 import { TelegramInitDataError, verifyTelegramInitData, type TelegramUser } from './telegram-init-data.ts';
 
 /** A verified claim of who the chat says the shopper is. `displayName` null keeps the stored name. */
@@ -125,7 +126,51 @@ export class ShoppersService {
     }
   }
 
+  /**
+   * The chat group a shopper (or, with `shopper` null, a merchant) speaks for, proven like a session
+   * (docs/social.md §2): `host`: an HS256 JWT signed with the chat host's secret carrying `group` (the
+   * host's id of the group) and exp, and, for a shopper, `sub` = the shopper's identity at that host;
+   * `telegram`: the Mini App's initData, signed by the bot, whose user is the shopper's Telegram identity
+   * and whose `chat_instance` names the chat it was opened from. Answers `host:<hostId>:<group>` or
+   * `telegram:<chat_instance>`.
+   */
+  async proveGroup(shopper: ShopperActor | null, proof: GroupProofInput): Promise<string> {
+    if (proof.provider === 'host') {
+      const claims = await this.verifyHostToken(requireField(proof.hostId, 'group.hostId', 'host'), requireField(proof.token, 'group.token', 'host'));
+      const { group, sub } = claims;
+      if (typeof group !== 'string' || group.length < 1 || group.length > 200) throw new GroupProofError('the group claim must be a string of 1..200 characters');
+      if (shopper) {
+        if (typeof sub !== 'string') throw new GroupProofError('the sub claim must name the shopper');
+        await this.assertIdentity(shopper, 'host', proof.hostId!, sub);
+      }
+      return `host:${proof.hostId}:${group}`;
+    }
+    if (!shopper) throw new ValidationError({ 'group.provider': 'a merchant names a group with a host-signed claim' });
+    const initData = requireField(proof.initData, 'group.initData', 'telegram');
+    const identity = this.proveTelegram(initData);
+    await this.assertIdentity(shopper, 'telegram', null, identity.subject);
+    const chatInstance = new URLSearchParams(initData).get('chat_instance');
+    if (!chatInstance) throw new GroupProofError('the Telegram initData names no chat (chat_instance): open the Mini App from the group');
+    return `telegram:${chatInstance}`;
+  }
+
+  private async assertIdentity(shopper: ShopperActor, provider: ShopperIdentityProvider, chatHostId: string | null, subject: string): Promise<void> {
+    const { rowCount } = await this.database.pool.query(
+      `select 1 from shopper_identity where shopper_id = $1 and provider = $2 and chat_host_id is not distinct from $3 and subject = $4`,
+      [shopper.shopperId, provider, chatHostId, subject],
+    );
+    if (!rowCount) throw new GroupProofError('the proof speaks for another shopper');
+  }
+
   private async proveHost(hostId: string, token: string): Promise<ProvenIdentity> {
+    const claims = await this.verifyHostToken(hostId, token);
+    const { sub, name, locale } = claims;
+    if (typeof sub !== 'string' || sub.length < 1 || sub.length > 200) throw new HostTokenInvalidError('the sub claim must be a string of 1..200 characters');
+    return { provider: 'host', chatHostId: hostId, subject: sub, displayName: typeof name === 'string' ? cleanDisplayName(name) : null, language: cleanLanguage(locale) };
+  }
+
+  /** The claims of a token the chat host signed with its secret (checked: host active, HS256, exp). */
+  private async verifyHostToken(hostId: string, token: string): Promise<Record<string, unknown>> {
     const { rows } = await this.database.pool.query<{ secret: string; status: string }>('select secret, status from chat_host where id = $1', [hostId]);
     const host = rows[0];
     if (!host) throw new ChatHostUnknownError();
@@ -140,9 +185,7 @@ export class ShoppersService {
       if (error.failure === 'not_yet_valid') throw new HostTokenInvalidError('it is not valid yet (nbf)');
       throw new HostTokenInvalidError(error.failure === 'signature' ? 'the signature does not match this host' : 'it is not an HS256 JWT');
     }
-    const { sub, name, locale } = claims;
-    if (typeof sub !== 'string' || sub.length < 1 || sub.length > 200) throw new HostTokenInvalidError('the sub claim must be a string of 1..200 characters');
-    return { provider: 'host', chatHostId: hostId, subject: sub, displayName: typeof name === 'string' ? cleanDisplayName(name) : null, language: cleanLanguage(locale) };
+    return claims as Record<string, unknown>;
   }
 
   /**
