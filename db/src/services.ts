@@ -12,6 +12,7 @@ import { StoreCatalogService } from './modules/catalog/store-catalog.service.ts'
 import { VariantsService } from './modules/catalog/variants.service.ts';
 import { CartsService } from './modules/carts/carts.service.ts';
 import { QrService } from './modules/qr/qr.service.ts';
+import { LandingService } from './modules/storefront-pages/landing.service.ts';
 import { AddressBookService } from './modules/fulfilment/address-book.service.ts';
 import { DeliveryQuotesService } from './modules/fulfilment/delivery-quotes.service.ts';
 import { ChatHostsService } from './modules/shoppers/chat-hosts.service.ts';
@@ -99,6 +100,8 @@ export function createServices(dependencies: ServiceDependencies) {
     addresses: new AddressBookService(database),
     deliveryQuotes: new DeliveryQuotesService(database),
     qr,
+    // What a scanned code opens, for the /s/<token> pages (storefront-widget, docs/storefront-widget.md).
+    landing: new LandingService({ database, qr }),
     ledger,
     // Verification runs: started by operators, carried out by the workers (job ledger.verify).
     ledgerVerifications: new LedgerVerificationRuns(database),

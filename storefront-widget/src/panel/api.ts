@@ -1,0 +1,83 @@
+/** The store API as the panel uses it: a shopper session and JSON requests with a clear error. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Identity {
+  /** Telegram Mini App initData, a host chat's signed token, or a guest device id. */
+  provider: 'telegram' | 'host' | 'guest';
+  initData?: string;
+  hostId?: string;
+  token?: string;
+  deviceId?: string;
+}
+
+const DEVICE_KEY = 'minishop:device-id';
+
+/** A guest's device id, kept in this origin's storage so the same browser finds its cart again. */
+export function guestIdentity(): Identity {
+  let deviceId: string | null = null;
+  try {
+    deviceId = localStorage.getItem(DEVICE_KEY);
+  } catch {
+    // Storage can be refused (private mode, sandboxed frames): a session-long guest is still a guest.
+  }
+  if (!deviceId) {
+    deviceId = Array.from(crypto.getRandomValues(new Uint8Array(18)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+    try {
+      localStorage.setItem(DEVICE_KEY, deviceId);
+    } catch {
+      // see above
+    }
+  }
+  return { provider: 'guest', deviceId };
+}
+
+export class StoreApi {
+  private token: string | null = null;
+  private signingIn: Promise<string> | null = null;
+
+  constructor(
+    readonly base: string,
+    private identity: Identity,
+  ) {}
+
+  /** One sign-in shared by every request that needs it. */
+  private session(): Promise<string> {
+    if (this.token) return Promise.resolve(this.token);
+    this.signingIn ??= this.request<{ accessToken: string }>('POST', '/api/store/sessions', this.identity, false).then(
+      (answer) => (this.token = answer.accessToken),
+      (error: unknown) => {
+        this.signingIn = null;
+        throw error;
+      },
+    );
+    return this.signingIn;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, signedIn = true, headers: Record<string, string> = {}): Promise<T> {
+    const allHeaders: Record<string, string> = { ...headers };
+    if (body !== undefined) allHeaders['content-type'] = 'application/json';
+    if (signedIn) allHeaders.authorization = `Bearer ${await this.session()}`;
+    const response = await fetch(this.base + path, { method, headers: allHeaders, body: body === undefined ? null : JSON.stringify(body) });
+    const text = await response.text();
+    const answer = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    if (!response.ok) {
+      const errors = answer.errors as Record<string, string> | undefined;
+      const message = (errors && Object.values(errors)[0]) || (answer.message as string) || response.statusText;
+      throw new ApiError(response.status, (answer.code as string) || 'error', message);
+    }
+    return answer as T;
+  }
+
+  get<T>(path: string, signedIn = false): Promise<T> {
+    return this.request<T>('GET', path, undefined, signedIn);
+  }
+}

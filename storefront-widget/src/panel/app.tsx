@@ -1,0 +1,421 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, type StoreApi } from './api.ts';
+import type { Translator } from './i18n.ts';
+import type { Cart, Category, Order, Product, ProductSummary, Shop, Wallet } from './types.ts';
+
+export interface PanelOptions {
+  api: StoreApi;
+  shopSlug: string;
+  /** A product to open first (a shared card, a product code). */
+  productId: string | null;
+  /** The signed table code the shopper scanned: table service at checkout. */
+  tableToken: string | null;
+  tableLabel: string | null;
+  /** An order's payment code opened from /s/<token>: the order to pay. */
+  orderToken: string | null;
+  i18n: Translator;
+}
+
+type View =
+  | { name: 'catalog' }
+  | { name: 'product'; id: string }
+  | { name: 'cart' }
+  | { name: 'orders' }
+  | { name: 'order'; id: string }
+  | { name: 'pay-code' };
+
+function errorText(error: unknown): string {
+  return error instanceof ApiError || error instanceof Error ? error.message : String(error);
+}
+
+/** Moves focus to the view's heading when the view changes, so keyboard and screen reader users follow. */
+function Heading({ text }: { text: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), [text]);
+  return (
+    <h2 tabIndex={-1} ref={ref}>
+      {text}
+    </h2>
+  );
+}
+
+export function App({ options }: { options: PanelOptions }) {
+  const { api, shopSlug, i18n } = options;
+  const { t } = i18n;
+  const shopPath = `/api/store/shops/${encodeURIComponent(shopSlug)}`;
+  const [shop, setShop] = useState<Shop | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [view, setView] = useState<View>(options.orderToken ? { name: 'pay-code' } : options.productId ? { name: 'product', id: options.productId } : { name: 'catalog' });
+  const [cart, setCart] = useState<Cart | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+
+  useEffect(() => {
+    api.get<Shop>(shopPath).then(setShop, () => setFailure(t('shopUnavailable')));
+    api.request<Cart>('GET', `${shopPath}/cart`).then(setCart, () => undefined);
+  }, []);
+
+  if (failure) return <p class="error" role="alert">{failure}</p>;
+  if (!shop) return <p role="status">{t('loading')}</p>;
+
+  const setQuantity = async (variantId: string, quantity: number, title: string) => {
+    const updated = await api.request<Cart>('PUT', `${shopPath}/cart/lines/${variantId}`, { quantity });
+    setCart(updated);
+    setAnnouncement(t(quantity > 0 ? 'added' : 'removed', { title, n: updated.itemCount }));
+  };
+
+  return (
+    <div>
+      <nav class="bar" aria-label={shop.name}>
+        <button type="button" onClick={() => setView({ name: 'catalog' })}>
+          {shop.name}
+        </button>
+        <button type="button" onClick={() => setView({ name: 'cart' })}>
+          {t('cart', { n: cart?.itemCount ?? 0 })}
+        </button>
+        <button type="button" onClick={() => setView({ name: 'orders' })}>
+          {t('orders')}
+        </button>
+      </nav>
+      <div class="visually-hidden" role="status" aria-live="polite">
+        {announcement}
+      </div>
+      {view.name === 'catalog' && <Catalog options={options} shop={shop} open={(id) => setView({ name: 'product', id })} />}
+      {view.name === 'product' && <ProductView options={options} id={view.id} back={() => setView({ name: 'catalog' })} add={setQuantity} cart={cart} />}
+      {view.name === 'cart' && (
+        <CartView options={options} shop={shop} cart={cart} setQuantity={setQuantity} placed={(order) => { setCart(null); api.request<Cart>('GET', `${shopPath}/cart`).then(setCart, () => undefined); setView({ name: 'order', id: order.id }); }} />
+      )}
+      {view.name === 'orders' && <OrdersView options={options} open={(id) => setView({ name: 'order', id })} />}
+      {view.name === 'order' && <OrderView options={options} id={view.id} />}
+      {view.name === 'pay-code' && <PayCodeView options={options} paid={(order) => setView({ name: 'order', id: order.id })} />}
+    </div>
+  );
+}
+
+function Catalog({ options, shop, open }: { options: PanelOptions; shop: Shop; open(id: string): void }) {
+  const { api, i18n } = options;
+  const { t } = i18n;
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [categoryId, setCategoryId] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [products, setProducts] = useState<ProductSummary[] | null>(null);
+  const shopPath = `/api/store/shops/${encodeURIComponent(shop.slug)}`;
+
+  useEffect(() => {
+    api.get<Category[]>(`${shopPath}/categories`).then(setCategories, () => undefined);
+  }, []);
+  useEffect(() => {
+    const search = new URLSearchParams({ pageSize: '48' });
+    if (categoryId) search.set('categoryId', categoryId);
+    if (query.trim()) search.set('q', query.trim());
+    const timer = setTimeout(() => api.get<{ items: ProductSummary[] }>(`${shopPath}/products?${search}`).then((page) => setProducts(page.items), () => setProducts([])), query ? 200 : 0);
+    return () => clearTimeout(timer);
+  }, [categoryId, query]);
+
+  return (
+    <section>
+      <Heading text={shop.name} />
+      <div class="bar">
+        <input type="search" aria-label={t('search')} placeholder={t('search')} value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
+      </div>
+      {categories.length > 0 && (
+        <div class="bar" role="group" aria-label={t('categories')}>
+          <button type="button" aria-pressed={categoryId === null} onClick={() => setCategoryId(null)}>
+            {t('allCategories')}
+          </button>
+          {categories.map((category) => (
+            <button type="button" key={category.id} aria-pressed={categoryId === category.id} onClick={() => setCategoryId(category.id)}>
+              {category.name}
+            </button>
+          ))}
+        </div>
+      )}
+      {products === null ? (
+        <p role="status">{t('loading')}</p>
+      ) : products.length === 0 ? (
+        <p>{t('noProducts')}</p>
+      ) : (
+        <ul class="grid">
+          {products.map((product) => (
+            <li class="card" key={product.id}>
+              <button type="button" onClick={() => open(product.id)}>
+                <h3>{product.title}</h3>
+                <span class="price">{product.priceFromMinor === null ? '' : i18n.money(product.priceFromMinor, product.currency)}</span>
+                {!product.available && <span class="muted"> · {t('outOfStock')}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ProductView({ options, id, back, add, cart }: { options: PanelOptions; id: string; back(): void; add(variantId: string, quantity: number, title: string): Promise<void>; cart: Cart | null }) {
+  const { api, i18n, shopSlug } = options;
+  const { t } = i18n;
+  const [product, setProduct] = useState<Product | null>(null);
+  const [variantId, setVariantId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api.get<Product>(`/api/store/shops/${encodeURIComponent(shopSlug)}/products/${id}`).then((loaded) => {
+      setProduct(loaded);
+      setVariantId((current) => current ?? loaded.variants.find((variant) => variant.available > 0)?.id ?? loaded.variants[0]?.id ?? null);
+    }, (failure: unknown) => setError(errorText(failure)));
+  }, [id, cart]);
+
+  if (error) return <p class="error" role="alert">{error}</p>;
+  if (!product) return <p role="status">{t('loading')}</p>;
+  const variant = product.variants.find((candidate) => candidate.id === variantId) ?? null;
+  const inCart = cart?.lines.find((line) => line.variantId === variantId)?.quantity ?? 0;
+
+  return (
+    <section>
+      <button type="button" onClick={back}>
+        {t('back')}
+      </button>
+      <Heading text={product.title} />
+      {product.description && <p>{product.description}</p>}
+      {product.variants.length > 1 && (
+        <fieldset>
+          <legend>{t('variant')}</legend>
+          {product.variants.map((candidate) => (
+            <label class="choice" key={candidate.id}>
+              <input type="radio" name="variant" checked={candidate.id === variantId} onChange={() => setVariantId(candidate.id)} />
+              {candidate.title} · {i18n.money(candidate.priceMinor, product.currency)}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {variant && (
+        <p>
+          <span class="price">{i18n.money(variant.priceMinor, product.currency)}</span>{' '}
+          <span class="muted">{variant.available > 0 ? t('inStock', { n: variant.available }) : t('outOfStock')}</span>
+        </p>
+      )}
+      <button
+        type="button"
+        class="primary"
+        disabled={!variant || variant.available <= inCart || busy}
+        onClick={async () => {
+          if (!variant) return;
+          setBusy(true);
+          setError(null);
+          try {
+            await add(variant.id, inCart + 1, `${product.title} ${variant.title}`);
+          } catch (failure) {
+            setError(errorText(failure));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {t('addToCart')}
+      </button>
+    </section>
+  );
+}
+
+function CartView({ options, shop, cart, setQuantity, placed }: { options: PanelOptions; shop: Shop; cart: Cart | null; setQuantity(variantId: string, quantity: number, title: string): Promise<void>; placed(order: Order): void }) {
+  const { api, i18n, tableToken, tableLabel } = options;
+  const { t } = i18n;
+  const methods = shop.fulfilmentMethods.filter((method) => method !== 'delivery' && (method !== 'table' || tableToken));
+  const [method, setMethod] = useState<string>(tableToken && methods.includes('table') ? 'table' : (methods[0] ?? 'pickup'));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (!cart) return <p role="status">{t('loading')}</p>;
+  return (
+    <section>
+      <Heading text={t('cartTitle')} />
+      {cart.lines.length === 0 ? (
+        <p>{t('cartEmpty')}</p>
+      ) : (
+        <>
+          <ul class="lines">
+            {cart.lines.map((line) => {
+              const title = `${line.productTitle} ${line.variantTitle}`;
+              return (
+                <li key={line.variantId}>
+                  <span>{title}</span>
+                  <input
+                    type="number"
+                    min={0}
+                    max={Math.min(99, line.availableQuantity)}
+                    value={line.quantity}
+                    aria-label={t('quantityOf', { title })}
+                    onChange={(event) => void setQuantity(line.variantId, Math.max(0, Number(event.currentTarget.value) || 0), title).catch((failure) => setError(errorText(failure)))}
+                  />
+                  <span>{i18n.money(line.lineTotalMinor, cart.currency)}</span>
+                  <button type="button" aria-label={t('remove', { title })} onClick={() => void setQuantity(line.variantId, 0, title).catch((failure) => setError(errorText(failure)))}>
+                    ×
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+          <p class="price">
+            {t('total')}: {i18n.money(cart.totalMinor, cart.currency)}
+          </p>
+          <fieldset>
+            <legend>{t('fulfilment')}</legend>
+            {methods.map((candidate) => (
+              <label class="choice" key={candidate}>
+                <input type="radio" name="fulfilment" checked={candidate === method} onChange={() => setMethod(candidate)} />
+                {candidate === 'table' ? t('table', { table: tableLabel ?? '' }) : t('pickup')}
+              </label>
+            ))}
+          </fieldset>
+          {error && <p class="error" role="alert">{error}</p>}
+          <button
+            type="button"
+            class="primary"
+            disabled={busy || cart.hasProblems}
+            onClick={async () => {
+              setBusy(true);
+              setError(null);
+              try {
+                const body: Record<string, string> = { source: 'cart', fulfilmentMethod: method };
+                if (method === 'table' && tableToken) body.tableToken = tableToken;
+                const order = await api.request<Order>('POST', `/api/store/shops/${encodeURIComponent(shop.slug)}/orders`, body, true, { 'idempotency-key': crypto.randomUUID() });
+                placed(order);
+              } catch (failure) {
+                setError(errorText(failure));
+              } finally {
+                setBusy(false);
+              }
+            }}
+          >
+            {t('placeOrder')}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
+
+function OrdersView({ options, open }: { options: PanelOptions; open(id: string): void }) {
+  const { api, i18n } = options;
+  const { t } = i18n;
+  const [orders, setOrders] = useState<Order[] | null>(null);
+  useEffect(() => {
+    api.request<{ items: Order[] }>('GET', '/api/store/orders?pageSize=20').then((page) => setOrders(page.items), () => setOrders([]));
+  }, []);
+  return (
+    <section>
+      <Heading text={t('orders')} />
+      {orders === null ? (
+        <p role="status">{t('loading')}</p>
+      ) : orders.length === 0 ? (
+        <p>{t('noOrders')}</p>
+      ) : (
+        <ul class="lines">
+          {orders.map((order) => (
+            <li key={order.id}>
+              <button type="button" onClick={() => open(order.id)}>
+                {t('order', { n: order.number })}
+              </button>
+              <span>{t('status', { s: order.status })}</span>
+              <span>{i18n.money(order.totalMinor, order.currency)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function OrderView({ options, id }: { options: PanelOptions; id: string }) {
+  const { api, i18n } = options;
+  const { t } = i18n;
+  const [order, setOrder] = useState<Order | null>(null);
+  const [wallet, setWallet] = useState<Wallet | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api.request<Order>('GET', `/api/store/orders/${id}`).then((loaded) => {
+      setOrder(loaded);
+      if (loaded.status === 'pending_payment') api.request<Wallet>('GET', `/api/store/wallet?currency=${loaded.currency}`).then(setWallet, () => undefined);
+    }, (failure: unknown) => setError(errorText(failure)));
+  }, [id]);
+
+  if (!order) return error ? <p class="error" role="alert">{error}</p> : <p role="status">{t('loading')}</p>;
+  const act = async (path: string, body?: unknown) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setOrder(await api.request<Order>('POST', `/api/store/orders/${order.id}/${path}`, body));
+    } catch (failure) {
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section>
+      <Heading text={t('order', { n: order.number })} />
+      <p role="status">{order.status === 'paid' ? t('paid') : t('status', { s: order.status })}</p>
+      <ul class="lines">
+        {order.lines?.map((line) => (
+          <li key={line.id}>
+            <span>
+              {line.quantity} × {line.productTitle} {line.variantTitle}
+            </span>
+            <span>{i18n.money(line.lineTotalMinor, order.currency)}</span>
+          </li>
+        ))}
+      </ul>
+      <p class="price">
+        {t('total')}: {i18n.money(order.totalMinor, order.currency)}
+      </p>
+      {error && <p class="error" role="alert">{error}</p>}
+      {order.status === 'pending_payment' && (
+        <>
+          {wallet && <p>{t('wallet', { amount: i18n.money(wallet.availableMinor, wallet.currency) })}</p>}
+          <button type="button" class="primary" disabled={busy} onClick={() => act('pay', { method: 'wallet' })}>
+            {t('payWallet', { amount: i18n.money(order.totalMinor, order.currency) })}
+          </button>
+        </>
+      )}
+      {order.status === 'delivered' && (
+        <button type="button" class="primary" disabled={busy} onClick={() => act('confirm-receipt')}>
+          {t('confirmReceipt')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** An order's payment code (shown at a counter, opened from /s/<token>): paid from the scanning shopper's wallet. */
+function PayCodeView({ options, paid }: { options: PanelOptions; paid(order: Order): void }) {
+  const { api, i18n, shopSlug, orderToken } = options;
+  const { t } = i18n;
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <section>
+      <Heading text={t('payCode')} />
+      {error && <p class="error" role="alert">{error}</p>}
+      <button
+        type="button"
+        class="primary"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            paid(await api.request<Order>('POST', `/api/store/shops/${encodeURIComponent(shopSlug)}/order-codes/pay`, { token: orderToken }));
+          } catch (failure) {
+            setError(errorText(failure));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {t('payFromWallet')}
+      </button>
+    </section>
+  );
+}

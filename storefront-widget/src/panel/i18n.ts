@@ -1,0 +1,156 @@
+/** English, Simplified Chinese and Arabic (right to left); prices from minor units through Intl. */
+
+const en = {
+  search: 'Search products',
+  allCategories: 'All',
+  categories: 'Categories',
+  noProducts: 'No products found.',
+  outOfStock: 'Out of stock',
+  inStock: '{n} in stock',
+  addToCart: 'Add to cart',
+  back: 'Back',
+  cart: 'Cart ({n})',
+  cartTitle: 'Your cart',
+  cartEmpty: 'Your cart is empty.',
+  added: '{title} added. {n} items in the cart.',
+  removed: '{title} removed. {n} items in the cart.',
+  quantityOf: 'Quantity of {title}',
+  remove: 'Remove {title}',
+  total: 'Total',
+  checkout: 'Checkout',
+  fulfilment: 'How do you get it?',
+  pickup: 'Pickup at the shop',
+  table: 'At my table ({table})',
+  delivery: 'Delivery',
+  placeOrder: 'Place order',
+  order: 'Order #{n}',
+  orders: 'My orders',
+  noOrders: 'No orders yet.',
+  payWallet: 'Pay {amount} from my wallet',
+  wallet: 'Wallet balance: {amount}',
+  status: 'Status: {s}',
+  paid: 'Paid. Thank you!',
+  variant: 'Option',
+  loading: 'Loading…',
+  shopUnavailable: 'This shop is not available.',
+  confirmReceipt: 'I received it',
+  payCode: 'Pay this order',
+  payFromWallet: 'Pay from my wallet',
+};
+export type Messages = typeof en;
+type Key = keyof Messages;
+
+const zh: Messages = {
+  search: '搜索商品',
+  allCategories: '全部',
+  categories: '分类',
+  noProducts: '没有找到商品。',
+  outOfStock: '缺货',
+  inStock: '库存 {n} 件',
+  addToCart: '加入购物车',
+  back: '返回',
+  cart: '购物车 ({n})',
+  cartTitle: '我的购物车',
+  cartEmpty: '购物车是空的。',
+  added: '已加入 {title}。购物车共 {n} 件。',
+  removed: '已移除 {title}。购物车共 {n} 件。',
+  quantityOf: '{title} 的数量',
+  remove: '移除 {title}',
+  total: '合计',
+  checkout: '结算',
+  fulfilment: '取货方式',
+  pickup: '到店自取',
+  table: '送到我的桌位（{table}）',
+  delivery: '送货上门',
+  placeOrder: '提交订单',
+  order: '订单 #{n}',
+  orders: '我的订单',
+  noOrders: '还没有订单。',
+  payWallet: '用钱包支付 {amount}',
+  wallet: '钱包余额：{amount}',
+  status: '状态：{s}',
+  paid: '已支付，谢谢！',
+  variant: '规格',
+  loading: '加载中…',
+  shopUnavailable: '该店铺暂不可用。',
+  confirmReceipt: '确认收货',
+  payCode: '支付此订单',
+  payFromWallet: '用钱包支付',
+};
+
+const ar: Messages = {
+  search: 'ابحث عن المنتجات',
+  allCategories: 'الكل',
+  categories: 'الفئات',
+  noProducts: 'لم يتم العثور على منتجات.',
+  outOfStock: 'نفد من المخزون',
+  inStock: '{n} متوفر',
+  addToCart: 'أضف إلى السلة',
+  back: 'رجوع',
+  cart: 'السلة ({n})',
+  cartTitle: 'سلتك',
+  cartEmpty: 'سلتك فارغة.',
+  added: 'تمت إضافة {title}. في السلة {n} عناصر.',
+  removed: 'تمت إزالة {title}. في السلة {n} عناصر.',
+  quantityOf: 'كمية {title}',
+  remove: 'إزالة {title}',
+  total: 'المجموع',
+  checkout: 'الدفع',
+  fulfilment: 'كيف تستلم طلبك؟',
+  pickup: 'الاستلام من المتجر',
+  table: 'على طاولتي ({table})',
+  delivery: 'التوصيل',
+  placeOrder: 'تأكيد الطلب',
+  order: 'الطلب #{n}',
+  orders: 'طلباتي',
+  noOrders: 'لا توجد طلبات بعد.',
+  payWallet: 'ادفع {amount} من محفظتي',
+  wallet: 'رصيد المحفظة: {amount}',
+  status: 'الحالة: {s}',
+  paid: 'تم الدفع. شكرًا لك!',
+  variant: 'الخيار',
+  loading: 'جارٍ التحميل…',
+  shopUnavailable: 'هذا المتجر غير متاح.',
+  confirmReceipt: 'استلمت الطلب',
+  payCode: 'ادفع هذا الطلب',
+  payFromWallet: 'ادفع من محفظتي',
+};
+
+const MESSAGES = { en, zh, ar } as const;
+export type Language = keyof typeof MESSAGES;
+
+/** The first of the wanted tags (the host's, then the browser's) that we speak; English otherwise. */
+export function chooseLanguage(wanted: readonly (string | null | undefined)[]): Language {
+  for (const tag of wanted) {
+    const primary = tag?.toLowerCase().split('-')[0];
+    if (primary && primary in MESSAGES) return primary as Language;
+  }
+  return 'en';
+}
+
+export interface Translator {
+  language: Language;
+  locale: string;
+  direction: 'ltr' | 'rtl';
+  t(key: Key, values?: Record<string, string | number>): string;
+  money(amountMinor: number, currency: string): string;
+}
+
+const LOCALES: Record<Language, string> = { en: 'en', zh: 'zh-CN', ar: 'ar' };
+
+export function translator(language: Language): Translator {
+  const messages = MESSAGES[language];
+  const locale = LOCALES[language];
+  return {
+    language,
+    locale,
+    direction: language === 'ar' ? 'rtl' : 'ltr',
+    t: (key, values = {}) => messages[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '')),
+    money(amountMinor, currency) {
+      const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+      // The currency's own exponent (2 for EUR, 0 for JPY, 3 for KWD), as Intl knows it.
+      const exponent = format.resolvedOptions().maximumFractionDigits ?? 2;
+      return format.format(amountMinor / 10 ** exponent);
+    },
+  };
+}
