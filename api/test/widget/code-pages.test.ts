@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
+import { createMerchantWithStaff } from '../helpers/staff.ts';
+import { ensureWidgetBuilt } from '../helpers/widget.ts';
+import { checkout } from '../helpers/orders.ts';
+import { createGuestShopper } from '../helpers/shoppers.ts';
+
+/** What printed codes open (/s/<token>), and how the widget's files are served and cached. */
+let testApp: TestApp;
+let merchantId: string;
+let shop: StoreFixture;
+
+beforeAll(async () => {
+  await ensureWidgetBuilt();
+  testApp = await buildTestApp();
+  merchantId = (await createMerchantWithStaff(testApp.app, 'owner')).merchantId;
+  shop = await createStoreFixture(testApp.app, merchantId, { slug: 'lantern-tea', variants: [{ priceMinor: 450, stockOnHand: 5 }] });
+  await testApp.database.pool.query(`update shop set name = 'Lantern Tea', description = 'Tea by the window' where id = $1`, [shop.shopId]);
+});
+afterAll(() => testApp?.close());
+
+const open = (token: string, acceptLanguage?: string) =>
+  testApp.app.inject({ method: 'GET', url: `/s/${token}`, headers: acceptLanguage ? { 'accept-language': acceptLanguage } : {} });
+
+describe('a printed shop, product or table code', () => {
+  it('opens a standalone page hosting the widget at the shop, with Open Graph tags for chats to unfurl', async () => {
+    const token = testApp.app.services.qr.sign({ type: 'shop', merchantId, shopId: shop.shopId });
+    const response = await open(token);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<minishop-store shop="lantern-tea"></minishop-store>');
+    expect(response.body).toContain('<script src="/widget.js" async></script>');
+    expect(response.body).toContain('<meta property="og:title" content="Lantern Tea">');
+    expect(response.body).toContain('<meta property="og:description" content="Tea by the window">');
+    expect(response.body).toContain(`<meta property="og:url" content="${testApp.config.http.publicUrl}/s/${token}">`);
+  });
+
+  it('opens a product code at the product, titled with it', async () => {
+    const token = testApp.app.services.qr.sign({ type: 'product', merchantId, shopId: shop.shopId, productId: shop.productId });
+    const response = await open(token);
+    expect(response.body).toContain(`product="${shop.productId}"`);
+    expect(response.body).toContain('<meta property="og:title" content="Jasmine Tea · Lantern Tea">');
+  });
+
+  it('hands a table code to the widget as the proof of the table for checkout', async () => {
+    const token = testApp.app.services.qr.sign({ type: 'table', merchantId, shopId: shop.shopId, table: '<b>7</b>' });
+    const response = await open(token);
+    expect(response.body).toContain(`table="&#60;b&#62;7&#60;/b&#62;" table-token="${token}"`);
+    expect(response.body).not.toContain('<b>7</b>');
+  });
+
+  it("opens an order's payment code as that order's pay page", async () => {
+    const shopper = await createGuestShopper(testApp.app);
+    const order = (await checkout(testApp.app, shopper, 'lantern-tea', { source: 'buy_now', variantId: shop.variantIds[0] })).json();
+    const code = (await testApp.app.inject({ method: 'GET', url: `/api/store/orders/${order.id}/payment-qr`, headers: shopper.headers })).json();
+    const response = await open(code.token);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(`order="${order.id}" order-token="${code.token}"`);
+  });
+});
+
+describe('a code that cannot be used', () => {
+  it('shows a friendly page in the reader\'s language for a tampered code, not JSON', async () => {
+    const token = testApp.app.services.qr.sign({ type: 'shop', merchantId, shopId: shop.shopId });
+    const tampered = `${token.slice(0, -3)}${token.endsWith('AAA') ? 'BBB' : 'AAA'}`;
+    const english = await open(tampered);
+    expect(english.statusCode).toBe(400);
+    expect(english.headers['content-type']).toMatch(/^text\/html/);
+    expect(english.body).toContain('<h1>This code cannot be read</h1>');
+    const chinese = await open(tampered, 'fr;q=0.9, zh-CN;q=0.8, en;q=0.5');
+    expect(chinese.body).toContain('<html lang="zh" dir="ltr">');
+    expect(chinese.body).toContain('无法识别此二维码');
+    const arabic = await open(tampered, 'ar-EG');
+    expect(arabic.body).toContain('<html lang="ar" dir="rtl">');
+  });
+
+  it('says an expired code has expired, with 410', async () => {
+    const expired = testApp.app.services.qr.sign({ type: 'order', merchantId, shopId: shop.shopId, orderId: shop.productId, expiresAtSeconds: Math.floor(Date.now() / 1000) - 5 });
+    const response = await open(expired);
+    expect(response.statusCode).toBe(410);
+    expect(response.body).toContain('This code has expired');
+  });
+
+  it('says a closed shop is not available, with 404', async () => {
+    const token = testApp.app.services.qr.sign({ type: 'shop', merchantId, shopId: shop.shopId });
+    await testApp.database.pool.query(`update shop set status = 'closed' where id = $1`, [shop.shopId]);
+    try {
+      const response = await open(token, 'en');
+      expect(response.statusCode).toBe(404);
+      expect(response.body).toContain('This shop is not available');
+    } finally {
+      await testApp.database.pool.query(`update shop set status = 'open' where id = $1`, [shop.shopId]);
+    }
+  });
+});
+
+describe('the widget files', () => {
+  it('serves the loader under a stable name, cached briefly', async () => {
+    const response = await testApp.app.inject({ method: 'GET', url: '/widget.js' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/javascript/);
+    expect(response.headers['cache-control']).toBe('public, max-age=300');
+    expect(response.headers['cross-origin-resource-policy']).toBe('cross-origin');
+  });
+
+  it('serves the hashed panel it names as immutable for a year, and nothing unhashed', async () => {
+    const loader = (await testApp.app.inject({ method: 'GET', url: '/widget.js' })).body;
+    const panel = /assets\/panel-[\w-]+\.js/.exec(loader)?.[0];
+    const response = await testApp.app.inject({ method: 'GET', url: `/widget/${panel}` });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await testApp.app.inject({ method: 'GET', url: '/widget/assets/panel.js' })).statusCode).toBe(404);
+    expect((await testApp.app.inject({ method: 'GET', url: '/widget/widget.js' })).statusCode).toBe(404);
+  });
+
+  it('serves the demo chat at /demo', async () => {
+    const response = await testApp.app.inject({ method: 'GET', url: '/demo' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<script src="/widget.js" async></script>');
+  });
+});
