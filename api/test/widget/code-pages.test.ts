@@ -119,3 +119,47 @@ describe('the widget files', () => {
     expect(response.body).toContain('<script src="/widget.js" async></script>');
   });
 });
+
+describe("a shop's store API from another web origin", () => {
+  const allowed = 'http://localhost:4173';
+  const shopUrl = () => '/api/store/shops/lantern-tea';
+
+  it("answers the shop's allowed embed origins with CORS headers, preflights included", async () => {
+    await testApp.database.pool.query(`update shop set allowed_embed_origins = $2 where id = $1`, [shop.shopId, [allowed]]);
+    const response = await testApp.app.inject({ method: 'GET', url: shopUrl(), headers: { origin: 'http://example.invalid' } });
+    expect(response.statusCode).toBe(403);
+    const get = await testApp.app.inject({ method: 'GET', url: shopUrl(), headers: { origin: allowed } });
+    expect(get.statusCode).toBe(200);
+    expect(get.headers['access-control-allow-origin']).toBe(allowed);
+    const preflight = await testApp.app.inject({
+      method: 'OPTIONS',
+      url: `${shopUrl()}/cart/lines/${shop.variantIds[0]}`,
+      headers: { origin: allowed, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(allowed);
+  });
+
+  it('refuses any other origin: no CORS headers and 403 origin_not_allowed, and the cart is untouched', async () => {
+    const shopper = await createGuestShopper(testApp.app);
+    const foreign = 'http://127.0.0.2:8080';
+    const preflight = await testApp.app.inject({
+      method: 'OPTIONS',
+      url: `${shopUrl()}/cart/lines/${shop.variantIds[0]}`,
+      headers: { origin: foreign, 'access-control-request-method': 'PUT' },
+    });
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    const put = await testApp.app.inject({ method: 'PUT', url: `${shopUrl()}/cart/lines/${shop.variantIds[0]}`, headers: { ...shopper.headers, origin: foreign }, payload: { quantity: 1 } });
+    expect(put.statusCode).toBe(403);
+    expect(put.json().code).toBe('origin_not_allowed');
+    expect(put.headers['access-control-allow-origin']).toBeUndefined();
+    const cart = await testApp.app.inject({ method: 'GET', url: `${shopUrl()}/cart`, headers: shopper.headers });
+    expect(cart.json().lines).toEqual([]);
+  });
+
+  it("accepts the API's own pages and requests without an Origin", async () => {
+    const own = new URL(testApp.config.http.publicUrl).origin;
+    expect((await testApp.app.inject({ method: 'GET', url: shopUrl(), headers: { origin: own } })).statusCode).toBe(200);
+    expect((await testApp.app.inject({ method: 'GET', url: shopUrl() })).statusCode).toBe(200);
+  });
+});

@@ -4,7 +4,7 @@ import { DomainError } from '../../../../db/src/errors.ts';
 import { QrTokenParams } from '../../../../db/src/modules/qr/qr.schemas.ts';
 import { landingPage, pageLanguage, refusalPage, type RefusalKind } from './pages.ts';
 
-const REFUSAL_BY_CODE: Record<string, { kind: RefusalKind; status: number }> = {
+const REFUSAL_BY_CODE: Record<string, { kind: RefusalKind; status: 400 | 404 | 410 }> = {
   qr_expired: { kind: 'expired', status: 410 },
   qr_tampered: { kind: 'invalid', status: 400 },
   qr_wrong_type: { kind: 'invalid', status: 400 },
