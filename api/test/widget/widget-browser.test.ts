@@ -1,0 +1,209 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { fundWallet } from '../helpers/orders.ts';
+import { addProduct, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
+import { createMerchantWithStaff } from '../helpers/staff.ts';
+import { ensureWidgetBuilt } from '../helpers/widget.ts';
+
+/**
+ * The widget in Debian's Chromium (playwright-core) against the real API on a loopback port: in the demo
+ * chat, on a host page of another origin (allowed and refused), from a printed code, by keyboard only,
+ * in Arabic, and checked by axe.
+ */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let testApp: TestApp;
+let browser: Browser;
+let apiUrl: string;
+let hostServer: Server;
+let hostPort: number;
+let merchantId: string;
+let shop: StoreFixture;
+
+/** A host chat's page: hostile CSS on purpose, and the widget by its one script tag. */
+function hostPage(query: URLSearchParams): string {
+  const lang = query.get('lang');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host chat</title>
+<style>body{font-family:Georgia,serif;color:rgb(200,0,0)} button{background:rgb(0,128,0);font-size:30px} h2{text-transform:uppercase}</style></head>
+<body><main><h1>Host chat</h1><button type="button" id="host-button">Host button</button>
+<script src="${apiUrl}/widget.js" data-shop="${shop.slug}"${lang ? ` data-lang="${lang}"` : ''} async></script></main></body></html>`;
+}
+
+beforeAll(async () => {
+  await ensureWidgetBuilt();
+  testApp = await buildTestApp();
+  apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  merchantId = (await createMerchantWithStaff(testApp.app, 'owner')).merchantId;
+  shop = await createStoreFixture(testApp.app, merchantId, { variants: [{ priceMinor: 1250, stockOnHand: 20, title: '100 g' }, { priceMinor: 2200, stockOnHand: 3, title: '250 g' }] });
+  await addProduct(testApp.app, merchantId, shop.shopId, { title: 'Oolong', variants: [{ priceMinor: 900, stockOnHand: 5, title: 'Tin' }] });
+  hostServer = createServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(new URL(request.url ?? '/', 'http://host').searchParams));
+  });
+  await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
+  hostPort = (hostServer.address() as AddressInfo).port;
+  // Host pages are served as http://localhost:<port> (allowed) and http://127.0.0.1:<port> (not allowed).
+  await testApp.database.pool.query(`update shop set allowed_embed_origins = $2 where id = $1`, [shop.shopId, [`http://localhost:${hostPort}`]]);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => hostServer?.close(resolve));
+  await testApp?.close();
+});
+
+async function newPage(locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 420, height: 900 }, locale });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, errors };
+}
+
+/** The newest guest shopper: the one the browser just signed in as (a fresh context is a fresh device). */
+async function newestShopperId(): Promise<string> {
+  const { rows } = await testApp.database.pool.query<{ id: string }>('select id from shopper order by created_at desc limit 1');
+  return rows[0]!.id;
+}
+
+async function orderStatuses(): Promise<string[]> {
+  const { rows } = await testApp.database.pool.query<{ status: string }>('select status from shop_order where shop_id = $1 order by created_at', [shop.shopId]);
+  return rows.map((row) => row.status);
+}
+
+/** The focused element's accessible text, looking through open shadow roots. */
+function focusedText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let element: Element | null = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    return (element?.getAttribute('aria-label') ?? element?.textContent ?? '').trim();
+  });
+}
+
+/** Presses Tab (at most 40 times) until the focused control's text starts with `text`. */
+async function tabTo(page: Page, text: string): Promise<void> {
+  for (let presses = 0; presses < 40; presses += 1) {
+    if ((await focusedText(page)).startsWith(text)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached "${text}" (last: "${await focusedText(page)}")`);
+}
+
+describe('the storefront widget in a browser', () => {
+  it('opens the shop from a card shared in the demo chat, adds to the cart and pays the order from the wallet', async () => {
+    const { context, page, errors } = await newPage();
+    await page.goto(`${apiUrl}/demo?shop=${shop.slug}`);
+    await page.getByRole('button', { name: 'Open Oolong in the shop' }).click();
+    await page.getByRole('heading', { name: 'Oolong' }).waitFor();
+    await page.getByText('5 in stock').waitFor();
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByRole('status').filter({ hasText: 'Oolong Tin added. 1 items in the cart.' }).waitFor();
+    await page.getByRole('button', { name: 'Cart (1)' }).click();
+    await page.getByText('Total: €9.00').waitFor();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('button', { name: 'Pay €9.00 from my wallet' }).waitFor();
+    expect(await orderStatuses()).toEqual(['pending_payment']);
+
+    await fundWallet(testApp.app, await newestShopperId(), 1_000);
+    await page.getByRole('button', { name: 'Pay €9.00 from my wallet' }).click();
+    await page.getByText('Paid. Thank you!').waitFor();
+    expect(await orderStatuses()).toEqual(['paid']);
+    await page.getByRole('button', { name: 'My orders' }).click();
+    await page.getByText('Status: paid').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('works on a host page of an allowed origin without the host CSS leaking in or the widget CSS leaking out, with no serious axe violation', async () => {
+    const { context, page, errors } = await newPage();
+    await page.goto(`http://localhost:${hostPort}/`);
+    await page.getByRole('button', { name: /^Oolong/ }).waitFor();
+    const widgetHeading = page.locator('minishop-store').getByRole('heading', { level: 2 });
+    const productButton = page.getByRole('button', { name: /^Oolong/ });
+    expect(await widgetHeading.evaluate((element) => getComputedStyle(element).fontFamily)).not.toContain('Georgia');
+    expect(await widgetHeading.evaluate((element) => getComputedStyle(element).textTransform)).toBe('none');
+    expect(await productButton.evaluate((element) => getComputedStyle(element).backgroundColor)).not.toBe('rgb(0, 128, 0)');
+    expect(await productButton.evaluate((element) => getComputedStyle(element).color)).not.toBe('rgb(200, 0, 0)');
+    const hostButton = page.locator('#host-button');
+    expect(await hostButton.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(0, 128, 0)');
+    expect(await hostButton.evaluate((element) => getComputedStyle(element).fontSize)).toBe('30px');
+    expect(await hostButton.evaluate((element) => getComputedStyle(element).minHeight)).not.toBe('44px');
+    // 44 px targets inside the widget.
+    const height = await productButton.evaluate((element) => element.getBoundingClientRect().height);
+    expect(height).toBeGreaterThanOrEqual(44);
+
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(context: unknown): Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
+      const result = await axe.run({ include: [['minishop-store']] });
+      return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
+    });
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('is refused on a host page of an origin the shop did not allow', async () => {
+    const { context, page } = await newPage();
+    const refused: string[] = [];
+    page.on('requestfailed', (request) => {
+      if (request.url().startsWith(`${apiUrl}/api/store/shops/`)) refused.push(request.url());
+    });
+    await page.goto(`http://127.0.0.1:${hostPort}/`);
+    await page.getByRole('alert').filter({ hasText: 'This shop is not available.' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Oolong/ }).count()).toBe(0);
+    expect(refused).toContain(`${apiUrl}/api/store/shops/${shop.slug}`);
+    await context.close();
+  });
+
+  it('completes a purchase with the keyboard alone', async () => {
+    const { context, page, errors } = await newPage();
+    await page.goto(`http://localhost:${hostPort}/`);
+    await page.getByRole('button', { name: /^Jasmine Tea/ }).waitFor();
+    await tabTo(page, 'Jasmine Tea');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Jasmine Tea' }).waitFor();
+    await tabTo(page, 'Add to cart');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'added' }).waitFor();
+    await tabTo(page, 'Cart (1)');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Your cart' }).waitFor();
+    await tabTo(page, 'Place order');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Pay €12.50 from my wallet' }).waitFor();
+    await fundWallet(testApp.app, await newestShopperId(), 1_250);
+    await tabTo(page, 'Pay €12.50 from my wallet');
+    await page.keyboard.press('Enter');
+    await page.getByText('Paid. Thank you!').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('speaks Arabic right to left when the host asks for it, prices formatted for Arabic', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`http://localhost:${hostPort}/?lang=ar`);
+    const search = page.getByRole('searchbox', { name: 'ابحث عن المنتجات' });
+    await search.waitFor();
+    expect(await search.evaluate((element) => getComputedStyle(element).direction)).toBe('rtl');
+    // Arabic puts the currency after the amount (Chromium's ICU writes Latin digits for plain "ar").
+    expect(await page.locator('minishop-store').getByRole('button', { name: /^Oolong/ }).textContent()).toMatch(/9\.00\s€/);
+    expect(await page.locator('minishop-store').getByRole('button', { name: /^السلة/ }).count()).toBe(1);
+    await context.close();
+  });
+
+  it("lands in the shop from a printed shop code's link, in the browser's language", async () => {
+    const { context, page } = await newPage('zh-CN');
+    const token = testApp.app.services.qr.sign({ type: 'shop', merchantId, shopId: shop.shopId });
+    await page.goto(`${apiUrl}/s/${token}`);
+    await page.getByRole('heading', { name: `Shop ${shop.slug}` }).waitFor();
+    await page.getByRole('searchbox', { name: '搜索商品' }).fill('Oolong');
+    await page.getByRole('button', { name: /^Oolong/ }).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: /^Jasmine Tea/ }).count()).toBe(0);
+    await context.close();
+  });
+});
