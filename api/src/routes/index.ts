@@ -44,6 +44,7 @@ import queueDashboardRoutes from './admin/operator/queue-dashboard/index.ts';
 import webhookDeliveriesRoutes from './admin/webhook-deliveries/index.ts';
 import webhookEndpointsRoutes from './admin/webhook-endpoints/index.ts';
 import widgetRoutes from './widget/index.ts';
+import paymentSettingsRoutes from './store/payment-settings/index.ts';
 import demoRoutes from './demo/index.ts';
 
 /** Every route of the API, by prefix. */
@@ -98,5 +99,6 @@ export default async function routes(app: FastifyInstance) {
   await app.register(queueDashboardRoutes, { prefix: '/api/admin/operator/queue-dashboard' });
   // The storefront widget (/widget.js and its chunks) and the demo chat that hosts it (docs/storefront-widget.md).
   await app.register(widgetRoutes);
+  await app.register(paymentSettingsRoutes, { prefix: '/api/store/payment-settings' });
   await app.register(demoRoutes, { prefix: '/demo' });
 }

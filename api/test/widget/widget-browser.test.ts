@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeStripeServer, type FakeStripeServer } from '../../../db/src/testing/stripe-server/stripe-server.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { fundWallet } from '../helpers/orders.ts';
+import { serveStripeJsStandIn } from '../helpers/stripe-js-stand-in.ts';
 import { addProduct, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
 import { ensureWidgetBuilt } from '../helpers/widget.ts';
@@ -18,6 +19,7 @@ import { ensureWidgetBuilt } from '../helpers/widget.ts';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let testApp: TestApp;
+let stripe: FakeStripeServer;
 let browser: Browser;
 let apiUrl: string;
 let hostServer: Server;
@@ -36,16 +38,20 @@ function hostPage(query: URLSearchParams): string {
 
 beforeAll(async () => {
   await ensureWidgetBuilt();
-  testApp = await buildTestApp();
+  stripe = await startFakeStripeServer();
+  // The host page server also serves the Stripe.js stand-in, so it exists before the API is configured.
+  hostServer = createServer((request, response) => {
+    void serveStripeJsStandIn(request, response, stripe, () => `${apiUrl}/api/webhooks/stripe`).then((served) => {
+      if (!served) response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(new URL(request.url ?? '/', 'http://host').searchParams));
+    });
+  });
+  await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
+  hostPort = (hostServer.address() as AddressInfo).port;
+  testApp = await buildTestApp({ STRIPE_API_URL: stripe.url, STRIPE_JS_URL: `http://localhost:${hostPort}/stripe-stand-in.js` });
   apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   merchantId = (await createMerchantWithStaff(testApp.app, 'owner')).merchantId;
   shop = await createStoreFixture(testApp.app, merchantId, { variants: [{ priceMinor: 1250, stockOnHand: 20, title: '100 g' }, { priceMinor: 2200, stockOnHand: 3, title: '250 g' }] });
   await addProduct(testApp.app, merchantId, shop.shopId, { title: 'Oolong', variants: [{ priceMinor: 900, stockOnHand: 5, title: 'Tin' }] });
-  hostServer = createServer((request, response) => {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(new URL(request.url ?? '/', 'http://host').searchParams));
-  });
-  await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
-  hostPort = (hostServer.address() as AddressInfo).port;
   // Host pages are served as http://localhost:<port> (allowed) and http://127.0.0.1:<port> (not allowed).
   await testApp.database.pool.query(`update shop set allowed_embed_origins = $2 where id = $1`, [shop.shopId, [`http://localhost:${hostPort}`]]);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -54,20 +60,18 @@ afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => hostServer?.close(resolve));
   await testApp?.close();
+  await stripe?.close();
 });
 
 async function newPage(locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 420, height: 900 }, locale });
   const page = await context.newPage();
+  // Well under the test's own timeout, so a missing element names itself.
+  page.setDefaultTimeout(8_000);
   const errors: string[] = [];
+  if (process.env.DEBUG_BROWSER) page.on('console', (message) => console.log(message.text()));
   page.on('pageerror', (error) => errors.push(error.message));
   return { context, page, errors };
-}
-
-/** The newest guest shopper: the one the browser just signed in as (a fresh context is a fresh device). */
-async function newestShopperId(): Promise<string> {
-  const { rows } = await testApp.database.pool.query<{ id: string }>('select id from shopper order by created_at desc limit 1');
-  return rows[0]!.id;
 }
 
 async function orderStatuses(): Promise<string[]> {
@@ -93,8 +97,18 @@ async function tabTo(page: Page, text: string): Promise<void> {
   throw new Error(`Tab never reached "${text}" (last: "${await focusedText(page)}")`);
 }
 
+/** Waits for an element; on a timeout the error carries what the widget showed instead. */
+async function waitOrExplain(page: Page, locator: ReturnType<Page['locator']>): Promise<void> {
+  try {
+    await locator.waitFor();
+  } catch (error) {
+    const shown = await page.locator('minishop-store').evaluate((element) => element.shadowRoot?.querySelector('.panel')?.textContent ?? '');
+    throw new Error(`${(error as Error).message}\nThe widget showed: ${shown}`);
+  }
+}
+
 describe('the storefront widget in a browser', () => {
-  it('opens the shop from a card shared in the demo chat, adds to the cart and pays the order from the wallet', async () => {
+  it('opens the shop from a card shared in the demo chat, adds to the cart, tops the wallet up by card and pays the order from it', { timeout: 60_000 }, async () => {
     const { context, page, errors } = await newPage();
     await page.goto(`${apiUrl}/demo?shop=${shop.slug}`);
     await page.getByRole('button', { name: 'Open Oolong in the shop' }).click();
@@ -105,10 +119,26 @@ describe('the storefront widget in a browser', () => {
     await page.getByRole('button', { name: 'Cart (1)' }).click();
     await page.getByText('Total: €9.00').waitFor();
     await page.getByRole('button', { name: 'Place order' }).click();
-    await page.getByRole('button', { name: 'Pay €9.00 from my wallet' }).waitFor();
+    await page.getByText('Wallet balance: €0.00').waitFor();
     expect(await orderStatuses()).toEqual(['pending_payment']);
 
-    await fundWallet(testApp.app, await newestShopperId(), 1_000);
+    // The wallet is empty: top it up by card, through Stripe.js (the stand-in) in the light DOM.
+    await page.getByRole('button', { name: 'Top up my wallet' }).click();
+    await page.getByRole('button', { name: 'Top up €10.00' }).click();
+    const cardNumber = page.getByLabel('Card number');
+    await cardNumber.waitFor();
+    expect(await cardNumber.evaluate((input) => input.getRootNode() === document)).toBe(true);
+    await cardNumber.fill('4000 0000 0000 0002');
+    await page.getByRole('button', { name: 'Pay €10.00 by card' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Your card was declined.' }).waitFor();
+    // A declined card ends that top-up: the shopper starts a new one.
+    await page.getByRole('button', { name: 'Top up €10.00' }).click();
+    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await page.getByRole('button', { name: 'Pay €10.00 by card' }).click();
+    await page.getByText('Wallet balance: €10.00').waitFor();
+    const { rows: topUps } = await testApp.database.pool.query<{ status: string }>('select status from wallet_top_up order by created_at');
+    expect(topUps.map((topUp) => topUp.status)).toEqual(['failed', 'succeeded']);
+
     await page.getByRole('button', { name: 'Pay €9.00 from my wallet' }).click();
     await page.getByText('Paid. Thank you!').waitFor();
     expect(await orderStatuses()).toEqual(['paid']);
@@ -160,7 +190,7 @@ describe('the storefront widget in a browser', () => {
     await context.close();
   });
 
-  it('completes a purchase with the keyboard alone', async () => {
+  it('completes a purchase, card top-up included, with the keyboard alone', { timeout: 60_000 }, async () => {
     const { context, page, errors } = await newPage();
     await page.goto(`http://localhost:${hostPort}/`);
     await page.getByRole('button', { name: /^Jasmine Tea/ }).waitFor();
@@ -176,7 +206,16 @@ describe('the storefront widget in a browser', () => {
     await tabTo(page, 'Place order');
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Pay €12.50 from my wallet' }).waitFor();
-    await fundWallet(testApp.app, await newestShopperId(), 1_250);
+    await tabTo(page, 'Top up my wallet');
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'Top up €20.00');
+    await page.keyboard.press('Enter');
+    await waitOrExplain(page, page.getByLabel('Card number'));
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('autocomplete'))).toBe('cc-number');
+    await page.keyboard.type('4242424242424242');
+    await tabTo(page, 'Pay €20.00 by card');
+    await page.keyboard.press('Enter');
     await tabTo(page, 'Pay €12.50 from my wallet');
     await page.keyboard.press('Enter');
     await page.getByText('Paid. Thank you!').waitFor();

@@ -5,6 +5,8 @@ import type { Cart, Category, Order, Product, ProductSummary, Shop, Wallet } fro
 
 export interface PanelOptions {
   api: StoreApi;
+  /** The <minishop-store> element: card forms mount in its light DOM (Stripe refuses shadow roots). */
+  host: HTMLElement;
   shopSlug: string;
   /** A product to open first (a shared card, a product code). */
   productId: string | null;
@@ -22,7 +24,8 @@ type View =
   | { name: 'cart' }
   | { name: 'orders' }
   | { name: 'order'; id: string }
-  | { name: 'pay-code' };
+  | { name: 'pay-code' }
+  | { name: 'wallet'; returnToOrderId: string | null };
 
 function errorText(error: unknown): string {
   return error instanceof ApiError || error instanceof Error ? error.message : String(error);
@@ -75,6 +78,9 @@ export function App({ options }: { options: PanelOptions }) {
         <button type="button" onClick={() => setView({ name: 'orders' })}>
           {t('orders')}
         </button>
+        <button type="button" onClick={() => setView({ name: 'wallet', returnToOrderId: null })}>
+          {t('walletTitle')}
+        </button>
       </nav>
       <div class="visually-hidden" role="status" aria-live="polite">
         {announcement}
@@ -85,7 +91,15 @@ export function App({ options }: { options: PanelOptions }) {
         <CartView options={options} shop={shop} cart={cart} setQuantity={setQuantity} placed={(order) => { setCart(null); api.request<Cart>('GET', `${shopPath}/cart`).then(setCart, () => undefined); setView({ name: 'order', id: order.id }); }} />
       )}
       {view.name === 'orders' && <OrdersView options={options} open={(id) => setView({ name: 'order', id })} />}
-      {view.name === 'order' && <OrderView options={options} id={view.id} />}
+      {view.name === 'order' && <OrderView options={options} id={view.id} topUp={() => setView({ name: 'wallet', returnToOrderId: view.id })} />}
+      {view.name === 'wallet' && (
+        <WalletView
+          options={options}
+          currency={shop.currency}
+          announce={setAnnouncement}
+          done={() => view.returnToOrderId && setView({ name: 'order', id: view.returnToOrderId })}
+        />
+      )}
       {view.name === 'pay-code' && <PayCodeView options={options} paid={(order) => setView({ name: 'order', id: order.id })} />}
     </div>
   );
@@ -326,7 +340,7 @@ function OrdersView({ options, open }: { options: PanelOptions; open(id: string)
   );
 }
 
-function OrderView({ options, id }: { options: PanelOptions; id: string }) {
+function OrderView({ options, id, topUp }: { options: PanelOptions; id: string; topUp(): void }) {
   const { api, i18n } = options;
   const { t } = i18n;
   const [order, setOrder] = useState<Order | null>(null);
@@ -374,9 +388,16 @@ function OrderView({ options, id }: { options: PanelOptions; id: string }) {
       {order.status === 'pending_payment' && (
         <>
           {wallet && <p>{t('wallet', { amount: i18n.money(wallet.availableMinor, wallet.currency) })}</p>}
-          <button type="button" class="primary" disabled={busy} onClick={() => act('pay', { method: 'wallet' })}>
-            {t('payWallet', { amount: i18n.money(order.totalMinor, order.currency) })}
-          </button>
+          <div class="bar">
+            <button type="button" class="primary" disabled={busy} onClick={() => act('pay', { method: 'wallet' })}>
+              {t('payWallet', { amount: i18n.money(order.totalMinor, order.currency) })}
+            </button>
+            {wallet && wallet.availableMinor < order.totalMinor && (
+              <button type="button" onClick={topUp}>
+                {t('topUpWallet')}
+              </button>
+            )}
+          </div>
         </>
       )}
       {order.status === 'delivered' && (
@@ -416,6 +437,95 @@ function PayCodeView({ options, paid }: { options: PanelOptions; paid(order: Ord
       >
         {t('payFromWallet')}
       </button>
+    </section>
+  );
+}
+
+/** The wallet: its balance, and top-ups by card through Stripe's Payment Element (loaded only now). */
+function WalletView({ options, currency, announce, done }: { options: PanelOptions; currency: string; announce(text: string): void; done(): void }) {
+  const { api, i18n, host } = options;
+  const { t } = i18n;
+  const [wallet, setWallet] = useState<Wallet | null>(null);
+  const [form, setForm] = useState<{ amountMinor: number; topUpId: string; confirm(): Promise<void>; remove(): void } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const unit = 10 ** i18n.exponent(currency);
+  const refresh = () => api.request<Wallet>('GET', `/api/store/wallet?currency=${currency}`).then(setWallet, (failure: unknown) => setError(errorText(failure)));
+
+  useEffect(() => {
+    void refresh();
+  }, []);
+  // The card form lives in the host page's DOM: take it away with the view.
+  useEffect(() => () => form?.remove(), [form]);
+
+  const start = async (amountMinor: number) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const started = await api.request<{ topUp: { id: string }; payment: { clientSecret: string } | null }>('POST', '/api/store/wallet/top-ups', { amountMinor, currency }, true, {
+        'idempotency-key': crypto.randomUUID(),
+      });
+      if (!started.payment) throw new Error('The top-up could not start.');
+      const [{ mountCardForm }, settings] = await Promise.all([import('./stripe-card.ts'), api.get<import('./stripe-card.ts').PaymentSettings>('/api/store/payment-settings')]);
+      const card = await mountCardForm(host, settings, started.payment.clientSecret);
+      setForm({ amountMinor, topUpId: started.topUp.id, ...card });
+    } catch (failure) {
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const pay = async () => {
+    if (!form) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await form.confirm();
+      announce(t('waiting'));
+      // The wallet is credited when Stripe's webhook reaches the API: wait for it (at most a minute).
+      for (let attempt = 0; attempt < 120; attempt += 1) {
+        const topUp = await api.request<{ status: string; failureCode?: string | null }>('GET', `/api/store/wallet/top-ups/${form.topUpId}`);
+        if (topUp.status === 'succeeded') break;
+        if (topUp.status === 'failed') throw new Error(topUp.failureCode ?? 'The card payment failed.');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      announce(t('toppedUp', { amount: i18n.money(form.amountMinor, currency) }));
+      form.remove();
+      setForm(null);
+      await refresh();
+      done();
+    } catch (failure) {
+      // A refused card ends this top-up (Stripe failed its intent): the shopper starts a new one.
+      form.remove();
+      setForm(null);
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <Heading text={t('walletTitle')} />
+      {wallet && <p>{t('wallet', { amount: i18n.money(wallet.availableMinor, wallet.currency) })}</p>}
+      {error && <p class="error" role="alert">{error}</p>}
+      {form ? (
+        <>
+          <slot name="payment" />
+          <button type="button" class="primary" disabled={busy} onClick={pay}>
+            {t('payByCard', { amount: i18n.money(form.amountMinor, currency) })}
+          </button>
+        </>
+      ) : (
+        <div class="bar">
+          {[10, 20, 50].map((major) => (
+            <button type="button" key={major} disabled={busy} onClick={() => start(major * unit)}>
+              {t('topUp', { amount: i18n.money(major * unit, currency) })}
+            </button>
+          ))}
+        </div>
+      )}
     </section>
   );
 }

@@ -36,6 +36,12 @@ const en = {
   confirmReceipt: 'I received it',
   payCode: 'Pay this order',
   payFromWallet: 'Pay from my wallet',
+  walletTitle: 'Wallet',
+  topUp: 'Top up {amount}',
+  payByCard: 'Pay {amount} by card',
+  toppedUp: 'Wallet topped up: {amount}.',
+  topUpWallet: 'Top up my wallet',
+  waiting: 'Waiting for the payment…',
 };
 export type Messages = typeof en;
 type Key = keyof Messages;
@@ -76,6 +82,12 @@ const zh: Messages = {
   confirmReceipt: '确认收货',
   payCode: '支付此订单',
   payFromWallet: '用钱包支付',
+  walletTitle: '钱包',
+  topUp: '充值 {amount}',
+  payByCard: '用银行卡支付 {amount}',
+  toppedUp: '钱包已充值：{amount}。',
+  topUpWallet: '为钱包充值',
+  waiting: '正在等待付款…',
 };
 
 const ar: Messages = {
@@ -114,6 +126,12 @@ const ar: Messages = {
   confirmReceipt: 'استلمت الطلب',
   payCode: 'ادفع هذا الطلب',
   payFromWallet: 'ادفع من محفظتي',
+  walletTitle: 'المحفظة',
+  topUp: 'اشحن {amount}',
+  payByCard: 'ادفع {amount} بالبطاقة',
+  toppedUp: 'تم شحن المحفظة: {amount}.',
+  topUpWallet: 'اشحن محفظتي',
+  waiting: 'في انتظار الدفع…',
 };
 
 const MESSAGES = { en, zh, ar } as const;
@@ -134,6 +152,13 @@ export interface Translator {
   direction: 'ltr' | 'rtl';
   t(key: Key, values?: Record<string, string | number>): string;
   money(amountMinor: number, currency: string): string;
+  /** The currency's minor-unit exponent (2 for EUR, 0 for JPY), as Intl knows it. */
+  exponent(currency: string): number;
+}
+
+/** The currency's own exponent (2 for EUR, 0 for JPY, 3 for KWD), as Intl knows it. */
+function exponentOf(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 const LOCALES: Record<Language, string> = { en: 'en', zh: 'zh-CN', ar: 'ar' };
@@ -147,10 +172,8 @@ export function translator(language: Language): Translator {
     direction: language === 'ar' ? 'rtl' : 'ltr',
     t: (key, values = {}) => messages[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '')),
     money(amountMinor, currency) {
-      const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-      // The currency's own exponent (2 for EUR, 0 for JPY, 3 for KWD), as Intl knows it.
-      const exponent = format.resolvedOptions().maximumFractionDigits ?? 2;
-      return format.format(amountMinor / 10 ** exponent);
+      return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amountMinor / 10 ** exponentOf(currency));
     },
+    exponent: exponentOf,
   };
 }

@@ -38,6 +38,7 @@ export function mount(host: HTMLElement, root: ShadowRoot, apiBase: string): voi
   root.prepend(style, container);
   const options = {
     api: new StoreApi(apiBase, identityFor(host, telegram)),
+    host,
     shopSlug: host.getAttribute('shop') ?? '',
     productId: host.getAttribute('product'),
     tableToken: host.getAttribute('table-token'),

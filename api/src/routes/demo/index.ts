@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
+import { widgetPageContentSecurityPolicy } from '../../http/page-security.ts';
 
 // Read once at boot: the page, its script (the Content-Security-Policy allows no inline script) and its styles.
 const files = {
@@ -14,7 +15,10 @@ const files = {
  */
 const demoRoutes: FastifyPluginAsync = async (app) => {
   const hidden = { schema: { hide: true } };
-  app.get('/', hidden, async (_request, reply) => reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(files.html));
+  const contentSecurityPolicy = widgetPageContentSecurityPolicy(app.config);
+  app.get('/', hidden, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').header('content-security-policy', contentSecurityPolicy).send(files.html),
+  );
   app.get('/demo.js', hidden, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(files.script));
   app.get('/demo.css', hidden, async (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(files.style));
 };

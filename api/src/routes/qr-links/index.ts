@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { DomainError } from '../../../../db/src/errors.ts';
 import { QrTokenParams } from '../../../../db/src/modules/qr/qr.schemas.ts';
+import { widgetPageContentSecurityPolicy } from '../../http/page-security.ts';
 import { landingPage, pageLanguage, refusalPage, type RefusalKind } from './pages.ts';
 
 const REFUSAL_BY_CODE: Record<string, { kind: RefusalKind; status: 400 | 404 | 410 }> = {
@@ -18,6 +19,7 @@ const REFUSAL_BY_CODE: Record<string, { kind: RefusalKind; status: 400 | 404 | 4
  * gets a friendly page in the reader's language (Accept-Language) rather than JSON.
  */
 const qrLinksRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const contentSecurityPolicy = widgetPageContentSecurityPolicy(app.config);
   app.get(
     '/:token',
     {
@@ -35,7 +37,7 @@ const qrLinksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', contentSecurityPolicy);
       try {
         const landing = await app.services.landing.landing(request.params.token);
         return reply.send(landingPage(landing, `${app.config.http.publicUrl}/s/${request.params.token}`));
