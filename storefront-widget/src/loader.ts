@@ -19,10 +19,16 @@ class MinishopStore extends HTMLElement {
       '<style>:host{all:initial;display:block;font:16px/1.4 system-ui,sans-serif;color:#1a1a1a;background:#fff;min-height:120px}' +
       '[role=status]{padding:16px}</style><div role="status">…</div><slot name="payment"></slot>';
     const status = root.firstElementChild!.nextElementSibling as HTMLElement;
+    // The shop and its first products are fetched while the panel downloads, not after it.
+    const shopPath = `/api/store/shops/${encodeURIComponent(this.getAttribute('shop') || '')}`;
+    const prefetched: Record<string, Promise<Response>> = {};
+    if (!this.getAttribute('product') && !this.getAttribute('order-token')) {
+      for (const path of [shopPath, `${shopPath}/products?pageSize=48`]) prefetched[path] = fetch(apiBase + path);
+    }
     import(/* @vite-ignore */ `${apiBase}/widget/${PANEL_FILE}`)
-      .then((panel: { mount(host: HTMLElement, root: ShadowRoot, apiBase: string): void }) => {
+      .then((panel: { mount(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched: Record<string, Promise<Response>>): void }) => {
         status.remove();
-        panel.mount(this, root, apiBase);
+        panel.mount(this, root, apiBase, prefetched);
       })
       .catch(() => {
         status.textContent = 'The shop could not be loaded.';

@@ -47,6 +47,8 @@ export class StoreApi {
   constructor(
     readonly base: string,
     private identity: Identity,
+    /** Responses the loader started fetching while the panel downloaded, by path; each is used once. */
+    private readonly prefetched: Record<string, Promise<Response>> = {},
   ) {}
 
   /** One sign-in shared by every request that needs it. */
@@ -66,7 +68,9 @@ export class StoreApi {
     const allHeaders: Record<string, string> = { ...headers };
     if (body !== undefined) allHeaders['content-type'] = 'application/json';
     if (signedIn) allHeaders.authorization = `Bearer ${await this.session()}`;
-    const response = await fetch(this.base + path, { method, headers: allHeaders, body: body === undefined ? null : JSON.stringify(body) });
+    const early = method === 'GET' && !signedIn ? this.prefetched[path] : undefined;
+    delete this.prefetched[path];
+    const response = await (early ?? fetch(this.base + path, { method, headers: allHeaders, body: body === undefined ? null : JSON.stringify(body) }));
     const text = await response.text();
     const answer = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     if (!response.ok) {

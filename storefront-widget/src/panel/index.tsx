@@ -25,7 +25,7 @@ function identityFor(host: HTMLElement, telegram: TelegramWebApp | undefined): I
 }
 
 /** Called by the loader with the element, its open shadow root and the API's origin. */
-export function mount(host: HTMLElement, root: ShadowRoot, apiBase: string): void {
+export function mount(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched: Record<string, Promise<Response>> = {}): void {
   const telegram = (window as { Telegram?: { WebApp?: TelegramWebApp } }).Telegram?.WebApp;
   const i18n = translator(chooseLanguage([host.getAttribute('lang'), ...navigator.languages]));
   const { accent, onAccent } = accentColours(host.getAttribute('accent') ?? telegram?.themeParams?.button_color);
@@ -37,7 +37,7 @@ export function mount(host: HTMLElement, root: ShadowRoot, apiBase: string): voi
   container.lang = i18n.locale;
   root.prepend(style, container);
   const options = {
-    api: new StoreApi(apiBase, identityFor(host, telegram)),
+    api: new StoreApi(apiBase, identityFor(host, telegram), prefetched),
     host,
     shopSlug: host.getAttribute('shop') ?? '',
     productId: host.getAttribute('product'),
