@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
@@ -161,5 +162,27 @@ describe("a shop's store API from another web origin", () => {
     const own = new URL(testApp.config.http.publicUrl).origin;
     expect((await testApp.app.inject({ method: 'GET', url: shopUrl(), headers: { origin: own } })).statusCode).toBe(200);
     expect((await testApp.app.inject({ method: 'GET', url: shopUrl() })).statusCode).toBe(200);
+  });
+});
+
+describe('live updates (GET /ws) from a page embedding the widget', () => {
+  function upgrade(url: string, origin: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { origin });
+      socket.once('open', () => {
+        socket.close();
+        resolve(101);
+      });
+      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      socket.once('error', reject);
+    });
+  }
+
+  it("accepts an open shop's allowed embed origin and refuses any other", async () => {
+    await testApp.database.pool.query(`update shop set allowed_embed_origins = $2 where id = $1`, [shop.shopId, ['http://chat.example.test:8443']]);
+    const base = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `${base.replace(/^http/, 'ws')}/ws`;
+    expect(await upgrade(url, 'http://chat.example.test:8443')).toBe(101);
+    expect(await upgrade(url, 'http://elsewhere.example.test')).toBe(403);
   });
 });

@@ -14,8 +14,10 @@ export default async function websocketRoutes(app: FastifyInstance) {
     {
       websocket: true,
       onRequest: async (request, reply) => {
-        if (!isAllowedOrigin(request.headers.origin, app.config)) {
-          return reply.code(403).send({ type: 'forbidden', code: 'origin_not_allowed', message: 'This origin may not open live updates (REALTIME_ALLOWED_ORIGINS).' });
+        const origin = request.headers.origin;
+        // REALTIME_ALLOWED_ORIGINS, or a page where some open shop embeds the storefront widget.
+        if (!isAllowedOrigin(origin, app.config) && !(origin && (await app.services.embedOrigins.embeddedByAnyShop(origin)))) {
+          return reply.code(403).send({ type: 'forbidden', code: 'origin_not_allowed', message: "This origin may not open live updates (REALTIME_ALLOWED_ORIGINS or a shop's allowed embed origins)." });
         }
       },
     },

@@ -16,11 +16,31 @@ export function shopSlugOfStorePath(url: string): string | null {
  */
 export class EmbedOriginsService {
   private readonly cache = new Map<string, { origins: ReadonlySet<string>; expiresAtMs: number }>();
+  private readonly anyShopCache = new Map<string, { allowed: boolean; expiresAtMs: number }>();
 
   constructor(private readonly dependencies: { database: Database; now?: () => number }) {}
 
   async allows(shopSlug: string, origin: string): Promise<boolean> {
     return (await this.allowedOrigins(shopSlug)).has(origin.toLowerCase());
+  }
+
+  /**
+   * Whether some open shop embeds the widget on this origin: GET /ws serves every shop, so its Origin
+   * check takes any shop's allowed embed origins (each socket still authenticates, and sees only its own orders).
+   */
+  async embeddedByAnyShop(origin: string): Promise<boolean> {
+    const key = origin.toLowerCase();
+    const now = (this.dependencies.now ?? Date.now)();
+    const cached = this.anyShopCache.get(key);
+    if (cached && cached.expiresAtMs > now) return cached.allowed;
+    const { rows } = await this.dependencies.database.pool.query<{ allowed: boolean }>(
+      `select exists (select 1 from shop where status = 'open' and $1 = any (select lower(origin) from unnest(allowed_embed_origins) as origin)) as allowed`,
+      [key],
+    );
+    const allowed = rows[0]?.allowed ?? false;
+    if (this.anyShopCache.size >= 10_000) this.anyShopCache.clear();
+    this.anyShopCache.set(key, { allowed, expiresAtMs: now + EMBED_ORIGINS_TTL_MS });
+    return allowed;
   }
 
   private async allowedOrigins(shopSlug: string): Promise<ReadonlySet<string>> {
