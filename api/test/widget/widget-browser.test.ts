@@ -5,7 +5,13 @@ import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeStripeServer, type FakeStripeServer } from '../../../db/src/testing/stripe-server/stripe-server.ts';
+import type { Redis } from 'ioredis';
+import { OutboxRelay } from '../../../db/src/outbox/outbox-relay.ts';
+import { JobQueues } from '../../../db/src/queues/job-queues.ts';
+import { connectRedis, createRedis } from '../../../db/src/redis.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { createCourier, createShipment, postPosition, postStatus } from '../helpers/delivery.ts';
+import type { StaffSession } from '../helpers/staff.ts';
 import { serveStripeJsStandIn } from '../helpers/stripe-js-stand-in.ts';
 import { addProduct, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
@@ -25,7 +31,13 @@ let apiUrl: string;
 let hostServer: Server;
 let hostPort: number;
 let merchantId: string;
+let owner: StaffSession;
 let shop: StoreFixture;
+// The outbox relay, as the workers process runs it, so that GET /ws carries live updates.
+let relay: OutboxRelay;
+let queues: JobQueues;
+let publisher: Redis;
+let wakeSubscriber: Redis;
 
 /** A host chat's page: hostile CSS on purpose, and the widget by its one script tag. */
 function hostPage(query: URLSearchParams): string {
@@ -49,7 +61,13 @@ beforeAll(async () => {
   hostPort = (hostServer.address() as AddressInfo).port;
   testApp = await buildTestApp({ STRIPE_API_URL: stripe.url, STRIPE_JS_URL: `http://localhost:${hostPort}/stripe-stand-in.js` });
   apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  merchantId = (await createMerchantWithStaff(testApp.app, 'owner')).merchantId;
+  owner = await createMerchantWithStaff(testApp.app, 'owner');
+  merchantId = owner.merchantId;
+  queues = new JobQueues(testApp.config);
+  publisher = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
+  wakeSubscriber = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
+  relay = new OutboxRelay({ config: testApp.config, pool: testApp.database.pool, queues, publisher, pollIntervalMs: 1_000, wakeSubscriber });
+  relay.start();
   shop = await createStoreFixture(testApp.app, merchantId, { variants: [{ priceMinor: 1250, stockOnHand: 20, title: '100 g' }, { priceMinor: 2200, stockOnHand: 3, title: '250 g' }] });
   await addProduct(testApp.app, merchantId, shop.shopId, { title: 'Oolong', variants: [{ priceMinor: 900, stockOnHand: 5, title: 'Tin' }] });
   // Host pages are served as http://localhost:<port> (allowed) and http://127.0.0.1:<port> (not allowed).
@@ -58,6 +76,10 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
+  await relay?.stop();
+  await queues?.close();
+  publisher?.disconnect();
+  wakeSubscriber?.disconnect();
   await new Promise((resolve) => hostServer?.close(resolve));
   await testApp?.close();
   await stripe?.close();
@@ -108,7 +130,7 @@ async function waitOrExplain(page: Page, locator: ReturnType<Page['locator']>): 
 }
 
 describe('the storefront widget in a browser', () => {
-  it('opens the shop from a card shared in the demo chat, adds to the cart, tops the wallet up by card and pays the order from it', { timeout: 60_000 }, async () => {
+  it('opens the shop from a card shared in the demo chat, adds to the cart, tops the wallet up by card, pays the order from it and follows the courier live', { timeout: 60_000 }, async () => {
     const { context, page, errors } = await newPage();
     await page.goto(`${apiUrl}/demo?shop=${shop.slug}`);
     await page.getByRole('button', { name: 'Open Oolong in the shop' }).click();
@@ -142,8 +164,21 @@ describe('the storefront widget in a browser', () => {
     await page.getByRole('button', { name: 'Pay €9.00 from my wallet' }).click();
     await page.getByText('Paid. Thank you!').waitFor();
     expect(await orderStatuses()).toEqual(['paid']);
+
+    // The shop hands the order to a courier; the courier's updates arrive live in the open order view.
+    const { rows } = await testApp.database.pool.query<{ id: string }>('select id from shop_order where shop_id = $1', [shop.shopId]);
+    const orderId = rows[0]!.id;
+    const courier = await createCourier(testApp.app, owner);
+    const shipment = (await createShipment(testApp.app, owner, orderId, { courierId: courier.id, destination: { latitude: 48.8606, longitude: 2.3376 } })).json();
+    expect((await postStatus(testApp.app, courier, shipment.id, { status: 'picked_up', recordedAt: new Date().toISOString(), message: 'On my way' })).statusCode).toBe(201);
+    await page.getByText('Status: shipped').waitFor();
+    await page.getByText('picked up · On my way').waitFor();
+    expect((await postPosition(testApp.app, courier, shipment.id, { latitude: 48.853, longitude: 2.3499, recordedAt: new Date(Date.now() + 1_000).toISOString() })).statusCode).toBe(200);
+    await page.getByRole('img', { name: 'Courier route' }).waitFor();
+    await expect.poll(() => page.locator('minishop-store').locator('svg.route circle.courier').count()).toBe(1);
+
     await page.getByRole('button', { name: 'My orders' }).click();
-    await page.getByText('Status: paid').waitFor();
+    await page.getByText('Status: shipped').waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -51,6 +51,11 @@ export class StoreApi {
     private readonly prefetched: Record<string, Promise<Response>> = {},
   ) {}
 
+  /** The shopper's session token (GET /ws authenticates with it). */
+  accessToken(): Promise<string> {
+    return this.session();
+  }
+
   /** One sign-in shared by every request that needs it. */
   private session(): Promise<string> {
     if (this.token) return Promise.resolve(this.token);

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type StoreApi } from './api.ts';
 import type { Translator } from './i18n.ts';
+import { followOrder } from './live.ts';
+import { RouteView, type Position } from './route-view.tsx';
 import type { Cart, Category, Order, Product, ProductSummary, Shop, Wallet } from './types.ts';
 
 export interface PanelOptions {
@@ -348,11 +350,24 @@ function OrderView({ options, id, topUp }: { options: PanelOptions; id: string; 
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const [tracking, setTracking] = useState<{ id: string; status: string; message: string; happenedAt: string; position: Position | null }[]>([]);
+
   useEffect(() => {
     api.request<Order>('GET', `/api/store/orders/${id}`).then((loaded) => {
       setOrder(loaded);
       if (loaded.status === 'pending_payment') api.request<Wallet>('GET', `/api/store/wallet?currency=${loaded.currency}`).then(setWallet, () => undefined);
     }, (failure: unknown) => setError(errorText(failure)));
+    // Live: the status and the courier's updates as they happen (snapshot first, then events).
+    return followOrder(api, id, (message) => {
+      const payload = message.payload as { status?: string; order?: { status: string }; tracking?: Record<string, unknown> | null } & Record<string, unknown>;
+      const status = message.type === 'snapshot' ? payload.order?.status : message.type === 'updated' ? payload.status : undefined;
+      if (status) setOrder((current) => (current ? { ...current, status } : current));
+      const event = message.type === 'tracking' ? payload : message.type === 'snapshot' ? payload.tracking : null;
+      if (event && typeof event.trackingEventId === 'string') {
+        const entry = { id: event.trackingEventId, status: String(event.status), message: String(event.message ?? ''), happenedAt: String(event.happenedAt), position: (event.position as Position | null) ?? null };
+        setTracking((current) => (current.some((known) => known.id === entry.id) ? current : [...current, entry]));
+      }
+    });
   }, [id]);
 
   if (!order) return error ? <p class="error" role="alert">{error}</p> : <p role="status">{t('loading')}</p>;
@@ -398,6 +413,20 @@ function OrderView({ options, id, topUp }: { options: PanelOptions; id: string; 
               </button>
             )}
           </div>
+        </>
+      )}
+      {tracking.length > 0 && (
+        <>
+          <h3>{t('deliveryUpdates')}</h3>
+          <RouteView positions={tracking.flatMap((entry) => (entry.position ? [entry.position] : []))} label={t('courierRoute')} />
+          <ol class="timeline">
+            {tracking.map((entry) => (
+              <li key={entry.id}>
+                {new Date(entry.happenedAt).toLocaleTimeString(i18n.locale, { hour: '2-digit', minute: '2-digit' })} · {entry.status.replace(/_/g, ' ')}
+                {entry.message ? ` · ${entry.message}` : ''}
+              </li>
+            ))}
+          </ol>
         </>
       )}
       {order.status === 'delivered' && (

@@ -42,6 +42,8 @@ const en = {
   toppedUp: 'Wallet topped up: {amount}.',
   topUpWallet: 'Top up my wallet',
   waiting: 'Waiting for the payment…',
+  deliveryUpdates: 'Delivery updates',
+  courierRoute: 'Courier route',
 };
 export type Messages = typeof en;
 type Key = keyof Messages;
@@ -88,6 +90,8 @@ const zh: Messages = {
   toppedUp: '钱包已充值：{amount}。',
   topUpWallet: '为钱包充值',
   waiting: '正在等待付款…',
+  deliveryUpdates: '配送动态',
+  courierRoute: '骑手路线',
 };
 
 const ar: Messages = {
@@ -132,6 +136,8 @@ const ar: Messages = {
   toppedUp: 'تم شحن المحفظة: {amount}.',
   topUpWallet: 'اشحن محفظتي',
   waiting: 'في انتظار الدفع…',
+  deliveryUpdates: 'تحديثات التوصيل',
+  courierRoute: 'مسار المندوب',
 };
 
 const MESSAGES = { en, zh, ar } as const;

@@ -27,4 +27,6 @@ label.choice{display:flex;gap:8px;align-items:center;min-height:44px}
 label.choice input{min-width:24px;min-height:24px}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 img{max-width:100%;border-radius:8px}
+.route{width:100%;max-width:420px;height:auto;display:block;margin:8px 0}
+.timeline{padding-inline-start:20px}
 `;
