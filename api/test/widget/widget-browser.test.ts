@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import jsQR from 'jsqr';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeStripeServer, type FakeStripeServer } from '../../../db/src/testing/stripe-server/stripe-server.ts';
 import type { Redis } from 'ioredis';
@@ -59,7 +61,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
   hostPort = (hostServer.address() as AddressInfo).port;
-  testApp = await buildTestApp({ STRIPE_API_URL: stripe.url, STRIPE_JS_URL: `http://localhost:${hostPort}/stripe-stand-in.js` });
+  testApp = await buildTestApp({
+    STRIPE_API_URL: stripe.url,
+    STRIPE_JS_URL: `http://localhost:${hostPort}/stripe-stand-in.js`,
+    // Counter charges above €10.00 wait for the shopper's consent.
+    PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: '1000',
+  });
   apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   owner = await createMerchantWithStaff(testApp.app, 'owner');
   merchantId = owner.merchantId;
@@ -254,6 +261,48 @@ describe('the storefront widget in a browser', () => {
     await tabTo(page, 'Pay €12.50 from my wallet');
     await page.keyboard.press('Enter');
     await page.getByText('Paid. Thank you!').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a payment code that the counter scans and charges, and asks the shopper to confirm a charge above the threshold', { timeout: 60_000 }, async () => {
+    const { context, page, errors } = await newPage();
+    await page.goto(`http://localhost:${hostPort}/`);
+    await page.getByRole('button', { name: 'Wallet' }).click();
+    await page.getByRole('button', { name: 'Top up €20.00' }).click();
+    await page.getByLabel('Card number').fill('4242424242424242');
+    await page.getByRole('button', { name: 'Pay €20.00 by card' }).click();
+    await page.getByText('Wallet balance: €20.00').waitFor();
+
+    await page.getByRole('button', { name: 'Pay at the counter' }).click();
+    const code = page.getByRole('img', { name: 'Payment code' });
+    await code.waitFor();
+    // The counter's scanner: the code as the screen shows it.
+    const shot = PNG.sync.read(await code.screenshot());
+    const token = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data;
+    expect(token).toBeTruthy();
+    const charge = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/admin/payment-code-charges',
+      headers: { ...owner.headers, 'idempotency-key': `counter-${Date.now()}` },
+      payload: { shopId: shop.shopId, token, amountMinor: 1_500 },
+    });
+    expect(charge.statusCode).toBe(201);
+    expect(charge.json().status).toBe('awaiting_confirmation');
+
+    const dialog = page.getByRole('dialog', { name: 'Confirm this charge' });
+    await dialog.waitFor();
+    await dialog.getByText(`Shop ${shop.slug} asks for €15.00.`).waitFor();
+    // Focus is in the dialog and Tab keeps it there.
+    expect(await focusedText(page)).toBe('Confirm');
+    await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('Decline');
+    await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('Confirm');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: `Paid €15.00 at Shop ${shop.slug}.` }).waitFor();
+    const { rows } = await testApp.database.pool.query<{ status: string }>('select status from payment_code_charge where id = $1', [charge.json().id]);
+    expect(rows[0]?.status).toBe('succeeded');
     expect(errors).toEqual([]);
     await context.close();
   });

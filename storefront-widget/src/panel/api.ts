@@ -86,6 +86,13 @@ export class StoreApi {
     return answer as T;
   }
 
+  /** A signed-in GET of a non-JSON answer (a QR code's SVG). */
+  async text(path: string): Promise<string> {
+    const response = await fetch(this.base + path, { headers: { authorization: `Bearer ${await this.session()}` } });
+    if (!response.ok) throw new ApiError(response.status, 'error', response.statusText);
+    return response.text();
+  }
+
   get<T>(path: string, signedIn = false): Promise<T> {
     return this.request<T>('GET', path, undefined, signedIn);
   }

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type StoreApi } from './api.ts';
 import type { Translator } from './i18n.ts';
@@ -27,7 +28,8 @@ type View =
   | { name: 'orders' }
   | { name: 'order'; id: string }
   | { name: 'pay-code' }
-  | { name: 'wallet'; returnToOrderId: string | null };
+  | { name: 'wallet'; returnToOrderId: string | null }
+  | { name: 'payment-code' };
 
 function errorText(error: unknown): string {
   return error instanceof ApiError || error instanceof Error ? error.message : String(error);
@@ -83,6 +85,9 @@ export function App({ options }: { options: PanelOptions }) {
         <button type="button" onClick={() => setView({ name: 'wallet', returnToOrderId: null })}>
           {t('walletTitle')}
         </button>
+        <button type="button" onClick={() => setView({ name: 'payment-code' })}>
+          {t('payAtCounter')}
+        </button>
       </nav>
       <div class="visually-hidden" role="status" aria-live="polite">
         {announcement}
@@ -94,6 +99,7 @@ export function App({ options }: { options: PanelOptions }) {
       )}
       {view.name === 'orders' && <OrdersView options={options} open={(id) => setView({ name: 'order', id })} />}
       {view.name === 'order' && <OrderView options={options} id={view.id} topUp={() => setView({ name: 'wallet', returnToOrderId: view.id })} />}
+      {view.name === 'payment-code' && <PaymentCodeView options={options} announce={setAnnouncement} />}
       {view.name === 'wallet' && (
         <WalletView
           options={options}
@@ -556,5 +562,122 @@ function WalletView({ options, currency, announce, done }: { options: PanelOptio
         </div>
       )}
     </section>
+  );
+}
+
+interface CounterCharge {
+  id: string;
+  amountMinor: number;
+  currency: string;
+  status: string;
+  shopName: string;
+}
+
+/**
+ * The shopper's payment code for the counter: a fresh code when the API says so (every 50 s of a 60 s
+ * life), drawn from the API's SVG; charges above the threshold wait for consent, asked in a dialog as
+ * soon as one appears (polled every 2 s while the code is shown: GET /ws carries orders only).
+ */
+function PaymentCodeView({ options, announce }: { options: PanelOptions; announce(text: string): void }) {
+  const { api, i18n, shopSlug } = options;
+  const { t } = i18n;
+  const [image, setImage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState<CounterCharge | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const issue = async () => {
+      try {
+        const code = await api.request<{ token: string; refreshAfterSeconds: number }>('POST', `/api/store/shops/${encodeURIComponent(shopSlug)}/payment-codes`);
+        const svg = await api.text(`/api/store/payment-codes/${code.token}.svg`);
+        if (stopped) return;
+        setImage(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
+        timer = setTimeout(() => void issue(), code.refreshAfterSeconds * 1000);
+      } catch (failure) {
+        setError(errorText(failure));
+        timer = setTimeout(() => void issue(), 10_000);
+      }
+    };
+    void issue();
+    const poll = setInterval(() => {
+      api.request<CounterCharge[]>('GET', '/api/store/payment-code-charges?status=awaiting_confirmation').then(
+        (charges) => setPending((current) => current ?? charges[0] ?? null),
+        () => undefined,
+      );
+    }, 2_000);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      clearInterval(poll);
+    };
+  }, []);
+
+  const answer = async (verb: 'confirm' | 'decline') => {
+    if (!pending) return;
+    setBusy(true);
+    try {
+      const charge = await api.request<CounterCharge>('POST', `/api/store/payment-code-charges/${pending.id}/${verb}`);
+      announce(charge.status === 'succeeded' ? t('chargeConfirmed', { amount: i18n.money(charge.amountMinor, charge.currency), shop: charge.shopName }) : t('chargeDeclined'));
+      setPending(null);
+    } catch (failure) {
+      setError(errorText(failure));
+      setPending(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <Heading text={t('payAtCounter')} />
+      <p>{t('paymentCodeHelp')}</p>
+      {error && <p class="error" role="alert">{error}</p>}
+      {image && <img class="code" src={image} alt={t('paymentCodeImage')} />}
+      {pending && (
+        <Dialog title={t('confirmCharge')} onCancel={() => void answer('decline')}>
+          <p>{t('confirmChargeText', { shop: pending.shopName, amount: i18n.money(pending.amountMinor, pending.currency) })}</p>
+          <div class="bar">
+            <button type="button" class="primary" disabled={busy} onClick={() => void answer('confirm')}>
+              {t('confirm')}
+            </button>
+            <button type="button" disabled={busy} onClick={() => void answer('decline')}>
+              {t('decline')}
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </section>
+  );
+}
+
+/** A modal dialog: focus moves in, Tab stays inside, Escape cancels, and focus returns where it was. */
+function Dialog({ title, onCancel, children }: { title: string; onCancel(): void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = ref.current?.getRootNode() as ShadowRoot | Document | undefined;
+    const previous = root?.activeElement as HTMLElement | null | undefined;
+    ref.current?.querySelector<HTMLElement>('button')?.focus();
+    return () => previous?.focus?.();
+  }, []);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') return onCancel();
+    if (event.key !== 'Tab' || !ref.current) return;
+    const focusable = [...ref.current.querySelectorAll<HTMLElement>('button:not([disabled])')];
+    const root = ref.current.getRootNode() as ShadowRoot;
+    const index = focusable.indexOf(root.activeElement as HTMLElement);
+    const next = event.shiftKey ? (index <= 0 ? focusable.length - 1 : index - 1) : index === focusable.length - 1 ? 0 : index + 1;
+    event.preventDefault();
+    focusable[next]?.focus();
+  };
+  return (
+    <div class="backdrop">
+      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="minishop-dialog-title" ref={ref} onKeyDown={onKeyDown}>
+        <h3 id="minishop-dialog-title">{title}</h3>
+        {children}
+      </div>
+    </div>
   );
 }

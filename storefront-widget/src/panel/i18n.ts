@@ -44,6 +44,15 @@ const en = {
   waiting: 'Waiting for the payment…',
   deliveryUpdates: 'Delivery updates',
   courierRoute: 'Courier route',
+  payAtCounter: 'Pay at the counter',
+  paymentCodeHelp: 'Show this code at the counter. A new code appears every minute.',
+  paymentCodeImage: 'Payment code',
+  confirmCharge: 'Confirm this charge',
+  confirmChargeText: '{shop} asks for {amount}.',
+  confirm: 'Confirm',
+  decline: 'Decline',
+  chargeConfirmed: 'Paid {amount} at {shop}.',
+  chargeDeclined: 'Charge declined.',
 };
 export type Messages = typeof en;
 type Key = keyof Messages;
@@ -92,6 +101,15 @@ const zh: Messages = {
   waiting: '正在等待付款…',
   deliveryUpdates: '配送动态',
   courierRoute: '骑手路线',
+  payAtCounter: '到店付款',
+  paymentCodeHelp: '请向收银员出示此码。每分钟更新一次。',
+  paymentCodeImage: '付款码',
+  confirmCharge: '确认此笔扣款',
+  confirmChargeText: '{shop} 请求收款 {amount}。',
+  confirm: '确认',
+  decline: '拒绝',
+  chargeConfirmed: '已在 {shop} 支付 {amount}。',
+  chargeDeclined: '已拒绝扣款。',
 };
 
 const ar: Messages = {
@@ -138,6 +156,15 @@ const ar: Messages = {
   waiting: 'في انتظار الدفع…',
   deliveryUpdates: 'تحديثات التوصيل',
   courierRoute: 'مسار المندوب',
+  payAtCounter: 'ادفع عند الصندوق',
+  paymentCodeHelp: 'اعرض هذا الرمز عند الصندوق. يظهر رمز جديد كل دقيقة.',
+  paymentCodeImage: 'رمز الدفع',
+  confirmCharge: 'أكّد هذا الخصم',
+  confirmChargeText: '{shop} يطلب {amount}.',
+  confirm: 'تأكيد',
+  decline: 'رفض',
+  chargeConfirmed: 'تم دفع {amount} في {shop}.',
+  chargeDeclined: 'تم رفض الخصم.',
 };
 
 const MESSAGES = { en, zh, ar } as const;
