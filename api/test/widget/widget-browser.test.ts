@@ -307,6 +307,46 @@ describe('the storefront widget in a browser', () => {
     await context.close();
   });
 
+  it('delivers to an address typed at checkout, charging the fee the server computes, and names a bad field', async () => {
+    const offered = await testApp.app.inject({
+      method: 'PUT',
+      url: `/api/admin/shops/${shop.shopId}`,
+      headers: owner.headers,
+      payload: { fulfilmentMethods: ['pickup', 'delivery'], delivery: { fee: { kind: 'flat', feeMinor: 450 } } },
+    });
+    expect(offered.statusCode).toBe(200);
+    const { context, page, errors } = await newPage();
+    await page.goto(`http://localhost:${hostPort}/`);
+    await page.getByRole('button', { name: /^Oolong/ }).click();
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByRole('button', { name: 'Cart (1)' }).click();
+    await page.getByRole('radio', { name: 'Delivery' }).check();
+    await page.getByLabel('Recipient').fill('Ada Lovelace');
+    await page.getByLabel('Phone').fill('not a phone');
+    await page.getByLabel('Street and number').fill('12 rue de Rivoli');
+    await page.getByLabel('City').fill('Paris');
+    await page.getByLabel('Postal code').fill('75001');
+    await page.getByLabel('Country code (e.g. FR)').fill('FR');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('alert').filter({ hasText: /phone/ }).waitFor();
+    expect(await page.getByLabel('Phone').getAttribute('aria-invalid')).toBe('true');
+    expect(await orderStatuses()).not.toContain('pending_payment');
+
+    await page.getByLabel('Phone').fill('+33 6 12 34 56 78');
+    await page.getByLabel('Country code (e.g. FR)').focus();
+    await page.getByLabel('Country code (e.g. FR)').blur();
+    await page.getByText('Delivery fee: €4.50').waitFor();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('button', { name: 'Pay €13.50 from my wallet' }).waitFor();
+    const { rows } = await testApp.database.pool.query<{ fulfilment_method: string; delivery_fee_minor: number; city: string }>(
+      `select fulfilment_method, delivery_fee_minor, delivery_address->>'city' as city from shop_order where shop_id = $1 and status = 'pending_payment'`,
+      [shop.shopId],
+    );
+    expect(rows).toEqual([{ fulfilment_method: 'delivery', delivery_fee_minor: 450, city: 'Paris' }]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('speaks Arabic right to left when the host asks for it, prices formatted for Arabic', async () => {
     const { context, page } = await newPage();
     await page.goto(`http://localhost:${hostPort}/?lang=ar`);

@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Field name -> message, from a 400's `errors`. */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
   }
@@ -80,8 +82,9 @@ export class StoreApi {
     const answer = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     if (!response.ok) {
       const errors = answer.errors as Record<string, string> | undefined;
-      const message = (errors && Object.values(errors)[0]) || (answer.message as string) || response.statusText;
-      throw new ApiError(response.status, (answer.code as string) || 'error', message);
+      const [firstField] = Object.entries(errors ?? {});
+      const message = firstField ? `${firstField[0]}: ${firstField[1]}` : (answer.message as string) || response.statusText;
+      throw new ApiError(response.status, (answer.code as string) || 'error', message, errors ?? (answer.fields as Record<string, string> | undefined));
     }
     return answer as T;
   }

@@ -239,15 +239,33 @@ function ProductView({ options, id, back, add, cart }: { options: PanelOptions; 
   );
 }
 
+const ADDRESS_FIELDS = ['recipient', 'phone', 'line1', 'line2', 'city', 'postalCode', 'country'] as const;
+type AddressForm = Record<(typeof ADDRESS_FIELDS)[number], string>;
+
 function CartView({ options, shop, cart, setQuantity, placed }: { options: PanelOptions; shop: Shop; cart: Cart | null; setQuantity(variantId: string, quantity: number, title: string): Promise<void>; placed(order: Order): void }) {
   const { api, i18n, tableToken, tableLabel } = options;
   const { t } = i18n;
-  const methods = shop.fulfilmentMethods.filter((method) => method !== 'delivery' && (method !== 'table' || tableToken));
-  const [method, setMethod] = useState<string>(tableToken && methods.includes('table') ? 'table' : (methods[0] ?? 'pickup'));
+  const methods = shop.fulfilmentMethods.filter((method) => method !== 'table' || tableToken);
+  const [method, setMethod] = useState<string>(tableToken && methods.includes('table') ? 'table' : methods.includes('pickup') ? 'pickup' : (methods[0] ?? 'pickup'));
+  const [address, setAddress] = useState<AddressForm>({ recipient: '', phone: '', line1: '', line2: '', city: '', postalCode: '', country: '' });
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [quote, setQuote] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   if (!cart) return <p role="status">{t('loading')}</p>;
+  const addressBody = () => {
+    const body: Record<string, string> = {};
+    for (const field of ADDRESS_FIELDS) if (address[field].trim()) body[field] = field === 'country' ? address[field].trim().toUpperCase() : address[field].trim();
+    return body;
+  };
+  const fail = (failure: unknown) => {
+    const fields = failure instanceof ApiError ? failure.fields : undefined;
+    // The API names address fields as `address.<field>`.
+    setFieldErrors(Object.fromEntries(Object.entries(fields ?? {}).map(([name, message]) => [name.replace(/^address\./, ''), message])));
+    setError(errorText(failure));
+  };
+  const label = (candidate: string) => (candidate === 'table' ? t('table', { table: tableLabel ?? '' }) : candidate === 'delivery' ? t('delivery') : t('pickup'));
   return (
     <section>
       <Heading text={t('cartTitle')} />
@@ -267,10 +285,10 @@ function CartView({ options, shop, cart, setQuantity, placed }: { options: Panel
                     max={Math.min(99, line.availableQuantity)}
                     value={line.quantity}
                     aria-label={t('quantityOf', { title })}
-                    onChange={(event) => void setQuantity(line.variantId, Math.max(0, Number(event.currentTarget.value) || 0), title).catch((failure) => setError(errorText(failure)))}
+                    onChange={(event) => void setQuantity(line.variantId, Math.max(0, Number(event.currentTarget.value) || 0), title).catch(fail)}
                   />
                   <span>{i18n.money(line.lineTotalMinor, cart.currency)}</span>
-                  <button type="button" aria-label={t('remove', { title })} onClick={() => void setQuantity(line.variantId, 0, title).catch((failure) => setError(errorText(failure)))}>
+                  <button type="button" aria-label={t('remove', { title })} onClick={() => void setQuantity(line.variantId, 0, title).catch(fail)}>
                     ×
                   </button>
                 </li>
@@ -285,10 +303,43 @@ function CartView({ options, shop, cart, setQuantity, placed }: { options: Panel
             {methods.map((candidate) => (
               <label class="choice" key={candidate}>
                 <input type="radio" name="fulfilment" checked={candidate === method} onChange={() => setMethod(candidate)} />
-                {candidate === 'table' ? t('table', { table: tableLabel ?? '' }) : t('pickup')}
+                {label(candidate)}
               </label>
             ))}
           </fieldset>
+          {method === 'delivery' && (
+            <fieldset class="address">
+              <legend>{t('deliveryAddress')}</legend>
+              {ADDRESS_FIELDS.map((field) => (
+                <label key={field} class="field">
+                  <span>{t(`address_${field}`)}</span>
+                  <input
+                    value={address[field]}
+                    autocomplete={{ recipient: 'name', phone: 'tel', line1: 'address-line1', line2: 'address-line2', city: 'address-level2', postalCode: 'postal-code', country: 'country' }[field]}
+                    aria-invalid={fieldErrors[field] ? 'true' : undefined}
+                    onInput={(event) => {
+                      setAddress({ ...address, [field]: event.currentTarget.value });
+                      setQuote(null);
+                    }}
+                    onBlur={() => {
+                      const body = addressBody();
+                      if (!body.line1 || !body.city || !body.postalCode || !body.country || !body.recipient || !body.phone) return;
+                      api.request<{ deliveryFeeMinor: number }>('POST', `/api/store/shops/${encodeURIComponent(shop.slug)}/delivery-quote`, { address: body, subtotalMinor: cart.totalMinor }).then(
+                        (answer) => {
+                          setQuote(answer.deliveryFeeMinor);
+                          setFieldErrors({});
+                          setError(null);
+                        },
+                        fail,
+                      );
+                    }}
+                  />
+                  {fieldErrors[field] && <span class="error">{fieldErrors[field]}</span>}
+                </label>
+              ))}
+              {quote !== null && <p>{t('deliveryFee', { amount: i18n.money(quote, cart.currency) })}</p>}
+            </fieldset>
+          )}
           {error && <p class="error" role="alert">{error}</p>}
           <button
             type="button"
@@ -297,13 +348,15 @@ function CartView({ options, shop, cart, setQuantity, placed }: { options: Panel
             onClick={async () => {
               setBusy(true);
               setError(null);
+              setFieldErrors({});
               try {
-                const body: Record<string, string> = { source: 'cart', fulfilmentMethod: method };
+                const body: Record<string, unknown> = { source: 'cart', fulfilmentMethod: method };
                 if (method === 'table' && tableToken) body.tableToken = tableToken;
+                if (method === 'delivery') body.address = addressBody();
                 const order = await api.request<Order>('POST', `/api/store/shops/${encodeURIComponent(shop.slug)}/orders`, body, true, { 'idempotency-key': crypto.randomUUID() });
                 placed(order);
               } catch (failure) {
-                setError(errorText(failure));
+                fail(failure);
               } finally {
                 setBusy(false);
               }
