@@ -46,6 +46,7 @@ import webhookEndpointsRoutes from './admin/webhook-endpoints/index.ts';
 import widgetRoutes from './widget/index.ts';
 import paymentSettingsRoutes from './store/payment-settings/index.ts';
 import demoRoutes from './demo/index.ts';
+import embedPageRoutes from './embed-page/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
@@ -101,4 +102,5 @@ export default async function routes(app: FastifyInstance) {
   await app.register(widgetRoutes);
   await app.register(paymentSettingsRoutes, { prefix: '/api/store/payment-settings' });
   await app.register(demoRoutes, { prefix: '/demo' });
+  await app.register(embedPageRoutes, { prefix: '/embed' });
 }

@@ -186,3 +186,21 @@ describe('live updates (GET /ws) from a page embedding the widget', () => {
     expect(await upgrade(url, 'http://elsewhere.example.test')).toBe(403);
   });
 });
+
+describe('the framed widget page (GET /embed/:slug)', () => {
+  it("may be framed by the shop's allowed embed origins only, and hands them to the widget's bridge", async () => {
+    await testApp.database.pool.query(`update shop set allowed_embed_origins = $2 where id = $1`, [shop.shopId, ['https://chat.example.test']]);
+    const response = await testApp.app.inject({ method: 'GET', url: '/embed/lantern-tea' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'self' https://chat.example.test;");
+    expect(response.headers['x-frame-options']).toBeUndefined();
+    expect(response.body).toContain('<minishop-store shop="lantern-tea" bridge-origins="https://chat.example.test"></minishop-store>');
+  });
+
+  it('answers a closed or unknown shop with a friendly 404 page that nobody may frame', async () => {
+    const response = await testApp.app.inject({ method: 'GET', url: '/embed/no-such-shop' });
+    expect(response.statusCode).toBe(404);
+    expect(response.body).toContain('This shop is not available');
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'self'");
+  });
+});

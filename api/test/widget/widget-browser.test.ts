@@ -43,11 +43,28 @@ let wakeSubscriber: Redis;
 
 /** A host chat's page: hostile CSS on purpose, and the widget by its one script tag. */
 function hostPage(query: URLSearchParams): string {
+  if (query.get('frame')) return framingHostPage();
   const lang = query.get('lang');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host chat</title>
 <style>body{font-family:Georgia,serif;color:rgb(200,0,0)} button{background:rgb(0,128,0);font-size:30px} h2{text-transform:uppercase}</style></head>
 <body><main><h1>Host chat</h1><button type="button" id="host-button">Host button</button>
 <script src="${apiUrl}/widget.js" data-shop="${shop.slug}"${lang ? ` data-lang="${lang}"` : ''} async></script></main></body></html>`;
+}
+
+/** A host chat that frames the widget (/embed/<slug>) and speaks the bridge: theme and language in, shares out. */
+function framingHostPage(): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framing host</title></head><body>
+<iframe title="Shop" src="${apiUrl}/embed/${shop.slug}" style="width:400px;height:700px"></iframe>
+<script>
+window.received = [];
+window.addEventListener('message', function (event) {
+  if (event.origin !== ${JSON.stringify(apiUrl)}) return;
+  window.received.push(event.data);
+  if (event.data && event.data.v === 1 && event.data.type === 'hello') {
+    event.source.postMessage({ v: 1, type: 'init', id: 'init-1', theme: { accent: '#7a1fa2' }, lang: 'zh' }, event.origin);
+  }
+});
+</script></body></html>`;
 }
 
 beforeAll(async () => {
@@ -344,6 +361,34 @@ describe('the storefront widget in a browser', () => {
     );
     expect(rows).toEqual([{ fulfilment_method: 'delivery', delivery_fee_minor: 450, city: 'Paris' }]);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('runs framed by a host chat of an allowed origin, taking its theme and language through the bridge and sharing a card back', async () => {
+    const { context, page, errors } = await newPage();
+    await page.goto(`http://localhost:${hostPort}/?frame=1`);
+    const frame = page.frameLocator('iframe[title="Shop"]');
+    await frame.getByRole('searchbox', { name: '搜索商品' }).waitFor();
+    await frame.getByRole('button', { name: /^Oolong/ }).click();
+    const share = frame.getByRole('button', { name: '分享到聊天' });
+    const addToCart = frame.getByRole('button', { name: '加入购物车' });
+    expect(await addToCart.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(122, 31, 162)');
+    await share.click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { received: { type: string }[] }).received.map((message) => message.type))).toEqual(['hello', 'share']);
+    const shared = await page.evaluate(() => (window as unknown as { received: { v: number; type: string; id: string; card: unknown }[] }).received[1]);
+    expect(shared).toMatchObject({ v: 1, type: 'share', card: { shop: shop.slug, title: 'Oolong' } });
+    expect(shared?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('cannot be framed by a page of an origin the shop did not allow', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`http://127.0.0.1:${hostPort}/?frame=1`);
+    await page.waitForTimeout(1_500);
+    const frame = page.frames().find((candidate) => candidate !== page.mainFrame());
+    expect(await frame?.locator('minishop-store').count().catch(() => 0)).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { received: unknown[] }).received)).toEqual([]);
     await context.close();
   });
 

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type StoreApi } from './api.ts';
 import type { Translator } from './i18n.ts';
 import { followOrder } from './live.ts';
+import type { Bridge } from './bridge.ts';
 import { RouteView, type Position } from './route-view.tsx';
 import type { Cart, Category, Order, Product, ProductSummary, Shop, Wallet } from './types.ts';
 
@@ -10,6 +11,8 @@ export interface PanelOptions {
   api: StoreApi;
   /** The <minishop-store> element: card forms mount in its light DOM (Stripe refuses shadow roots). */
   host: HTMLElement;
+  /** The host chat that framed the widget (/embed/<slug>), or null. */
+  bridge: Bridge | null;
   shopSlug: string;
   /** A product to open first (a shared card, a product code). */
   productId: string | null;
@@ -88,6 +91,11 @@ export function App({ options }: { options: PanelOptions }) {
         <button type="button" onClick={() => setView({ name: 'payment-code' })}>
           {t('payAtCounter')}
         </button>
+        {options.bridge && (
+          <button type="button" onClick={() => options.bridge?.send('close')}>
+            {t('close')}
+          </button>
+        )}
       </nav>
       <div class="visually-hidden" role="status" aria-live="polite">
         {announcement}
@@ -216,6 +224,11 @@ function ProductView({ options, id, back, add, cart }: { options: PanelOptions; 
           <span class="muted">{variant.available > 0 ? t('inStock', { n: variant.available }) : t('outOfStock')}</span>
         </p>
       )}
+      {options.bridge && (
+        <button type="button" onClick={() => options.bridge?.send('share', { card: { shop: shopSlug, productId: product.id, title: product.title } })}>
+          {t('share')}
+        </button>
+      )}{' '}
       <button
         type="button"
         class="primary"

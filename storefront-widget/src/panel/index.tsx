@@ -4,6 +4,7 @@ import { guestIdentity, StoreApi, type Identity } from './api.ts';
 import { chooseLanguage, translator } from './i18n.ts';
 import { PANEL_CSS } from './styles.ts';
 import { accentColours } from './theme.ts';
+import { connectBridge, type Bridge, type HostInit } from './bridge.ts';
 
 interface TelegramWebApp {
   initData?: string;
@@ -26,9 +27,16 @@ function identityFor(host: HTMLElement, telegram: TelegramWebApp | undefined): I
 
 /** Called by the loader with the element, its open shadow root and the API's origin. */
 export function mount(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched: Record<string, Promise<Response>> = {}): void {
+  const origins = (host.getAttribute('bridge-origins') ?? '').split(/\s+/).filter(Boolean);
+  const connecting = connectBridge(origins);
+  if (!connecting) return start(host, root, apiBase, prefetched, null, null);
+  void connecting.then(({ bridge, init }) => start(host, root, apiBase, prefetched, bridge, init));
+}
+
+function start(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched: Record<string, Promise<Response>>, bridge: Bridge | null, init: HostInit | null): void {
   const telegram = (window as { Telegram?: { WebApp?: TelegramWebApp } }).Telegram?.WebApp;
-  const i18n = translator(chooseLanguage([host.getAttribute('lang'), ...navigator.languages]));
-  const { accent, onAccent } = accentColours(host.getAttribute('accent') ?? telegram?.themeParams?.button_color);
+  const i18n = translator(chooseLanguage([init?.lang, host.getAttribute('lang'), ...navigator.languages]));
+  const { accent, onAccent } = accentColours(init?.theme?.accent ?? host.getAttribute('accent') ?? telegram?.themeParams?.button_color);
   const style = document.createElement('style');
   style.textContent = `${PANEL_CSS}:host{--accent:${accent};--on-accent:${onAccent}}`;
   const container = document.createElement('div');
@@ -37,8 +45,9 @@ export function mount(host: HTMLElement, root: ShadowRoot, apiBase: string, pref
   container.lang = i18n.locale;
   root.prepend(style, container);
   const options = {
-    api: new StoreApi(apiBase, identityFor(host, telegram), prefetched),
+    api: new StoreApi(apiBase, init?.identity ?? identityFor(host, telegram), prefetched),
     host,
+    bridge,
     shopSlug: host.getAttribute('shop') ?? '',
     productId: host.getAttribute('product'),
     tableToken: host.getAttribute('table-token'),

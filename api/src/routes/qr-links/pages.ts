@@ -72,3 +72,8 @@ export function landingPage(landing: Landing, pageUrl: string): string {
     .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>${meta}<style>${PAGE_STYLE}</style></head><body><main><minishop-store${element}></minishop-store></main><script src="/widget.js" async></script></body></html>`;
 }
+
+/** The widget alone, for a host chat to frame: the host talks to it through the bridge (postMessage). */
+export function embedPage(shopSlug: string, shopName: string, origins: readonly string[]): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(shopName)}</title><style>body{margin:0}</style></head><body><minishop-store shop="${escapeHtml(shopSlug)}" bridge-origins="${escapeHtml(origins.join(' '))}"></minishop-store><script src="/widget.js" async></script></body></html>`;
+}

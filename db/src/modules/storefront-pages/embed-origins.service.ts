@@ -24,6 +24,15 @@ export class EmbedOriginsService {
     return (await this.allowedOrigins(shopSlug)).has(origin.toLowerCase());
   }
 
+  /** An open shop's name and allowed embed origins, for its framed page (/embed/<slug>); null when not open. */
+  async embedding(shopSlug: string): Promise<{ shopName: string; origins: string[] } | null> {
+    const { rows } = await this.dependencies.database.pool.query<{ name: string; allowed_embed_origins: string[] }>(
+      `select name, allowed_embed_origins from shop where slug = $1 and status = 'open'`,
+      [shopSlug],
+    );
+    return rows[0] ? { shopName: rows[0].name, origins: rows[0].allowed_embed_origins } : null;
+  }
+
   /**
    * Whether some open shop embeds the widget on this origin: GET /ws serves every shop, so its Origin
    * check takes any shop's allowed embed origins (each socket still authenticates, and sees only its own orders).
