@@ -392,6 +392,40 @@ describe('the storefront widget in a browser', () => {
     await context.close();
   });
 
+  it("pays an order by scanning its QR code from a photo, decoded by the lazily loaded jsQR", { timeout: 60_000 }, async () => {
+    const { context, page, errors } = await newPage();
+    await page.goto(`http://localhost:${hostPort}/`);
+    await page.getByRole('button', { name: 'Wallet' }).click();
+    await page.getByRole('button', { name: 'Top up €10.00' }).click();
+    await page.getByLabel('Card number').fill('4242424242424242');
+    await page.getByRole('button', { name: 'Pay €10.00 by card' }).click();
+    await page.getByText('Wallet balance: €10.00').waitFor();
+    await page.getByRole('button', { name: `Shop ${shop.slug}` }).click();
+    await page.getByRole('button', { name: /^Oolong/ }).click();
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByRole('button', { name: 'Cart (1)' }).click();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('button', { name: 'Pay €9.00 from my wallet' }).waitFor();
+    const { rows } = await testApp.database.pool.query<{ id: string }>(`select id from shop_order where shop_id = $1 and status = 'pending_payment' order by created_at desc limit 1`, [shop.shopId]);
+    const orderId = rows[0]!.id;
+
+    // The counter shows the order's code; the shopper photographs it.
+    const image = await testApp.app.inject({ method: 'GET', url: `/api/admin/orders/${orderId}/payment-qr.png`, headers: owner.headers });
+    expect(image.statusCode).toBe(200);
+    await page.getByRole('button', { name: 'Scan to pay' }).click();
+    await page.getByLabel("Photo of the order's QR code").setInputFiles({ name: 'order-code.png', mimeType: 'image/png', buffer: image.rawPayload });
+    await page.getByText('Paid. Thank you!').waitFor();
+    const { rows: paid } = await testApp.database.pool.query<{ status: string }>('select status from shop_order where id = $1', [orderId]);
+    expect(paid[0]?.status).toBe('paid');
+
+    // A photo without a code says so, and pays nothing.
+    await page.getByRole('button', { name: 'Scan to pay' }).click();
+    await page.getByLabel("Photo of the order's QR code").setInputFiles({ name: 'blank.png', mimeType: 'image/png', buffer: PNG.sync.write(new PNG({ width: 64, height: 64, fill: true })) });
+    await page.getByRole('alert').filter({ hasText: 'No QR code found in this photo.' }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('speaks Arabic right to left when the host asks for it, prices formatted for Arabic', async () => {
     const { context, page } = await newPage();
     await page.goto(`http://localhost:${hostPort}/?lang=ar`);

@@ -32,7 +32,8 @@ type View =
   | { name: 'order'; id: string }
   | { name: 'pay-code' }
   | { name: 'wallet'; returnToOrderId: string | null }
-  | { name: 'payment-code' };
+  | { name: 'payment-code' }
+  | { name: 'scan' };
 
 function errorText(error: unknown): string {
   return error instanceof ApiError || error instanceof Error ? error.message : String(error);
@@ -91,6 +92,9 @@ export function App({ options }: { options: PanelOptions }) {
         <button type="button" onClick={() => setView({ name: 'payment-code' })}>
           {t('payAtCounter')}
         </button>
+        <button type="button" onClick={() => setView({ name: 'scan' })}>
+          {t('scanToPay')}
+        </button>
         {options.bridge && (
           <button type="button" onClick={() => options.bridge?.send('close')}>
             {t('close')}
@@ -107,6 +111,7 @@ export function App({ options }: { options: PanelOptions }) {
       )}
       {view.name === 'orders' && <OrdersView options={options} open={(id) => setView({ name: 'order', id })} />}
       {view.name === 'order' && <OrderView options={options} id={view.id} topUp={() => setView({ name: 'wallet', returnToOrderId: view.id })} />}
+      {view.name === 'scan' && <ScanView options={options} paid={(order) => setView({ name: 'order', id: order.id })} />}
       {view.name === 'payment-code' && <PaymentCodeView options={options} announce={setAnnouncement} />}
       {view.name === 'wallet' && (
         <WalletView
@@ -745,5 +750,39 @@ function Dialog({ title, onCancel, children }: { title: string; onCancel(): void
         {children}
       </div>
     </div>
+  );
+}
+
+/** Scan-to-pay: a photo of an order's QR code (the phone's camera through the file picker), paid from the wallet. */
+function ScanView({ options, paid }: { options: PanelOptions; paid(order: Order): void }) {
+  const { api, i18n, shopSlug } = options;
+  const { t } = i18n;
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { readQrCode } = await import('./scan.ts');
+      const token = await readQrCode(file);
+      if (!token) throw new Error(t('noCodeFound'));
+      // The code holds the link `${PUBLIC_URL}/s/<token>`; the API takes the link or the bare token.
+      paid(await api.request<Order>('POST', `/api/store/shops/${encodeURIComponent(shopSlug)}/order-codes/pay`, { token }));
+    } catch (failure) {
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section>
+      <Heading text={t('scanToPay')} />
+      <label class="field">
+        <span>{t('scanPhoto')}</span>
+        <input type="file" accept="image/*" capture="environment" disabled={busy} onChange={(event) => void onFile(event.currentTarget.files?.[0])} />
+      </label>
+      {error && <p class="error" role="alert">{error}</p>}
+    </section>
   );
 }
