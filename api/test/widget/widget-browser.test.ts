@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +52,16 @@ function hostPage(query: URLSearchParams): string {
 <script src="${apiUrl}/widget.js" data-shop="${shop.slug}"${lang ? ` data-lang="${lang}"` : ''} async></script></main></body></html>`;
 }
 
+const BOT_TOKEN = '123456789:AAH-test-bot-token-for-the-widget-tests';
+
+/** initData exactly as Telegram builds it for a Mini App (HMAC-SHA256 with the key HMAC_SHA256("WebAppData", bot token)). */
+function telegramInitData(user: Record<string, unknown>): string {
+  const fields: Record<string, string> = { auth_date: String(Math.floor(Date.now() / 1000)), query_id: 'AAF-widget-test', user: JSON.stringify(user) };
+  const secretKey = createHmac('sha256', 'WebAppData').update(BOT_TOKEN).digest();
+  const dataCheckString = Object.keys(fields).sort().map((key) => `${key}=${fields[key]}`).join('\n');
+  return new URLSearchParams({ ...fields, hash: createHmac('sha256', secretKey).update(dataCheckString).digest('hex') }).toString();
+}
+
 /** A host chat that frames the widget (/embed/<slug>) and speaks the bridge: theme and language in, shares out. */
 function framingHostPage(): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framing host</title></head><body>
@@ -83,6 +94,7 @@ beforeAll(async () => {
     STRIPE_JS_URL: `http://localhost:${hostPort}/stripe-stand-in.js`,
     // Counter charges above €10.00 wait for the shopper's consent.
     PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: '1000',
+    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
   });
   apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   owner = await createMerchantWithStaff(testApp.app, 'owner');
@@ -422,6 +434,41 @@ describe('the storefront widget in a browser', () => {
     await page.getByRole('button', { name: 'Scan to pay' }).click();
     await page.getByLabel("Photo of the order's QR code").setInputFiles({ name: 'blank.png', mimeType: 'image/png', buffer: PNG.sync.write(new PNG({ width: 64, height: 64, fill: true })) });
     await page.getByRole('alert').filter({ hasText: 'No QR code found in this photo.' }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("runs as a Telegram Mini App: the shopper from initData, the theme's button colour, and checkout on the main button", async () => {
+    const { context, page, errors } = await newPage();
+    // What Telegram's own script provides to a Mini App (window.Telegram.WebApp), with a main button that records its state.
+    await context.addInitScript(`window.Telegram = { WebApp: {
+      initData: ${JSON.stringify(telegramInitData({ id: 777001, first_name: 'Mei', language_code: 'en' }))},
+      themeParams: { button_color: '#1c5a96' },
+      ready: function () {},
+      MainButton: { text: '', visible: false, callbacks: [],
+        setText: function (text) { this.text = text; }, show: function () { this.visible = true; }, hide: function () { this.visible = false; },
+        onClick: function (callback) { this.callbacks.push(callback); }, offClick: function (callback) { this.callbacks = this.callbacks.filter(function (c) { return c !== callback; }); } } } };`);
+    await page.goto(`http://localhost:${hostPort}/`);
+    await page.getByRole('button', { name: /^Oolong/ }).click();
+    const addToCart = page.getByRole('button', { name: 'Add to cart' });
+    expect(await addToCart.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(28, 90, 150)');
+    await addToCart.click();
+    await page.getByRole('button', { name: 'Cart (1)' }).click();
+    const mainButton = () => page.evaluate(() => {
+      const button = (window as unknown as { Telegram: { WebApp: { MainButton: { text: string; visible: boolean; callbacks: unknown[] } } } }).Telegram.WebApp.MainButton;
+      return { text: button.text, visible: button.visible, callbacks: button.callbacks.length };
+    });
+    await expect.poll(mainButton).toEqual({ text: 'Place order', visible: true, callbacks: 1 });
+    await page.evaluate(() => (window as unknown as { Telegram: { WebApp: { MainButton: { callbacks: (() => void)[] } } } }).Telegram.WebApp.MainButton.callbacks[0]!());
+    await page.getByRole('button', { name: 'Pay €9.00 from my wallet' }).waitFor();
+    // Leaving the cart hides the main button again.
+    expect(await mainButton()).toEqual({ text: 'Place order', visible: false, callbacks: 0 });
+    const { rows } = await testApp.database.pool.query<{ provider: string; display_name: string }>(
+      `select identity.provider, shopper.display_name from shop_order join shopper on shopper.id = shop_order.shopper_id join shopper_identity identity on identity.shopper_id = shopper.id
+        where shop_order.shop_id = $1 order by shop_order.created_at desc limit 1`,
+      [shop.shopId],
+    );
+    expect(rows[0]).toEqual({ provider: 'telegram', display_name: 'Mei' });
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -4,6 +4,7 @@ import { ApiError, type StoreApi } from './api.ts';
 import type { Translator } from './i18n.ts';
 import { followOrder } from './live.ts';
 import type { Bridge } from './bridge.ts';
+import type { TelegramMainButton } from './index.tsx';
 import { RouteView, type Position } from './route-view.tsx';
 import type { Cart, Category, Order, Product, ProductSummary, Shop, Wallet } from './types.ts';
 
@@ -13,6 +14,8 @@ export interface PanelOptions {
   host: HTMLElement;
   /** The host chat that framed the widget (/embed/<slug>), or null. */
   bridge: Bridge | null;
+  /** Telegram's main button when the widget runs as a Mini App: it places the order from the cart. */
+  mainButton: TelegramMainButton | null;
   shopSlug: string;
   /** A product to open first (a shared card, a product code). */
   productId: string | null;
@@ -271,6 +274,39 @@ function CartView({ options, shop, cart, setQuantity, placed }: { options: Panel
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const placeOrder = async () => {
+    setBusy(true);
+    setError(null);
+    setFieldErrors({});
+    try {
+      const body: Record<string, unknown> = { source: 'cart', fulfilmentMethod: method };
+      if (method === 'table' && tableToken) body.tableToken = tableToken;
+      if (method === 'delivery') body.address = addressBody();
+      const order = await api.request<Order>('POST', `/api/store/shops/${encodeURIComponent(shop.slug)}/orders`, body, true, { 'idempotency-key': crypto.randomUUID() });
+      placed(order);
+    } catch (failure) {
+      fail(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  // Telegram's main button does what "Place order" does, while the cart has something to order.
+  const placeOrderRef = useRef(placeOrder);
+  placeOrderRef.current = placeOrder;
+  const orderable = Boolean(cart && cart.lines.length > 0 && !cart.hasProblems);
+  useEffect(() => {
+    const button = options.mainButton;
+    if (!button || !orderable) return;
+    const onClick = () => void placeOrderRef.current();
+    button.setText(t('placeOrder'));
+    button.onClick(onClick);
+    button.show();
+    return () => {
+      button.offClick(onClick);
+      button.hide();
+    };
+  }, [orderable]);
+
   if (!cart) return <p role="status">{t('loading')}</p>;
   const addressBody = () => {
     const body: Record<string, string> = {};
@@ -359,27 +395,7 @@ function CartView({ options, shop, cart, setQuantity, placed }: { options: Panel
             </fieldset>
           )}
           {error && <p class="error" role="alert">{error}</p>}
-          <button
-            type="button"
-            class="primary"
-            disabled={busy || cart.hasProblems}
-            onClick={async () => {
-              setBusy(true);
-              setError(null);
-              setFieldErrors({});
-              try {
-                const body: Record<string, unknown> = { source: 'cart', fulfilmentMethod: method };
-                if (method === 'table' && tableToken) body.tableToken = tableToken;
-                if (method === 'delivery') body.address = addressBody();
-                const order = await api.request<Order>('POST', `/api/store/shops/${encodeURIComponent(shop.slug)}/orders`, body, true, { 'idempotency-key': crypto.randomUUID() });
-                placed(order);
-              } catch (failure) {
-                fail(failure);
-              } finally {
-                setBusy(false);
-              }
-            }}
-          >
+          <button type="button" class="primary" disabled={busy || cart.hasProblems} onClick={placeOrder}>
             {t('placeOrder')}
           </button>
         </>

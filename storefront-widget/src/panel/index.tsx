@@ -6,9 +6,18 @@ import { PANEL_CSS } from './styles.ts';
 import { accentColours } from './theme.ts';
 import { connectBridge, type Bridge, type HostInit } from './bridge.ts';
 
+export interface TelegramMainButton {
+  setText(text: string): void;
+  show(): void;
+  hide(): void;
+  onClick(callback: () => void): void;
+  offClick(callback: () => void): void;
+}
+
 interface TelegramWebApp {
   initData?: string;
   themeParams?: { button_color?: string };
+  MainButton?: TelegramMainButton;
   ready?(): void;
 }
 
@@ -53,6 +62,8 @@ function start(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched:
     tableToken: host.getAttribute('table-token'),
     tableLabel: host.getAttribute('table'),
     orderToken: host.getAttribute('order-token'),
+    // In Telegram, checkout is the Mini App's main button (only when signed in through Telegram).
+    mainButton: telegram?.initData ? (telegram.MainButton ?? null) : null,
     i18n,
   };
   render(<App options={options} />, container);
