@@ -49,7 +49,7 @@ function banner(config: Config, workersPid: number | undefined, adminAvailable: 
   const lines = [
     '',
     `Minishop is running (the API in process ${process.pid}, the workers in process ${workersPid}).`,
-    widgetAvailable ? `  Demo chat ${url}/demo  (the storefront widget in a chat; embed it with <script src="${url}/widget.js" data-shop="lotus-tea-house" async>)` : '  Demo chat (not built: storefront-widget/ failed to build)',
+    widgetAvailable ? `  Demo chat ${url}/demo  (the storefront widget in a chat; embed it with <script src="${url}/widget.js" data-shop="lotus-tea-house" async>)` : '  Demo chat (not available: the storefront widget is not built; npm run build in storefront-widget/)',
     `  API       ${url}  (/api/admin, /api/store, /api/auth)`,
     `  Docs      ${url}/docs  (OpenAPI: ${url}/docs/json)`,
     `  Live      ${url.replace(/^http/, 'ws')}/ws  (WebSocket order updates, docs/realtime.md)`,
