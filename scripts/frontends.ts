@@ -36,8 +36,8 @@ export type FrontendBuild = { folder: string; outcome: 'built' | 'up to date' | 
  * package.json build script or a Vite config has nothing to build yet (the console and the widget arrive
  * in later issues) and is skipped, so this works today and needs no change when they land.
  */
-export function buildFrontends(rootFolder: string): FrontendBuild[] {
-  return FRONTEND_FOLDERS.map((name): FrontendBuild => {
+export function buildFrontends(rootFolder: string, folders: readonly string[] = FRONTEND_FOLDERS): FrontendBuild[] {
+  return folders.map((name): FrontendBuild => {
     const folder = join(rootFolder, name);
     const command = existsSync(folder) ? buildCommand(folder) : null;
     if (!command) return { folder: name, outcome: 'skipped: no front-end yet' };

@@ -60,11 +60,12 @@ async function checkRedis(config: Config): Promise<void> {
   redis.disconnect();
 }
 
-function banner(config: Config, workersPid: number | undefined, adminAvailable: boolean, showLogins: boolean): string {
+function banner(config: Config, workersPid: number | undefined, adminAvailable: boolean, widgetAvailable: boolean, showLogins: boolean): string {
   const url = config.http.publicUrl;
   const lines = [
     '',
     `Minishop is running (the API in process ${process.pid}, the workers in process ${workersPid}).`,
+    widgetAvailable ? `  Demo chat ${url}/demo  (the storefront widget in a chat; embed it with <script src="${url}/widget.js" data-shop="lotus-tea-house" async>)` : '  Demo chat (not available: the storefront widget is not built; npm run build in storefront-widget/)',
     `  API       ${url}  (/api/admin, /api/store, /api/auth)`,
     `  Docs      ${url}/docs  (OpenAPI: ${url}/docs/json)`,
     `  Live      ${url.replace(/^http/, 'ws')}/ws  (WebSocket order updates, docs/realtime.md)`,
@@ -114,7 +115,8 @@ async function main() {
 
   const demoUsers = await database.pool.query<{ count: number }>(`select count(*)::int as count from staff_user where email like $1`, [`%@${DEMO_EMAIL_DOMAIN}`]);
   const adminAvailable = app.hasRoute({ method: 'GET', url: '/admin' }) || app.hasRoute({ method: 'GET', url: '/admin/' });
-  console.log(banner(config, workers.pid, adminAvailable, (demoUsers.rows[0]?.count ?? 0) > 0));
+  const widgetAvailable = (await app.inject({ method: 'HEAD', url: '/widget.js' })).statusCode === 200;
+  console.log(banner(config, workers.pid, adminAvailable, widgetAvailable, (demoUsers.rows[0]?.count ?? 0) > 0));
 }
 
 main().catch(exitOnStartupFailure);

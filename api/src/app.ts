@@ -18,6 +18,7 @@ import authentication from './plugins/app/authentication.ts';
 import errorHandler from './plugins/app/error-handler.ts';
 import { createValidatorCompiler } from './plugins/external/validator-compiler.ts';
 import { HELMET_OPTIONS } from './http/security-headers.ts';
+import { corsDelegator, refuseForeignOrigins } from './http/embed-origins.ts';
 import shopperAuthentication from './plugins/app/shopper-authentication.ts';
 import realtime from './plugins/app/realtime.ts';
 import jobQueues from './plugins/app/job-queues.ts';
@@ -90,12 +91,15 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   // External plugins.
   await app.register(helmet, HELMET_OPTIONS as FastifyHelmetOptions);
-  await app.register(cors, {
-    origin: true,
+  // A shop's store API (/api/store/shops/<slug>/...) answers browsers on the API's own pages and on the
+  // shop's allowed embed origins only; the rest of the API reflects any origin (docs/storefront-widget.md).
+  const corsOptions = {
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    exposedHeaders: ['Content-Range', 'ETag', 'X-Request-Id', 'Retry-After'],
+    exposedHeaders: ['Content-Range', 'ETag', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
     maxAge: 600,
-  });
+  };
+  await app.register(cors, { hook: 'onRequest', delegator: corsDelegator(app, corsOptions) });
+  refuseForeignOrigins(app);
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimit.maxPerMinute,

@@ -47,6 +47,10 @@ const environmentSchema = Type.Object({
   STRIPE_WEBHOOK_SECRET: Type.String({ pattern: '^whsec_[A-Za-z0-9_]+$', default: 'whsec_minishop_local' }),
   /** Empty: Stripe's real API. Otherwise a Stripe-compatible server, e.g. the tests' fake on loopback. */
   STRIPE_API_URL: Type.String({ pattern: '^(https?://[^/\\s?#]+/?)?$', default: '' }),
+  /** The publishable key the storefront widget hands to Stripe.js (card top-ups and card checkout). */
+  STRIPE_PUBLISHABLE_KEY: Type.String({ pattern: '^pk_(test|live)_[A-Za-z0-9_]+$', default: 'pk_test_minishop_local' }),
+  /** Where the widget loads Stripe.js from, only when a card payment starts; tests point it at a local stand-in. */
+  STRIPE_JS_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'https://js.stripe.com/v3/' }),
   /** Counter charges by payment code above this many minor units wait for the shopper's confirmation in the widget. */
   PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 5_000 }),
   PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 3_600, default: 120 }),
@@ -133,7 +137,7 @@ export interface Config {
   shoppers: { telegramBotToken: string | null; telegramInitDataMaxAgeSeconds: number; sessionTtlSeconds: number };
   qr: { signingSecret: string };
   /** `api` is null for Stripe's real API, or where a Stripe-compatible server listens. */
-  stripe: { secretKey: string; webhookSecret: string; api: { protocol: 'http' | 'https'; host: string; port: number } | null };
+  stripe: { secretKey: string; webhookSecret: string; api: { protocol: 'http' | 'https'; host: string; port: number } | null; publishableKey: string; jsUrl: string };
   /** Counter charges by payment code: above the threshold the shopper confirms within the timeout (docs/qr-checkout.md). */
   paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number };
   payouts: { holdTimeoutSeconds: number };
@@ -239,7 +243,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       sessionTtlSeconds: values.SHOPPER_SESSION_TTL_SECONDS,
     },
     qr: { signingSecret: values.QR_SIGNING_SECRET },
-    stripe: { secretKey: values.STRIPE_SECRET_KEY, webhookSecret: values.STRIPE_WEBHOOK_SECRET, api: stripeApiAddress(values.STRIPE_API_URL) },
+    stripe: {
+      secretKey: values.STRIPE_SECRET_KEY,
+      webhookSecret: values.STRIPE_WEBHOOK_SECRET,
+      api: stripeApiAddress(values.STRIPE_API_URL),
+      publishableKey: values.STRIPE_PUBLISHABLE_KEY,
+      jsUrl: values.STRIPE_JS_URL,
+    },
     paymentCodes: {
       confirmationThresholdMinor: values.PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR,
       confirmationTimeoutSeconds: values.PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS,

@@ -17,6 +17,8 @@ import { ProductPhotosService } from './modules/catalog/product-photos.service.t
 import { VariantsService } from './modules/catalog/variants.service.ts';
 import { CartsService } from './modules/carts/carts.service.ts';
 import { QrService } from './modules/qr/qr.service.ts';
+import { LandingService } from './modules/storefront-pages/landing.service.ts';
+import { EmbedOriginsService } from './modules/storefront-pages/embed-origins.service.ts';
 import { AddressBookService } from './modules/fulfilment/address-book.service.ts';
 import { DeliveryQuotesService } from './modules/fulfilment/delivery-quotes.service.ts';
 import { ChatHostsService } from './modules/shoppers/chat-hosts.service.ts';
@@ -117,6 +119,10 @@ export function createServices(dependencies: ServiceDependencies) {
     addresses: new AddressBookService(database),
     deliveryQuotes: new DeliveryQuotesService(database),
     qr,
+    // What a scanned code opens, for the /s/<token> pages (storefront-widget, docs/storefront-widget.md).
+    landing: new LandingService({ database, qr }),
+    // Which host pages may call a shop's store API from a browser (CORS per shop).
+    embedOrigins: new EmbedOriginsService({ database }),
     ledger,
     // Verification runs: started by operators, carried out by the workers (job ledger.verify).
     ledgerVerifications: new LedgerVerificationRuns(database),

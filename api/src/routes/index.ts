@@ -48,6 +48,10 @@ import websocketRoutes from './ws/index.ts';
 import queueDashboardRoutes from './admin/operator/queue-dashboard/index.ts';
 import webhookDeliveriesRoutes from './admin/webhook-deliveries/index.ts';
 import webhookEndpointsRoutes from './admin/webhook-endpoints/index.ts';
+import widgetRoutes from './widget/index.ts';
+import paymentSettingsRoutes from './store/payment-settings/index.ts';
+import demoRoutes from './demo/index.ts';
+import embedPageRoutes from './embed-page/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
@@ -105,4 +109,9 @@ export default async function routes(app: FastifyInstance) {
   await app.register(webhookEndpointsRoutes, { prefix: '/api/admin/webhook-endpoints' });
   await app.register(webhookDeliveriesRoutes, { prefix: '/api/admin/webhook-deliveries' });
   await app.register(queueDashboardRoutes, { prefix: '/api/admin/operator/queue-dashboard' });
+  // The storefront widget (/widget.js and its chunks) and the demo chat that hosts it (docs/storefront-widget.md).
+  await app.register(widgetRoutes);
+  await app.register(paymentSettingsRoutes, { prefix: '/api/store/payment-settings' });
+  await app.register(demoRoutes, { prefix: '/demo' });
+  await app.register(embedPageRoutes, { prefix: '/embed' });
 }

@@ -14,8 +14,11 @@ export default async function websocketRoutes(app: FastifyInstance) {
     {
       websocket: true,
       onRequest: async (request, reply) => {
-        if (!isAllowedOrigin(request.headers.origin, app.config)) {
-          return reply.code(403).send({ type: 'forbidden', code: 'origin_not_allowed', message: 'This origin may not open live updates (REALTIME_ALLOWED_ORIGINS).' });
+        const origin = request.headers.origin;
+        // The API's own pages (/demo, /s/<token>), REALTIME_ALLOWED_ORIGINS, or a page where some open shop embeds the widget.
+        const sameOrigin = origin !== undefined && origin.toLowerCase() === `${request.protocol}://${request.host}`.toLowerCase();
+        if (!sameOrigin && !isAllowedOrigin(origin, app.config) && !(origin && (await app.services.embedOrigins.embeddedByAnyShop(origin)))) {
+          return reply.code(403).send({ type: 'forbidden', code: 'origin_not_allowed', message: "This origin may not open live updates (REALTIME_ALLOWED_ORIGINS or a shop's allowed embed origins)." });
         }
       },
     },

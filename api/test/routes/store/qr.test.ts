@@ -87,24 +87,27 @@ describe('GET /api/store/qr/:token', () => {
 });
 
 describe('GET /s/:token', () => {
-  it('redirects a scanned code to the demo page at its shop, product or table', async () => {
+  it('opens a page hosting the widget at the code\'s shop, product or table (the /s pages are tested in api/test/widget/code-pages.test.ts)', async () => {
     const { qr } = testApp.app.services;
     const cases = [
-      [qr.sign({ type: 'shop', merchantId, shopId: shop.shopId }), '/demo?shop=neon-sneakers'],
-      [qr.sign({ type: 'product', merchantId, shopId: shop.shopId, productId: shop.productId }), `/demo?shop=neon-sneakers&product=${shop.productId}`],
-      [qr.sign({ type: 'table', merchantId, shopId: shop.shopId, table: 'Bar 3 & co' }), '/demo?shop=neon-sneakers&table=Bar+3+%26+co'],
+      [qr.sign({ type: 'shop', merchantId, shopId: shop.shopId }), '<minishop-store shop="neon-sneakers">'],
+      [qr.sign({ type: 'product', merchantId, shopId: shop.shopId, productId: shop.productId }), `<minishop-store shop="neon-sneakers" product="${shop.productId}">`],
+      [qr.sign({ type: 'table', merchantId, shopId: shop.shopId, table: 'Bar 3 & co' }), '<minishop-store shop="neon-sneakers" table="Bar 3 &#38; co" table-token="'],
     ] as const;
-    for (const [token, location] of cases) {
+    for (const [token, element] of cases) {
       const response = await testApp.app.inject({ method: 'GET', url: `/s/${token}` });
-      expect(response.statusCode).toBe(302);
-      expect(response.headers.location).toBe(location);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.body).toContain(element);
+      expect(response.headers.location).toBeUndefined();
     }
   });
 
-  it('answers a bad code with the same 400 as the resolver, and redirects nowhere', async () => {
+  it('answers a bad code with a 400 page, not JSON, and redirects nowhere', async () => {
     const response = await testApp.app.inject({ method: 'GET', url: '/s/not-a-code' });
     expect(response.statusCode).toBe(400);
-    expect(response.json().code).toBe('qr_tampered');
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.body).toContain('This code cannot be read');
     expect(response.headers.location).toBeUndefined();
   });
 });

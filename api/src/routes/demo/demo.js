@@ -1,0 +1,79 @@
+// The demo chat: a conversation with a shop's bot and a group chat, where a shared product card opens
+// the storefront widget in the conversation, the way a host chat embeds it.
+(function () {
+  var params = new URLSearchParams(location.search);
+  var shop = params.get('shop') || document.documentElement.dataset.shop || 'lotus-tea-house';
+  var messages = document.getElementById('messages');
+  var sheet = document.getElementById('shop-sheet');
+  var slot = document.getElementById('shop-slot');
+  var opener = null;
+
+  function say(from, text, card) {
+    var item = document.createElement('li');
+    item.className = 'message';
+    var name = document.createElement('span');
+    name.className = 'from';
+    name.textContent = from;
+    item.append(name, document.createTextNode(text));
+    if (card) item.append(card);
+    messages.append(item);
+  }
+
+  function openShop(productId, button) {
+    opener = button;
+    slot.replaceChildren();
+    var element = document.createElement('minishop-store');
+    element.setAttribute('shop', shop);
+    if (productId) element.setAttribute('product', productId);
+    var lang = params.get('lang');
+    if (lang) element.setAttribute('lang', lang);
+    slot.append(element);
+    sheet.hidden = false;
+  }
+
+  document.getElementById('close-shop').addEventListener('click', function () {
+    sheet.hidden = true;
+    slot.replaceChildren();
+    if (opener) opener.focus();
+  });
+
+  function productCard(product) {
+    var card = document.createElement('div');
+    card.className = 'card';
+    var title = document.createElement('strong');
+    title.textContent = product.title;
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Open ' + product.title + ' in the shop';
+    button.addEventListener('click', function () { openShop(product.id, button); });
+    card.append(title, document.createElement('br'), button);
+    return card;
+  }
+
+  function showChat(name) {
+    document.querySelectorAll('.chat').forEach(function (chat) { chat.setAttribute('aria-current', String(chat.dataset.chat === name)); });
+    document.getElementById('chat-title').textContent = name === 'bot' ? 'Shop bot' : 'Tea lovers (group)';
+    messages.replaceChildren();
+    sheet.hidden = true;
+    fetch('/api/store/shops/' + encodeURIComponent(shop) + '/products?pageSize=1').then(function (response) { return response.json(); }).then(function (page) {
+      var product = page.items && page.items[0];
+      if (name === 'bot') {
+        say('Shop bot', 'Welcome! Here is what people order most:', product ? productCard(product) : null);
+        var all = document.createElement('button');
+        all.type = 'button';
+        all.textContent = 'Browse the whole shop';
+        var card = document.createElement('div');
+        card.className = 'card';
+        card.append(all);
+        all.addEventListener('click', function () { openShop(null, all); });
+        say('Shop bot', 'Or look around:', card);
+      } else {
+        say('Mei', 'Has anyone tried this one?', product ? productCard(product) : null);
+        say('Omar', 'Yes, it is great with breakfast.');
+      }
+    });
+  }
+
+  document.querySelectorAll('.chat').forEach(function (chat) { chat.addEventListener('click', function () { showChat(chat.dataset.chat); }); });
+  showChat('bot');
+})();

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyPluginAsync } from 'fastify';
+import { widgetPageContentSecurityPolicy } from '../../http/page-security.ts';
+
+// Read once at boot: the page, its script (the Content-Security-Policy allows no inline script) and its styles.
+const files = {
+  html: readFileSync(new URL('./demo.html', import.meta.url), 'utf8'),
+  script: readFileSync(new URL('./demo.js', import.meta.url), 'utf8'),
+  style: readFileSync(new URL('./demo.css', import.meta.url), 'utf8'),
+};
+
+/**
+ * `/demo`: a small chat page (a shop's bot and a group chat) that embeds the storefront widget the way a
+ * host chat would; `?shop=<slug>` picks the shop (the demo seed's tea house by default), `?lang=` the language.
+ */
+const demoRoutes: FastifyPluginAsync = async (app) => {
+  const hidden = { schema: { hide: true } };
+  const contentSecurityPolicy = widgetPageContentSecurityPolicy(app.config);
+  app.get('/', hidden, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').header('content-security-policy', contentSecurityPolicy).send(files.html),
+  );
+  app.get('/demo.js', hidden, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(files.script));
+  app.get('/demo.css', hidden, async (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(files.style));
+};
+
+export default demoRoutes;

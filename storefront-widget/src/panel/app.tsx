@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { PanelOptions } from './shared.tsx';
+import type { Cart, Shop } from './types.ts';
+import { CartView } from './views/cart.tsx';
+import { Catalog } from './views/catalog.tsx';
+import { OrderView, OrdersView } from './views/orders.tsx';
+import { PayCodeView } from './views/pay-code.tsx';
+import { PaymentCodeView } from './views/payment-code.tsx';
+import { ProductView } from './views/product.tsx';
+import { ScanView } from './views/scan.tsx';
+import { WalletView } from './views/wallet.tsx';
+
+/** The panel's views (one file each under views/); the menu and the cart's live announcements live here. */
+type View =
+  | { name: 'catalog' }
+  | { name: 'product'; id: string }
+  | { name: 'cart' }
+  | { name: 'orders' }
+  | { name: 'order'; id: string }
+  | { name: 'pay-code' }
+  | { name: 'wallet'; returnToOrderId: string | null }
+  | { name: 'payment-code' }
+  | { name: 'scan' };
+
+export function App({ options }: { options: PanelOptions }) {
+  const { api, shopSlug, i18n } = options;
+  const { t } = i18n;
+  const shopPath = `/api/store/shops/${encodeURIComponent(shopSlug)}`;
+  const [shop, setShop] = useState<Shop | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [view, setView] = useState<View>(options.orderToken ? { name: 'pay-code' } : options.productId ? { name: 'product', id: options.productId } : { name: 'catalog' });
+  const [cart, setCart] = useState<Cart | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+
+  useEffect(() => {
+    api.get<Shop>(shopPath).then(setShop, () => setFailure(t('shopUnavailable')));
+    api.request<Cart>('GET', `${shopPath}/cart`).then(setCart, () => undefined);
+  }, []);
+
+  if (failure) return <p class="error" role="alert">{failure}</p>;
+  if (!shop) return <p role="status">{t('loading')}</p>;
+
+  const setQuantity = async (variantId: string, quantity: number, title: string) => {
+    const updated = await api.request<Cart>('PUT', `${shopPath}/cart/lines/${variantId}`, { quantity });
+    setCart(updated);
+    setAnnouncement(t(quantity > 0 ? 'added' : 'removed', { title, n: updated.itemCount }));
+  };
+
+  return (
+    <div>
+      <nav class="bar" aria-label={shop.name}>
+        <button type="button" onClick={() => setView({ name: 'catalog' })}>
+          {shop.name}
+        </button>
+        <button type="button" onClick={() => setView({ name: 'cart' })}>
+          {t('cart', { n: cart?.itemCount ?? 0 })}
+        </button>
+        <button type="button" onClick={() => setView({ name: 'orders' })}>
+          {t('orders')}
+        </button>
+        <button type="button" onClick={() => setView({ name: 'wallet', returnToOrderId: null })}>
+          {t('walletTitle')}
+        </button>
+        <button type="button" onClick={() => setView({ name: 'payment-code' })}>
+          {t('payAtCounter')}
+        </button>
+        <button type="button" onClick={() => setView({ name: 'scan' })}>
+          {t('scanToPay')}
+        </button>
+        {options.bridge && (
+          <button type="button" onClick={() => options.bridge?.send('close')}>
+            {t('close')}
+          </button>
+        )}
+      </nav>
+      <div class="visually-hidden" role="status" aria-live="polite">
+        {announcement}
+      </div>
+      {view.name === 'catalog' && <Catalog options={options} shop={shop} open={(id) => setView({ name: 'product', id })} />}
+      {view.name === 'product' && <ProductView options={options} id={view.id} back={() => setView({ name: 'catalog' })} add={setQuantity} cart={cart} />}
+      {view.name === 'cart' && (
+        <CartView options={options} shop={shop} cart={cart} setQuantity={setQuantity} placed={(order) => { setCart(null); api.request<Cart>('GET', `${shopPath}/cart`).then(setCart, () => undefined); setView({ name: 'order', id: order.id }); }} />
+      )}
+      {view.name === 'orders' && <OrdersView options={options} open={(id) => setView({ name: 'order', id })} />}
+      {view.name === 'order' && <OrderView options={options} id={view.id} topUp={() => setView({ name: 'wallet', returnToOrderId: view.id })} />}
+      {view.name === 'scan' && <ScanView options={options} paid={(order) => setView({ name: 'order', id: order.id })} />}
+      {view.name === 'payment-code' && <PaymentCodeView options={options} announce={setAnnouncement} />}
+      {view.name === 'wallet' && (
+        <WalletView
+          options={options}
+          currency={shop.currency}
+          announce={setAnnouncement}
+          done={() => view.returnToOrderId && setView({ name: 'order', id: view.returnToOrderId })}
+        />
+      )}
+      {view.name === 'pay-code' && <PayCodeView options={options} paid={(order) => setView({ name: 'order', id: order.id })} />}
+    </div>
+  );
+}

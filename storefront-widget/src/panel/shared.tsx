@@ -1,0 +1,70 @@
+import { ApiError, type StoreApi } from './api.ts';
+import type { Bridge } from './bridge.ts';
+import type { Translator } from './i18n.ts';
+import type { TelegramMainButton } from './index.tsx';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+
+/** What every view of the panel shares: its options, error text, the focused heading and the modal dialog. */
+export interface PanelOptions {
+  api: StoreApi;
+  /** The <minishop-store> element: card forms mount in its light DOM (Stripe refuses shadow roots). */
+  host: HTMLElement;
+  /** The host chat that framed the widget (/embed/<slug>), or null. */
+  bridge: Bridge | null;
+  /** Telegram's main button when the widget runs as a Mini App: it places the order from the cart. */
+  mainButton: TelegramMainButton | null;
+  shopSlug: string;
+  /** A product to open first (a shared card, a product code). */
+  productId: string | null;
+  /** The signed table code the shopper scanned: table service at checkout. */
+  tableToken: string | null;
+  tableLabel: string | null;
+  /** An order's payment code opened from /s/<token>: the order to pay. */
+  orderToken: string | null;
+  i18n: Translator;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof ApiError || error instanceof Error ? error.message : String(error);
+}
+
+/** Moves focus to the view's heading when the view changes, so keyboard and screen reader users follow. */
+export function Heading({ text }: { text: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), [text]);
+  return (
+    <h2 tabIndex={-1} ref={ref}>
+      {text}
+    </h2>
+  );
+}
+
+/** A modal dialog: focus moves in, Tab stays inside, Escape cancels, and focus returns where it was. */
+export function Dialog({ title, onCancel, children }: { title: string; onCancel(): void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = ref.current?.getRootNode() as ShadowRoot | Document | undefined;
+    const previous = root?.activeElement as HTMLElement | null | undefined;
+    ref.current?.querySelector<HTMLElement>('button')?.focus();
+    return () => previous?.focus?.();
+  }, []);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') return onCancel();
+    if (event.key !== 'Tab' || !ref.current) return;
+    const focusable = [...ref.current.querySelectorAll<HTMLElement>('button:not([disabled])')];
+    const root = ref.current.getRootNode() as ShadowRoot;
+    const index = focusable.indexOf(root.activeElement as HTMLElement);
+    const next = event.shiftKey ? (index <= 0 ? focusable.length - 1 : index - 1) : index === focusable.length - 1 ? 0 : index + 1;
+    event.preventDefault();
+    focusable[next]?.focus();
+  };
+  return (
+    <div class="backdrop">
+      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="minishop-dialog-title" ref={ref} onKeyDown={onKeyDown}>
+        <h3 id="minishop-dialog-title">{title}</h3>
+        {children}
+      </div>
+    </div>
+  );
+}
