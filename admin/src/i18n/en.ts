@@ -114,6 +114,7 @@ export const minishopEnglish = {
       name: 'Product |||| Products',
       fields: {
         title: 'Title',
+        q: 'Search',
         description: 'Description',
         status: 'Status',
         shopId: 'Shop',

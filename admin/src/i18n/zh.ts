@@ -124,6 +124,7 @@ const minishopChinese: typeof minishopEnglish = {
       name: '商品',
       fields: {
         title: '名称',
+        q: '搜索',
         description: '描述',
         status: '状态',
         shopId: '店铺',

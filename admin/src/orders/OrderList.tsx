@@ -23,7 +23,7 @@ export function StatusChip({ status }: { status: string }) {
 export default function OrderList() {
   useLiveTopic('resource/orders');
   return (
-    <List sort={{ field: 'createdAt', order: 'DESC' }} filters={filters} perPage={25}>
+    <List sort={{ field: 'createdAt', order: 'DESC' }} filters={filters} perPage={25} exporter={false}>
       <DataTable rowClick="show" bulkActionButtons={false}>
         <DataTable.Col source="number" render={(record) => `#${record.number}`} />
         <DataTable.Col source="createdAt" field={DateField} />

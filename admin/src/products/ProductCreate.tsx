@@ -44,7 +44,9 @@ export default function ProductCreate() {
     } catch (error) {
       if (error instanceof HttpError) {
         const errors = (error.body as { errors?: Record<string, string> } | undefined)?.errors;
-        // The product exists already when the variant was refused: say which part failed.
+        // The variant was refused after the product was made: take the product back (it has no stock
+        // history, so the server allows it), so a correction and a second save do not leave a duplicate.
+        if (productId) await dataProvider.delete('products', { id: productId }).catch(() => undefined);
         if (errors) return productId ? { variant: { ...errors, ...(errors.priceMinor ? { price: errors.priceMinor } : {}) } } : errors;
         notify(error.message, { type: 'error' });
         return undefined;

@@ -16,7 +16,7 @@ function ProductListActions() {
 
 export default function ProductList() {
   return (
-    <List sort={{ field: 'createdAt', order: 'DESC' }} filters={filters} actions={<ProductListActions />}>
+    <List sort={{ field: 'createdAt', order: 'DESC' }} filters={filters} actions={<ProductListActions />} exporter={false}>
       <DataTable bulkActionButtons={false} rowClick={false}>
         <DataTable.Col source="title" />
         <DataTable.Col source="shopId" disableSort>
