@@ -197,9 +197,9 @@ describe('the console at /admin', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     const order = await placeDeliveryOrder();
-    const row = page.getByRole('row', { name: new RegExp(`#${order.number}\\b`) });
+    // Placed (created), then paid (updated): the row shows up and then changes, with no reload.
+    const row = page.getByRole('row', { name: new RegExp(`#${order.number}\\b.*Paid`) });
     await row.waitFor({ timeout: 10_000 });
-    await expect(row.textContent()).resolves.toMatch(/Paid/);
 
     await row.click();
     await page.getByRole('heading', { name: `Order #${order.number}` }).waitFor();

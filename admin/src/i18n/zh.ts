@@ -155,7 +155,10 @@ const minishopChinese: typeof minishopEnglish = {
   },
 };
 
-const base = chineseMessages as unknown as { ra: Record<string, Record<string, unknown>> };
+// The package is CommonJS with `exports.default`; bundlers differ on whether the default import is that or the module.
+type Messages = { ra: Record<string, Record<string, unknown>> };
+const imported = chineseMessages as unknown as Messages & { default?: Messages };
+const base: Messages = imported.ra ? imported : (imported.default as Messages);
 const ra = Object.fromEntries(
   Object.entries(base.ra).map(([group, messages]) => [group, { ...messages, ...(reactAdminV5Additions as Record<string, object>)[group] }]),
 );

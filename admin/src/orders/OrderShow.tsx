@@ -17,7 +17,8 @@ import { StatusChip } from './OrderList.tsx';
 function OrderDetailView() {
   const order = useRecordContext<OrderDetail>();
   const translate = useTranslate();
-  if (!order) return <Loading />;
+  // The list's copy of the order (no lines) shows first while the detail loads.
+  if (!order?.lines) return <Loading />;
   const money = (amountMinor: number) => <Money amountMinor={amountMinor} currency={order.currency} />;
   return (
     <Stack spacing={2} sx={{ mt: 2 }}>
