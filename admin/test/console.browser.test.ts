@@ -51,7 +51,7 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 async function seriousAxeViolations(target: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page: target }).analyze();
-  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help}`);
+  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
 }
 
 /** A delivery order placed and paid by the demo shopper through the store API, as the widget does. */

@@ -142,7 +142,7 @@ function RefundDialog({ order, open, onClose, onRefund }: { order: OrderDetail; 
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{translate('ra.action.cancel')}</Button>
-        <Button variant="contained" color="warning" onClick={submit}>
+        <Button variant="contained" onClick={submit}>
           {translate('minishop.orders.action.refund')}
         </Button>
       </DialogActions>
@@ -179,7 +179,7 @@ export function OrderActions({ order }: { order: OrderDetail }) {
         </Button>
       )}
       {canRefund && refundable && (
-        <Button variant="outlined" color="warning" disabled={busy} onClick={() => setDialog('refund')}>
+        <Button variant="outlined" disabled={busy} onClick={() => setDialog('refund')}>
           {translate('minishop.orders.action.refund')}
         </Button>
       )}
