@@ -49,6 +49,16 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return (await response.json()) as T;
 }
 
+/**
+ * `npm run screenshots` runs this file with SCREENSHOTS=1: the walk-through then saves the screens it
+ * passes to docs/screenshots/ for the README.
+ */
+async function screenshot(target: Page, name: string): Promise<void> {
+  if (!process.env.SCREENSHOTS) return;
+  await target.waitForLoadState('networkidle');
+  await target.screenshot({ path: join(import.meta.dirname, '..', '..', 'docs', 'screenshots', `${name}.png`), fullPage: true });
+}
+
 async function seriousAxeViolations(target: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page: target }).analyze();
   return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
@@ -146,6 +156,7 @@ describe('the console at /admin', () => {
     console.info(`time to dashboard on loopback (sign-in included): ${Math.round(performance.now() - started)} ms`);
     await expect(page.getByText('Lin Owner').first().isVisible()).resolves.toBe(true);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'dashboard');
   });
 
   it('refuses a wrong password with a message and no session', async () => {
@@ -220,6 +231,7 @@ describe('the console at /admin', () => {
     await page.getByLabel(/Amount/).fill('1.25');
     await page.getByRole('dialog').getByRole('button', { name: 'Refund' }).click();
     await page.getByText(/Refunded: €1\.25/).waitFor();
+    await screenshot(page, 'order-timeline');
     const { rows } = await testApp.database.pool.query(`select amount_minor::int as "amountMinor", status from order_refund where order_id = $1`, [order.id]);
     expect(rows).toEqual([{ amountMinor: 125, status: 'succeeded' }]);
   });
@@ -234,6 +246,7 @@ describe('the console at /admin', () => {
     await page.getByLabel(/Amount/).fill('3.20');
     await page.getByRole('button', { name: 'Charge' }).click();
     await page.getByRole('status').getByText('Paid: €3.20').waitFor();
+    await screenshot(page, 'counter');
   });
 
   it('prints an A4 sheet of the shop, product and table codes, each with the shop name and an instruction', async () => {
@@ -241,6 +254,7 @@ describe('the console at /admin', () => {
     await page.getByLabel(/Tables/).fill('T1, T2');
     const sheet = page.getByRole('region', { name: 'QR codes' });
     await sheet.getByRole('img', { name: /· T2$/ }).waitFor();
+    await screenshot(page, 'qr-sheet');
     const figures = await sheet.locator('figure').count();
     expect(figures).toBeGreaterThanOrEqual(4);
     await expect(sheet.getByText('Scan to order to T1').isVisible()).resolves.toBe(true);
@@ -254,6 +268,7 @@ describe('the console at /admin', () => {
   it("downloads the server's journal CSV, whose debits equal its credits", async () => {
     await page.goto(`${baseUrl}/admin/#/finance`);
     await page.getByRole('heading', { name: 'Balances' }).waitFor();
+    await screenshot(page, 'finance');
     expect(await seriousAxeViolations(page)).toEqual([]);
     const downloaded = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download journal CSV' }).click();
