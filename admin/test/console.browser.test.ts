@@ -222,8 +222,19 @@ describe('the console at /admin', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Ship' }).click();
     await page.getByRole('button', { name: 'Mark delivered' }).waitFor();
 
-    // Another hand (the courier, a colleague) delivers it: the open page follows by itself.
+    // Positions recorded elsewhere (here by hand through the API, as a courier's app would) move the route.
     const owner = await api<{ accessToken: string }>('/api/auth/login', { method: 'POST', body: JSON.stringify({ email: OWNER, password: DEMO_PASSWORD }) });
+    const ownerHeaders = { authorization: `Bearer ${owner.accessToken}` };
+    const [shipment] = await api<{ id: string }[]>(`/api/admin/shipments?filter=${encodeURIComponent(JSON.stringify({ orderId: order.id }))}`, { headers: ownerHeaders });
+    const route = page.getByRole('img', { name: /The courier's route/ });
+    for (const [index, position] of [{ latitude: 52.5246, longitude: 13.4027 }, { latitude: 52.5266, longitude: 13.4021 }, { latitude: 52.5286, longitude: 13.4019 }].entries()) {
+      await api(`/api/admin/shipments/${shipment?.id}/events`, { method: 'POST', headers: ownerHeaders, body: JSON.stringify({ status: 'in_transit', position, message: `position ${index + 1}` }) });
+      await page.locator(`svg[data-points="${index + 1}"]`).waitFor({ timeout: 10_000 });
+    }
+    await expect(route.getAttribute('aria-label')).resolves.toBe("The courier's route: 3 positions");
+    await screenshot(page, 'tracking');
+
+    // Another hand (the courier, a colleague) delivers it: the open page follows by itself.
     await api(`/api/admin/orders/${order.id}/deliver`, { method: 'POST', headers: { authorization: `Bearer ${owner.accessToken}` }, body: '{}' });
     await page.getByRole('list', { name: 'Timeline' }).getByText(/Shipped → Delivered/).waitFor({ timeout: 10_000 });
 

@@ -13,6 +13,7 @@ import { useLiveTopic } from '../live.ts';
 import { Money } from '../money.tsx';
 import { OrderActions, type OrderDetail } from './OrderActions.tsx';
 import { StatusChip } from './OrderList.tsx';
+import { TrackingView } from '../shipments/TrackingView.tsx';
 
 function OrderDetailView() {
   const order = useRecordContext<OrderDetail>();
@@ -81,6 +82,7 @@ function OrderDetailView() {
           </Table>
         </CardContent>
       </Card>
+      {order.fulfilmentMethod === 'delivery' && <TrackingView orderId={order.id} />}
       <Card>
         <CardContent>
           <Typography variant="h6" component="h2">
