@@ -8,6 +8,7 @@ import { MinishopLayout } from './layout/Layout.tsx';
 import { darkTheme, lightTheme } from './themes.ts';
 import orders from './orders/index.ts';
 import products from './products/index.ts';
+import shops from './shops/index.ts';
 
 // Every screen beyond the shell is its own chunk: the first load carries the shell and the login page.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
@@ -39,7 +40,7 @@ export function App() {
     >
       <Resource name="orders" {...orders} />
       <Resource name="products" {...products} />
-      <Resource name="shops" recordRepresentation="name" />
+      <Resource name="shops" {...shops} />
       <CustomRoutes>
         <Route path="/finance" element={<Guarded resource="finance"><FinancePage /></Guarded>} />
         <Route path="/counter" element={<Guarded resource="counter"><CounterPage /></Guarded>} />

@@ -60,6 +60,8 @@ async function screenshot(target: Page, name: string): Promise<void> {
 }
 
 async function seriousAxeViolations(target: Page): Promise<string[]> {
+  // Audit the settled page: react-admin's transient loading spinner (no accessible name) comes and goes with each fetch.
+  await target.locator('[role="progressbar"]').first().waitFor({ state: 'detached' });
   const results = await new AxeBuilder({ page: target }).analyze();
   return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
 }
@@ -200,6 +202,22 @@ describe('the console at /admin', () => {
     // The product made before its variant was refused is taken back: nothing half-made stays.
     const { rows } = await testApp.database.pool.query(`select id from product where title = 'Duplicate SKU Buns'`);
     expect(rows).toEqual([]);
+  });
+
+  it("edits a shop's auto-confirm days, showing the server's refusal of 200 beside the input", async () => {
+    await page.goto(`${baseUrl}/admin/#/shops`);
+    await page.getByRole('row', { name: /Lotus Dumplings/ }).click();
+    const days = page.getByRole('spinbutton', { name: 'Auto-confirm after (days)' });
+    await days.fill('200');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => days.getAttribute('aria-invalid')).toBe('true');
+    const described = await days.getAttribute('aria-describedby');
+    await expect(page.locator(`[id="${described}"]`).textContent()).resolves.toMatch(/90/);
+    await days.fill('5');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/#\/shops$/);
+    const { rows } = await testApp.database.pool.query(`select auto_confirm_days as days from shop where slug = 'lotus-dumplings'`);
+    expect(rows).toEqual([{ days: 5 }]);
   });
 
   it('shows a new order in the list without a reload, then ships it and refunds part of it live', async () => {

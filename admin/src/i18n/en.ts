@@ -44,6 +44,7 @@ export const minishopEnglish = {
       cancel_confirm: 'Cancel this order? A paid order is refunded in full and restocked.',
       filter: { from: 'Placed from', to: 'Placed before' },
     },
+    shops: { open: 'Open', closed: 'Closed', origin: 'Origin' },
     tracking: {
       title: 'Tracking',
       timeline: 'Tracking events',
@@ -145,7 +146,7 @@ export const minishopEnglish = {
         createdAt: 'Created',
       },
     },
-    shops: { name: 'Shop |||| Shops', fields: { name: 'Name', slug: 'Slug', status: 'Status', currency: 'Currency' } },
+    shops: { name: 'Shop |||| Shops', fields: { name: 'Name', slug: 'Slug', status: 'Status', currency: 'Currency', description: 'Description', q: 'Search', allowedEmbedOrigins: 'Sites that may embed the shop', autoConfirmDays: 'Auto-confirm after (days)' } },
   },
   status: {
     pending_payment: 'Awaiting payment',

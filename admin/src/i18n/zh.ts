@@ -57,6 +57,7 @@ const minishopChinese: typeof minishopEnglish = {
       cancel_confirm: '确定取消此订单？已付款的订单将全额退款并恢复库存。',
       filter: { from: '下单起始', to: '下单截止' },
     },
+    shops: { open: '营业中', closed: '已关闭', origin: '来源' },
     tracking: {
       title: '物流跟踪',
       timeline: '物流事件',
@@ -155,7 +156,7 @@ const minishopChinese: typeof minishopEnglish = {
         createdAt: '创建时间',
       },
     },
-    shops: { name: '店铺', fields: { name: '名称', slug: '标识', status: '状态', currency: '币种' } },
+    shops: { name: '店铺', fields: { name: '名称', slug: '标识', status: '状态', currency: '币种', description: '描述', q: '搜索', allowedEmbedOrigins: '允许嵌入店铺的网站', autoConfirmDays: '自动确认收货（天）' } },
   },
   status: {
     pending_payment: '待付款',
