@@ -278,6 +278,17 @@ describe('the console at /admin', () => {
     await screenshot(page, 'counter');
   });
 
+  it('holds a charge above the threshold, says it waits for the shopper, and shows it paid once they confirm', async () => {
+    const code = await api<{ token: string }>('/api/store/shops/lotus-tea-house/payment-codes', { method: 'POST', headers: shopperHeaders, body: '{}' });
+    await page.getByLabel("Shopper's payment code").fill(code.token);
+    await page.getByLabel(/Amount/).fill('60.00');
+    await page.getByRole('button', { name: 'Charge' }).click();
+    await page.getByRole('status').getByText('Waiting for the shopper to confirm…').waitFor();
+    const [held] = await api<{ id: string }[]>('/api/store/payment-code-charges?status=awaiting_confirmation', { headers: shopperHeaders });
+    await api(`/api/store/payment-code-charges/${held?.id}/confirm`, { method: 'POST', headers: { ...shopperHeaders, 'idempotency-key': crypto.randomUUID() }, body: '{}' });
+    await page.getByRole('status').getByText('Paid: €60.00').waitFor();
+  });
+
   it('prints an A4 sheet of the shop, product and table codes, each with the shop name and an instruction', async () => {
     await page.goto(`${baseUrl}/admin/#/qr-sheet`);
     await page.getByLabel(/Tables/).fill('T1, T2');
