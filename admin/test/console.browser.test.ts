@@ -34,6 +34,7 @@ let shopperHeaders: Record<string, string>;
 
 const OWNER = 'owner@demo.minishop.dev';
 const CLERK = 'clerk@demo.minishop.dev';
+const FINANCE = 'finance@demo.minishop.dev';
 
 async function signIn(target: Page, email: string): Promise<void> {
   await target.goto(`${baseUrl}/admin/#/login`);
@@ -351,6 +352,19 @@ describe('the console at /admin', () => {
     await page.getByRole('button', { name: '简体中文' }).click();
     await page.getByRole('menuitem', { name: 'English' }).click();
     await page.getByRole('columnheader', { name: 'Number' }).waitFor();
+  });
+
+  it('shows finance the money pages and the catalog, but no way to create a product', async () => {
+    const financeContext = await browser.newContext();
+    const finance = await financeContext.newPage();
+    await signIn(finance, FINANCE);
+    await finance.getByRole('menuitem', { name: 'Finance' }).click();
+    await finance.getByRole('button', { name: 'Download journal CSV' }).waitFor();
+    await finance.getByRole('menuitem', { name: 'Products' }).click();
+    await finance.getByRole('row', { name: /Browser Test Buns/ }).waitFor();
+    await expect(finance.getByRole('link', { name: 'Create' }).count()).resolves.toBe(0);
+    await expect(finance.getByRole('menuitem', { name: 'Counter' }).count()).resolves.toBe(0);
+    await financeContext.close();
   });
 
   it('shows a clerk orders and the counter but refuses the finance page', async () => {

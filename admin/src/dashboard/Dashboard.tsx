@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { HttpError, Loading, Title, useDataProvider, useGetIdentity, useTranslate } from 'react-admin';
+import { HttpError, Loading, Title, useDataProvider, useGetIdentity, useNotify, useTranslate } from 'react-admin';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
 import Grid from '@mui/material/Grid';
@@ -50,15 +50,20 @@ export default function Dashboard() {
   const translate = useTranslate();
   const dataProvider = useDataProvider<MinishopDataProvider>();
   const { identity } = useGetIdentity();
+  const notify = useNotify();
   const [figures, setFigures] = useState<DashboardFigures | null | 'unavailable'>(null);
 
   useEffect(() => {
     dataProvider
       .read<DashboardFigures>('dashboard')
       .then(setFigures)
-      // Until the server has the endpoint (404) or the role may not read it (403), say so; never sum a page in the browser.
-      .catch((error: unknown) => setFigures(error instanceof HttpError && (error.status === 404 || error.status === 403) ? 'unavailable' : 'unavailable'));
-  }, [dataProvider]);
+      // Until the server has the endpoint (404) or when the role may not read it (403), say so; never sum a
+      // page of orders in the browser instead. Anything else is an error the user sees.
+      .catch((error: unknown) => {
+        setFigures('unavailable');
+        if (!(error instanceof HttpError && (error.status === 404 || error.status === 403))) notify((error as Error).message, { type: 'error' });
+      });
+  }, [dataProvider, notify]);
 
   return (
     <Grid container spacing={2} sx={{ mt: 2 }}>
