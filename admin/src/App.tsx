@@ -9,6 +9,7 @@ import { darkTheme, lightTheme } from './themes.ts';
 import orders from './orders/index.ts';
 import products from './products/index.ts';
 import shops from './shops/index.ts';
+import categories from './categories/index.ts';
 
 // Every screen beyond the shell is its own chunk: the first load carries the shell and the login page.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
@@ -40,6 +41,7 @@ export function App() {
     >
       <Resource name="orders" {...orders} />
       <Resource name="products" {...products} />
+      <Resource name="categories" {...categories} />
       <Resource name="shops" {...shops} />
       <CustomRoutes>
         <Route path="/finance" element={<Guarded resource="finance"><FinancePage /></Guarded>} />

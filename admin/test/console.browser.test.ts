@@ -205,6 +205,20 @@ describe('the console at /admin', () => {
     expect(rows).toEqual([]);
   });
 
+  it('creates a category in a shop and renames it', async () => {
+    await page.goto(`${baseUrl}/admin/#/categories/create`);
+    await page.getByLabel('Shop').click();
+    await page.getByRole('option', { name: 'Lotus Dumplings' }).click();
+    await page.getByLabel('Name').fill('Browser Specials');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: /Browser Specials/ }).click();
+    await page.getByLabel('Name').fill('Browser Specials (new)');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: /Browser Specials \(new\)/ }).waitFor();
+    const { rows } = await testApp.database.pool.query(`select name from category where name like 'Browser Specials%'`);
+    expect(rows).toEqual([{ name: 'Browser Specials (new)' }]);
+  });
+
   it("edits a shop's auto-confirm days, showing the server's refusal of 200 beside the input", async () => {
     await page.goto(`${baseUrl}/admin/#/shops`);
     await page.getByRole('row', { name: /Lotus Dumplings/ }).click();

@@ -146,6 +146,7 @@ export const minishopEnglish = {
         createdAt: 'Created',
       },
     },
+    categories: { name: 'Category |||| Categories', fields: { name: 'Name', shopId: 'Shop', position: 'Position', q: 'Search' } },
     shops: { name: 'Shop |||| Shops', fields: { name: 'Name', slug: 'Slug', status: 'Status', currency: 'Currency', description: 'Description', q: 'Search', allowedEmbedOrigins: 'Sites that may embed the shop', autoConfirmDays: 'Auto-confirm after (days)' } },
   },
   status: {

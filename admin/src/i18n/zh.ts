@@ -156,6 +156,7 @@ const minishopChinese: typeof minishopEnglish = {
         createdAt: '创建时间',
       },
     },
+    categories: { name: '分类', fields: { name: '名称', shopId: '店铺', position: '排序', q: '搜索' } },
     shops: { name: '店铺', fields: { name: '名称', slug: '标识', status: '状态', currency: '币种', description: '描述', q: '搜索', allowedEmbedOrigins: '允许嵌入店铺的网站', autoConfirmDays: '自动确认收货（天）' } },
   },
   status: {
