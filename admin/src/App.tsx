@@ -10,6 +10,7 @@ import orders from './orders/index.ts';
 import products from './products/index.ts';
 import shops from './shops/index.ts';
 import categories from './categories/index.ts';
+import { invitations, staff } from './staff/index.ts';
 
 // Every screen beyond the shell is its own chunk: the first load carries the shell and the login page.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
@@ -43,6 +44,8 @@ export function App() {
       <Resource name="products" {...products} />
       <Resource name="categories" {...categories} />
       <Resource name="shops" {...shops} />
+      <Resource name="staff" {...staff} />
+      <Resource name="invitations" {...invitations} />
       <CustomRoutes>
         <Route path="/finance" element={<Guarded resource="finance"><FinancePage /></Guarded>} />
         <Route path="/counter" element={<Guarded resource="counter"><CounterPage /></Guarded>} />

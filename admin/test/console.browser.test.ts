@@ -219,6 +219,17 @@ describe('the console at /admin', () => {
     expect(rows).toEqual([{ name: 'Browser Specials (new)' }]);
   });
 
+  it('invites a clerk and shows the link once, and the invitation in the list', async () => {
+    await page.goto(`${baseUrl}/admin/#/invitations/create`);
+    await page.getByLabel('Email').fill('new.clerk@example.test');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('textbox', { name: 'Invitation link' }).inputValue()).resolves.toMatch(/^http/);
+    await page.goto(`${baseUrl}/admin/#/invitations`);
+    await page.getByRole('row', { name: /new\.clerk@example\.test.*Clerk/ }).waitFor();
+    await page.goto(`${baseUrl}/admin/#/staff`);
+    await page.getByRole('row', { name: /clerk@demo\.minishop\.dev.*Clerk/ }).waitFor();
+  });
+
   it("edits a shop's auto-confirm days, showing the server's refusal of 200 beside the input", async () => {
     await page.goto(`${baseUrl}/admin/#/shops`);
     await page.getByRole('row', { name: /Lotus Dumplings/ }).click();
@@ -388,6 +399,7 @@ describe('the console at /admin', () => {
     await clerk.getByRole('menuitem', { name: 'Orders' }).waitFor();
     await expect(clerk.getByRole('menuitem', { name: 'Counter' }).isVisible()).resolves.toBe(true);
     await expect(clerk.getByRole('menuitem', { name: 'Finance' }).count()).resolves.toBe(0);
+    await expect(clerk.getByRole('menuitem', { name: 'Staff' }).count()).resolves.toBe(0);
     await clerk.goto(`${baseUrl}/admin/#/finance`);
     await clerk.getByText(/not have the right permissions|access denied/i).first().waitFor();
     await expect(clerk.getByRole('button', { name: 'Download journal CSV' }).count()).resolves.toBe(0);

@@ -18,6 +18,8 @@ const RESOURCE_PERMISSIONS: Record<string, { read: Permission; write?: Permissio
   counter: { read: 'payments.charge', write: 'payments.charge' },
   'qr-sheet': { read: 'shops.read' },
   refunds: { read: 'orders.refund', write: 'orders.refund' },
+  staff: { read: 'staff.read', write: 'staff.manage' },
+  invitations: { read: 'staff.read', write: 'staff.manage' },
 };
 
 export function sessionAllows(session: StoredSession | null, permission: Permission): boolean {

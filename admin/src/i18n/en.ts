@@ -45,6 +45,8 @@ export const minishopEnglish = {
       filter: { from: 'Placed from', to: 'Placed before' },
     },
     shops: { open: 'Open', closed: 'Closed', origin: 'Origin' },
+    roles: { owner: 'Owner', manager: 'Manager', clerk: 'Clerk', finance: 'Finance' },
+    invitations: { link: 'Invitation link', link_once: 'Invitation sent. Copy the link now: it is shown only once.' },
     tracking: {
       title: 'Tracking',
       timeline: 'Tracking events',
@@ -147,6 +149,8 @@ export const minishopEnglish = {
       },
     },
     categories: { name: 'Category |||| Categories', fields: { name: 'Name', shopId: 'Shop', position: 'Position', q: 'Search' } },
+    staff: { name: 'Staff member |||| Staff', fields: { name: 'Name', email: 'Email', role: 'Role', createdAt: 'Joined', q: 'Search' } },
+    invitations: { name: 'Invitation |||| Invitations', fields: { email: 'Email', role: 'Role', expiresAt: 'Expires', acceptedAt: 'Accepted' } },
     shops: { name: 'Shop |||| Shops', fields: { name: 'Name', slug: 'Slug', status: 'Status', currency: 'Currency', description: 'Description', q: 'Search', allowedEmbedOrigins: 'Sites that may embed the shop', autoConfirmDays: 'Auto-confirm after (days)' } },
   },
   status: {

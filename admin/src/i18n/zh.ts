@@ -58,6 +58,8 @@ const minishopChinese: typeof minishopEnglish = {
       filter: { from: '下单起始', to: '下单截止' },
     },
     shops: { open: '营业中', closed: '已关闭', origin: '来源' },
+    roles: { owner: '店主', manager: '经理', clerk: '店员', finance: '财务' },
+    invitations: { link: '邀请链接', link_once: '邀请已创建。请立即复制链接：它只显示这一次。' },
     tracking: {
       title: '物流跟踪',
       timeline: '物流事件',
@@ -157,6 +159,8 @@ const minishopChinese: typeof minishopEnglish = {
       },
     },
     categories: { name: '分类', fields: { name: '名称', shopId: '店铺', position: '排序', q: '搜索' } },
+    staff: { name: '员工', fields: { name: '姓名', email: '电子邮件', role: '角色', createdAt: '加入时间', q: '搜索' } },
+    invitations: { name: '邀请', fields: { email: '电子邮件', role: '角色', expiresAt: '过期时间', acceptedAt: '接受时间' } },
     shops: { name: '店铺', fields: { name: '名称', slug: '标识', status: '状态', currency: '币种', description: '描述', q: '搜索', allowedEmbedOrigins: '允许嵌入店铺的网站', autoConfirmDays: '自动确认收货（天）' } },
   },
   status: {
