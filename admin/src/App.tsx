@@ -11,6 +11,7 @@ import products from './products/index.ts';
 import shops from './shops/index.ts';
 import categories from './categories/index.ts';
 import { invitations, staff } from './staff/index.ts';
+import couriers from './couriers/index.ts';
 
 // Every screen beyond the shell is its own chunk: the first load carries the shell and the login page.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
@@ -44,6 +45,7 @@ export function App() {
       <Resource name="products" {...products} />
       <Resource name="categories" {...categories} />
       <Resource name="shops" {...shops} />
+      <Resource name="couriers" {...couriers} />
       <Resource name="staff" {...staff} />
       <Resource name="invitations" {...invitations} />
       <CustomRoutes>

@@ -230,6 +230,18 @@ describe('the console at /admin', () => {
     await page.getByRole('row', { name: /clerk@demo\.minishop\.dev.*Clerk/ }).waitFor();
   });
 
+  it('creates a courier and issues a sign-in token shown once, which the courier API accepts', async () => {
+    await page.goto(`${baseUrl}/admin/#/couriers/create`);
+    await page.getByLabel('Name').fill('Browser Courier');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: /Browser Courier/ }).getByRole('button', { name: 'Issue sign-in token' }).click();
+    const token = await page.getByRole('dialog').getByRole('textbox', { name: 'Sign-in token' }).inputValue();
+    expect(token).toMatch(/^mcr_/);
+    const answer = await fetch(`${baseUrl}/api/courier/shipments`, { headers: { authorization: `Bearer ${token}` } });
+    expect(answer.status).toBe(200);
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+  });
+
   it("edits a shop's auto-confirm days, showing the server's refusal of 200 beside the input", async () => {
     await page.goto(`${baseUrl}/admin/#/shops`);
     await page.getByRole('row', { name: /Lotus Dumplings/ }).click();

@@ -19,6 +19,7 @@ const RESOURCE_PERMISSIONS: Record<string, { read: Permission; write?: Permissio
   'qr-sheet': { read: 'shops.read' },
   refunds: { read: 'orders.refund', write: 'orders.refund' },
   staff: { read: 'staff.read', write: 'staff.manage' },
+  couriers: { read: 'orders.read', write: 'couriers.manage' },
   invitations: { read: 'staff.read', write: 'staff.manage' },
 };
 

@@ -47,6 +47,7 @@ export const minishopEnglish = {
     shops: { open: 'Open', closed: 'Closed', origin: 'Origin' },
     roles: { owner: 'Owner', manager: 'Manager', clerk: 'Clerk', finance: 'Finance' },
     invitations: { link: 'Invitation link', link_once: 'Invitation sent. Copy the link now: it is shown only once.' },
+    couriers: { issue_token: 'Issue sign-in token', token: 'Sign-in token', token_title: 'Sign-in token for %{name}', token_once: 'Give this token to the courier now: it is shown only once. Issuing a new one revokes the old.', open_page: 'Open the courier page' },
     tracking: {
       title: 'Tracking',
       timeline: 'Tracking events',
@@ -151,6 +152,7 @@ export const minishopEnglish = {
     categories: { name: 'Category |||| Categories', fields: { name: 'Name', shopId: 'Shop', position: 'Position', q: 'Search' } },
     staff: { name: 'Staff member |||| Staff', fields: { name: 'Name', email: 'Email', role: 'Role', createdAt: 'Joined', q: 'Search' } },
     invitations: { name: 'Invitation |||| Invitations', fields: { email: 'Email', role: 'Role', expiresAt: 'Expires', acceptedAt: 'Accepted' } },
+    couriers: { name: 'Courier |||| Couriers', fields: { name: 'Name', phone: 'Phone', active: 'Active', tokenIssuedAt: 'Token issued' } },
     shops: { name: 'Shop |||| Shops', fields: { name: 'Name', slug: 'Slug', status: 'Status', currency: 'Currency', description: 'Description', q: 'Search', allowedEmbedOrigins: 'Sites that may embed the shop', autoConfirmDays: 'Auto-confirm after (days)' } },
   },
   status: {

@@ -60,6 +60,7 @@ const minishopChinese: typeof minishopEnglish = {
     shops: { open: '营业中', closed: '已关闭', origin: '来源' },
     roles: { owner: '店主', manager: '经理', clerk: '店员', finance: '财务' },
     invitations: { link: '邀请链接', link_once: '邀请已创建。请立即复制链接：它只显示这一次。' },
+    couriers: { issue_token: '签发登录令牌', token: '登录令牌', token_title: '%{name} 的登录令牌', token_once: '请立即把令牌交给骑手：它只显示这一次。重新签发会使旧令牌失效。', open_page: '打开骑手页面' },
     tracking: {
       title: '物流跟踪',
       timeline: '物流事件',
@@ -161,6 +162,7 @@ const minishopChinese: typeof minishopEnglish = {
     categories: { name: '分类', fields: { name: '名称', shopId: '店铺', position: '排序', q: '搜索' } },
     staff: { name: '员工', fields: { name: '姓名', email: '电子邮件', role: '角色', createdAt: '加入时间', q: '搜索' } },
     invitations: { name: '邀请', fields: { email: '电子邮件', role: '角色', expiresAt: '过期时间', acceptedAt: '接受时间' } },
+    couriers: { name: '骑手', fields: { name: '姓名', phone: '电话', active: '在职', tokenIssuedAt: '令牌签发时间' } },
     shops: { name: '店铺', fields: { name: '名称', slug: '标识', status: '状态', currency: '币种', description: '描述', q: '搜索', allowedEmbedOrigins: '允许嵌入店铺的网站', autoConfirmDays: '自动确认收货（天）' } },
   },
   status: {
