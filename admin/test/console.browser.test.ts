@@ -282,6 +282,12 @@ describe('the console at /admin', () => {
     const owner = await api<{ accessToken: string }>('/api/auth/login', { method: 'POST', body: JSON.stringify({ email: OWNER, password: DEMO_PASSWORD }) });
     const ownerHeaders = { authorization: `Bearer ${owner.accessToken}` };
     const [shipment] = await api<{ id: string }[]>(`/api/admin/shipments?filter=${encodeURIComponent(JSON.stringify({ orderId: order.id }))}`, { headers: ownerHeaders });
+    await page.getByRole('combobox', { name: 'Courier' }).click();
+    await page.getByRole('option', { name: 'Browser Courier' }).click();
+    await page.getByRole('button', { name: 'Assign courier' }).click();
+    await page.getByText('Courier assigned').waitFor();
+    const assigned = await testApp.database.pool.query(`select courier.name from shipment join courier on courier.id = shipment.courier_id where shipment.id = $1`, [shipment?.id]);
+    expect(assigned.rows).toEqual([{ name: 'Browser Courier' }]);
     const route = page.getByRole('img', { name: /The courier's route/ });
     for (const [index, position] of [{ latitude: 52.5246, longitude: 13.4027 }, { latitude: 52.5266, longitude: 13.4021 }, { latitude: 52.5286, longitude: 13.4019 }].entries()) {
       await api(`/api/admin/shipments/${shipment?.id}/events`, { method: 'POST', headers: ownerHeaders, body: JSON.stringify({ status: 'in_transit', position, message: `position ${index + 1}` }) });

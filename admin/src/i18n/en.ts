@@ -49,6 +49,10 @@ export const minishopEnglish = {
     invitations: { link: 'Invitation link', link_once: 'Invitation sent. Copy the link now: it is shown only once.' },
     couriers: { issue_token: 'Issue sign-in token', token: 'Sign-in token', token_title: 'Sign-in token for %{name}', token_once: 'Give this token to the courier now: it is shown only once. Issuing a new one revokes the old.', open_page: 'Open the courier page' },
     tracking: {
+      courier: 'Courier',
+      no_courier: 'No courier',
+      assign: 'Assign courier',
+      assigned: 'Courier assigned',
       title: 'Tracking',
       timeline: 'Tracking events',
       route: "The courier's route: %{count} positions",

@@ -62,6 +62,10 @@ const minishopChinese: typeof minishopEnglish = {
     invitations: { link: '邀请链接', link_once: '邀请已创建。请立即复制链接：它只显示这一次。' },
     couriers: { issue_token: '签发登录令牌', token: '登录令牌', token_title: '%{name} 的登录令牌', token_once: '请立即把令牌交给骑手：它只显示这一次。重新签发会使旧令牌失效。', open_page: '打开骑手页面' },
     tracking: {
+      courier: '骑手',
+      no_courier: '未指派',
+      assign: '指派骑手',
+      assigned: '已指派骑手',
       title: '物流跟踪',
       timeline: '物流事件',
       route: '骑手路线：%{count} 个位置',

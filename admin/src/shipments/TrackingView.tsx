@@ -1,5 +1,12 @@
-import { useCallback } from 'react';
-import { useGetList, useGetOne, useTranslate } from 'react-admin';
+import { useCallback, useState } from 'react';
+import { HttpError, useDataProvider, useGetList, useGetOne, useNotify, useTranslate } from 'react-admin';
+import Button from '@mui/material/Button';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import type { MinishopDataProvider } from '../api/dataProvider.ts';
+import { sessionAllows } from '../api/authProvider.ts';
+import { readSession } from '../api/session.ts';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
 import Typography from '@mui/material/Typography';
@@ -17,6 +24,7 @@ interface ShipmentDetail {
   status: string;
   carrier: string | null;
   trackingNumber: string | null;
+  courierId: string | null;
   events: TrackingEvent[];
 }
 
@@ -51,6 +59,39 @@ export function RouteSvg({ positions, label }: { positions: { latitude: number; 
   );
 }
 
+/** Assigns one of the shop's active couriers to the shipment (they then see it in their courier page). */
+function AssignCourier({ shipment, onAssigned }: { shipment: ShipmentDetail; onAssigned: () => void }) {
+  const translate = useTranslate();
+  const notify = useNotify();
+  const dataProvider = useDataProvider<MinishopDataProvider>();
+  const { data: couriers } = useGetList('couriers', { filter: { active: true }, sort: { field: 'name', order: 'ASC' }, pagination: { page: 1, perPage: 100 } });
+  const [courierId, setCourierId] = useState(shipment.courierId ?? '');
+  const assign = async () => {
+    try {
+      await dataProvider.act('shipments', shipment.id, 'courier', { courierId: courierId || null });
+      notify('minishop.tracking.assigned', { type: 'success' });
+      onAssigned();
+    } catch (error) {
+      notify(error instanceof HttpError ? error.message : String(error), { type: 'error' });
+    }
+  };
+  return (
+    <Stack direction="row" spacing={1} sx={{ my: 1, alignItems: 'center' }}>
+      <TextField select size="small" label={translate('minishop.tracking.courier')} value={courierId} onChange={(event) => setCourierId(event.target.value)} sx={{ minWidth: 220 }}>
+        <MenuItem value="">{translate('minishop.tracking.no_courier')}</MenuItem>
+        {(couriers ?? []).map((courier) => (
+          <MenuItem key={courier.id} value={courier.id}>
+            {courier.name}
+          </MenuItem>
+        ))}
+      </TextField>
+      <Button variant="outlined" onClick={assign}>
+        {translate('minishop.tracking.assign')}
+      </Button>
+    </Stack>
+  );
+}
+
 /** The order's shipment: status timeline and route, refetched on each `tracking` event of the order topic. */
 export function TrackingView({ orderId }: { orderId: string }) {
   const translate = useTranslate();
@@ -82,6 +123,7 @@ export function TrackingView({ orderId }: { orderId: string }) {
         <Typography color="text.secondary">
           {[shipment.carrier, shipment.trackingNumber, translate(`minishop.tracking.status.${shipment.status}`, { _: shipment.status })].filter(Boolean).join(' · ')}
         </Typography>
+        {sessionAllows(readSession(), 'orders.fulfil') && <AssignCourier key={shipment.courierId ?? 'none'} shipment={shipment} onAssigned={() => void refetch()} />}
         {positions.length > 0 && <RouteSvg positions={positions} label={translate('minishop.tracking.route', { count: positions.length })} />}
         <ol aria-label={translate('minishop.tracking.timeline')}>
           {shipment.events.map((event) => (
