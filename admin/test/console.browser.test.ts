@@ -129,8 +129,10 @@ afterAll(async () => {
   await step('queues', () => queues?.close());
   publisher?.disconnect();
   wakeSubscriber?.disconnect();
+  // The browser's sockets are gone with it; drop any keep-alive connection left so close() does not wait on it.
+  testApp?.app.server.closeAllConnections();
   await step('app', () => testApp?.close());
-});
+}, 120_000);
 
 // A failed step leaves a screenshot of the page in the temporary folder, named after the step.
 afterEach(async (context) => {
