@@ -13,17 +13,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1_500,
-    rollupOptions: {
-      output: {
-        // react-admin and MUI change less often than our screens: their own long-cached chunk.
-        manualChunks(id) {
-          if (/node_modules\/(react|react-dom|scheduler|react-router|react-router-dom)\//.test(id)) return 'react';
-          if (/node_modules\/(@mui|@emotion)\//.test(id)) return 'mui';
-          if (/node_modules\/(ra-|react-admin|@tanstack|react-hook-form|lodash)/.test(id)) return 'react-admin';
-          return undefined;
-        },
-      },
-    },
+    // No manual chunks: one vendor chunk would carry every MUI component any lazy screen uses into the
+    // first load; split by import, the first load carries only what the shell and the login page use.
   },
   server: { proxy: { '/api': 'http://127.0.0.1:3000', '/ws': { target: 'ws://127.0.0.1:3000', ws: true } } },
 });
