@@ -24,6 +24,7 @@ import realtime from './plugins/app/realtime.ts';
 import jobQueues from './plugins/app/job-queues.ts';
 import queueDashboard from './plugins/app/queue-dashboard.ts';
 import queueMetrics from './plugins/app/queue-metrics.ts';
+import adminConsole from './plugins/app/admin-console.ts';
 import routes from './routes/index.ts';
 import './types.ts';
 
@@ -135,6 +136,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(jobQueues);
   await app.register(queueMetrics);
   await app.register(queueDashboard);
+  // The react-admin console at /admin (admin/, built by `npm start` or the browser tests).
+  await app.register(adminConsole);
 
   await app.register(routes);
   return app;

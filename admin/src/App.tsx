@@ -1,0 +1,58 @@
+import { lazy } from 'react';
+import { AccessDenied, Admin, CanAccess, CustomRoutes, Resource } from 'react-admin';
+import { Route } from 'react-router-dom';
+import { authProvider } from './api/authProvider.ts';
+import { dataProvider } from './api/dataProvider.ts';
+import { i18nProvider } from './i18n/i18nProvider.ts';
+import { MinishopLayout } from './layout/Layout.tsx';
+import { darkTheme, lightTheme } from './themes.ts';
+import orders from './orders/index.ts';
+import products from './products/index.ts';
+import shops from './shops/index.ts';
+import categories from './categories/index.ts';
+import { invitations, staff } from './staff/index.ts';
+import couriers from './couriers/index.ts';
+
+// Every screen beyond the shell is its own chunk: the first load carries the shell and the login page.
+const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
+const FinancePage = lazy(() => import('./finance/FinancePage.tsx'));
+const CounterPage = lazy(() => import('./counter/CounterPage.tsx'));
+const QrSheetPage = lazy(() => import('./qr/QrSheetPage.tsx'));
+
+function Guarded({ resource, children }: { resource: string; children: React.ReactNode }) {
+  return (
+    <CanAccess resource={resource} action="list" accessDenied={<AccessDenied />}>
+      {children}
+    </CanAccess>
+  );
+}
+
+export function App() {
+  return (
+    <Admin
+      title="Minishop"
+      dataProvider={dataProvider}
+      authProvider={authProvider}
+      i18nProvider={i18nProvider}
+      layout={MinishopLayout}
+      dashboard={Dashboard}
+      theme={lightTheme}
+      darkTheme={darkTheme}
+      requireAuth
+      disableTelemetry
+    >
+      <Resource name="orders" {...orders} />
+      <Resource name="products" {...products} />
+      <Resource name="categories" {...categories} />
+      <Resource name="shops" {...shops} />
+      <Resource name="couriers" {...couriers} />
+      <Resource name="staff" {...staff} />
+      <Resource name="invitations" {...invitations} />
+      <CustomRoutes>
+        <Route path="/finance" element={<Guarded resource="finance"><FinancePage /></Guarded>} />
+        <Route path="/counter" element={<Guarded resource="counter"><CounterPage /></Guarded>} />
+        <Route path="/qr-sheet" element={<Guarded resource="qr-sheet"><QrSheetPage /></Guarded>} />
+      </CustomRoutes>
+    </Admin>
+  );
+}

@@ -1,0 +1,60 @@
+import { type DataProvider, fetchUtils, HttpError } from 'react-admin';
+import simpleRestProvider from 'ra-data-simple-rest';
+import { realtime, type RealtimeCallback } from './realtime.ts';
+import { apiJson, ApiError, authorizedFetch } from './session.ts';
+
+export const API_URL = '/api/admin';
+
+/**
+ * react-admin's fetchJson over authorizedFetch: the bearer token, one shared refresh on 401, and the
+ * server's `{errors: {field: message}}` passed as HttpError body so forms show each message beside its
+ * input (react-admin reads `body.errors`).
+ */
+async function httpClient(url: string, options: fetchUtils.Options = {}) {
+  const headers = new Headers(options.headers as HeadersInit | undefined);
+  if (options.body && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+  const response = await authorizedFetch(url, { ...options, headers } as RequestInit);
+  const body = await response.text();
+  let json: unknown;
+  try {
+    json = body ? JSON.parse(body) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (response.status < 200 || response.status >= 300) {
+    const message = (json as { message?: string } | undefined)?.message ?? response.statusText;
+    throw new HttpError(message, response.status, json);
+  }
+  return { status: response.status, headers: response.headers, body, json };
+}
+
+const restProvider = simpleRestProvider(API_URL, httpClient, 'Content-Range');
+
+export interface MinishopDataProvider extends DataProvider {
+  subscribe(topic: string, callback: RealtimeCallback): Promise<{ data: null }>;
+  unsubscribe(topic: string, callback: RealtimeCallback): Promise<{ data: null }>;
+  /** POST /api/admin/<resource>/<id>/<verb> (order actions and friends); extra headers e.g. Idempotency-Key. */
+  act<T = unknown>(resource: string, id: string, verb: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+  /** GET any admin path (dashboard, balances, order detail parts). */
+  read<T = unknown>(path: string): Promise<T>;
+}
+
+function toHttpError(error: unknown): never {
+  if (error instanceof ApiError) throw new HttpError(error.message, error.status, error.body);
+  throw error;
+}
+
+export const dataProvider: MinishopDataProvider = {
+  ...restProvider,
+  async subscribe(topic, callback) {
+    realtime.subscribe(topic, callback);
+    return { data: null };
+  },
+  async unsubscribe(topic, callback) {
+    realtime.unsubscribe(topic, callback);
+    return { data: null };
+  },
+  act: <T>(resource: string, id: string, verb: string, body: unknown = {}, headers: Record<string, string> = {}) =>
+    apiJson<T>(`${API_URL}/${resource}/${encodeURIComponent(id)}/${verb}`, { method: 'POST', json: body, headers }).catch(toHttpError),
+  read: <T>(path: string) => apiJson<T>(`${API_URL}/${path}`).catch(toHttpError),
+};

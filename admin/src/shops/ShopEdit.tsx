@@ -1,0 +1,36 @@
+import { ArrayInput, Edit, NumberInput, SelectInput, SimpleForm, SimpleFormIterator, TextInput, required } from 'react-admin';
+
+/** What PUT /api/admin/shops/:id takes: the server refuses unknown fields, so the record is trimmed to these. */
+const EDITABLE_FIELDS = ['name', 'description', 'status', 'allowedEmbedOrigins', 'autoConfirmDays'] as const;
+
+function editableOnly(record: Record<string, unknown>): Record<string, unknown> {
+  const body = Object.fromEntries(EDITABLE_FIELDS.filter((field) => record[field] !== undefined).map((field) => [field, record[field]]));
+  if (Array.isArray(body.allowedEmbedOrigins)) body.allowedEmbedOrigins = (body.allowedEmbedOrigins as unknown[]).map((entry) => (typeof entry === 'string' ? entry : (entry as { origin?: string })?.origin)).filter(Boolean);
+  return body;
+}
+
+/** A shop's name, status, the origins that may embed its widget, and its auto-confirm days (0..90). */
+export default function ShopEdit() {
+  return (
+    <Edit transform={editableOnly} mutationMode="pessimistic">
+      <SimpleForm>
+        <TextInput source="name" validate={required()} />
+        <TextInput source="description" multiline />
+        <SelectInput
+          source="status"
+          choices={[
+            { id: 'open', name: 'minishop.shops.open' },
+            { id: 'closed', name: 'minishop.shops.closed' },
+          ]}
+        />
+        <ArrayInput source="allowedEmbedOrigins">
+          <SimpleFormIterator inline disableReordering>
+            <TextInput source="" label="minishop.shops.origin" helperText="https://shop.example" />
+          </SimpleFormIterator>
+        </ArrayInput>
+        {/* No min/max here: the server owns the range (0..90) and its message shows under the input. */}
+        <NumberInput source="autoConfirmDays" step={1} />
+      </SimpleForm>
+    </Edit>
+  );
+}

@@ -1,0 +1,19 @@
+import { DataTable, DateField, List, TextInput, useTranslate } from 'react-admin';
+
+export default function StaffList() {
+  return (
+    <List sort={{ field: 'name', order: 'ASC' }} filters={[<TextInput key="q" source="q" alwaysOn />]} exporter={false}>
+      <DataTable rowClick={false} bulkActionButtons={false}>
+        <DataTable.Col source="name" />
+        <DataTable.Col source="email" />
+        <DataTable.Col source="role" render={(record) => <RoleLabel role={record.role} />} />
+        <DataTable.Col source="createdAt" field={DateField} />
+      </DataTable>
+    </List>
+  );
+}
+
+export function RoleLabel({ role }: { role: string }) {
+  const translate = useTranslate();
+  return <>{translate(`minishop.roles.${role}`, { _: role })}</>;
+}
