@@ -1,5 +1,14 @@
 # One image for the API and the workers: the TypeScript compiled once by scripts/build.mjs (esbuild) into
 # dist/, run by plain Node (no tsx loader in the running processes). docker-compose.yml picks the command.
+# The console and the widget are static files built with dev dependencies (Vite, React, Preact) in a
+# first stage; the image itself installs production dependencies only and copies the built files.
+FROM node:20-slim AS frontends
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN cd storefront-widget && npm run build && cd ../admin && npx vite build
+
 FROM node:20-slim
 
 ENV NODE_ENV=production \
@@ -15,6 +24,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
 COPY --chown=root:root . .
+COPY --from=frontends --chown=root:root /app/storefront-widget/dist ./storefront-widget/dist
+COPY --from=frontends --chown=root:root /app/admin/dist ./admin/dist
 # Compiled as root at build time: the running processes (user node) cannot write dist/, and need not.
 RUN node scripts/build.mjs --force
 

@@ -24,9 +24,13 @@ const NOT_IMPORTED_DEV_DEPENDENCIES: Record<string, string> = {
   'playwright-core': "browser tests driving Debian's Chromium (.ci/run)",
   react: 'peer dependency of ra-core (api/test/routes/admin/ra-data-simple-rest.test.ts)',
   'react-dom': 'peer dependency of ra-core (api/test/routes/admin/ra-data-simple-rest.test.ts)',
+  'size-limit': "the widget's size budgets, run as a command (storefront-widget/test/size-budgets.test.ts)",
+  '@size-limit/file': "size-limit's file plugin, read from storefront-widget/.size-limit.json",
+  'axe-core': "loaded by file path into the widget's browser tests (api/test/widget/widget-browser.test.ts)",
 };
 
-const SOURCE_FOLDERS = ['api', 'db', 'workers', 'scripts', 'bench', 'test'];
+// The console and the widget are built into static files (dev dependencies), never imported at run time.
+const SOURCE_FOLDERS = ['api', 'db', 'workers', 'scripts', 'bench', 'test', 'admin', 'storefront-widget'];
 
 function sourceFiles(folder: string): string[] {
   const files: string[] = [];
@@ -34,7 +38,7 @@ function sourceFiles(folder: string): string[] {
     if (entry === 'node_modules' || entry === 'dist') continue;
     const path = join(folder, entry);
     if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
-    else if (/\.(ts|tsx|js|mjs)$/.test(entry)) files.push(path);
+    else if (/\.(ts|tsx|js|mjs|jsx)$/.test(entry)) files.push(path);
   }
   return files;
 }

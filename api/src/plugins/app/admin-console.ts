@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Where `npm start` (scripts/frontends.ts) and the browser tests build the console. */
-export const ADMIN_CONSOLE_DIST = join(import.meta.dirname, '..', '..', '..', '..', 'admin', 'dist');
+// From import.meta.url, which the production build (scripts/build.mjs) keeps pointing at this source file.
+export const ADMIN_CONSOLE_DIST = fileURLToPath(new URL('../../../../admin/dist', import.meta.url));
 
 const ONE_YEAR_SECONDS = 31_536_000;
 

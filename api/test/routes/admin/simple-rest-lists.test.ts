@@ -3,6 +3,8 @@ import { buildStripeTestApp, type StripeTestApp } from '../../helpers/card-payme
 import { createGuestShopper, createOperator } from '../../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 import { populateMerchant } from '../../helpers/tenant-records.ts';
+import { groupProof, registerChatHost } from '../../social/social-helpers.ts';
+import { newId } from '../../../../db/src/ids.ts';
 
 /**
  * react-admin's defaults on every admin list, generated from the running app: each GET operation of
@@ -50,6 +52,15 @@ beforeAll(async () => {
   expect(await app.services.webhookDeliveries.fanOut(rows[0]!.id)).toEqual({ deliveries: 1 });
   const chatHost = await app.inject({ method: 'POST', url: '/api/admin/operator/chat-hosts', headers: operatorHeaders, payload: { name: 'Lists chat' } });
   expect(chatHost.statusCode).toBe(201);
+  // A red envelope of the merchant's, from the balance its settled order left (docs/social.md).
+  const host = await registerChatHost(app, operatorHeaders);
+  const envelope = await app.inject({
+    method: 'POST',
+    url: '/api/admin/red-envelopes',
+    headers: { ...owner.headers, 'idempotency-key': newId() },
+    payload: { mode: 'equal', currency: 'EUR', amountMinor: 3_00, shareCount: 3, group: await groupProof(host, null, 'lists') },
+  });
+  expect(envelope.statusCode, envelope.body).toBe(201);
 
   const document = app.swagger() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
   listPaths = Object.entries(document.paths)

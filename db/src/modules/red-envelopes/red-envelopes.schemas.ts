@@ -74,5 +74,12 @@ export type RedEnvelopeTransfer = Static<typeof RedEnvelopeTransferBody>;
 export const MerchantRedEnvelopeBody = Type.Object({ ...RedEnvelopeBody.properties, transfers: Type.Array(RedEnvelopeTransferBody) }, { additionalProperties: false });
 export type MerchantRedEnvelope = Static<typeof MerchantRedEnvelopeBody>;
 
-export const RedEnvelopeListFilter = Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('claimed'), Type.Literal('returned')])) }, { additionalProperties: false });
-export const RED_ENVELOPE_SORTABLE_FIELDS = ['createdAt'];
+export const RedEnvelopeListFilter = Type.Object(
+  {
+    id: Type.Optional(Type.Array(Uuid, { maxItems: 500 })),
+    status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('claimed'), Type.Literal('returned')])),
+    q: Type.Optional(Type.String({ maxLength: 200, description: "searches the envelope's message" })),
+  },
+  { additionalProperties: false },
+);
+export const RED_ENVELOPE_SORTABLE_FIELDS = ['id', 'createdAt'];

@@ -1,3 +1,4 @@
+import { containsPattern } from '../../search-pattern.ts';
 import type { MerchantActor, ShopperActor } from '../../actor.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
@@ -306,13 +307,18 @@ export class RedEnvelopesService {
   }
 
   /** The merchant's envelopes (newest first), each with the ledger transfers behind it. */
-  async listForMerchant(actor: MerchantActor, query: ListQuery<{ status?: string }>): Promise<ListPage<MerchantRedEnvelope>> {
+  async listForMerchant(actor: MerchantActor, query: ListQuery<{ id?: string[]; status?: string; q?: string }>): Promise<ListPage<MerchantRedEnvelope>> {
     const { pool } = this.dependencies.database;
-    const status = query.filter.status ?? null;
+    const conditions = ['merchant_id = $1'];
+    const values: unknown[] = [actor.merchantId];
+    if (query.filter.id) conditions.push(`id = any($${values.push(query.filter.id)}::uuid[])`);
+    if (query.filter.status) conditions.push(`status = $${values.push(query.filter.status)}`);
+    if (query.filter.q) conditions.push(`message ilike $${values.push(containsPattern(query.filter.q))}`);
+    const sortColumn = query.sortField === 'id' ? 'id' : 'created_at';
     const { rows } = await pool.query<{ id: string; total: number }>(
-      `select id, count(*) over ()::int as total from red_envelope where merchant_id = $1 and ($2::text is null or status = $2)
-        order by created_at ${query.sortOrder === 'ASC' ? 'asc' : 'desc'}, id offset $3 limit $4`,
-      [actor.merchantId, status, query.offset, query.limit],
+      `select id, count(*) over ()::int as total from red_envelope where ${conditions.join(' and ')}
+        order by ${sortColumn} ${query.sortOrder === 'ASC' ? 'asc' : 'desc'}, id offset ${query.offset} limit ${query.limit}`,
+      values,
     );
     const items = await Promise.all(rows.map((row) => this.getForMerchant(actor, row.id)));
     return { items, total: rows[0]?.total ?? 0, offset: query.offset };
