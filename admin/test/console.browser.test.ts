@@ -278,7 +278,7 @@ describe('the console at /admin', () => {
     await page.getByLabel('Carrier').fill('DHL');
     await page.getByLabel('Tracking number').fill('JD0001');
     await page.getByRole('dialog').getByRole('button', { name: 'Ship' }).click();
-    await page.getByRole('button', { name: 'Mark delivered' }).waitFor();
+    await page.getByRole('button', { name: 'Assign courier' }).waitFor();
 
     // Positions recorded elsewhere (here by hand through the API, as a courier's app would) move the route.
     const owner = await api<{ accessToken: string }>('/api/auth/login', { method: 'POST', body: JSON.stringify({ email: OWNER, password: DEMO_PASSWORD }) });
@@ -298,8 +298,9 @@ describe('the console at /admin', () => {
     await expect(route.getAttribute('aria-label')).resolves.toBe("The courier's route: 3 positions");
     await screenshot(page, 'tracking');
 
-    // Another hand (the courier, a colleague) delivers it: the open page follows by itself.
-    await api(`/api/admin/orders/${order.id}/deliver`, { method: 'POST', headers: { authorization: `Bearer ${owner.accessToken}` }, body: '{}' });
+    // Another hand (the courier) delivers it: the shipment's delivered event moves the order, and the
+    // open page follows by itself (an order tracked by shipments is not marked delivered by hand).
+    await api(`/api/admin/shipments/${shipment?.id}/events`, { method: 'POST', headers: ownerHeaders, body: JSON.stringify({ status: 'delivered', message: 'handed to the shopper' }) });
     await page.getByRole('list', { name: 'Timeline' }).getByText(/Shipped → Delivered/).waitFor({ timeout: 10_000 });
 
     await page.getByRole('button', { name: 'Refund' }).click();

@@ -173,7 +173,8 @@ export function OrderActions({ order }: { order: OrderDetail }) {
           {translate('minishop.orders.action.ship')}
         </Button>
       )}
-      {canFulfil && (status === 'shipped' || (status === 'packed' && order.fulfilmentMethod !== 'delivery')) && (
+      {/* Handed over at the shop or the table; a shipped order is delivered by its shipments' tracking. */}
+      {canFulfil && status === 'packed' && order.fulfilmentMethod !== 'delivery' && (
         <Button variant="contained" disabled={busy} onClick={() => run('deliver')}>
           {translate('minishop.orders.action.deliver')}
         </Button>
