@@ -72,7 +72,7 @@ function banner(config: Config, workersPid: number | undefined, adminAvailable: 
     `  Metrics   ${url}/metrics`,
     `  Queues    ${url}/admin/queues  (operators: POST /api/admin/operator/queue-dashboard/session first)`,
     `  Health    ${url}/healthz  and  ${url}/readyz`,
-    adminAvailable ? `  Console   ${url}/admin` : '  Console   (not built yet: the admin console arrives with a later issue)',
+    adminAvailable ? `  Console   ${url}/admin` : '  Console   (not built: npx vite build in admin/)',
     '',
   ];
   if (showLogins) lines.push(describeDemoLogins(), '');
