@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { newId } from '../../db/src/ids.ts';
+import { seedBenchShop } from '../lib/bench-shop.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
@@ -77,19 +78,7 @@ function percentile(sorted: number[], fraction: number): number {
 
 const children: ChildProcess[] = [];
 try {
-  const merchantId = newId();
-  const shopId = newId();
-  const productId = newId();
-  const slug = `profile-${shopId.slice(-8)}`;
-  await pool.query(`insert into merchant (id, name) values ($1, 'Profile merchant')`, [merchantId]);
-  await pool.query(`insert into shop (id, merchant_id, slug, name, currency) values ($1, $2, $3, 'Profile shop', 'EUR')`, [shopId, merchantId, slug]);
-  await pool.query(`insert into product (id, merchant_id, shop_id, title, status) values ($1, $2, $3, 'Profile tea', 'active')`, [productId, merchantId, shopId]);
-  const variantIds = Array.from({ length: variantCount }, () => newId());
-  await pool.query(
-    `insert into variant (id, merchant_id, product_id, sku, title, price_minor, stock_on_hand, position)
-     select id, $2, $3, 'PROFILE-' || position, 'Tin ' || position, $4, $5, position from unnest($1::uuid[]) with ordinality as v(id, position)`,
-    [variantIds, merchantId, productId, PRICE_MINOR, STOCK_PER_VARIANT],
-  );
+  const { slug, variantIds } = await seedBenchShop(pool, { label: 'profile', variantCount, priceMinor: PRICE_MINOR, stockPerVariant: STOCK_PER_VARIANT });
 
   const api = await start('./server.ts');
   children.push(api.child);

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { newId } from '../../db/src/ids.ts';
+import { seedBenchShop } from '../lib/bench-shop.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
@@ -58,19 +59,7 @@ const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), 
 
 try {
   // A shop with many variants, so that shoppers spread over rows as a real catalog does.
-  const merchantId = newId();
-  const shopId = newId();
-  const productId = newId();
-  const slug = `bench-${shopId.slice(-8)}`;
-  await pool.query(`insert into merchant (id, name) values ($1, 'Bench merchant')`, [merchantId]);
-  await pool.query(`insert into shop (id, merchant_id, slug, name, currency) values ($1, $2, $3, 'Bench shop', 'EUR')`, [shopId, merchantId, slug]);
-  await pool.query(`insert into product (id, merchant_id, shop_id, title, status) values ($1, $2, $3, 'Bench tea', 'active')`, [productId, merchantId, shopId]);
-  const variantIds = Array.from({ length: variantCount }, () => newId());
-  await pool.query(
-    `insert into variant (id, merchant_id, product_id, sku, title, price_minor, stock_on_hand, position)
-     select id, $2, $3, 'BENCH-' || position, 'Tin ' || position, $4, $5, position from unnest($1::uuid[]) with ordinality as v(id, position)`,
-    [variantIds, merchantId, productId, PRICE_MINOR, STOCK_PER_VARIANT],
-  );
+  const { productId, slug, variantIds } = await seedBenchShop(pool, { label: 'bench', variantCount, priceMinor: PRICE_MINOR, stockPerVariant: STOCK_PER_VARIANT });
 
   const api = await start('./server.ts');
   children.push(api.child);
