@@ -68,9 +68,14 @@ export function App({ options }: { options: PanelOptions }) {
           {t('scanToPay')}
         </button>
         {options.bridge && (
-          <button type="button" onClick={() => options.bridge?.send('close')}>
-            {t('close')}
-          </button>
+          <>
+            <button type="button" onClick={() => options.bridge?.send('open-link', { url: `${api.base}/embed/${encodeURIComponent(shopSlug)}` })}>
+              {t('openInBrowser')}
+            </button>
+            <button type="button" onClick={() => options.bridge?.send('close')}>
+              {t('close')}
+            </button>
+          </>
         )}
       </nav>
       <div class="visually-hidden" role="status" aria-live="polite">

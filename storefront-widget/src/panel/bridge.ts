@@ -5,7 +5,8 @@ import type { Identity } from './api.ts';
  * chat that framed it, exchanged with the shop's allowed embed origins only (the page's `bridge-origins`,
  * written by the API). Anything else (another origin, another window, another version) is ignored.
  *
- *   widget -> host: hello | share {card: {shop, productId, title}} | close
+ *   widget -> host: hello | share {card: {shop, productId, title}} | close | open-link {url}
+ *   (a framed page cannot navigate its host: the host opens links, in a new tab or its own browser)
  *   host -> widget: init {identity?, theme?: {accent}, lang?} (answering hello)
  */
 export const BRIDGE_VERSION = 1;
@@ -17,7 +18,7 @@ export interface HostInit {
 }
 
 export interface Bridge {
-  send(type: 'share' | 'close', fields?: Record<string, unknown>): void;
+  send(type: 'share' | 'close' | 'open-link', fields?: Record<string, unknown>): void;
 }
 
 function newId(): string {

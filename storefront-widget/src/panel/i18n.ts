@@ -67,6 +67,11 @@ const en = {
   decline: 'Decline',
   chargeConfirmed: 'Paid {amount} at {shop}.',
   chargeDeclined: 'Charge declined.',
+  payCard: 'Pay by card',
+  newAddress: 'A new address',
+  scanCamera: 'Scan with the camera',
+  cameraPreview: 'Camera preview',
+  openInBrowser: 'Open in the browser',
 };
 export type Messages = typeof en;
 type Key = keyof Messages;
@@ -138,6 +143,11 @@ const zh: Messages = {
   decline: '拒绝',
   chargeConfirmed: '已在 {shop} 支付 {amount}。',
   chargeDeclined: '已拒绝扣款。',
+  payCard: '用银行卡支付',
+  newAddress: '新地址',
+  scanCamera: '用相机扫码',
+  cameraPreview: '相机预览',
+  openInBrowser: '在浏览器中打开',
 };
 
 const ar: Messages = {
@@ -207,6 +217,11 @@ const ar: Messages = {
   decline: 'رفض',
   chargeConfirmed: 'تم دفع {amount} في {shop}.',
   chargeDeclined: 'تم رفض الخصم.',
+  payCard: 'ادفع بالبطاقة',
+  newAddress: 'عنوان جديد',
+  scanCamera: 'امسح بالكاميرا',
+  cameraPreview: 'معاينة الكاميرا',
+  openInBrowser: 'افتح في المتصفح',
 };
 
 const MESSAGES = { en, zh, ar } as const;

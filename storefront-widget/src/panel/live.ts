@@ -8,13 +8,20 @@ export interface LiveMessage {
   payload: Record<string, unknown>;
 }
 
-/**
- * Follows an order over GET /ws: authenticates with the shopper's session, subscribes to the order's topic,
- * and after a dropped connection reconnects with a growing delay and resumes from the last event it
- * handled (`lastEventId`), so nothing is lost or repeated. Returns the function that stops following.
- */
+/** Follows an order over GET /ws (its snapshot, status changes and courier updates). */
 export function followOrder(api: StoreApi, orderId: string, onMessage: (message: LiveMessage) => void): () => void {
-  const topic = `resource/orders/${orderId}`;
+  return followTopic(api, () => `resource/orders/${orderId}`, onMessage);
+}
+
+/**
+ * Follows a topic over GET /ws: authenticates with the shopper's session, subscribes to the topic (named
+ * from the signed-in shopper's id where it needs one), and after a dropped connection reconnects with a
+ * growing delay and resumes from the last event it handled (`lastEventId`), so nothing is lost or
+ * repeated. `onSubscribed` runs after every (re)subscription: the moment to read what came before.
+ * Returns the function that stops following.
+ */
+export function followTopic(api: StoreApi, topicOf: (shopperId: string) => string, onMessage: (message: LiveMessage) => void, onSubscribed?: () => void): () => void {
+  let topic = '';
   let socket: WebSocket | null = null;
   let lastEventId: string | null = null;
   let stopped = false;
@@ -39,9 +46,11 @@ export function followOrder(api: StoreApi, orderId: string, onMessage: (message:
     socket = current;
     current.onopen = () => current.send(JSON.stringify({ type: 'auth', token }));
     current.onmessage = (event) => {
-      const message = JSON.parse(String(event.data)) as Omit<LiveMessage, "type"> & { type: string };
+      const message = JSON.parse(String(event.data)) as Omit<LiveMessage, 'type'> & { type: string; viewer?: { shopperId?: string } };
+      if (message.type === 'subscribed') return onSubscribed?.();
       if (message.type === 'authenticated') {
         attempt = 0;
+        topic = topicOf(message.viewer?.shopperId ?? '');
         current.send(JSON.stringify({ type: 'subscribe', topic, ...(lastEventId ? { lastEventId } : {}) }));
         return;
       }

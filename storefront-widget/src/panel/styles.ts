@@ -30,6 +30,8 @@ img{max-width:100%;border-radius:8px}
 .route{width:100%;max-width:420px;height:auto;display:block;margin:8px 0}
 .timeline{padding-inline-start:20px}
 .field{display:flex;flex-direction:column;gap:2px;margin-bottom:8px}
+.camera{width:100%;max-width:420px;border-radius:8px;background:#000;display:block;margin-bottom:8px}
+.camera[hidden]{display:none}
 .code{width:240px;height:240px;display:block;background:#fff}
 .backdrop{position:fixed;inset:0;background:rgba(0,0,0,.45);display:flex;align-items:center;justify-content:center;z-index:2147483000}
 .dialog{background:#fff;color:#1a1a1a;border-radius:12px;padding:16px;max-width:340px;width:90%}

@@ -6,12 +6,13 @@ import { widgetPageContentSecurityPolicy } from '../../http/page-security.ts';
 const files = {
   html: readFileSync(new URL('./demo.html', import.meta.url), 'utf8'),
   script: readFileSync(new URL('./demo.js', import.meta.url), 'utf8'),
+  courierPhone: readFileSync(new URL('./courier-phone.js', import.meta.url), 'utf8'),
   style: readFileSync(new URL('./demo.css', import.meta.url), 'utf8'),
 };
 
 /**
  * `/demo`: a small chat page (a shop's bot and a group chat) that embeds the storefront widget the way a
- * host chat would; `?shop=<slug>` picks the shop (the demo seed's tea house by default), `?lang=` the language.
+ * host chat would, and a courier's phone beside it (`courier-phone.js`) riding an order to the door; `?shop=<slug>` picks the shop (the demo seed's tea house by default), `?lang=` the language.
  */
 const demoRoutes: FastifyPluginAsync = async (app) => {
   const hidden = { schema: { hide: true } };
@@ -20,6 +21,7 @@ const demoRoutes: FastifyPluginAsync = async (app) => {
     reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').header('content-security-policy', contentSecurityPolicy).send(files.html),
   );
   app.get('/demo.js', hidden, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(files.script));
+  app.get('/courier-phone.js', hidden, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(files.courierPhone));
   app.get('/demo.css', hidden, async (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(files.style));
 };
 

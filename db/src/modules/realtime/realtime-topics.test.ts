@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../ids.ts';
-import { ORDERS_TOPIC, orderTopic, parseTopic, subscriptionKey, topicEventsOf } from './realtime-topics.ts';
+import { ORDERS_TOPIC, orderTopic, parseTopic, paymentCodeChargesTopic, subscriptionKey, topicEventsOf } from './realtime-topics.ts';
 
 const merchantId = newId();
 
@@ -63,15 +63,42 @@ describe('the mapping of outbox events to topics', () => {
     });
   });
 
+  it("puts a counter charge on its shopper's own topic, a charge waiting for consent as created", () => {
+    const shopperId = newId();
+    const chargeId = newId();
+    const shopId = newId();
+    const waiting = topicEventsOf(
+      message('payment_code_charge.awaiting_confirmation', { chargeId, shopId, shopperId, amountMinor: 1500, currency: 'EUR', status: 'awaiting_confirmation', orderId: null, confirmBy: null }, 'payment_code_charge', chargeId),
+    );
+    expect(waiting.map((routed) => routed.event)).toEqual([
+      {
+        topic: paymentCodeChargesTopic(shopperId),
+        type: 'created',
+        payload: { ids: [chargeId], event: 'payment_code_charge.awaiting_confirmation', status: 'awaiting_confirmation', shopId, amountMinor: 1500, currency: 'EUR', confirmBy: null },
+        eventId: '42',
+        occurredAt: '2026-12-02T10:00:00.123Z',
+      },
+    ]);
+    // A charge that paid a counter order is also news on the order's topics.
+    const orderId = newId();
+    const succeeded = topicEventsOf(message('payment_code_charge.succeeded', { chargeId, shopId, shopperId, amountMinor: 1500, currency: 'EUR', status: 'succeeded', orderId }, 'payment_code_charge', chargeId));
+    expect(succeeded.map((routed) => [routed.event.topic, routed.event.type])).toEqual([
+      [paymentCodeChargesTopic(shopperId), 'updated'],
+      [ORDERS_TOPIC, 'updated'],
+      [orderTopic(orderId), 'updated'],
+    ]);
+  });
+
   it('ignores events about no order', () => {
     expect(topicEventsOf(message('payout.paid', { payoutId: newId() }, 'payout'))).toEqual([]);
   });
 
-  it('knows its two topics and nothing else, and files the merchant stream per merchant', () => {
+  it('knows its three topics and nothing else, and files the merchant stream per merchant', () => {
     const orderId = newId();
     expect(parseTopic('resource/orders')).toEqual({ kind: 'orders' });
     expect(parseTopic(`resource/orders/${orderId}`)).toEqual({ kind: 'order', orderId });
-    for (const bad of ['resource/products', 'resource/orders/', 'resource/orders/not-an-id', `resource/orders/${orderId}/x`, 42, null]) expect(parseTopic(bad)).toBeNull();
+    expect(parseTopic(paymentCodeChargesTopic(orderId))).toEqual({ kind: 'payment-code-charges', shopperId: orderId });
+    for (const bad of ['resource/products', 'resource/orders/', 'resource/orders/not-an-id', `resource/orders/${orderId}/x`, 'resource/payment-code-charges', 'resource/payment-code-charges/x', 42, null]) expect(parseTopic(bad)).toBeNull();
     expect(subscriptionKey(ORDERS_TOPIC, merchantId)).not.toBe(subscriptionKey(ORDERS_TOPIC, newId()));
     expect(subscriptionKey(orderTopic(orderId), merchantId)).toBe(orderTopic(orderId));
   });

@@ -7,16 +7,30 @@ import type { OutboxMessage } from '../../outbox/outbox.ts';
  */
 export const ORDERS_TOPIC = 'resource/orders';
 const ORDER_TOPIC_PATTERN = /^resource\/orders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+export const PAYMENT_CODE_CHARGES_TOPIC = 'resource/payment-code-charges';
+const PAYMENT_CODE_CHARGES_TOPIC_PATTERN = /^resource\/payment-code-charges\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-/** `resource/orders`: every order of one merchant (staff); `resource/orders/<id>`: one order. */
-export type Topic = { kind: 'orders' } | { kind: 'order'; orderId: string };
+/**
+ * `resource/orders`: every order of one merchant (staff); `resource/orders/<id>`: one order;
+ * `resource/payment-code-charges/<shopper id>`: the counter charges of one shopper's payment codes (that shopper only).
+ */
+export type Topic = { kind: 'orders' } | { kind: 'order'; orderId: string } | { kind: 'payment-code-charges'; shopperId: string };
 
 export function parseTopic(text: unknown): Topic | null {
   if (text === ORDERS_TOPIC) return { kind: 'orders' };
   if (typeof text !== 'string') return null;
+  const charges = PAYMENT_CODE_CHARGES_TOPIC_PATTERN.exec(text);
+  if (charges) return { kind: 'payment-code-charges', shopperId: charges[1] as string };
   const match = ORDER_TOPIC_PATTERN.exec(text);
   return match ? { kind: 'order', orderId: match[1] as string } : null;
 }
+
+export function paymentCodeChargesTopic(shopperId: string): string {
+  return `${PAYMENT_CODE_CHARGES_TOPIC}/${shopperId}`;
+}
+
+/** The outbox events of counter charges: `payment_code_charge.<status>` (db/src/modules/qr-payments). */
+export const PAYMENT_CODE_CHARGE_AGGREGATE = 'payment_code_charge';
 
 export function orderTopic(orderId: string): string {
   return `${ORDERS_TOPIC}/${orderId}`;
@@ -57,17 +71,52 @@ function stringOr(value: unknown, fallback: string | null): string | null {
   return typeof value === 'string' ? value : fallback;
 }
 
-/** The topic events one published outbox event makes; events about no order make none. */
-export function topicEventsOf(message: Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 'merchantId' | 'payload' | 'publishedSequence' | 'occurredAt'>): RoutedTopicEvent[] {
-  const payload = message.payload;
-  const orderId = stringOr(payload.orderId, message.aggregateType === 'order' ? message.aggregateId : null);
-  if (!orderId) return [];
+type TopicMessage = Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 'merchantId' | 'payload' | 'publishedSequence' | 'occurredAt'>;
+
+/** The topic events one published outbox event makes: about an order, or a shopper's counter charge. */
+export function topicEventsOf(message: TopicMessage): RoutedTopicEvent[] {
+  return [...chargeEventsOf(message), ...orderEventsOf(message)];
+}
+
+function router(message: TopicMessage) {
   const eventId = String(message.publishedSequence);
-  const route = (event: Omit<TopicEvent, 'eventId' | 'occurredAt'>): RoutedTopicEvent => ({
+  return (event: Omit<TopicEvent, 'eventId' | 'occurredAt'>): RoutedTopicEvent => ({
     event: { ...event, eventId, occurredAt: message.occurredAt },
     position: message.publishedSequence,
     merchantId: message.merchantId,
   });
+}
+
+/**
+ * A counter charge of a shopper's payment code, on that shopper's own topic: the widget asks for consent
+ * the moment a charge is `awaiting_confirmation`, instead of asking the API again and again.
+ */
+function chargeEventsOf(message: TopicMessage): RoutedTopicEvent[] {
+  const payload = message.payload;
+  const shopperId = stringOr(payload.shopperId, null);
+  if (message.aggregateType !== PAYMENT_CODE_CHARGE_AGGREGATE || !shopperId) return [];
+  return [
+    router(message)({
+      topic: paymentCodeChargesTopic(shopperId),
+      type: message.type === 'payment_code_charge.awaiting_confirmation' ? 'created' : 'updated',
+      payload: {
+        ids: [message.aggregateId],
+        event: message.type,
+        status: payload.status ?? null,
+        shopId: payload.shopId ?? null,
+        amountMinor: payload.amountMinor ?? null,
+        currency: payload.currency ?? null,
+        confirmBy: payload.confirmBy ?? null,
+      },
+    }),
+  ];
+}
+
+function orderEventsOf(message: TopicMessage): RoutedTopicEvent[] {
+  const payload = message.payload;
+  const orderId = stringOr(payload.orderId, message.aggregateType === 'order' ? message.aggregateId : null);
+  if (!orderId) return [];
+  const route = router(message);
 
   if (message.type === TRACKING_EVENT) {
     // Positions go to the order's own topic only: the merchant-wide list would drown in them.

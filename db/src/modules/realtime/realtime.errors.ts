@@ -2,7 +2,7 @@ import { DomainError, ForbiddenError, ValidationError } from '../../errors.ts';
 
 export class UnknownTopicError extends ValidationError {
   constructor() {
-    super({ topic: 'must be "resource/orders" or "resource/orders/<order id>"' }, 'unknown_topic');
+    super({ topic: 'must be "resource/orders", "resource/orders/<order id>" or "resource/payment-code-charges/<shopper id>"' }, 'unknown_topic');
   }
 }
 
@@ -21,5 +21,11 @@ export class RealtimeViewerForbiddenError extends ForbiddenError {
 export class TooManySubscriptionsError extends DomainError {
   constructor(limit: number) {
     super('business_rule', 'too_many_subscriptions', `A socket may follow at most ${limit} topics; unsubscribe from one first.`);
+  }
+}
+
+export class ChargesStreamForbiddenError extends ForbiddenError {
+  constructor() {
+    super('charges_stream_forbidden', 'Only the shopper may follow "resource/payment-code-charges/<shopper id>", with their own id (the `viewer` of `authenticated`).');
   }
 }

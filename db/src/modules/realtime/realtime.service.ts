@@ -6,8 +6,8 @@ import type { OutboxMessage } from '../../outbox/outbox.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import { OrderNotFoundError } from '../orders/orders.errors.ts';
 import { roleAllows } from '../staff/permissions.ts';
-import { MerchantStreamForbiddenError, RealtimeViewerForbiddenError } from './realtime.errors.ts';
-import { ORDERS_TOPIC, orderTopic, topicEventsOf, type Topic, type TopicEvent } from './realtime-topics.ts';
+import { ChargesStreamForbiddenError, MerchantStreamForbiddenError, RealtimeViewerForbiddenError } from './realtime.errors.ts';
+import { ORDERS_TOPIC, PAYMENT_CODE_CHARGE_AGGREGATE, orderTopic, paymentCodeChargesTopic, topicEventsOf, type Topic, type TopicEvent } from './realtime-topics.ts';
 
 /** Who follows topics: a merchant's staff (or API key) with `orders.read`, or a shopper. */
 export type RealtimeViewer = { type: 'merchant'; merchantId: string } | { type: 'shopper'; shopperId: string };
@@ -91,6 +91,7 @@ export class RealtimeService {
    */
   async start(viewer: RealtimeViewer, topic: Topic, lastEventId: number | null): Promise<SubscriptionStart> {
     if (topic.kind === 'orders' && viewer.type !== 'merchant') throw new MerchantStreamForbiddenError();
+    if (topic.kind === 'payment-code-charges' && (viewer.type !== 'shopper' || viewer.shopperId !== topic.shopperId)) throw new ChargesStreamForbiddenError();
     return withPoolTransaction(this.database.pool, async (client) => {
       await client.query('select pg_advisory_xact_lock_shared($1)', [OUTBOX_PUBLISH_LOCK_KEY]);
       const order = topic.kind === 'order' ? await this.visibleOrder(client, viewer, topic.orderId) : null;
@@ -100,7 +101,7 @@ export class RealtimeService {
       );
       const position = Number(rows[0]?.position ?? 0);
       const oldest = rows[0]?.oldest === null || rows[0]?.oldest === undefined ? null : Number(rows[0].oldest);
-      const topicName = topic.kind === 'orders' ? ORDERS_TOPIC : orderTopic(topic.orderId);
+      const topicName = topic.kind === 'orders' ? ORDERS_TOPIC : topic.kind === 'order' ? orderTopic(topic.orderId) : paymentCodeChargesTopic(topic.shopperId);
       const merchantId = viewer.type === 'merchant' ? viewer.merchantId : null;
 
       if (lastEventId !== null) {
@@ -134,6 +135,11 @@ export class RealtimeService {
             `select ${REPLAY_COLUMNS} from outbox where payload ->> 'orderId' = $1 and published_sequence > $2 order by published_sequence limit $3`,
             [topic.orderId, lastEventId, limit + 1],
           )
+        : topic.kind === 'payment-code-charges'
+        ? await client.query<ReplayRow>(
+            `select ${REPLAY_COLUMNS} from outbox where aggregate_type = $1 and payload ->> 'shopperId' = $2 and published_sequence > $3 order by published_sequence limit $4`,
+            [PAYMENT_CODE_CHARGE_AGGREGATE, topic.shopperId, lastEventId, limit + 1],
+          )
         : await client.query<ReplayRow>(`select ${REPLAY_COLUMNS} from outbox where merchant_id = $1 and published_sequence > $2 order by published_sequence limit $3`, [
             merchantId,
             lastEventId,
@@ -142,7 +148,7 @@ export class RealtimeService {
     if (rows.length > limit) return null;
     return rows.flatMap((row) =>
       topicEventsOf(asMessage(row))
-        .filter((routed) => routed.event.topic === topicName && (topic.kind === 'order' || routed.merchantId === merchantId))
+        .filter((routed) => routed.event.topic === topicName && (topic.kind !== 'orders' || routed.merchantId === merchantId))
         .map((routed) => routed.event),
     );
   }

@@ -7,6 +7,14 @@ const ADDRESS_FIELDS = ['recipient', 'phone', 'line1', 'line2', 'city', 'postalC
 
 type AddressForm = Record<(typeof ADDRESS_FIELDS)[number], string>;
 
+/** An entry of the shopper's address book (GET /api/store/addresses). */
+interface SavedAddress {
+  id: string;
+  recipient: string;
+  line1: string;
+  city: string;
+}
+
 export function CartView({ options, shop, cart, setQuantity, placed }: { options: PanelOptions; shop: Shop; cart: Cart | null; setQuantity(variantId: string, quantity: number, title: string): Promise<void>; placed(order: Order): void }) {
   const { api, i18n, tableToken, tableLabel } = options;
   const { t } = i18n;
@@ -15,6 +23,17 @@ export function CartView({ options, shop, cart, setQuantity, placed }: { options
   const [address, setAddress] = useState<AddressForm>({ recipient: '', phone: '', line1: '', line2: '', city: '', postalCode: '', country: '' });
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [quote, setQuote] = useState<number | null>(null);
+  // The address book: a saved address is sent by id (the server copies it onto the order); null = a new one typed here.
+  const [savedAddresses, setSavedAddresses] = useState<SavedAddress[]>([]);
+  const [addressId, setAddressId] = useState<string | null>(null);
+  useEffect(() => {
+    if (method !== 'delivery') return;
+    api.request<{ items: SavedAddress[] }>('GET', '/api/store/addresses').then((book) => {
+      setSavedAddresses(book.items);
+      const first = book.items[0];
+      if (first) chooseSaved(first.id);
+    }, () => undefined);
+  }, [method]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -25,7 +44,7 @@ export function CartView({ options, shop, cart, setQuantity, placed }: { options
     try {
       const body: Record<string, unknown> = { source: 'cart', fulfilmentMethod: method };
       if (method === 'table' && tableToken) body.tableToken = tableToken;
-      if (method === 'delivery') body.address = addressBody();
+      if (method === 'delivery') Object.assign(body, addressId ? { addressId } : { address: addressBody() });
       const order = await api.request<Order>('POST', `/api/store/shops/${encodeURIComponent(shop.slug)}/orders`, body, true, { 'idempotency-key': crypto.randomUUID() });
       placed(order);
     } catch (failure) {
@@ -50,6 +69,23 @@ export function CartView({ options, shop, cart, setQuantity, placed }: { options
       button.hide();
     };
   }, [orderable]);
+
+  const quoteFor = (destination: Record<string, unknown>) => {
+    if (!cart) return;
+    api.request<{ deliveryFeeMinor: number }>('POST', `/api/store/shops/${encodeURIComponent(shop.slug)}/delivery-quote`, { ...destination, subtotalMinor: cart.totalMinor }).then(
+      (answer) => {
+        setQuote(answer.deliveryFeeMinor);
+        setFieldErrors({});
+        setError(null);
+      },
+      fail,
+    );
+  };
+  function chooseSaved(id: string | null) {
+    setAddressId(id);
+    setQuote(null);
+    if (id) quoteFor({ addressId: id });
+  }
 
   if (!cart) return <p role="status">{t('loading')}</p>;
   const addressBody = () => {
@@ -108,33 +144,34 @@ export function CartView({ options, shop, cart, setQuantity, placed }: { options
           {method === 'delivery' && (
             <fieldset class="address">
               <legend>{t('deliveryAddress')}</legend>
-              {ADDRESS_FIELDS.map((field) => (
-                <label key={field} class="field">
-                  <span>{t(`address_${field}`)}</span>
-                  <input
-                    value={address[field]}
-                    autocomplete={{ recipient: 'name', phone: 'tel', line1: 'address-line1', line2: 'address-line2', city: 'address-level2', postalCode: 'postal-code', country: 'country' }[field]}
-                    aria-invalid={fieldErrors[field] ? 'true' : undefined}
-                    onInput={(event) => {
-                      setAddress({ ...address, [field]: event.currentTarget.value });
-                      setQuote(null);
-                    }}
-                    onBlur={() => {
-                      const body = addressBody();
-                      if (!body.line1 || !body.city || !body.postalCode || !body.country || !body.recipient || !body.phone) return;
-                      api.request<{ deliveryFeeMinor: number }>('POST', `/api/store/shops/${encodeURIComponent(shop.slug)}/delivery-quote`, { address: body, subtotalMinor: cart.totalMinor }).then(
-                        (answer) => {
-                          setQuote(answer.deliveryFeeMinor);
-                          setFieldErrors({});
-                          setError(null);
-                        },
-                        fail,
-                      );
-                    }}
-                  />
-                  {fieldErrors[field] && <span class="error">{fieldErrors[field]}</span>}
-                </label>
-              ))}
+              {savedAddresses.length > 0 &&
+                [...savedAddresses, null].map((saved) => (
+                  <label class="choice" key={saved?.id ?? 'new'}>
+                    <input type="radio" name="address" checked={addressId === (saved?.id ?? null)} onChange={() => chooseSaved(saved?.id ?? null)} />
+                    {saved ? `${saved.recipient}, ${saved.line1}, ${saved.city}` : t('newAddress')}
+                  </label>
+                ))}
+              {addressId === null &&
+                ADDRESS_FIELDS.map((field) => (
+                  <label key={field} class="field">
+                    <span>{t(`address_${field}`)}</span>
+                    <input
+                      value={address[field]}
+                      autocomplete={{ recipient: 'name', phone: 'tel', line1: 'address-line1', line2: 'address-line2', city: 'address-level2', postalCode: 'postal-code', country: 'country' }[field]}
+                      aria-invalid={fieldErrors[field] ? 'true' : undefined}
+                      onInput={(event) => {
+                        setAddress({ ...address, [field]: event.currentTarget.value });
+                        setQuote(null);
+                      }}
+                      onBlur={() => {
+                        const body = addressBody();
+                        if (!body.line1 || !body.city || !body.postalCode || !body.country || !body.recipient || !body.phone) return;
+                        quoteFor({ address: body });
+                      }}
+                    />
+                    {fieldErrors[field] && <span class="error">{fieldErrors[field]}</span>}
+                  </label>
+                ))}
               {quote !== null && <p>{t('deliveryFee', { amount: i18n.money(quote, cart.currency) })}</p>}
             </fieldset>
           )}

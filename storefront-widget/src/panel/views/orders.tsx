@@ -2,6 +2,7 @@ import { followOrder } from '../live.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { type Position, RouteView } from '../route-view.tsx';
 import { Heading, type PanelOptions, errorText } from '../shared.tsx';
+import type { CardForm, PaymentSettings } from '../stripe-card.ts';
 import type { Order, Wallet } from '../types.ts';
 
 export function OrdersView({ options, open }: { options: PanelOptions; open(id: string): void }) {
@@ -36,12 +37,15 @@ export function OrdersView({ options, open }: { options: PanelOptions; open(id: 
 }
 
 export function OrderView({ options, id, topUp }: { options: PanelOptions; id: string; topUp(): void }) {
-  const { api, i18n } = options;
+  const { api, i18n, host } = options;
   const { t } = i18n;
   const [order, setOrder] = useState<Order | null>(null);
   const [wallet, setWallet] = useState<Wallet | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Paying by card: Stripe's Payment Element in the host page's light DOM (stripe-card.ts, loaded only now).
+  const [card, setCard] = useState<CardForm | null>(null);
+  useEffect(() => () => card?.remove(), [card]);
 
   const [tracking, setTracking] = useState<{ id: string; status: string; message: string; happenedAt: string; position: Position | null }[]>([]);
 
@@ -75,6 +79,42 @@ export function OrderView({ options, id, topUp }: { options: PanelOptions; id: s
       setBusy(false);
     }
   };
+  const startCard = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      // Idempotent per order: a second start answers the same payment intent.
+      const started = await api.request<{ clientSecret: string }>('POST', `/api/store/orders/${order.id}/card-payment`);
+      const [{ mountCardForm }, settings] = await Promise.all([import('../stripe-card.ts'), api.get<PaymentSettings>('/api/store/payment-settings')]);
+      setCard(await mountCardForm(host, settings, started.clientSecret));
+    } catch (failure) {
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const payByCard = async () => {
+    if (!card) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await card.confirm();
+      // The order is paid when Stripe's webhook reaches the API: wait for it (at most a minute).
+      for (let attempt = 0; attempt < 120; attempt += 1) {
+        const payment = await api.request<{ status: string; failureCode: string | null }>('GET', `/api/store/orders/${order.id}/card-payment`);
+        if (payment.status === 'succeeded') break;
+        if (payment.status === 'failed') throw new Error(payment.failureCode ?? 'The card payment failed.');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      setOrder(await api.request<Order>('GET', `/api/store/orders/${order.id}`));
+    } catch (failure) {
+      setError(errorText(failure));
+    } finally {
+      card.remove();
+      setCard(null);
+      setBusy(false);
+    }
+  };
   return (
     <section>
       <Heading text={t('order', { n: order.number })} />
@@ -96,10 +136,23 @@ export function OrderView({ options, id, topUp }: { options: PanelOptions; id: s
       {order.status === 'pending_payment' && (
         <>
           {wallet && <p>{t('wallet', { amount: i18n.money(wallet.availableMinor, wallet.currency) })}</p>}
+          {card && (
+            <>
+              <slot name="payment" />
+              <button type="button" class="primary" disabled={busy} onClick={payByCard}>
+                {t('payByCard', { amount: i18n.money(order.totalMinor, order.currency) })}
+              </button>
+            </>
+          )}
           <div class="bar">
             <button type="button" class="primary" disabled={busy} onClick={() => act('pay', { method: 'wallet' })}>
               {t('payWallet', { amount: i18n.money(order.totalMinor, order.currency) })}
             </button>
+            {!card && (
+              <button type="button" disabled={busy} onClick={startCard}>
+                {t('payCard')}
+              </button>
+            )}
             {wallet && wallet.availableMinor < order.totalMinor && (
               <button type="button" onClick={topUp}>
                 {t('topUpWallet')}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { followTopic } from '../live.ts';
 import { Dialog, Heading, type PanelOptions, errorText } from '../shared.tsx';
 
 interface CounterCharge {
@@ -12,7 +13,8 @@ interface CounterCharge {
 /**
  * The shopper's payment code for the counter: a fresh code when the API says so (every 50 s of a 60 s
  * life), drawn from the API's SVG; charges above the threshold wait for consent, asked in a dialog as
- * soon as one appears (polled every 2 s while the code is shown: GET /ws carries orders only).
+ * soon as one appears: GET /ws tells (the shopper's `resource/payment-code-charges/<id>` topic), and the
+ * charges awaiting confirmation are read then, and once after each (re)subscription.
  */
 export function PaymentCodeView({ options, announce }: { options: PanelOptions; announce(text: string): void }) {
   const { api, i18n, shopSlug } = options;
@@ -38,16 +40,26 @@ export function PaymentCodeView({ options, announce }: { options: PanelOptions; 
       }
     };
     void issue();
-    const poll = setInterval(() => {
+    const readPending = () =>
       api.request<CounterCharge[]>('GET', '/api/store/payment-code-charges?status=awaiting_confirmation').then(
         (charges) => setPending((current) => current ?? charges[0] ?? null),
         () => undefined,
       );
-    }, 2_000);
+    const stopFollowing = followTopic(
+      api,
+      (shopperId) => `resource/payment-code-charges/${shopperId}`,
+      (message) => {
+        if (message.type === 'created') void readPending();
+        // Answered elsewhere or expired: the question is gone.
+        const ids = message.payload.ids as string[];
+        if (message.type === 'updated') setPending((current) => (current && ids.includes(current.id) ? null : current));
+      },
+      () => void readPending(),
+    );
     return () => {
       stopped = true;
       clearTimeout(timer);
-      clearInterval(poll);
+      stopFollowing();
     };
   }, []);
 
