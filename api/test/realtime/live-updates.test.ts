@@ -8,7 +8,7 @@ import { allEventsChannel } from '../../../db/src/outbox/outbox.ts';
 import { JobQueues } from '../../../db/src/queues/job-queues.ts';
 import { connectRedis, createRedis } from '../../../db/src/redis.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../../db/src/testing/databases.ts';
-import { placePaidOrder } from '../helpers/orders.ts';
+import { fundWallet, placePaidOrder } from '../helpers/orders.ts';
 import { TestSocket } from '../helpers/realtime.ts';
 import { StaffAccessTokens } from '../../../db/src/modules/auth/access-tokens.ts';
 import { createGuestShopper, createOperator, createStoreFixture, type ShopperSession, type StoreFixture } from '../helpers/shoppers.ts';
@@ -261,6 +261,37 @@ describe('who may follow what', () => {
     const platformOperator = await createOperator(instanceA);
     operator.send({ type: 'auth', token: platformOperator.headers.authorization.slice('Bearer '.length) });
     expect(await operator.closed).toEqual({ code: 4401, reason: 'merchant_required' });
+  });
+
+  it("brings a counter charge waiting for consent to its shopper's own topic, resumes it, and refuses that topic to anyone else", async () => {
+    const buyer = await createGuestShopper(instanceB);
+    await fundWallet(instanceB, buyer.shopperId, 10_000);
+    const topic = `resource/payment-code-charges/${buyer.shopperId}`;
+    const socket = await socketOf(buyer.accessToken);
+    const subscribed = await socket.subscribe(topic);
+    expect(subscribed).toMatchObject({ type: 'subscribed', resumed: true });
+
+    const code = await instanceB.inject({ method: 'POST', url: `/api/store/shops/${shop.slug}/payment-codes`, headers: buyer.headers });
+    expect(code.statusCode, code.body).toBe(201);
+    // Above the default threshold (50.00): the charge waits for the shopper.
+    const charge = await instanceB.inject({
+      method: 'POST',
+      url: '/api/admin/payment-code-charges',
+      headers: { ...owner.headers, 'idempotency-key': `live-charge-${buyer.shopperId}` },
+      payload: { shopId: shop.shopId, token: code.json().token, amountMinor: 6_000 },
+    });
+    expect(charge.statusCode, charge.body).toBe(201);
+    const waiting = await socket.next((message) => message.topic === topic && message.type === 'created');
+    expect(waiting.payload).toMatchObject({ ids: [charge.json().id], event: 'payment_code_charge.awaiting_confirmation', status: 'awaiting_confirmation', amountMinor: 6_000, currency: 'EUR' });
+
+    // A socket that saw nothing after `subscribed` gets the event replayed from the database.
+    const late = await socketOf(buyer.accessToken);
+    expect(await late.subscribe(topic, subscribed.eventId)).toMatchObject({ type: 'subscribed', resumed: true });
+    expect(await late.next((message) => message.topic === topic && message.type === 'created')).toMatchObject({ eventId: waiting.eventId });
+
+    for (const stranger of [otherShopper.accessToken, owner.accessToken]) {
+      expect(await (await socketOf(stranger)).subscribe(topic)).toMatchObject({ type: 'error', code: 'charges_stream_forbidden' });
+    }
   });
 
   it('refuses a shopper the merchant-wide stream', async () => {
