@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import { widgetPageContentSecurityPolicy } from '../../http/page-security.ts';
+import { demoMembers } from '../../../../db/src/seeds/demo-chat-members.ts';
 
 // Read once at boot: the page, its script (the Content-Security-Policy allows no inline script) and its styles.
 const files = {
   html: readFileSync(new URL('./demo.html', import.meta.url), 'utf8'),
   script: readFileSync(new URL('./demo.js', import.meta.url), 'utf8'),
+  groupScript: readFileSync(new URL('./demo-group.js', import.meta.url), 'utf8'),
   style: readFileSync(new URL('./demo.css', import.meta.url), 'utf8'),
 };
 
@@ -20,6 +22,9 @@ const demoRoutes: FastifyPluginAsync = async (app) => {
     reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').header('content-security-policy', contentSecurityPolicy).send(files.html),
   );
   app.get('/demo.js', hidden, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(files.script));
+  // The group chat's members, as the demo host vouches for them (red envelopes, docs/social.md §1).
+  app.get('/members', hidden, async (_request, reply) => reply.header('Cache-Control', 'no-store').send((await demoMembers(app.database.pool)) ?? { hostId: null, group: null, members: [] }));
+  app.get('/demo-group.js', hidden, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(files.groupScript));
   app.get('/demo.css', hidden, async (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(files.style));
 };
 
