@@ -3,7 +3,9 @@
 // A card opens the widget as the current member at the envelope; "Send a red envelope" opens it at the
 // send form. The widget tells the page when an envelope was sent or claimed (event minishop-red-envelope).
 (function () {
-  var state = { members: null, current: 0, shopperNames: {}, bar: null, cards: null, visible: false };
+  var state = { members: null, loadedAt: 0, current: 0, shopperNames: {}, bar: null, cards: null, visible: false };
+  // The host's tokens live an hour: fetch fresh ones well before that.
+  var MEMBERS_FRESH_MS = 30 * 60 * 1000;
 
   function api(path, body, accessToken) {
     var headers = { 'content-type': 'application/json' };
@@ -15,8 +17,9 @@
   }
 
   function loadMembers() {
-    if (state.members) return Promise.resolve(state.members);
+    if (state.members && Date.now() - state.loadedAt < MEMBERS_FRESH_MS) return Promise.resolve(state.members);
     return fetch('/demo/members').then(function (response) { return response.json(); }).then(function (answer) {
+      state.loadedAt = Date.now();
       if (!answer.hostId) return (state.members = { hostId: null, members: [] });
       // Every member signs in once: their shopper ids name the senders of the cards.
       return Promise.all(answer.members.map(function (member) {
