@@ -13,6 +13,9 @@ import { ShopEntity } from '../modules/shops/shop.entity.ts';
 import type { StaffRole } from '../modules/staff/membership.entity.ts';
 import { MembershipEntity } from '../modules/staff/membership.entity.ts';
 import { OperatorEntity } from '../modules/staff/operator.entity.ts';
+import { ChatHostEntity } from '../modules/shoppers/chat-host.entity.ts';
+import { newSecret } from '../secrets.ts';
+import { DEMO_CHAT_HOST_NAME } from './demo-chat-members.ts';
 import { StaffUserEntity } from '../modules/staff/staff-user.entity.ts';
 import { StartupError } from '../startup-errors.ts';
 import { DEMO_MERCHANTS, DEMO_OPERATOR, DEMO_PASSWORD, slugOf, type DemoMerchant } from './demo-catalog.ts';
@@ -81,6 +84,8 @@ export async function seedDemo(database: Database, options: SeedOptions): Promis
     entityManager.create(StaffUserEntity, { id: operatorUserId, email: DEMO_OPERATOR.email, name: DEMO_OPERATOR.name, passwordHash: passwordHashes.get(DEMO_OPERATOR.email) as string });
     await entityManager.flush();
     entityManager.create(OperatorEntity, { id: newId(), userId: operatorUserId });
+    // The chat host the demo chat (/demo) plays, so its group's members sign in and send red envelopes.
+    entityManager.create(ChatHostEntity, { id: newId(), name: DEMO_CHAT_HOST_NAME, secret: newSecret(32), status: 'active', notificationUrl: null, notificationSecret: null });
 
     const counts = { merchants: 0, shops: 0, categories: 0, products: 0, variants: 0, stockMovements: 0 };
     for (const merchant of DEMO_MERCHANTS) {

@@ -21,6 +21,9 @@ export interface Identity {
   deviceId?: string;
 }
 
+/** A chat group as the host proves it (docs/social.md §2): a host-signed group claim or Telegram's initData. */
+export type GroupProof = { provider: 'host'; hostId: string; token: string } | { provider: 'telegram'; initData: string };
+
 const DEVICE_KEY = 'minishop:device-id';
 
 /** A guest's device id, kept in this origin's storage so the same browser finds its cart again. */

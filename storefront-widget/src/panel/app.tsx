@@ -7,6 +7,7 @@ import { OrderView, OrdersView } from './views/orders.tsx';
 import { PayCodeView } from './views/pay-code.tsx';
 import { PaymentCodeView } from './views/payment-code.tsx';
 import { ProductView } from './views/product.tsx';
+import { RedEnvelopesEntry } from './views/red-envelopes-entry.tsx';
 import { ScanView } from './views/scan.tsx';
 import { WalletView } from './views/wallet.tsx';
 
@@ -20,7 +21,8 @@ type View =
   | { name: 'pay-code' }
   | { name: 'wallet'; returnToOrderId: string | null }
   | { name: 'payment-code' }
-  | { name: 'scan' };
+  | { name: 'scan' }
+  | { name: 'red-envelopes'; start: string | null };
 
 export function App({ options }: { options: PanelOptions }) {
   const { api, shopSlug, i18n } = options;
@@ -28,7 +30,7 @@ export function App({ options }: { options: PanelOptions }) {
   const shopPath = `/api/store/shops/${encodeURIComponent(shopSlug)}`;
   const [shop, setShop] = useState<Shop | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const [view, setView] = useState<View>(options.orderToken ? { name: 'pay-code' } : options.productId ? { name: 'product', id: options.productId } : { name: 'catalog' });
+  const [view, setView] = useState<View>(options.redEnvelope ? { name: 'red-envelopes', start: options.redEnvelope } : options.orderToken ? { name: 'pay-code' } : options.productId ? { name: 'product', id: options.productId } : { name: 'catalog' });
   const [cart, setCart] = useState<Cart | null>(null);
   const [announcement, setAnnouncement] = useState('');
 
@@ -67,6 +69,11 @@ export function App({ options }: { options: PanelOptions }) {
         <button type="button" onClick={() => setView({ name: 'scan' })}>
           {t('scanToPay')}
         </button>
+        {options.groupProof && (
+          <button type="button" onClick={() => setView({ name: 'red-envelopes', start: null })}>
+            {t('redEnvelopes')}
+          </button>
+        )}
         {options.bridge && (
           <>
             <button type="button" onClick={() => options.bridge?.send('open-link', { url: `${api.base}/embed/${encodeURIComponent(shopSlug)}` })}>
@@ -98,6 +105,7 @@ export function App({ options }: { options: PanelOptions }) {
           done={() => view.returnToOrderId && setView({ name: 'order', id: view.returnToOrderId })}
         />
       )}
+      {view.name === 'red-envelopes' && <RedEnvelopesEntry options={options} currency={shop.currency} start={view.start} />}
       {view.name === 'pay-code' && <PayCodeView options={options} paid={(order) => setView({ name: 'order', id: order.id })} />}
     </div>
   );

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
-import { guestIdentity, StoreApi, type Identity } from './api.ts';
+import { guestIdentity, StoreApi, type GroupProof, type Identity } from './api.ts';
 import { chooseLanguage, translator } from './i18n.ts';
 import { PANEL_CSS } from './styles.ts';
 import { accentColours } from './theme.ts';
@@ -34,6 +34,17 @@ function identityFor(host: HTMLElement, telegram: TelegramWebApp | undefined): I
   return guestIdentity();
 }
 
+/**
+ * The chat group the widget runs in: a host-signed group claim (`group-token`, signed by the `host-id`
+ * host), or Telegram's initData when the Mini App was opened from a chat (it then carries chat_instance).
+ */
+function groupProofFor(host: HTMLElement, telegram: TelegramWebApp | undefined): GroupProof | null {
+  if (telegram?.initData) return new URLSearchParams(telegram.initData).has('chat_instance') ? { provider: 'telegram', initData: telegram.initData } : null;
+  const hostId = host.getAttribute('host-id');
+  const token = host.getAttribute('group-token');
+  return hostId && token ? { provider: 'host', hostId, token } : null;
+}
+
 /** Called by the loader with the element, its open shadow root and the API's origin. */
 export function mount(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched: Record<string, Promise<Response>> = {}): void {
   const origins = (host.getAttribute('bridge-origins') ?? '').split(/\s+/).filter(Boolean);
@@ -62,6 +73,8 @@ function start(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched:
     tableToken: host.getAttribute('table-token'),
     tableLabel: host.getAttribute('table'),
     orderToken: host.getAttribute('order-token'),
+    groupProof: groupProofFor(host, telegram),
+    redEnvelope: host.getAttribute('red-envelope'),
     // In Telegram, checkout is the Mini App's main button (only when signed in through Telegram).
     mainButton: telegram?.initData ? (telegram.MainButton ?? null) : null,
     i18n,

@@ -1,4 +1,4 @@
-import { ApiError, type StoreApi } from './api.ts';
+import { ApiError, type GroupProof, type StoreApi } from './api.ts';
 import type { Bridge } from './bridge.ts';
 import type { Translator } from './i18n.ts';
 import type { TelegramMainButton } from './index.tsx';
@@ -22,6 +22,10 @@ export interface PanelOptions {
   tableLabel: string | null;
   /** An order's payment code opened from /s/<token>: the order to pay. */
   orderToken: string | null;
+  /** The chat group the widget was opened in, as the host proves it (red envelopes); null outside a group. */
+  groupProof: GroupProof | null;
+  /** A red envelope to open first (its id), or "new" for the send form. */
+  redEnvelope: string | null;
   i18n: Translator;
 }
 

@@ -19,12 +19,14 @@
     messages.append(item);
   }
 
-  function openShop(productId, button) {
+  // attributes: more of the widget's attributes (a group member's host-id/host-token/group-token, red-envelope).
+  function openShop(productId, button, attributes) {
     opener = button;
     slot.replaceChildren();
     var element = document.createElement('minishop-store');
     element.setAttribute('shop', shop);
     if (productId) element.setAttribute('product', productId);
+    Object.keys(attributes || {}).forEach(function (name) { element.setAttribute(name, attributes[name]); });
     var lang = params.get('lang');
     if (lang) element.setAttribute('lang', lang);
     slot.append(element);
@@ -50,7 +52,10 @@
     return card;
   }
 
+  window.minishopDemo = { say: say, openShop: openShop, closeShop: function () { sheet.hidden = true; slot.replaceChildren(); } };
+
   function showChat(name) {
+    if (window.minishopDemoGroup) window.minishopDemoGroup.hide();
     document.querySelectorAll('.chat').forEach(function (chat) { chat.setAttribute('aria-current', String(chat.dataset.chat === name)); });
     document.getElementById('chat-title').textContent = name === 'bot' ? 'Shop bot' : 'Tea lovers (group)';
     messages.replaceChildren();
@@ -70,6 +75,8 @@
       } else {
         say('Mei', 'Has anyone tried this one?', product ? productCard(product) : null);
         say('Omar', 'Yes, it is great with breakfast.');
+        // The group's members and red envelopes (demo-group.js).
+        if (window.minishopDemoGroup) window.minishopDemoGroup.show();
       }
     });
   }
