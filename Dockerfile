@@ -29,6 +29,10 @@ COPY --from=frontends --chown=root:root /app/admin/dist ./admin/dist
 # Compiled as root at build time: the running processes (user node) cannot write dist/, and need not.
 RUN node scripts/build.mjs --force
 
+# glibc's malloc keeps up to 8 arenas per core for Node's threads; two are enough and save resident memory
+# (docs/performance.md, "Runtime and memory flags").
+ENV MALLOC_ARENA_MAX=2
+
 # Runs as the image's unprivileged `node` user; the code stays owned by root, read-only to the process.
 USER node
 

@@ -1,11 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { FastifyInstance } from 'fastify';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
 import { buildApp } from '../api/src/app.ts';
 import { listen } from '../api/src/listen.ts';
 import { loadConfig, type Config } from '../db/src/config.ts';
 import { ensureDatabaseExists } from '../db/src/create-database.ts';
 import { connectDatabase, migrate, redactUrl } from '../db/src/database.ts';
+import { loggerOptions } from '../db/src/log-redaction.ts';
 import { connectRedis, createRedis } from '../db/src/redis.ts';
 import { seedDemo } from '../db/src/seeds/demo.ts';
 import { seedDemoOrders } from '../db/src/seeds/demo-orders.ts';
@@ -13,45 +14,32 @@ import { DEMO_EMAIL_DOMAIN } from '../db/src/seeds/demo-catalog.ts';
 import { exitOnStartupFailure } from '../db/src/startup-errors.ts';
 import { buildFrontends } from './frontends.ts';
 import { describeDemoLogins, describeDemoShopper, describeSeed } from './seed-output.ts';
+import { startWorkers } from '../workers/src/start-workers.ts';
 import { stopOnSignals } from './stop-signals.ts';
 
 const rootFolder = fileURLToPath(new URL('..', import.meta.url));
 
-/** True in the compiled build (scripts/build.mjs defines it); undefined when tsx runs this file from source. */
-declare const MINISHOP_COMPILED: boolean | undefined;
-
 /**
- * How to start the workers the way this process was started: from the compiled build on plain Node with
- * the same Node flags (the memory limits of package.json's scripts), or from source through tsx in
- * development (`npm run dev`).
+ * The workers run inside this process, beside the API, on its database pool, Redis connection and
+ * services: one Node process instead of two halves the platform's resident memory (a Node process starts
+ * near 40 MB before any code, and the workers would load the same services, ORM and drivers again;
+ * docs/performance.md). Their jobs are I/O-bound (SQL, Redis, HTTP calls; sharp resizes on libuv's
+ * threads), so they share the event loop with HTTP at little cost. To scale the two apart, run
+ * `npm run api` and `npm run workers` as separate processes instead (docker-compose.yml does).
  */
-function workersCommand(): string[] {
-  if (typeof MINISHOP_COMPILED !== 'undefined' && MINISHOP_COMPILED) {
-    return [...process.execArgv, fileURLToPath(new URL('./compiled.mjs', import.meta.url)), 'workers'];
+async function startWorkersInProcess(app: FastifyInstance, config: Config): Promise<() => Promise<void>> {
+  const stops: (() => unknown)[] = [];
+  const logger = pino({ name: 'workers', ...loggerOptions(config) });
+  const stop = async () => {
+    for (const stopPart of stops.reverse()) await stopPart();
+  };
+  try {
+    await startWorkers({ config, database: app.database, redis: app.redis, services: app.services, logger }, (stopPart) => stops.push(stopPart));
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  return ['--import', 'tsx', fileURLToPath(new URL('../workers/src/main.ts', import.meta.url))];
-}
-
-/**
- * The workers run as a child process, as in production (docker-compose.yml runs them apart from the API):
- * a slow job then never stalls an HTTP request, and each process's memory can be read on its own. This
- * process is their supervisor: if they exit, it stops too (and says why), and it stops them when it stops.
- * They get their own process group, so Ctrl-C reaches them once, through this process, which waits for them.
- */
-function startWorkersProcess(): ChildProcess {
-  return spawn(process.execPath, workersCommand(), {
-    cwd: rootFolder,
-    env: process.env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    detached: true,
-  });
-}
-
-async function stopWorkersProcess(workers: ChildProcess): Promise<void> {
-  if (workers.exitCode !== null || workers.signalCode !== null) return;
-  const exited = once(workers, 'exit');
-  workers.kill('SIGTERM');
-  await exited;
+  return stop;
 }
 
 /** Fails fast with the REDIS_URL message rather than after migrating and seeding. */
@@ -60,11 +48,11 @@ async function checkRedis(config: Config): Promise<void> {
   redis.disconnect();
 }
 
-function banner(config: Config, workersPid: number | undefined, adminAvailable: boolean, widgetAvailable: boolean, showLogins: boolean): string {
+function banner(config: Config, adminAvailable: boolean, widgetAvailable: boolean, showLogins: boolean): string {
   const url = config.http.publicUrl;
   const lines = [
     '',
-    `Minishop is running (the API in process ${process.pid}, the workers in process ${workersPid}).`,
+    `Minishop is running (the API and the workers in process ${process.pid}).`,
     widgetAvailable ? `  Demo chat ${url}/demo  (the storefront widget in a chat; embed it with <script src="${url}/widget.js" data-shop="lotus-tea-house" async>)` : '  Demo chat (not available: the storefront widget is not built; npm run build in storefront-widget/)',
     `  API       ${url}  (/api/admin, /api/store, /api/auth)`,
     `  Docs      ${url}/docs  (OpenAPI: ${url}/docs/json)`,
@@ -95,28 +83,20 @@ async function main() {
   // The demo shopper's orders go through the services, so they follow the seed once the app is built.
   if (seed.seeded) console.log(describeDemoShopper(await seedDemoOrders(database, app.services), config.http.publicUrl));
   await listen(app, config);
-  const workers = startWorkersProcess();
+  const stopWorkers = await startWorkersInProcess(app, config);
 
-  let closing = false;
-  async function shutdown() {
-    closing = true;
-    await Promise.allSettled([stopWorkersProcess(workers), app.close()]);
-    await database.close();
-  }
   stopOnSignals(async (signal) => {
-    console.log(`\n${signal}: stopping the API and the workers...`);
-    await shutdown();
-  });
-  workers.once('exit', (code, signal) => {
-    if (closing) return;
-    console.error(`The workers process exited (${signal ?? `code ${code}`}); stopping.`);
-    void shutdown().finally(() => process.exit(1));
+    console.log(`\n${signal}: stopping the workers and the API...`);
+    // The workers first: their active jobs finish on the API's database and Redis, which close after.
+    await stopWorkers();
+    await app.close();
+    await database.close();
   });
 
   const demoUsers = await database.pool.query<{ count: number }>(`select count(*)::int as count from staff_user where email like $1`, [`%@${DEMO_EMAIL_DOMAIN}`]);
   const adminAvailable = app.hasRoute({ method: 'GET', url: '/admin' }) || app.hasRoute({ method: 'GET', url: '/admin/' });
   const widgetAvailable = (await app.inject({ method: 'HEAD', url: '/widget.js' })).statusCode === 200;
-  console.log(banner(config, workers.pid, adminAvailable, widgetAvailable, (demoUsers.rows[0]?.count ?? 0) > 0));
+  console.log(banner(config, adminAvailable, widgetAvailable, (demoUsers.rows[0]?.count ?? 0) > 0));
 }
 
 main().catch(exitOnStartupFailure);

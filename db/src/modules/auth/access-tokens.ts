@@ -1,4 +1,5 @@
-import { hmacKey, JwtVerificationError, signJwt, verifyJwt } from '../../json-web-tokens.ts';
+import { hmacKey, JwtVerificationError, signJwt } from '../../json-web-tokens.ts';
+import { CachedJwtVerifier } from '../../verified-jwt-cache.ts';
 import { STAFF_ROLES, type StaffRole } from '../staff/membership.entity.ts';
 import { InvalidAccessTokenError } from './auth.errors.ts';
 
@@ -21,6 +22,8 @@ export interface AccessTokenClaims {
 /** Staff access tokens: short-lived HS256 JWTs signed with JWT_SECRET (db/src/json-web-tokens.ts). */
 export class StaffAccessTokens {
   private readonly key: Uint8Array;
+  /** A console presents the same token on every request: its signature is checked once. */
+  private readonly verifier: CachedJwtVerifier;
 
   constructor(
     jwtSecret: string,
@@ -28,6 +31,7 @@ export class StaffAccessTokens {
     private readonly clock: () => number = Date.now,
   ) {
     this.key = hmacKey(jwtSecret);
+    this.verifier = new CachedJwtVerifier(this.key, { audience: STAFF_TOKEN_AUDIENCE, clockToleranceSeconds: 0 });
   }
 
   private nowSeconds(): number {
@@ -42,7 +46,7 @@ export class StaffAccessTokens {
   async verify(token: string): Promise<AccessTokenClaims> {
     let claims;
     try {
-      claims = await verifyJwt(token, this.key, { nowSeconds: this.nowSeconds(), audience: STAFF_TOKEN_AUDIENCE, clockToleranceSeconds: 0 });
+      claims = await this.verifier.verify(token, this.nowSeconds());
     } catch (error) {
       if (error instanceof JwtVerificationError) throw new InvalidAccessTokenError();
       throw error;

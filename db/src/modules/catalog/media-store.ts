@@ -1,8 +1,12 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../config.ts';
 import { newId } from '../../ids.ts';
+import { lazyModule } from '../../lazy-module.ts';
+
+/** The AWS SDK, loaded only when media live in a bucket (about 20 MB resident otherwise). */
+const loadS3 = lazyModule<typeof import('@aws-sdk/client-s3')>('@aws-sdk/client-s3');
 
 /** A media key: `products/<name>` with a content-hashed name, never a path that climbs out of the store. */
 export const MEDIA_KEY_PATTERN = /^products\/[a-z0-9-]+\.(webp|jpg)$/;
@@ -51,7 +55,7 @@ export class S3MediaStore implements MediaStore {
   private readonly client: S3Client;
 
   constructor(private readonly settings: NonNullable<Config['media']['s3']>) {
-    this.client = new S3Client({
+    this.client = new (loadS3().S3Client)({
       endpoint: settings.endpoint,
       region: settings.region,
       forcePathStyle: true,
@@ -61,12 +65,12 @@ export class S3MediaStore implements MediaStore {
 
   async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.settings.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: IMMUTABLE_CACHE_CONTROL }),
+      new (loadS3().PutObjectCommand)({ Bucket: this.settings.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: IMMUTABLE_CACHE_CONTROL }),
     );
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: key }));
+    await this.client.send(new (loadS3().DeleteObjectCommand)({ Bucket: this.settings.bucket, Key: key }));
   }
 
   urlOf(key: string): string {

@@ -1,4 +1,5 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { loadStripe } from './stripe-sdk.ts';
 import {
   CardDeclinedError,
   PaymentAlreadyRefundedError,
@@ -38,11 +39,12 @@ function invalidRequestError(error: Stripe.errors.StripeError, operation: Gatewa
  * retried), because trying again later can succeed.
  */
 export function mapStripeError(error: unknown, operation: GatewayOperation): Error {
-  if (!(error instanceof Stripe.errors.StripeError)) return error instanceof Error ? error : new Error(String(error));
-  if (error instanceof Stripe.errors.StripeCardError) return new CardDeclinedError(error.message, error.decline_code ?? null);
-  if (error instanceof Stripe.errors.StripeIdempotencyError) return new PaymentIdempotencyConflictError(error.message);
-  if (error instanceof Stripe.errors.StripeInvalidRequestError) return invalidRequestError(error, operation);
-  if (error instanceof Stripe.errors.StripeAuthenticationError || error instanceof Stripe.errors.StripePermissionError) {
+  const { errors } = loadStripe();
+  if (!(error instanceof errors.StripeError)) return error instanceof Error ? error : new Error(String(error));
+  if (error instanceof errors.StripeCardError) return new CardDeclinedError(error.message, error.decline_code ?? null);
+  if (error instanceof errors.StripeIdempotencyError) return new PaymentIdempotencyConflictError(error.message);
+  if (error instanceof errors.StripeInvalidRequestError) return invalidRequestError(error, operation);
+  if (error instanceof errors.StripeAuthenticationError || error instanceof errors.StripePermissionError) {
     return new PaymentProviderUnavailableError('payment_provider_misconfigured', `Stripe refused our credentials: ${error.message}`, { cause: error });
   }
   return new PaymentProviderUnavailableError('payment_provider_unavailable', `Stripe is unavailable: ${error.message}`, { cause: error });

@@ -1,4 +1,3 @@
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
 import { DomainError } from '../../errors.ts';
@@ -7,6 +6,7 @@ import type { CardRefunder } from '../orders/order-refunds.service.ts';
 import { CardDeclinedError, PaymentProviderUnavailableError, WebhookSignatureInvalidError } from './payments.errors.ts';
 import { mapStripeError } from './stripe-error-mapping.ts';
 import { StripeGateway } from './stripe-gateway.ts';
+import { loadStripe } from './stripe-sdk.ts';
 
 let server: FakeStripeServer;
 let gateway: StripeGateway;
@@ -142,7 +142,8 @@ describe('Stripe errors that are not the caller\'s fault', () => {
   });
 
   it('maps a card decline to card_declined with the decline code', () => {
-    const mapped = mapStripeError(new Stripe.errors.StripeCardError({ message: 'Your card has insufficient funds.', code: 'card_declined', decline_code: 'insufficient_funds' }), 'create_payment_intent');
+    // The SDK's error class as the gateway loads it (its CommonJS build, on first use: stripe-sdk.ts).
+    const mapped = mapStripeError(new (loadStripe().errors.StripeCardError)({ message: 'Your card has insufficient funds.', code: 'card_declined', decline_code: 'insufficient_funds' }), 'create_payment_intent');
     expect(mapped).toBeInstanceOf(CardDeclinedError);
     expect(mapped).toMatchObject({ type: 'business_rule', code: 'card_declined', declineCode: 'insufficient_funds' });
   });

@@ -1,9 +1,10 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Config } from '../../config.ts';
 import { ValidationError } from '../../errors.ts';
 import { isSupportedCurrency, type CurrencyCode } from '../../money.ts';
 import { WebhookSignatureInvalidError } from './payments.errors.ts';
 import { mapStripeError, type GatewayOperation } from './stripe-error-mapping.ts';
+import { loadStripe } from './stripe-sdk.ts';
 
 /**
  * The one place that talks to Stripe, through the real SDK. Amounts are integer minor units on both sides:
@@ -83,19 +84,23 @@ function assertAmountMinor(amountMinor: number, field: string): void {
 }
 
 export class StripeGateway {
-  readonly stripe: Stripe;
+  private client: Stripe | undefined;
 
   constructor(
     private readonly config: Config['stripe'],
-    options: StripeGatewayOptions = {},
-  ) {
-    this.stripe = new Stripe(config.secretKey, {
-      maxNetworkRetries: options.maxNetworkRetries ?? 2,
-      timeout: options.timeoutMs ?? 20_000,
+    private readonly options: StripeGatewayOptions = {},
+  ) {}
+
+  /** The SDK's client, made on first use. */
+  get stripe(): Stripe {
+    this.client ??= new (loadStripe())(this.config.secretKey, {
+      maxNetworkRetries: this.options.maxNetworkRetries ?? 2,
+      timeout: this.options.timeoutMs ?? 20_000,
       telemetry: false,
       appInfo: { name: 'minishop' },
-      ...(config.api ? { host: config.api.host, port: config.api.port, protocol: config.api.protocol } : {}),
+      ...(this.config.api ? { host: this.config.api.host, port: this.config.api.port, protocol: this.config.api.protocol } : {}),
     });
+    return this.client;
   }
 
   private async call<Result>(operation: GatewayOperation, work: () => Promise<Result>): Promise<Result> {
@@ -164,7 +169,7 @@ export class StripeGateway {
     try {
       return this.stripe.webhooks.constructEvent(rawBody, signatureHeader, this.config.webhookSecret);
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeSignatureVerificationError) throw new WebhookSignatureInvalidError(error.message);
+      if (error instanceof loadStripe().errors.StripeSignatureVerificationError) throw new WebhookSignatureInvalidError(error.message);
       // The signature verified but the bytes are not an event: Stripe never sends that, so nor do we accept it.
       throw new WebhookSignatureInvalidError(error instanceof Error ? error.message : 'the payload is not an event');
     }

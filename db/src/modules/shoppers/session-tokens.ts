@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { ShopperActor } from '../../actor.ts';
 import { SHOPPER_IDENTITY_PROVIDERS, type ShopperIdentityProvider } from './shopper-identity.entity.ts';
-import { hmacKey, JwtVerificationError, signJwt, verifyJwt } from '../../json-web-tokens.ts';
+import { hmacKey, JwtVerificationError, signJwt } from '../../json-web-tokens.ts';
+import { CachedJwtVerifier } from '../../verified-jwt-cache.ts';
 import { ShopperTokenInvalidError } from './shoppers.errors.ts';
 
 /** Every shopper token names this audience; staff tokens never do. */
@@ -14,12 +15,15 @@ export const SHOPPER_TOKEN_AUDIENCE = 'minishop:shopper';
  */
 export class ShopperSessionTokens {
   private readonly key: Uint8Array;
+  /** A shopper presents the same token on every request: its signature is checked once. */
+  private readonly verifier: CachedJwtVerifier;
 
   constructor(
     jwtSecret: string,
     private readonly ttlSeconds: number,
   ) {
     this.key = hmacKey(createHmac('sha256', jwtSecret).update('minishop:shopper-session:v1').digest());
+    this.verifier = new CachedJwtVerifier(this.key, { audience: SHOPPER_TOKEN_AUDIENCE, clockToleranceSeconds: 0 });
   }
 
   async issue(shopperId: string, provider: ShopperIdentityProvider, nowSeconds: number): Promise<{ accessToken: string; expiresInSeconds: number }> {
@@ -30,7 +34,7 @@ export class ShopperSessionTokens {
   async verify(token: string, nowSeconds: number): Promise<ShopperActor> {
     let claims;
     try {
-      claims = await verifyJwt(token, this.key, { nowSeconds, audience: SHOPPER_TOKEN_AUDIENCE, clockToleranceSeconds: 0 });
+      claims = await this.verifier.verify(token, nowSeconds);
     } catch (error) {
       if (error instanceof JwtVerificationError) throw new ShopperTokenInvalidError();
       throw error;
