@@ -15,6 +15,7 @@ const RESOURCE_PERMISSIONS: Record<string, { read: Permission; write?: Permissio
   categories: { read: 'catalog.read', write: 'catalog.write' },
   shops: { read: 'shops.read', write: 'shops.write' },
   finance: { read: 'finance.read', write: 'finance.write' },
+  commissions: { read: 'finance.read' },
   counter: { read: 'payments.charge', write: 'payments.charge' },
   'qr-sheet': { read: 'shops.read' },
   refunds: { read: 'orders.refund', write: 'orders.refund' },
