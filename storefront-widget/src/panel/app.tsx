@@ -9,6 +9,8 @@ import { PaymentCodeView } from './views/payment-code.tsx';
 import { ProductView } from './views/product.tsx';
 import { ScanView } from './views/scan.tsx';
 import { WalletView } from './views/wallet.tsx';
+import { ShareButton } from './views/share-button.tsx';
+import type { FunctionComponent } from 'preact';
 
 /** The panel's views (one file each under views/); the menu and the cart's live announcements live here. */
 type View =
@@ -20,7 +22,8 @@ type View =
   | { name: 'pay-code' }
   | { name: 'wallet'; returnToOrderId: string | null }
   | { name: 'payment-code' }
-  | { name: 'scan' };
+  | { name: 'scan' }
+  | { name: 'commissions' };
 
 export function App({ options }: { options: PanelOptions }) {
   const { api, shopSlug, i18n } = options;
@@ -35,6 +38,8 @@ export function App({ options }: { options: PanelOptions }) {
   useEffect(() => {
     api.get<Shop>(shopPath).then(setShop, () => setFailure(t('shopUnavailable')));
     api.request<Cart>('GET', `${shopPath}/cart`).then(setCart, () => undefined);
+    // Opened from a share link: the open attributes this shopper's orders here to the sharer (docs/social.md §7).
+    if (options.referralCode) api.request('POST', `/api/store/share-links/${encodeURIComponent(options.referralCode)}/opens`).catch(() => undefined);
   }, []);
 
   if (failure) return <p class="error" role="alert">{failure}</p>;
@@ -67,6 +72,9 @@ export function App({ options }: { options: PanelOptions }) {
         <button type="button" onClick={() => setView({ name: 'scan' })}>
           {t('scanToPay')}
         </button>
+        <button type="button" onClick={() => setView({ name: 'commissions' })}>
+          {t('commissions')}
+        </button>
         {options.bridge && (
           <button type="button" onClick={() => options.bridge?.send('close')}>
             {t('close')}
@@ -76,7 +84,9 @@ export function App({ options }: { options: PanelOptions }) {
       <div class="visually-hidden" role="status" aria-live="polite">
         {announcement}
       </div>
+      {view.name === 'catalog' && <ShareButton options={options} target={{ kind: 'shop' }} label={t('shareShop')} />}
       {view.name === 'catalog' && <Catalog options={options} shop={shop} open={(id) => setView({ name: 'product', id })} />}
+      {view.name === 'commissions' && <LazyView options={options} load={() => import('./views/commissions.tsx')} />}
       {view.name === 'product' && <ProductView options={options} id={view.id} back={() => setView({ name: 'catalog' })} add={setQuantity} cart={cart} />}
       {view.name === 'cart' && (
         <CartView options={options} shop={shop} cart={cart} setQuantity={setQuantity} placed={(order) => { setCart(null); api.request<Cart>('GET', `${shopPath}/cart`).then(setCart, () => undefined); setView({ name: 'order', id: order.id }); }} />
@@ -96,4 +106,15 @@ export function App({ options }: { options: PanelOptions }) {
       {view.name === 'pay-code' && <PayCodeView options={options} paid={(order) => setView({ name: 'order', id: order.id })} />}
     </div>
   );
+}
+
+/** A view in its own chunk, loaded when first shown. */
+function LazyView({ options, load }: { options: PanelOptions; load(): Promise<{ default: FunctionComponent<{ options: PanelOptions }> }> }) {
+  const [View, setView] = useState<FunctionComponent<{ options: PanelOptions }> | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    load().then((module) => setView(() => module.default), () => setFailed(true));
+  }, []);
+  if (failed) return <p class="error" role="alert">{options.i18n.t('shopUnavailable')}</p>;
+  return View ? <View options={options} /> : <p role="status">{options.i18n.t('loading')}</p>;
 }

@@ -62,6 +62,7 @@ function start(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched:
     tableToken: host.getAttribute('table-token'),
     tableLabel: host.getAttribute('table'),
     orderToken: host.getAttribute('order-token'),
+    referralCode: host.getAttribute('ref'),
     // In Telegram, checkout is the Mini App's main button (only when signed in through Telegram).
     mainButton: telegram?.initData ? (telegram.MainButton ?? null) : null,
     i18n,

@@ -22,6 +22,8 @@ export interface PanelOptions {
   tableLabel: string | null;
   /** An order's payment code opened from /s/<token>: the order to pay. */
   orderToken: string | null;
+  /** The share link this page was opened from (/r/<code>): recorded as an open once signed in. */
+  referralCode: string | null;
   i18n: Translator;
 }
 
