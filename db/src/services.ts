@@ -115,7 +115,7 @@ export function createServices(dependencies: ServiceDependencies) {
     shoppers,
     // Red envelopes for chat groups (docs/social.md).
     redEnvelopes: new RedEnvelopesService({ database, ledger, shoppers, config: dependencies.config }),
-    // Share links, their opens and the referral commissions they earn (docs/social.md §7-§8).
+    // Share links, their opens and the referral commissions they earn (docs/social.md §3-§4).
     shareLinks: new ShareLinksService({ database, publicUrl: dependencies.config.http.publicUrl }),
     referralCommissions: new ReferralCommissionsService({ database }),
     chatHosts: new ChatHostsService(database, dependencies.config),

@@ -30,7 +30,7 @@ export default function ShopEdit() {
         </ArrayInput>
         {/* No min/max here: the server owns the range (0..90) and its message shows under the input. */}
         <NumberInput source="autoConfirmDays" step={1} />
-        {/* Referral commissions (docs/social.md §8): basis points of the goods (0..5000), attribution window in days (1..90). */}
+        {/* Referral commissions (docs/social.md §4): basis points of the goods (0..5000), attribution window in days (1..90). */}
         <NumberInput source="referralCommissionBasisPoints" step={50} helperText="minishop.shops.referral_rate_help" />
         <NumberInput source="referralWindowDays" step={1} helperText="minishop.shops.referral_window_help" />
       </SimpleForm>

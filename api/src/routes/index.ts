@@ -117,7 +117,7 @@ export default async function routes(app: FastifyInstance) {
   await app.register(paymentSettingsRoutes, { prefix: '/api/store/payment-settings' });
   await app.register(demoRoutes, { prefix: '/demo' });
   await app.register(embedPageRoutes, { prefix: '/embed' });
-  // Share links, their pages and referral commissions (docs/social.md §7-§8).
+  // Share links, their pages and referral commissions (docs/social.md §3-§4).
   await app.register(storeShareLinksRoutes, { prefix: '/api/store' });
   await app.register(commissionsRoutes, { prefix: '/api/admin/commissions' });
   await app.register(sharePageRoutes, { prefix: '/r' });

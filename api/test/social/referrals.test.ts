@@ -8,7 +8,7 @@ import { addProduct, createGuestShopper, createStoreFixture, type ShopperSession
 import { createMerchantWithStaff, type StaffSession } from '../helpers/staff.ts';
 
 /**
- * Share links, attribution and referral commissions through the API (docs/social.md §7-§8): a shopper
+ * Share links, attribution and referral commissions through the API (docs/social.md §3-§4): a shopper
  * shares, a friend opens the link signed in and buys; the order's settlement pays the sharer's wallet out
  * of the merchant's net in the same linked chain, once; refunds cancel it, or take it back.
  */

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Issue #11 items 1 and 4 (docs/social.md §7-§8): share links, the opens they bring (touches), the
+ * Issue #11 items 1 and 4 (docs/social.md §3-§4): share links, the opens they bring (touches), the
  * orders those opens lead to (attribution) and the referrer's commission on each. Money moves only in
  * the ledger; these tables say who is owed what and which transfer paid it.
  */
@@ -45,7 +45,7 @@ export class Migration20261203000400_share_links_referrals extends Migration {
       create index share_touch_share_link_index on share_touch (share_link_id);`);
 
     // One row per attributed order. commission_minor and transfer_id are set when the order settles;
-    // taken_back_minor / merchant_borne_minor grow with refunds after that (docs/social.md §8).
+    // taken_back_minor / merchant_borne_minor grow with refunds after that (docs/social.md §4).
     this.addSql(`
       create table referral_commission (
         order_id uuid primary key references shop_order (id),

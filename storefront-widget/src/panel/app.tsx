@@ -38,7 +38,7 @@ export function App({ options }: { options: PanelOptions }) {
   useEffect(() => {
     api.get<Shop>(shopPath).then(setShop, () => setFailure(t('shopUnavailable')));
     api.request<Cart>('GET', `${shopPath}/cart`).then(setCart, () => undefined);
-    // Opened from a share link: the open attributes this shopper's orders here to the sharer (docs/social.md §7).
+    // Opened from a share link: the open attributes this shopper's orders here to the sharer (docs/social.md §3).
     if (options.referralCode) api.request('POST', `/api/store/share-links/${encodeURIComponent(options.referralCode)}/opens`).catch(() => undefined);
   }, []);
 

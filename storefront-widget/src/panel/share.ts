@@ -10,7 +10,7 @@ interface ShareLink {
 export type ShareOutcome = { status: 'shared' } | { status: 'copied'; url: string } | { status: 'shown'; url: string };
 
 /**
- * Shares a product or the shop (docs/social.md §7), loaded only when a Share button is pressed: the
+ * Shares a product or the shop (docs/social.md §3), loaded only when a Share button is pressed: the
  * shopper's own link (it carries their referral code) goes to the host chat through the bridge, or,
  * without a host, to the clipboard; when the clipboard is refused the link is shown to copy by hand.
  */

@@ -7,7 +7,7 @@ import { pageLanguage, refusalPage } from '../qr-links/pages.ts';
 import { sharePage } from './share-page.ts';
 
 /**
- * `GET /r/<code>`: a shared product or shop (docs/social.md §7). Chats fetch it to unfurl the card; a
+ * `GET /r/<code>`: a shared product or shop (docs/social.md §3). Chats fetch it to unfurl the card; a
  * reader's browser gets the widget at that place, carrying the sharer's code. A malformed code is a 400
  * page, an unknown one or a closed target a 404 page (HTML, in the reader's language).
  */

@@ -61,7 +61,7 @@ beforeAll(async () => {
     payload: { mode: 'equal', currency: 'EUR', amountMinor: 3_00, shareCount: 3, group: await groupProof(host, null, 'lists') },
   });
   expect(envelope.statusCode, envelope.body).toBe(201);
-  // A referral commission (docs/social.md §8): a shopper shares a product, a friend opens the link and orders.
+  // A referral commission (docs/social.md §4): a shopper shares a product, a friend opens the link and orders.
   const referralShop = await createStoreFixture(app, owner.merchantId);
   expect((await app.inject({ method: 'PUT', url: `/api/admin/shops/${referralShop.shopId}`, headers: owner.headers, payload: { referralCommissionBasisPoints: 500 } })).statusCode).toBe(200);
   const sharer = await createGuestShopper(app);

@@ -157,7 +157,7 @@ export class CheckoutService {
     });
     // A concurrent request with the same key committed first; this one's reservation rolls back.
     if (!order) throw new IdempotencyRaceLost();
-    // The sharer who brought this shopper here, if any (docs/social.md §7).
+    // The sharer who brought this shopper here, if any (docs/social.md §3).
     await attributeOrder(client, { orderId: order.id, shopId: shop.id, merchantId: shop.merchantId, shopperId: actor.shopperId, currency: shop.currency });
     return order;
   }

@@ -247,7 +247,7 @@ export async function recordTransition(client: Queryable, order: Order, to: Orde
     payload: orderEventPayload({ ...order, status: to, refundedMinor }, order.status),
     ...(jobs.length ? { jobs } : {}),
   });
-  // An order that ends without settling (cancelled, refunded in full) owes its referrer nothing (docs/social.md §8).
+  // An order that ends without settling (cancelled, refunded in full) owes its referrer nothing (docs/social.md §4).
   const commissionEnds = to === 'cancelled' || to === 'refunded';
   // The text depends only on which options are set, so it is prepared like a fixed statement.
   const { rows } = await client.query<Order>(

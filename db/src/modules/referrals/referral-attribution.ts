@@ -2,7 +2,7 @@ import type { Queryable } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
 
 /**
- * Attributes a just-placed order to the shopper who brought its buyer (docs/social.md §7): the buyer's
+ * Attributes a just-placed order to the shopper who brought its buyer (docs/social.md §3): the buyer's
  * last touch in this shop within the shop's window wins; no touch in the window, no attribution. Runs in
  * the checkout's transaction (one indexed statement), so an order is attributed exactly when it exists,
  * with the rate the shop had when it was placed.

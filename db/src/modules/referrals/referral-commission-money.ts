@@ -9,7 +9,7 @@ import type { TransferInput } from '../ledger/ledger.types.ts';
 import { platformFeeShareMinor } from '../settlement/platform-fee.ts';
 
 /**
- * The money side of referral commissions (docs/social.md §8), on the caller's transaction: the
+ * The money side of referral commissions (docs/social.md §4), on the caller's transaction: the
  * settlement pays it, a refund after that takes its share back. Every movement is a ledger recipe whose
  * leg id derives from the order (payment) or the refund (take-back), so retries move nothing twice.
  */

@@ -40,7 +40,7 @@ const COMMISSION_FROM = `referral_commission commission join shop_order on shop_
   join shopper on shopper.id = commission.referrer_shopper_id`;
 const SORT_COLUMNS: Record<string, string> = { id: 'commission.order_id', createdAt: 'commission.created_at', status: 'commission.status', commissionMinor: 'commission.commission_minor' };
 
-/** Reads of referral commissions (docs/social.md §8): the referrer's in the widget, the merchant's in the console. */
+/** Reads of referral commissions (docs/social.md §4): the referrer's in the widget, the merchant's in the console. */
 export class ReferralCommissionsService {
   constructor(private readonly dependencies: { database: Database }) {}
 

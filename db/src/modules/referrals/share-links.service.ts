@@ -53,7 +53,7 @@ function newCode(): string {
 }
 
 /**
- * Share links (docs/social.md §7): a shopper shares a product or a shop; the link is `/r/<code>`, one per
+ * Share links (docs/social.md §3): a shopper shares a product or a shop; the link is `/r/<code>`, one per
  * (sharer, target) so that sharing again gives the same link. Opening it signed in records a touch that
  * attributes later orders in that shop to the sharer (referral-attribution.ts).
  */

@@ -119,7 +119,7 @@ export class SettlementService {
         merchantId: order.merchantId,
         payload: { orderId: order.id, merchantId: order.merchantId, shopperId: order.shopperId, currency: order.currency, grossMinor, platformFeeMinor: feeMinor, netMinor: grossMinor - feeMinor, platformFeeBasisPoints: basisPoints },
       });
-      // A referrer's commission comes out of the merchant's net, in the same linked chain (docs/social.md §8).
+      // A referrer's commission comes out of the merchant's net, in the same linked chain (docs/social.md §4).
       const commissionLegs = await settleCommission(client, ledger.recipes, {
         id: order.id,
         merchantId: order.merchantId,

@@ -24,7 +24,7 @@ export interface Shop {
   delivery: DeliverySettings | null;
   /** Days after delivery until receipt is confirmed automatically (docs/orders.md §10). */
   autoConfirmDays: number;
-  /** Commission on attributed orders, in basis points of the goods (docs/social.md §8); 0: none. */
+  /** Commission on attributed orders, in basis points of the goods (docs/social.md §4); 0: none. */
   referralCommissionBasisPoints: Opt<number>;
   /** How long a share link's open attributes orders (last touch wins). */
   referralWindowDays: Opt<number>;

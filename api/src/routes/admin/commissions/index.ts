@@ -6,7 +6,7 @@ import { ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-
 
 const tags = ['admin: commissions'];
 
-/** The merchant's referral commissions with the ledger transfers behind each (prefix /api/admin/commissions; docs/social.md §8). */
+/** The merchant's referral commissions with the ledger transfers behind each (prefix /api/admin/commissions; docs/social.md §4). */
 const commissionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',

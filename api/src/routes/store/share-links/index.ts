@@ -4,7 +4,7 @@ import { ShareLinkBody, ShareLinkCodeParams, ShareLinkCreateBody, ShareOpenBody,
 
 const tags = ['store: sharing'];
 
-/** Share links and the referrer's commissions (prefix /api/store; docs/social.md §7-§8). */
+/** Share links and the referrer's commissions (prefix /api/store; docs/social.md §3-§4). */
 const storeShareLinksRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = { shopperSession: true };
 
