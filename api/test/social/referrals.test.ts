@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../../../db/src/database.ts';
 import { newId } from '../../../db/src/ids.ts';
+import { JobQueues } from '../../../db/src/queues/job-queues.ts';
+import { connectRedis, createRedis } from '../../../db/src/redis.ts';
+import { createServices } from '../../../db/src/services.ts';
+import { processors } from '../../../workers/src/processors/index.ts';
 import { assertLedgerInvariants } from '../../../db/src/testing/ledger-invariants.ts';
 import { buildStripeTestApp, ledgerLegs, type StripeTestApp } from '../helpers/card-payments.ts';
 import { walletBalanceMinor } from '../helpers/orders.ts';
@@ -198,6 +203,34 @@ describe('commissions', () => {
     const widget = (await app().inject({ method: 'GET', url: '/api/store/referral-commissions', headers: sharer.headers })).json();
     expect(widget.totals).toEqual([{ currency: 'EUR', pendingOrders: 0, paidMinor: 200 }]);
     expect(widget.items[0]).toMatchObject({ status: 'paid', commissionMinor: 200, paidAt: expect.any(String) });
+  });
+
+  it("is paid once when two worker processes run the order's settlement at the same moment, and a retry pays nothing more", async () => {
+    // A second set of services on connections of its own, as another workers process would have.
+    const config = context.testApp.config;
+    const otherDatabase = await connectDatabase(config);
+    const otherRedis = await connectRedis(createRedis(config), config.redis.url);
+    const otherServices = createServices({ config, database: otherDatabase, redis: otherRedis });
+    const queues = new JobQueues(config);
+    try {
+      const sharer = await createGuestShopper(app());
+      const { order, shopper } = await referredDeliveredOrder(sharer, 1);
+      expect((await post(`/api/store/orders/${order.id}/confirm-receipt`, shopper.headers)).statusCode).toBe(200);
+      const job = {} as never;
+      const outcomes = await Promise.all([
+        processors['order.settle']({ orderId: order.id }, { services: app().services, job, queues }),
+        processors['order.settle']({ orderId: order.id }, { services: otherServices, job, queues }),
+      ]);
+      expect(outcomes.map((outcome) => (outcome as { status: string }).status).sort()).toEqual(['already_settled', 'settled']);
+      expect(await processors['order.settle']({ orderId: order.id }, { services: otherServices, job, queues })).toMatchObject({ status: 'already_settled' });
+      expect(await walletBalanceMinor(app(), sharer.shopperId)).toBe(100);
+      expect((await ledgerLegs(app(), order.id)).filter((leg) => leg.reason === 'referral_commission')).toHaveLength(1);
+      expect(await commission(order.id)).toMatchObject({ status: 'paid', commissionMinor: 100 });
+    } finally {
+      await queues.close();
+      otherRedis.disconnect();
+      await otherDatabase.close();
+    }
   });
 
   it('is cancelled by a full refund before settlement, and reduced by a partial one', async () => {
