@@ -285,4 +285,39 @@ describe('commissions', () => {
     expect(await commission(order.id)).toMatchObject({ status: 'paid', commissionMinor: 100, takenBackMinor: 0, merchantBorneMinor: 100 });
     expect((await ledgerLegs(app(), order.id)).filter((leg) => leg.reason === 'referral_commission_reversal')).toEqual([]);
   });
+
+  it("gives a card refund's take-back to the referrer again when the card processor refuses that refund", async () => {
+    const sharer = await createGuestShopper(app());
+    const buyer = await createGuestShopper(app());
+    await open(buyer, (await shareLink(sharer)).code);
+    const placed = (await post(`/api/store/shops/${shop.slug}/orders`, buyer.headers, { source: 'buy_now', variantId: shop.variantIds[0], quantity: 2 })).json();
+    const started = await post(`/api/store/orders/${placed.id}/card-payment`, buyer.headers);
+    expect(started.statusCode, started.body).toBe(200);
+    const paymentIntentId = started.json().paymentIntentId;
+    expect((await context.stripe.deliverWebhook('payment_intent.succeeded', context.stripe.succeedPaymentIntent(paymentIntentId), { url: context.webhookUrl })).statusCode).toBe(200);
+    expect((await post(`/api/admin/orders/${placed.id}/pack`, owner.headers)).statusCode).toBe(200);
+    expect((await post(`/api/admin/orders/${placed.id}/deliver`, owner.headers)).statusCode).toBe(200);
+    expect(await completeAndSettle(placed.id, buyer)).toMatchObject({ status: 'settled', grossMinor: 2000 });
+    expect(await walletBalanceMinor(app(), sharer.shopperId)).toBe(200);
+    const merchantBefore = await merchantAvailableMinor();
+
+    const refunded = await post(`/api/admin/orders/${placed.id}/refunds`, { ...owner.headers, 'idempotency-key': newId() } as { authorization: string }, { amountMinor: 1000 });
+    expect(refunded.statusCode, refunded.body).toBe(201);
+    const refundId = refunded.json().refunds[0].id;
+    // Taken back when the refund is asked for, like the merchant's own share.
+    expect(await walletBalanceMinor(app(), sharer.shopperId)).toBe(100);
+    expect(await commission(placed.id)).toMatchObject({ takenBackMinor: 100 });
+    // Someone refunded the whole payment in Stripe's dashboard meanwhile: Stripe refuses ours for good.
+    await app().services.payments.gateway.refund({ paymentIntentId, idempotencyKey: `dashboard:${placed.id}` });
+    expect(await app().services.orders.completeCardRefund(refundId)).toEqual({ status: 'failed' });
+
+    expect(await walletBalanceMinor(app(), sharer.shopperId)).toBe(200);
+    expect(await merchantAvailableMinor()).toBe(merchantBefore);
+    expect(await commission(placed.id)).toMatchObject({ status: 'paid', commissionMinor: 200, takenBackMinor: 0 });
+    expect((await ledgerLegs(app(), placed.id)).filter((leg) => leg.reason.startsWith('referral')).map((leg) => `${leg.reason} ${leg.amountMinor}: ${leg.direction}`)).toEqual([
+      'referral_commission 200: merchant_available -> shopper_wallet',
+      'referral_commission_reversal 100: shopper_wallet -> merchant_available',
+      'referral_commission_reversal_undo 100: merchant_available -> shopper_wallet',
+    ]);
+  });
 });

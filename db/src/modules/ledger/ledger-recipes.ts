@@ -236,6 +236,29 @@ export class LedgerRecipes {
     ];
   }
 
+  /**
+   * A settled order's card refund that the card processor refused: what its take-back (event id = the
+   * refund's id) took from the referrer's wallet goes back to it. Nothing when that refund took nothing.
+   */
+  async referralCommissionReversalUndo(input: { eventId: string; refundId: string }): Promise<TransferInput[]> {
+    const taken = await this.ledger.getTransferById(legId(input.refundId, 'referral_commission_reversal'));
+    if (!taken) return [];
+    return [
+      {
+        id: legId(input.eventId, 'referral_commission_reversal_undo'),
+        debitAccountId: taken.creditAccountId,
+        creditAccountId: taken.debitAccountId,
+        amountMinor: taken.amountMinor,
+        currency: taken.currency as CurrencyCode,
+        reason: 'referral_commission_reversal_undo',
+        referenceType: taken.referenceType ?? 'transfer',
+        referenceId: taken.referenceId ?? taken.id,
+        correctsId: taken.id,
+        metadata: { refundId: input.refundId },
+      },
+    ];
+  }
+
   /** Moves a merchant's settled-but-held money to their available balance. */
   async releaseMerchantPending(input: Money & { eventId: string; merchantId: string }): Promise<TransferInput[]> {
     positive(input.amountMinor);

@@ -100,3 +100,9 @@ export async function takeBackCommission(
   const column = result?.status === 'failed' ? 'merchant_borne_minor' : 'taken_back_minor';
   await client.query(`update referral_commission set ${column} = ${column} + $2, updated_at = now() where order_id = $1`, [order.id, shareMinor]);
 }
+
+/** A refused card refund gave the referrer back what its take-back took: the running total says so again. */
+export async function undoCommissionTakeBack(client: Queryable, orderId: string, amountMinor: number): Promise<void> {
+  if (amountMinor === 0) return;
+  await client.query(`update referral_commission set taken_back_minor = taken_back_minor - $2, updated_at = now() where order_id = $1`, [orderId, amountMinor]);
+}
