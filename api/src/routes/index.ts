@@ -55,6 +55,7 @@ import embedPageRoutes from './embed-page/index.ts';
 import storeShareLinksRoutes from './store/share-links/index.ts';
 import commissionsRoutes from './admin/commissions/index.ts';
 import sharePageRoutes from './share-page/index.ts';
+import adminShareLinksRoutes from './admin/share-links/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
@@ -120,5 +121,6 @@ export default async function routes(app: FastifyInstance) {
   // Share links, their pages and referral commissions (docs/social.md §3-§4).
   await app.register(storeShareLinksRoutes, { prefix: '/api/store' });
   await app.register(commissionsRoutes, { prefix: '/api/admin/commissions' });
+  await app.register(adminShareLinksRoutes, { prefix: '/api/admin/share-links' });
   await app.register(sharePageRoutes, { prefix: '/r' });
 }

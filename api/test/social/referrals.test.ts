@@ -105,6 +105,18 @@ describe('share links and their page', () => {
     expect(shopPage.body).toContain(`<minishop-store shop="${shop.slug}" ref="${shopLink.code}">`);
   });
 
+  it("gives a merchant a link to its own shop's product that unfurls the same and attributes nothing", async () => {
+    const created = await post('/api/admin/share-links', owner.headers, { kind: 'product', shopSlug: shop.slug, targetId: shop.productId });
+    expect(created.statusCode, created.body).toBe(201);
+    const { code } = created.json();
+    expect((await post('/api/admin/share-links', owner.headers, { kind: 'product', shopSlug: shop.slug, targetId: shop.productId })).json().code).toBe(code);
+    expect((await app().inject({ method: 'GET', url: `/r/${code}` })).body).toContain(`ref="${code}"`);
+    const reader = await createGuestShopper(app());
+    expect(await open(reader, code)).toMatchObject({ attributed: false });
+    const stranger = await createMerchantWithStaff(app(), 'owner');
+    expect((await post('/api/admin/share-links', stranger.headers, { kind: 'shop', shopSlug: shop.slug })).statusCode).toBe(404);
+  });
+
   it('escapes what merchants wrote, and shows the image', async () => {
     const productId = await addProduct(app(), owner.merchantId, shop.shopId, { title: '<script>alert("x")</script> & "Tea"', variants: [{ priceMinor: 250, stockOnHand: 1 }] });
     const images = await app().inject({ method: 'PUT', url: `/api/admin/products/${productId}`, headers: owner.headers, payload: { images: [{ url: '/media/tea.jpg"><script>x</script>' }] } });

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { ShopperActor } from '../../actor.ts';
+import type { MerchantActor, ShopperActor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { DomainError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -60,7 +60,17 @@ function newCode(): string {
 export class ShareLinksService {
   constructor(private readonly dependencies: { database: Database; publicUrl: string }) {}
 
+  /** A shopper's link: it carries them as the sharer, so opens and orders are attributed to them. */
   async create(actor: ShopperActor, input: ShareLinkCreateInput): Promise<ShareLink> {
+    return this.createLink(input, { sharerShopperId: actor.shopperId });
+  }
+
+  /** A merchant's link to one of its own shops (another merchant's shop is not found): it attributes nothing. */
+  async createForMerchant(actor: MerchantActor, input: ShareLinkCreateInput): Promise<ShareLink> {
+    return this.createLink(input, { sharerShopperId: null, merchantId: actor.merchantId });
+  }
+
+  private async createLink(input: ShareLinkCreateInput, by: { sharerShopperId: string | null; merchantId?: string }): Promise<ShareLink> {
     const { pool } = this.dependencies.database;
     const target = SHARE_TARGETS[input.kind];
     if (!target) throw new ValidationError({ kind: 'cannot be shared' });
@@ -68,7 +78,7 @@ export class ShareLinksService {
     if (!target.needsTargetId && input.targetId) throw new ValidationError({ targetId: `is not taken when sharing a ${input.kind}` });
     const { rows: shops } = await pool.query<{ id: string; merchantId: string }>(`select id, merchant_id as "merchantId" from shop where slug = $1 and status = 'open'`, [input.shopSlug]);
     const shop = shops[0];
-    if (!shop) throw new NotFoundError('shop', input.shopSlug);
+    if (!shop || (by.merchantId && shop.merchantId !== by.merchantId)) throw new NotFoundError('shop', input.shopSlug);
     const targetId = input.targetId ?? null;
     const card = await target.card(pool, shop.id, targetId);
     if (!card) throw new NotFoundError(input.kind, targetId ?? undefined);
@@ -83,8 +93,8 @@ export class ShareLinksService {
          select * from created
          union all
          select ${LINK_COLUMNS} from share_link
-          where sharer_shopper_id = $7 and kind = $3 and shop_id = $4 and target_id is not distinct from $6::uuid`,
-        [newId(), newCode(), input.kind, shop.id, shop.merchantId, targetId, actor.shopperId],
+          where sharer_shopper_id is not distinct from $7::uuid and kind = $3 and shop_id = $4 and target_id is not distinct from $6::uuid`,
+        [newId(), newCode(), input.kind, shop.id, shop.merchantId, targetId, by.sharerShopperId],
       );
       if (rows[0]) return this.view(rows[0], card);
     }
