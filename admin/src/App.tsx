@@ -13,6 +13,7 @@ import categories from './categories/index.ts';
 import { invitations, staff } from './staff/index.ts';
 import couriers from './couriers/index.ts';
 import redEnvelopes from './red-envelopes/index.ts';
+import commissions from './commissions/index.ts';
 
 // Every screen beyond the shell is its own chunk: the first load carries the shell and the login page.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
@@ -48,6 +49,7 @@ export function App() {
       <Resource name="shops" {...shops} />
       <Resource name="couriers" {...couriers} />
       <Resource name="red-envelopes" {...redEnvelopes} />
+      <Resource name="commissions" {...commissions} />
       <Resource name="staff" {...staff} />
       <Resource name="invitations" {...invitations} />
       <CustomRoutes>

@@ -28,6 +28,8 @@ import { LedgerService } from './modules/ledger/ledger.service.ts';
 import { LedgerVerificationRuns } from './modules/ledger/ledger-verification-runs.ts';
 import { OrdersService } from './modules/orders/orders.service.ts';
 import { SettlementService } from './modules/settlement/settlement.service.ts';
+import { ReferralCommissionsService } from './modules/referrals/referral-commissions.service.ts';
+import { ShareLinksService } from './modules/referrals/share-links.service.ts';
 import { RedEnvelopesService } from './modules/red-envelopes/red-envelopes.service.ts';
 import { DueWorkFinder } from './queues/due-work.ts';
 import { PaymentsService } from './modules/payments/payments.service.ts';
@@ -113,6 +115,9 @@ export function createServices(dependencies: ServiceDependencies) {
     shoppers,
     // Red envelopes for chat groups (docs/social.md).
     redEnvelopes: new RedEnvelopesService({ database, ledger, shoppers, config: dependencies.config }),
+    // Share links, their opens and the referral commissions they earn (docs/social.md §3-§4).
+    shareLinks: new ShareLinksService({ database, publicUrl: dependencies.config.http.publicUrl }),
+    referralCommissions: new ReferralCommissionsService({ database }),
     chatHosts: new ChatHostsService(database, dependencies.config),
     carts: new CartsService(database),
     // The shopper's delivery addresses (docs/orders.md §10).

@@ -16,6 +16,7 @@ const RESOURCE_PERMISSIONS: Record<string, { read: Permission; write?: Permissio
   shops: { read: 'shops.read', write: 'shops.write' },
   finance: { read: 'finance.read', write: 'finance.write' },
   'red-envelopes': { read: 'finance.read', write: 'finance.write' },
+  commissions: { read: 'finance.read' },
   counter: { read: 'payments.charge', write: 'payments.charge' },
   'qr-sheet': { read: 'shops.read' },
   refunds: { read: 'orders.refund', write: 'orders.refund' },

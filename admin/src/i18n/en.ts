@@ -44,7 +44,20 @@ export const minishopEnglish = {
       cancel_confirm: 'Cancel this order? A paid order is refunded in full and restocked.',
       filter: { from: 'Placed from', to: 'Placed before' },
     },
-    shops: { open: 'Open', closed: 'Closed', origin: 'Origin' },
+    shops: {
+      open: 'Open',
+      closed: 'Closed',
+      origin: 'Origin',
+      referral_rate_help: 'Paid to the shopper who shared, on the goods of orders they brought (100 = 1 %; 0: no commission)',
+      referral_window_help: 'An opened share link counts for orders placed within this many days (the last one wins)',
+    },
+    commissions: {
+      pending: 'Pending',
+      paid: 'Paid',
+      cancelled: 'Cancelled',
+      referral_commission: 'Paid to the referrer',
+      referral_commission_reversal: 'Taken back from the referrer',
+    },
     roles: { owner: 'Owner', manager: 'Manager', clerk: 'Clerk', finance: 'Finance' },
     invitations: { link: 'Invitation link', link_once: 'Invitation sent. Copy the link now: it is shown only once.' },
     red_envelopes: {
@@ -198,7 +211,11 @@ export const minishopEnglish = {
       },
     },
     couriers: { name: 'Courier |||| Couriers', fields: { name: 'Name', phone: 'Phone', active: 'Active', tokenIssuedAt: 'Token issued' } },
-    shops: { name: 'Shop |||| Shops', fields: { name: 'Name', slug: 'Slug', status: 'Status', currency: 'Currency', description: 'Description', q: 'Search', allowedEmbedOrigins: 'Sites that may embed the shop', autoConfirmDays: 'Auto-confirm after (days)' } },
+    shops: { name: 'Shop |||| Shops', fields: { name: 'Name', slug: 'Slug', status: 'Status', currency: 'Currency', description: 'Description', q: 'Search', allowedEmbedOrigins: 'Sites that may embed the shop', autoConfirmDays: 'Auto-confirm after (days)', referralCommissionBasisPoints: 'Referral commission (basis points)', referralWindowDays: 'Referral window (days)' } },
+    commissions: {
+      name: 'Commission |||| Commissions',
+      fields: { orderNumber: 'Order', shopName: 'Shop', referrerName: 'Referrer', status: 'Status', basisPoints: 'Rate', commissionMinor: 'Commission', takenBackMinor: 'Taken back', merchantBorneMinor: 'Borne by the shop', transfers: 'Ledger transfers', createdAt: 'Attributed', q: 'Search' },
+    },
   },
   status: {
     pending_payment: 'Awaiting payment',

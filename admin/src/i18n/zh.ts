@@ -57,7 +57,20 @@ const minishopChinese: typeof minishopEnglish = {
       cancel_confirm: '确定取消此订单？已付款的订单将全额退款并恢复库存。',
       filter: { from: '下单起始', to: '下单截止' },
     },
-    shops: { open: '营业中', closed: '已关闭', origin: '来源' },
+    shops: {
+      open: '营业中',
+      closed: '已关闭',
+      origin: '来源',
+      referral_rate_help: '按推荐订单的商品金额付给分享者（100 = 1%；0 表示不付佣金）',
+      referral_window_help: '打开分享链接后这么多天内下的订单计入分享者（以最后一次为准）',
+    },
+    commissions: {
+      pending: '待结算',
+      paid: '已支付',
+      cancelled: '已取消',
+      referral_commission: '付给推荐人',
+      referral_commission_reversal: '从推荐人收回',
+    },
     roles: { owner: '店主', manager: '经理', clerk: '店员', finance: '财务' },
     invitations: { link: '邀请链接', link_once: '邀请已创建。请立即复制链接：它只显示这一次。' },
     red_envelopes: {
@@ -208,7 +221,11 @@ const minishopChinese: typeof minishopEnglish = {
       },
     },
     couriers: { name: '骑手', fields: { name: '姓名', phone: '电话', active: '在职', tokenIssuedAt: '令牌签发时间' } },
-    shops: { name: '店铺', fields: { name: '名称', slug: '标识', status: '状态', currency: '币种', description: '描述', q: '搜索', allowedEmbedOrigins: '允许嵌入店铺的网站', autoConfirmDays: '自动确认收货（天）' } },
+    shops: { name: '店铺', fields: { name: '名称', slug: '标识', status: '状态', currency: '币种', description: '描述', q: '搜索', allowedEmbedOrigins: '允许嵌入店铺的网站', autoConfirmDays: '自动确认收货（天）', referralCommissionBasisPoints: '推荐佣金（基点）', referralWindowDays: '推荐归因期（天）' } },
+    commissions: {
+      name: '佣金',
+      fields: { orderNumber: '订单', shopName: '店铺', referrerName: '推荐人', status: '状态', basisPoints: '费率', commissionMinor: '佣金', takenBackMinor: '已收回', merchantBorneMinor: '由店铺承担', transfers: '账本转账', createdAt: '归因时间', q: '搜索' },
+    },
   },
   status: {
     pending_payment: '待付款',

@@ -52,6 +52,10 @@ import widgetRoutes from './widget/index.ts';
 import paymentSettingsRoutes from './store/payment-settings/index.ts';
 import demoRoutes from './demo/index.ts';
 import embedPageRoutes from './embed-page/index.ts';
+import storeShareLinksRoutes from './store/share-links/index.ts';
+import commissionsRoutes from './admin/commissions/index.ts';
+import sharePageRoutes from './share-page/index.ts';
+import adminShareLinksRoutes from './admin/share-links/index.ts';
 
 /** Every route of the API, by prefix. */
 export default async function routes(app: FastifyInstance) {
@@ -114,4 +118,9 @@ export default async function routes(app: FastifyInstance) {
   await app.register(paymentSettingsRoutes, { prefix: '/api/store/payment-settings' });
   await app.register(demoRoutes, { prefix: '/demo' });
   await app.register(embedPageRoutes, { prefix: '/embed' });
+  // Share links, their pages and referral commissions (docs/social.md §3-§4).
+  await app.register(storeShareLinksRoutes, { prefix: '/api/store' });
+  await app.register(commissionsRoutes, { prefix: '/api/admin/commissions' });
+  await app.register(adminShareLinksRoutes, { prefix: '/api/admin/share-links' });
+  await app.register(sharePageRoutes, { prefix: '/r' });
 }

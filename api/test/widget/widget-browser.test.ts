@@ -16,7 +16,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createCourier, createShipment, postPosition, postStatus } from '../helpers/delivery.ts';
 import type { StaffSession } from '../helpers/staff.ts';
 import { serveStripeJsStandIn } from '../helpers/stripe-js-stand-in.ts';
-import { addProduct, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
+import { addProduct, createGuestShopper, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
 import { ensureWidgetBuilt } from '../helpers/widget.ts';
 
@@ -482,6 +482,27 @@ describe('the storefront widget in a browser', () => {
     // Arabic puts the currency after the amount (Chromium's ICU writes Latin digits for plain "ar").
     expect(await page.locator('minishop-store').getByRole('button', { name: /^Oolong/ }).textContent()).toMatch(/9\.00\s€/);
     expect(await page.locator('minishop-store').getByRole('button', { name: /^السلة/ }).count()).toBe(1);
+    await context.close();
+  });
+
+  it("opens a shared product from its /r/ link, records the open for the sharer, and without a host shares the reader's own link by the clipboard", async () => {
+    const sharer = await createGuestShopper(testApp.app);
+    const created = await testApp.app.inject({ method: 'POST', url: '/api/store/share-links', headers: sharer.headers, payload: { kind: 'product', shopSlug: shop.slug, targetId: shop.productId } });
+    expect(created.statusCode, created.body).toBe(201);
+    const { code } = created.json() as { code: string };
+    const { context, page, errors } = await newPage();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: apiUrl });
+    await page.goto(`${apiUrl}/r/${code}`);
+    await waitOrExplain(page, page.getByRole('heading', { name: 'Jasmine Tea' }));
+    // The reader is a guest signed in by the widget: their open is a touch for the sharer.
+    const touches = () => testApp.database.pool.query(`select shopper_id from share_touch touch join share_link link on link.id = touch.share_link_id where link.code = $1`, [code]).then((result) => result.rows.length);
+    await expect.poll(touches).toBe(1);
+    await page.getByRole('button', { name: 'Share in the chat' }).click();
+    await page.getByText('Link copied: paste it in the chat.').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toMatch(/\/r\/[A-Za-z0-9]{10}$/);
+    expect(copied.endsWith(code)).toBe(false);
+    expect(errors).toEqual([]);
     await context.close();
   });
 

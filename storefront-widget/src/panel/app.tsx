@@ -10,6 +10,8 @@ import { ProductView } from './views/product.tsx';
 import { RedEnvelopesEntry } from './views/red-envelopes-entry.tsx';
 import { ScanView } from './views/scan.tsx';
 import { WalletView } from './views/wallet.tsx';
+import { ShareButton } from './views/share-button.tsx';
+import type { FunctionComponent } from 'preact';
 
 /** The panel's views (one file each under views/); the menu and the cart's live announcements live here. */
 type View =
@@ -22,7 +24,8 @@ type View =
   | { name: 'wallet'; returnToOrderId: string | null }
   | { name: 'payment-code' }
   | { name: 'scan' }
-  | { name: 'red-envelopes'; start: string | null };
+  | { name: 'red-envelopes'; start: string | null }
+  | { name: 'commissions' };
 
 export function App({ options }: { options: PanelOptions }) {
   const { api, shopSlug, i18n } = options;
@@ -37,6 +40,8 @@ export function App({ options }: { options: PanelOptions }) {
   useEffect(() => {
     api.get<Shop>(shopPath).then(setShop, () => setFailure(t('shopUnavailable')));
     api.request<Cart>('GET', `${shopPath}/cart`).then(setCart, () => undefined);
+    // Opened from a share link: the open attributes this shopper's orders here to the sharer (docs/social.md §3).
+    if (options.referralCode) api.request('POST', `/api/store/share-links/${encodeURIComponent(options.referralCode)}/opens`).catch(() => undefined);
   }, []);
 
   if (failure) return <p class="error" role="alert">{failure}</p>;
@@ -69,6 +74,9 @@ export function App({ options }: { options: PanelOptions }) {
         <button type="button" onClick={() => setView({ name: 'scan' })}>
           {t('scanToPay')}
         </button>
+        <button type="button" onClick={() => setView({ name: 'commissions' })}>
+          {t('commissions')}
+        </button>
         {options.groupProof && (
           <button type="button" onClick={() => setView({ name: 'red-envelopes', start: null })}>
             {t('redEnvelopes')}
@@ -88,7 +96,9 @@ export function App({ options }: { options: PanelOptions }) {
       <div class="visually-hidden" role="status" aria-live="polite">
         {announcement}
       </div>
+      {view.name === 'catalog' && <ShareButton options={options} target={{ kind: 'shop' }} label={t('shareShop')} />}
       {view.name === 'catalog' && <Catalog options={options} shop={shop} open={(id) => setView({ name: 'product', id })} />}
+      {view.name === 'commissions' && <LazyView options={options} load={() => import('./views/commissions.tsx')} />}
       {view.name === 'product' && <ProductView options={options} id={view.id} back={() => setView({ name: 'catalog' })} add={setQuantity} cart={cart} />}
       {view.name === 'cart' && (
         <CartView options={options} shop={shop} cart={cart} setQuantity={setQuantity} placed={(order) => { setCart(null); api.request<Cart>('GET', `${shopPath}/cart`).then(setCart, () => undefined); setView({ name: 'order', id: order.id }); }} />
@@ -109,4 +119,15 @@ export function App({ options }: { options: PanelOptions }) {
       {view.name === 'pay-code' && <PayCodeView options={options} paid={(order) => setView({ name: 'order', id: order.id })} />}
     </div>
   );
+}
+
+/** A view in its own chunk, loaded when first shown. */
+function LazyView({ options, load }: { options: PanelOptions; load(): Promise<{ default: FunctionComponent<{ options: PanelOptions }> }> }) {
+  const [View, setView] = useState<FunctionComponent<{ options: PanelOptions }> | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    load().then((module) => setView(() => module.default), () => setFailed(true));
+  }, []);
+  if (failed) return <p class="error" role="alert">{options.i18n.t('shopUnavailable')}</p>;
+  return View ? <View options={options} /> : <p role="status">{options.i18n.t('loading')}</p>;
 }

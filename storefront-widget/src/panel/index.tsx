@@ -75,6 +75,7 @@ function start(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched:
     orderToken: host.getAttribute('order-token'),
     groupProof: groupProofFor(host, telegram),
     redEnvelope: host.getAttribute('red-envelope'),
+    referralCode: host.getAttribute('ref'),
     // In Telegram, checkout is the Mini App's main button (only when signed in through Telegram).
     mainButton: telegram?.initData ? (telegram.MainButton ?? null) : null,
     i18n,

@@ -26,6 +26,8 @@ export interface PanelOptions {
   groupProof: GroupProof | null;
   /** A red envelope to open first (its id), or "new" for the send form. */
   redEnvelope: string | null;
+  /** The share link this page was opened from (/r/<code>): recorded as an open once signed in. */
+  referralCode: string | null;
   i18n: Translator;
 }
 

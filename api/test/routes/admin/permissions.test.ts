@@ -136,6 +136,8 @@ const REVIEWED_ROUTES: Record<string, RoutePermission> = {
   'POST /api/admin/red-envelopes': 'finance.write',
   'GET /api/admin/red-envelopes': 'finance.read',
   'GET /api/admin/red-envelopes/:id': 'finance.read',
+  'GET /api/admin/commissions': 'finance.read',
+  'POST /api/admin/share-links': 'shops.read',
   'GET /api/admin/operator/merchants': 'platform.operate',
   'GET /api/admin/operator/merchants/:id': 'platform.operate',
   'PUT /api/admin/operator/merchants/:id': 'platform.operate',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStripeTestApp, type StripeTestApp } from '../../helpers/card-payments.ts';
-import { createGuestShopper, createOperator } from '../../helpers/shoppers.ts';
+import { createGuestShopper, createOperator, createStoreFixture } from '../../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 import { populateMerchant } from '../../helpers/tenant-records.ts';
 import { groupProof, registerChatHost } from '../../social/social-helpers.ts';
@@ -61,6 +61,16 @@ beforeAll(async () => {
     payload: { mode: 'equal', currency: 'EUR', amountMinor: 3_00, shareCount: 3, group: await groupProof(host, null, 'lists') },
   });
   expect(envelope.statusCode, envelope.body).toBe(201);
+  // A referral commission (docs/social.md §4): a shopper shares a product, a friend opens the link and orders.
+  const referralShop = await createStoreFixture(app, owner.merchantId);
+  expect((await app.inject({ method: 'PUT', url: `/api/admin/shops/${referralShop.shopId}`, headers: owner.headers, payload: { referralCommissionBasisPoints: 500 } })).statusCode).toBe(200);
+  const sharer = await createGuestShopper(app);
+  const friend = await createGuestShopper(app);
+  const link = await app.inject({ method: 'POST', url: '/api/store/share-links', headers: sharer.headers, payload: { kind: 'product', shopSlug: referralShop.slug, targetId: referralShop.productId } });
+  expect(link.statusCode, link.body).toBe(201);
+  expect((await app.inject({ method: 'POST', url: `/api/store/share-links/${link.json().code}/opens`, headers: friend.headers })).statusCode).toBe(201);
+  const referred = await app.inject({ method: 'POST', url: `/api/store/shops/${referralShop.slug}/orders`, headers: friend.headers, payload: { source: 'buy_now', variantId: referralShop.variantIds[0], quantity: 1 } });
+  expect(referred.statusCode, referred.body).toBe(201);
 
   const document = app.swagger() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
   listPaths = Object.entries(document.paths)
@@ -74,6 +84,7 @@ describe('the admin lists found in the route table', () => {
     expect(listPaths).toEqual(
       expect.arrayContaining([
         '/api/admin/shops',
+        '/api/admin/commissions',
         '/api/admin/staff',
         '/api/admin/invitations',
         '/api/admin/api-keys',

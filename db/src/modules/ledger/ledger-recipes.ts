@@ -16,6 +16,11 @@ export function orderSettlementLegId(orderId: string, leg: 'net' | 'fee'): strin
   return legId(orderId, `order_settlement_${leg}`);
 }
 
+/** The id of an order's referral commission leg (one per order). */
+export function referralCommissionLegId(orderId: string): string {
+  return legId(orderId, 'referral_commission');
+}
+
 /** Links legs into one chain (each but the last `linked`), so that they commit together or not at all. */
 export function linkAll(legs: TransferInput[]): TransferInput[] {
   return legs.map((leg, index) => ({ ...leg, linked: index < legs.length - 1 }));
@@ -184,6 +189,74 @@ export class LedgerRecipes {
       });
     }
     return linkAll(legs);
+  }
+
+  /**
+   * A referrer's commission on an order that settles: paid out of what the settlement just gave the
+   * merchant (merchant_available -> the referrer's wallet). Meant to follow the `orderSettlement` legs in
+   * the same linked chain, so the merchant's net and the commission commit together or not at all; its id
+   * derives from the order id alone, so an order pays its commission once.
+   */
+  async referralCommission(input: Money & { orderId: string; merchantId: string; referrerShopperId: string }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: referralCommissionLegId(input.orderId),
+        debitAccountId: await this.account('merchant_available', input.currency, input.merchantId, input.merchantId),
+        creditAccountId: await this.account('shopper_wallet', input.currency, input.referrerShopperId),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        reason: 'referral_commission',
+        referenceType: 'order',
+        referenceId: input.orderId,
+      },
+    ];
+  }
+
+  /**
+   * A refund after the commission was paid: the commission's share of it goes back from the referrer's
+   * wallet to the merchant (a correction of the commission leg, never more than was paid). Refused with
+   * insufficient_funds when the wallet no longer holds it; the caller then leaves it with the merchant.
+   */
+  async referralCommissionReversal(input: Money & { eventId: string; orderId: string; merchantId: string; referrerShopperId: string; refundId?: string }): Promise<TransferInput[]> {
+    positive(input.amountMinor);
+    return [
+      {
+        id: legId(input.eventId, 'referral_commission_reversal'),
+        debitAccountId: await this.account('shopper_wallet', input.currency, input.referrerShopperId),
+        creditAccountId: await this.account('merchant_available', input.currency, input.merchantId, input.merchantId),
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        reason: 'referral_commission_reversal',
+        referenceType: 'order',
+        referenceId: input.orderId,
+        correctsId: referralCommissionLegId(input.orderId),
+        ...(input.refundId ? { metadata: { refundId: input.refundId } } : {}),
+      },
+    ];
+  }
+
+  /**
+   * A settled order's card refund that the card processor refused: what its take-back (event id = the
+   * refund's id) took from the referrer's wallet goes back to it. Nothing when that refund took nothing.
+   */
+  async referralCommissionReversalUndo(input: { eventId: string; refundId: string }): Promise<TransferInput[]> {
+    const taken = await this.ledger.getTransferById(legId(input.refundId, 'referral_commission_reversal'));
+    if (!taken) return [];
+    return [
+      {
+        id: legId(input.eventId, 'referral_commission_reversal_undo'),
+        debitAccountId: taken.creditAccountId,
+        creditAccountId: taken.debitAccountId,
+        amountMinor: taken.amountMinor,
+        currency: taken.currency as CurrencyCode,
+        reason: 'referral_commission_reversal_undo',
+        referenceType: taken.referenceType ?? 'transfer',
+        referenceId: taken.referenceId ?? taken.id,
+        correctsId: taken.id,
+        metadata: { refundId: input.refundId },
+      },
+    ];
   }
 
   /** Moves a merchant's settled-but-held money to their available balance. */

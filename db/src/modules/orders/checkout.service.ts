@@ -36,6 +36,7 @@ import {
 } from './orders.errors.ts';
 import type { CheckoutInput } from './orders.schemas.ts';
 import { lockVariantsInOrder, type StockLine } from './stock-reservations.ts';
+import { attributeOrder } from '../referrals/referral-attribution.ts';
 
 export type PlacedOrder = Order & { lines: OrderLine[] };
 
@@ -156,6 +157,8 @@ export class CheckoutService {
     });
     // A concurrent request with the same key committed first; this one's reservation rolls back.
     if (!order) throw new IdempotencyRaceLost();
+    // The sharer who brought this shopper here, if any (docs/social.md §3).
+    await attributeOrder(client, { orderId: order.id, shopId: shop.id, merchantId: shop.merchantId, shopperId: actor.shopperId, currency: shop.currency });
     return order;
   }
 }

@@ -1,13 +1,14 @@
 import type { LedgerAccount } from '../ledger/ledger.types.ts';
 import { LedgerRecipes, type RecipeDependencies } from '../ledger/ledger-recipes.ts';
 import { TRANSFER_COLUMNS, transferFromRow, type LedgerClient, type TransferRow } from '../ledger/ledger-store.ts';
-import type { LedgerTransfer, TransferInput } from '../ledger/ledger.types.ts';
+import type { LedgerTransfer, TransferInput, TransferResult } from '../ledger/ledger.types.ts';
 
 /** What orders need of the ledger (docs/ledger.md): account opening, their recipes, the in-transaction write path. */
 export interface OrderLedger {
-  recipes: Pick<LedgerRecipes, 'walletPayment' | 'refund' | 'orderSettlement'>;
+  recipes: Pick<LedgerRecipes, 'walletPayment' | 'refund' | 'orderSettlement' | 'referralCommission'>;
   openAccount: RecipeDependencies['openAccount'];
   recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]>;
+  applyInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<TransferResult[]>;
 }
 
 /**
@@ -15,7 +16,7 @@ export interface OrderLedger {
  * transaction this matters: a recipe that took a second pooled connection while this one holds row
  * locks could wait forever for a pool that the lock's waiters have drained.
  */
-export function recipesOn(client: LedgerClient, ledger: OrderLedger): Pick<LedgerRecipes, 'refund' | 'settlementReversal' | 'settlementReversalUndo'> {
+export function recipesOn(client: LedgerClient, ledger: OrderLedger): Pick<LedgerRecipes, 'refund' | 'settlementReversal' | 'settlementReversalUndo' | 'referralCommissionReversal' | 'referralCommissionReversalUndo'> {
   return new LedgerRecipes({
     openAccount: (input): Promise<LedgerAccount> => ledger.openAccount(input),
     getTransferById: async (id) => {

@@ -205,6 +205,13 @@ export interface TransitionOptions {
  * transaction (docs/orders.md §10): `delivered` fixes `auto_confirm_at` from the shop's setting and
  * schedules `order.auto_confirm` for then; `completed` enqueues `order.settle`.
  */
+/** Cancels a referral commission not paid yet, in the transition's own statement. */
+function cancelPendingCommissionSql(orderIdParameter: string): string {
+  return `,
+            commission as (update referral_commission set status = 'cancelled', cancelled_at = now(), updated_at = now()
+                            where order_id = ${orderIdParameter} and status = 'pending')`;
+}
+
 export async function recordTransition(client: Queryable, order: Order, to: OrderStatus, actor: Actor, options: TransitionOptions = {}): Promise<Order> {
   assertTransition(order, to);
   const jobs = [...(options.jobs ?? [])];
@@ -240,11 +247,13 @@ export async function recordTransition(client: Queryable, order: Order, to: Orde
     payload: orderEventPayload({ ...order, status: to, refundedMinor }, order.status),
     ...(jobs.length ? { jobs } : {}),
   });
+  // An order that ends without settling (cancelled, refunded in full) owes its referrer nothing (docs/social.md §4).
+  const commissionEnds = to === 'cancelled' || to === 'refunded';
   // The text depends only on which options are set, so it is prepared like a fixed statement.
   const { rows } = await client.query<Order>(
     prepared(
       `with event as (insert into order_event (${ORDER_EVENT_COLUMNS}) values (${event.join(', ')})),
-            box as (insert into outbox (${OUTBOX_COLUMNS}) values (${outbox.expressions.join(', ')}))
+            box as (insert into outbox (${OUTBOX_COLUMNS}) values (${outbox.expressions.join(', ')}))${commissionEnds ? cancelPendingCommissionSql(parameters.add(order.id, 'uuid')) : ''}
        update shop_order set ${assignments.join(', ')} where id = ${parameters.add(order.id, 'uuid')} returning ${orderSelectList()}`,
       parameters.values,
     ),

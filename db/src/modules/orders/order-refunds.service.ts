@@ -13,6 +13,8 @@ import type { Order, OrderStatus } from './order.entity.ts';
 import type { RefundRemaining } from './order-cancellation.ts';
 import { recipesOn, type OrderLedger } from './order-ledger.ts';
 import { recordRefundMoney } from '../settlement/refund-money.ts';
+import { linkAll } from '../ledger/ledger-recipes.ts';
+import { undoCommissionTakeBack } from '../referrals/referral-commission-money.ts';
 import type { OrderLine } from './order-line.entity.ts';
 import type { RefundedLine, RefundKind } from './order-refund.entity.ts';
 import { eventActor, insertOrderEvent, loadLines, lockOrder, orderEventPayload, recordTransition } from './order-records.ts';
@@ -415,8 +417,12 @@ export class OrderRefundsService {
       );
       if (updated.rowCount !== 1) return;
       // What a settled order's refund took back from the merchant and the platform goes back to them.
-      const undo = await recipesOn(client, this.ledger).settlementReversalUndo({ eventId: `${refund.id}:refused`, refundId: refund.id });
-      if (undo.length) await this.ledger.recordInTransaction(client, undo);
+      const recipes = recipesOn(client, this.ledger);
+      const undo = await recipes.settlementReversalUndo({ eventId: `${refund.id}:refused`, refundId: refund.id });
+      // And what it took back from a referrer's wallet goes back to it, after the merchant has its share again (docs/social.md §4).
+      const commissionUndo = await recipes.referralCommissionReversalUndo({ eventId: `${refund.id}:refused`, refundId: refund.id });
+      if (undo.length || commissionUndo.length) await this.ledger.recordInTransaction(client, linkAll([...undo, ...commissionUndo]));
+      await undoCommissionTakeBack(client, order.id, commissionUndo[0]?.amountMinor ?? 0);
       const amount = `${refund.amountMinor} ${refund.currency} (minor units)`;
       await insertOrderEvent(client, order, CARD_REFUND_ACTOR, {
         type: 'refund_failed',

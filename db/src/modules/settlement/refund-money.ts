@@ -5,6 +5,7 @@ import type { TransferInput } from '../ledger/ledger.types.ts';
 import type { LedgerClient } from '../ledger/ledger-store.ts';
 import type { Order } from '../orders/order.entity.ts';
 import { recipesOn, type OrderLedger } from '../orders/order-ledger.ts';
+import { takeBackCommission } from '../referrals/referral-commission-money.ts';
 import { feeableGoodsMinor, platformFeeShareMinor } from './platform-fee.ts';
 import { MerchantBalanceShortError } from './settlement.errors.ts';
 
@@ -34,6 +35,14 @@ export async function recordRefundMoney(client: LedgerClient, ledger: OrderLedge
       amountMinor: refund.amountMinor,
     });
     merchantShareMinor = refund.amountMinor - platformFeeShare;
+    // A referrer's commission share comes back to the merchant first (or stays with the merchant's loss).
+    await takeBackCommission(client, { applyInTransaction: (queryable, transfers) => ledger.applyInTransaction(queryable, transfers), recipes }, {
+      id: order.id,
+      merchantId: order.merchantId,
+      currency: order.currency,
+      settledGoodsMinor: feeableGoodsMinor({ subtotalMinor: order.subtotalMinor, refundedMinor: refundedBeforeSettlementMinor }),
+      refundedSinceSettlementMinor: order.refundedMinor - refundedBeforeSettlementMinor,
+    }, refund);
     legs.push(
       ...(await recipes.settlementReversal({
         eventId: refund.refundId,

@@ -7,10 +7,12 @@ import { addToOutbox } from '../../outbox/outbox.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import { withLines, type OrderWithLines } from '../orders/order-reads.ts';
 import type { OrderLedger } from '../orders/order-ledger.ts';
+import { linkAll } from '../ledger/ledger-recipes.ts';
 import { lockOrder, recordTransition } from '../orders/order-records.ts';
 import { canTransition, fulfilmentStep } from '../orders/order-states.ts';
 import { InvalidOrderTransitionError, OrderNotFoundError } from '../orders/orders.errors.ts';
-import { platformFeeMinor } from './platform-fee.ts';
+import { pendingCommissionOf, settleCommission } from '../referrals/referral-commission-money.ts';
+import { feeableGoodsMinor, platformFeeMinor } from './platform-fee.ts';
 
 const AUTO_CONFIRM_ACTOR: Actor = { type: 'system', process: 'order.auto_confirm' };
 
@@ -90,6 +92,8 @@ export class SettlementService {
     // Opened (or found) before the transaction: the recipe below then finds them cached, and never waits
     // on a second pooled connection while this one holds the order's lock.
     await this.openSettlementAccounts(unlocked.currency, unlocked.merchantId);
+    const commission = await pendingCommissionOf(database.pool, orderId);
+    if (commission) await ledger.openAccount({ kind: 'shopper_wallet', currency: unlocked.currency, ownerId: commission.referrerShopperId });
 
     return withPoolTransaction(database.pool, async (client) => {
       const order = await lockOrder(client, orderId, {});
@@ -115,10 +119,18 @@ export class SettlementService {
         merchantId: order.merchantId,
         payload: { orderId: order.id, merchantId: order.merchantId, shopperId: order.shopperId, currency: order.currency, grossMinor, platformFeeMinor: feeMinor, netMinor: grossMinor - feeMinor, platformFeeBasisPoints: basisPoints },
       });
+      // A referrer's commission comes out of the merchant's net, in the same linked chain (docs/social.md §4).
+      const commissionLegs = await settleCommission(client, ledger.recipes, {
+        id: order.id,
+        merchantId: order.merchantId,
+        currency: order.currency,
+        feeableGoodsMinor: feeableGoodsMinor(order),
+        netMinor: grossMinor - feeMinor,
+      });
       if (grossMinor > 0) {
         const legs = await ledger.recipes.orderSettlement({ orderId: order.id, merchantId: order.merchantId, currency: order.currency, grossMinor, platformFeeMinor: feeMinor });
         // Last: the ledger's head lock is held until this transaction commits.
-        await ledger.recordInTransaction(client, legs);
+        await ledger.recordInTransaction(client, linkAll([...legs, ...commissionLegs]));
       }
       return settledOutcome('settled', grossMinor, feeMinor);
     });

@@ -24,6 +24,10 @@ export interface Shop {
   delivery: DeliverySettings | null;
   /** Days after delivery until receipt is confirmed automatically (docs/orders.md §10). */
   autoConfirmDays: number;
+  /** Commission on attributed orders, in basis points of the goods (docs/social.md §4); 0: none. */
+  referralCommissionBasisPoints: Opt<number>;
+  /** How long a share link's open attributes orders (last touch wins). */
+  referralWindowDays: Opt<number>;
   createdAt: Opt<Date>;
   updatedAt: Opt<Date>;
 }
@@ -44,6 +48,8 @@ export const ShopEntity = new EntitySchema<Shop>({
     position: { type: 'json', nullable: true },
     delivery: { type: 'json', nullable: true },
     autoConfirmDays: { type: 'integer' },
+    referralCommissionBasisPoints: { type: 'integer', default: 0 },
+    referralWindowDays: { type: 'integer', default: 7 },
     createdAt: createdAtColumn,
     updatedAt: updatedAtColumn,
   },

@@ -20,6 +20,8 @@ export const ShopBody = Type.Object(
     allowedEmbedOrigins: Type.Array(Type.String()),
     ...shopFulfilmentProperties,
     autoConfirmDays: Type.Integer({ description: 'Days after delivery until receipt is confirmed automatically and the order settles.' }),
+    referralCommissionBasisPoints: Type.Integer({ description: "The referrer's commission on attributed orders, in basis points of the goods (0: none)." }),
+    referralWindowDays: Type.Integer({ description: 'Days an open of a share link attributes orders to its sharer (last touch wins).' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -40,6 +42,10 @@ export const ShopCreateBody = Type.Object(
     autoConfirmDays: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 90, description: 'Days after delivery until receipt is confirmed automatically (0: at once); default ORDER_AUTO_CONFIRM_DAYS.' }),
     ),
+    referralCommissionBasisPoints: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 5000, description: "The referrer's commission on attributed orders, basis points of the goods (single level; 0: none, the default)." }),
+    ),
+    referralWindowDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, description: 'Days an open of a share link attributes orders to its sharer; default 7.' })),
   },
   { additionalProperties: false },
 );

@@ -55,6 +55,8 @@ export class ShopsService {
       allowedEmbedOrigins: input.allowedEmbedOrigins ?? [],
       ...fulfilment,
       autoConfirmDays: input.autoConfirmDays ?? this.defaults.autoConfirmDays,
+      referralCommissionBasisPoints: input.referralCommissionBasisPoints ?? 0,
+      referralWindowDays: input.referralWindowDays ?? 7,
     });
     await entityManager.flush();
     return shop;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Heading, type PanelOptions, errorText } from '../shared.tsx';
 import type { Cart, Product } from '../types.ts';
+import { ShareButton } from './share-button.tsx';
 
 export function ProductView({ options, id, back, add, cart }: { options: PanelOptions; id: string; back(): void; add(variantId: string, quantity: number, title: string): Promise<void>; cart: Cart | null }) {
   const { api, i18n, shopSlug } = options;
@@ -46,11 +47,7 @@ export function ProductView({ options, id, back, add, cart }: { options: PanelOp
           <span class="muted">{variant.available > 0 ? t('inStock', { n: variant.available }) : t('outOfStock')}</span>
         </p>
       )}
-      {options.bridge && (
-        <button type="button" onClick={() => options.bridge?.send('share', { card: { shop: shopSlug, productId: product.id, title: product.title } })}>
-          {t('share')}
-        </button>
-      )}{' '}
+      <ShareButton options={options} target={{ kind: 'product', targetId: product.id }} label={t('share')} />{' '}
       <button
         type="button"
         class="primary"

@@ -1,0 +1,31 @@
+import type { PanelOptions } from './shared.tsx';
+
+/** What POST /api/store/share-links answers (the parts the widget uses). */
+interface ShareLink {
+  code: string;
+  url: string;
+  card: { title: string; shopName: string; priceMinor: number | null; currency: string; imageUrl: string | null };
+}
+
+export type ShareOutcome = { status: 'shared' } | { status: 'copied'; url: string } | { status: 'shown'; url: string };
+
+/**
+ * Shares a product or the shop (docs/social.md §3), loaded only when a Share button is pressed: the
+ * shopper's own link (it carries their referral code) goes to the host chat through the bridge, or,
+ * without a host, to the clipboard; when the clipboard is refused the link is shown to copy by hand.
+ */
+export async function share(options: PanelOptions, target: { kind: 'product' | 'shop'; targetId?: string }): Promise<ShareOutcome> {
+  const link = await options.api.request<ShareLink>('POST', '/api/store/share-links', { kind: target.kind, shopSlug: options.shopSlug, ...(target.targetId ? { targetId: target.targetId } : {}) });
+  if (options.bridge) {
+    options.bridge.send('share', {
+      card: { kind: target.kind, shop: options.shopSlug, productId: target.targetId ?? null, title: link.card.title, shopName: link.card.shopName, priceMinor: link.card.priceMinor, currency: link.card.currency, imageUrl: link.card.imageUrl, url: link.url, code: link.code },
+    });
+    return { status: 'shared' };
+  }
+  try {
+    await navigator.clipboard.writeText(link.url);
+    return { status: 'copied', url: link.url };
+  } catch {
+    return { status: 'shown', url: link.url };
+  }
+}
