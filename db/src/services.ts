@@ -29,6 +29,7 @@ import { LedgerVerificationRuns } from './modules/ledger/ledger-verification-run
 import { OrdersService } from './modules/orders/orders.service.ts';
 import { SettlementService } from './modules/settlement/settlement.service.ts';
 import { RedEnvelopesService } from './modules/red-envelopes/red-envelopes.service.ts';
+import { GroupBuysService } from './modules/group-buys/group-buys.service.ts';
 import { DueWorkFinder } from './queues/due-work.ts';
 import { PaymentsService } from './modules/payments/payments.service.ts';
 import { createStripeGateway } from './modules/payments/stripe-gateway.ts';
@@ -113,6 +114,8 @@ export function createServices(dependencies: ServiceDependencies) {
     shoppers,
     // Red envelopes for chat groups (docs/social.md).
     redEnvelopes: new RedEnvelopesService({ database, ledger, shoppers, config: dependencies.config }),
+    // Group buys: teams at a team price, money held until the team forms (docs/social.md §2).
+    groupBuys: new GroupBuysService({ database, ledger }),
     chatHosts: new ChatHostsService(database, dependencies.config),
     carts: new CartsService(database),
     // The shopper's delivery addresses (docs/orders.md §10).
