@@ -115,7 +115,7 @@ export function createServices(dependencies: ServiceDependencies) {
     // Red envelopes for chat groups (docs/social.md).
     redEnvelopes: new RedEnvelopesService({ database, ledger, shoppers, config: dependencies.config }),
     // Group buys: teams at a team price, money held until the team forms (docs/social.md §2).
-    groupBuys: new GroupBuysService({ database, ledger }),
+    groupBuys: new GroupBuysService({ database, ledger, config: dependencies.config }),
     chatHosts: new ChatHostsService(database, dependencies.config),
     carts: new CartsService(database),
     // The shopper's delivery addresses (docs/orders.md §10).

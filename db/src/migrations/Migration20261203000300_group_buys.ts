@@ -18,7 +18,7 @@ export class Migration20261203000300_group_buys extends Migration {
         currency text not null,
         team_price_minor bigint not null check (team_price_minor > 0),
         team_size integer not null default 2 check (team_size between 2 and 50),
-        window_seconds integer not null default 86400 check (window_seconds between 60 and 2592000),
+        window_seconds integer not null default 86400 check (window_seconds between 1 and 2592000),
         team_cap integer not null check (team_cap between 1 and 100000),
         opened_teams integer not null default 0 check (opened_teams between 0 and team_cap),
         status text not null default 'active' check (status in ('active', 'ended')),

@@ -7,7 +7,7 @@ export const GroupBuyCreateBody = Type.Object(
     variantId: Uuid,
     teamPriceMinor: Type.Integer({ minimum: 1, description: 'What each member pays, in minor units of the shop currency' }),
     teamSize: Type.Optional(Type.Integer({ minimum: 2, maximum: 50, default: 2, description: 'Members a team needs to form (default 2)' })),
-    windowSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 2_592_000, default: 86_400, description: 'How long a team has to fill once opened (default 24 hours)' })),
+    windowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_592_000, default: 86_400, description: 'How long a team has to fill once opened (default 24 hours; at least GROUP_BUY_MIN_WINDOW_SECONDS)' })),
     teamCap: Type.Integer({ minimum: 1, maximum: 100_000, description: 'The most teams this offer may open' }),
   },
   { additionalProperties: false },

@@ -1,4 +1,5 @@
 import type { Actor, MerchantActor, ShopperActor } from '../../actor.ts';
+import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { IdempotencyRaceLost, isUniqueViolation, runIdempotent, type EarlierRequest } from '../../idempotency/idempotency.ts';
@@ -33,6 +34,7 @@ import type {
 export interface GroupBuysDependencies {
   database: Database;
   ledger: LedgerService;
+  config: Pick<Config, 'groupBuys'>;
 }
 
 export type GroupBuyTeamExpiryOutcome =
@@ -94,6 +96,8 @@ export class GroupBuysService {
   async create(actor: MerchantActor, input: GroupBuyCreateInput & { idempotencyKey: string }): Promise<MerchantGroupBuy & { replayed: boolean }> {
     const { pool } = this.dependencies.database;
     const request = { variantId: input.variantId, teamPriceMinor: input.teamPriceMinor, teamSize: input.teamSize ?? 2, windowSeconds: input.windowSeconds ?? 86_400, teamCap: input.teamCap };
+    const { minWindowSeconds } = this.dependencies.config.groupBuys;
+    if (request.windowSeconds < minWindowSeconds) throw new ValidationError({ windowSeconds: `must be at least ${minWindowSeconds}` });
     const { result, replayed } = await runIdempotent<MerchantGroupBuy>({
       key: input.idempotencyKey,
       request,
