@@ -74,6 +74,9 @@ export class Migration20261203000300_group_buys extends Migration {
     this.addSql(`create unique index group_buy_member_position_index on group_buy_member (team_id, position);`);
     this.addSql(`create index group_buy_member_shopper_index on group_buy_member (shopper_id, joined_at desc);`);
 
+    // GET /ws replays a team's topic (resource/group-buy-teams/<id>) from its outbox events.
+    this.addSql(`create index outbox_group_buy_team_replay_index on outbox (aggregate_id, published_sequence) where aggregate_type = 'group_buy_team' and published_sequence is not null;`);
+
     // Members' orders are written when the team forms, at the team price, already paid.
     this.addSql(`
       alter table shop_order drop constraint shop_order_source_check;
@@ -81,6 +84,7 @@ export class Migration20261203000300_group_buys extends Migration {
   }
 
   override async down(): Promise<void> {
+    this.addSql('drop index if exists outbox_group_buy_team_replay_index;');
     this.addSql(`alter table shop_order drop constraint shop_order_source_check;`);
     this.addSql(`alter table shop_order add constraint shop_order_source_check check (source in ('cart', 'buy_now', 'counter'));`);
     this.addSql('drop table if exists group_buy_member;');

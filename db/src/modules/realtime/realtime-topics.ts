@@ -8,14 +8,26 @@ import type { OutboxMessage } from '../../outbox/outbox.ts';
 export const ORDERS_TOPIC = 'resource/orders';
 const ORDER_TOPIC_PATTERN = /^resource\/orders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-/** `resource/orders`: every order of one merchant (staff); `resource/orders/<id>`: one order. */
-export type Topic = { kind: 'orders' } | { kind: 'order'; orderId: string };
+export const GROUP_BUY_TEAMS_TOPIC = 'resource/group-buy-teams';
+const TEAM_TOPIC_PATTERN = /^resource\/group-buy-teams\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * `resource/orders`: every order of one merchant (staff); `resource/orders/<id>`: one order;
+ * `resource/group-buy-teams/<id>`: one group-buy team (joins, formed, expired; docs/social.md §2).
+ */
+export type Topic = { kind: 'orders' } | { kind: 'order'; orderId: string } | { kind: 'team'; teamId: string };
 
 export function parseTopic(text: unknown): Topic | null {
   if (text === ORDERS_TOPIC) return { kind: 'orders' };
   if (typeof text !== 'string') return null;
+  const team = TEAM_TOPIC_PATTERN.exec(text);
+  if (team) return { kind: 'team', teamId: team[1] as string };
   const match = ORDER_TOPIC_PATTERN.exec(text);
   return match ? { kind: 'order', orderId: match[1] as string } : null;
+}
+
+export function teamTopic(teamId: string): string {
+  return `${GROUP_BUY_TEAMS_TOPIC}/${teamId}`;
 }
 
 export function orderTopic(orderId: string): string {
@@ -60,14 +72,30 @@ function stringOr(value: unknown, fallback: string | null): string | null {
 /** The topic events one published outbox event makes; events about no order make none. */
 export function topicEventsOf(message: Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 'merchantId' | 'payload' | 'publishedSequence' | 'occurredAt'>): RoutedTopicEvent[] {
   const payload = message.payload;
-  const orderId = stringOr(payload.orderId, message.aggregateType === 'order' ? message.aggregateId : null);
-  if (!orderId) return [];
   const eventId = String(message.publishedSequence);
   const route = (event: Omit<TopicEvent, 'eventId' | 'occurredAt'>): RoutedTopicEvent => ({
     event: { ...event, eventId, occurredAt: message.occurredAt },
     position: message.publishedSequence,
     merchantId: message.merchantId,
   });
+  if (message.aggregateType === 'group_buy_team') {
+    // A team's joins, formation and expiry go to the team's own topic, which its members' widgets follow.
+    return [
+      route({
+        topic: teamTopic(message.aggregateId),
+        type: message.type === 'group_buy.team_opened' ? 'created' : 'updated',
+        payload: {
+          ids: [message.aggregateId],
+          event: message.type,
+          memberCount: payload.memberCount ?? null,
+          teamSize: payload.teamSize ?? null,
+          status: message.type === 'group_buy.team_formed' ? 'formed' : message.type === 'group_buy.team_expired' ? 'expired' : 'open',
+        },
+      }),
+    ];
+  }
+  const orderId = stringOr(payload.orderId, message.aggregateType === 'order' ? message.aggregateId : null);
+  if (!orderId) return [];
 
   if (message.type === TRACKING_EVENT) {
     // Positions go to the order's own topic only: the merchant-wide list would drown in them.
