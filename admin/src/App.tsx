@@ -12,6 +12,7 @@ import shops from './shops/index.ts';
 import categories from './categories/index.ts';
 import { invitations, staff } from './staff/index.ts';
 import couriers from './couriers/index.ts';
+import groupBuys from './group-buys/index.ts';
 
 // Every screen beyond the shell is its own chunk: the first load carries the shell and the login page.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
@@ -46,6 +47,7 @@ export function App() {
       <Resource name="categories" {...categories} />
       <Resource name="shops" {...shops} />
       <Resource name="couriers" {...couriers} />
+      <Resource name="group-buys" {...groupBuys} />
       <Resource name="staff" {...staff} />
       <Resource name="invitations" {...invitations} />
       <CustomRoutes>
