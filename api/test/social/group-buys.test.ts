@@ -157,6 +157,8 @@ describe('group buys', () => {
     expect(joined.statusCode).toBe(201);
     const formed = joined.json().team;
     expect(formed.status).toBe('formed');
+    // The joiner sees their own seat and order.
+    expect(formed.me).toEqual({ position: 1, orderId: expect.any(String) });
     const leaderOrderId = formed.members.find((member: { shopperId: string }) => member.shopperId === leader.shopperId).orderId;
     expect(await walletBalanceMinor(app, leader.shopperId)).toBe(100);
 

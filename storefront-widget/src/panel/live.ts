@@ -14,7 +14,11 @@ export interface LiveMessage {
  * handled (`lastEventId`), so nothing is lost or repeated. Returns the function that stops following.
  */
 export function followOrder(api: StoreApi, orderId: string, onMessage: (message: LiveMessage) => void): () => void {
-  const topic = `resource/orders/${orderId}`;
+  return followTopic(api, `resource/orders/${orderId}`, onMessage);
+}
+
+/** Follows any topic of GET /ws the shopper may see (an order, a group-buy team), as followOrder describes. */
+export function followTopic(api: StoreApi, topic: string, onMessage: (message: LiveMessage) => void): () => void {
   let socket: WebSocket | null = null;
   let lastEventId: string | null = null;
   let stopped = false;

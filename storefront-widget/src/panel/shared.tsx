@@ -22,6 +22,9 @@ export interface PanelOptions {
   tableLabel: string | null;
   /** An order's payment code opened from /s/<token>: the order to pay. */
   orderToken: string | null;
+  /** A group buy to open first (its offer card), or a shared team to join (docs/social.md §2). */
+  groupBuyId: string | null;
+  groupBuyTeamId: string | null;
   i18n: Translator;
 }
 

@@ -74,6 +74,11 @@ export const GroupBuyTeamBody = Type.Object(
     createdAt: Timestamp,
     members: Type.Array(GroupBuyMemberBody),
     groupBuy: GroupBuyBody,
+    me: Type.Optional(
+      Type.Union([Type.Object({ position: Type.Integer(), orderId: Type.Union([Uuid, Type.Null()]) }, { additionalProperties: false }), Type.Null()], {
+        description: "The asking shopper's seat (and, once formed, their order); null when they are not in the team",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -104,7 +109,7 @@ export const GroupBuyTransferBody = Type.Object(
 export type GroupBuyTransfer = Static<typeof GroupBuyTransferBody>;
 
 export const MerchantGroupBuyTeamBody = Type.Object(
-  { ...Type.Omit(GroupBuyTeamBody, ['groupBuy']).properties, transfers: Type.Array(GroupBuyTransferBody) },
+  { ...Type.Omit(GroupBuyTeamBody, ['groupBuy', 'me']).properties, transfers: Type.Array(GroupBuyTransferBody) },
   { additionalProperties: false },
 );
 export type MerchantGroupBuyTeam = Static<typeof MerchantGroupBuyTeamBody>;

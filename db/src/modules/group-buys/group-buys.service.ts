@@ -199,7 +199,7 @@ export class GroupBuysService {
         return this.team(database.pool, teamId);
       },
     });
-    return { ...result, replayed };
+    return { ...withSeatOf(result, actor.shopperId), replayed };
   }
 
   private async findEarlierTeam(shopperId: string, key: string): Promise<EarlierRequest<GroupBuyTeam> | null> {
@@ -212,9 +212,9 @@ export class GroupBuysService {
     return { request: found.request, answer: () => this.team(this.dependencies.database.pool, found.id) };
   }
 
-  /** A team with its members (anyone signed in who has the shared link may look). */
-  async getTeam(id: string): Promise<GroupBuyTeam> {
-    return this.team(this.dependencies.database.pool, id);
+  /** A team with its members (anyone signed in who has the shared link may look), and the asking shopper's seat. */
+  async getTeam(actor: ShopperActor, id: string): Promise<GroupBuyTeam> {
+    return withSeatOf(await this.team(this.dependencies.database.pool, id), actor.shopperId);
   }
 
   /**
@@ -226,7 +226,7 @@ export class GroupBuysService {
   async join(actor: ShopperActor, teamId: string): Promise<{ team: GroupBuyTeam; duplicate: boolean }> {
     const { database, ledger } = this.dependencies;
     const facts = await this.teamFacts(teamId);
-    if (await this.isMember(database.pool, teamId, actor.shopperId)) return { team: await this.team(database.pool, teamId), duplicate: true };
+    if (await this.isMember(database.pool, teamId, actor.shopperId)) return { team: await this.getTeam(actor, teamId), duplicate: true };
     const holdLegs = await ledger.recipes.groupBuyHold({ eventId: holdEventId(teamId, actor.shopperId), teamId, shopperId: actor.shopperId, currency: facts.currency, amountMinor: facts.teamPriceMinor });
     try {
       await withPoolTransaction(database.pool, async (client) => {
@@ -258,10 +258,10 @@ export class GroupBuysService {
       });
     } catch (error) {
       // The same shopper joining twice at once: the twin holds the seat; answer with it.
-      if (isUniqueViolation(error, 'group_buy_member_pkey')) return { team: await this.team(database.pool, teamId), duplicate: true };
+      if (isUniqueViolation(error, 'group_buy_member_pkey')) return { team: await this.getTeam(actor, teamId), duplicate: true };
       throw explainInsufficientFunds(error);
     }
-    return { team: await this.team(database.pool, teamId), duplicate: false };
+    return { team: await this.getTeam(actor, teamId), duplicate: false };
   }
 
   /** The team is full (its row is locked by the caller's update): orders written, captures returned for the caller to record. */
@@ -470,4 +470,10 @@ export class GroupBuysService {
 function explainInsufficientFunds(error: unknown): unknown {
   if (error instanceof LedgerTransferError && error.code === 'insufficient_funds') return new GroupBuyInsufficientFundsError();
   return error;
+}
+
+/** The team as one shopper sees it: with their own seat and order, if they are in it. */
+function withSeatOf(team: GroupBuyTeam, shopperId: string): GroupBuyTeam {
+  const seat = team.members.find((member) => member.shopperId === shopperId);
+  return { ...team, me: seat ? { position: seat.position, orderId: seat.orderId } : null };
 }

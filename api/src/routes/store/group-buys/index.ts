@@ -40,7 +40,7 @@ const storeGroupBuysRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/teams/:id',
     { config, schema: { tags, summary: 'A team with its members so far', params: IdParams, response: { 200: GroupBuyTeamBody } } },
-    async (request) => app.services.groupBuys.getTeam(request.params.id),
+    async (request) => app.services.groupBuys.getTeam(request.shopper as ShopperActor, request.params.id),
   );
 
   app.post(
