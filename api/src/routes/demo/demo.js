@@ -1,5 +1,6 @@
 // The demo chat: a conversation with a shop's bot and a group chat, where a shared product card opens
-// the storefront widget in the conversation, the way a host chat embeds it.
+// the storefront widget in the conversation, the way a host chat embeds it. With ?group-buy=<id>, the group
+// chat carries a group-buy card; a team link a friend shares (?group-buy-team=<id>) opens it at once.
 (function () {
   var params = new URLSearchParams(location.search);
   var shop = params.get('shop') || document.documentElement.dataset.shop || 'lotus-tea-house';
@@ -19,12 +20,15 @@
     messages.append(item);
   }
 
-  function openShop(productId, button) {
+  var groupBuyId = params.get('group-buy');
+
+  function openShop(productId, button, groupBuy) {
     opener = button;
     slot.replaceChildren();
     var element = document.createElement('minishop-store');
     element.setAttribute('shop', shop);
     if (productId) element.setAttribute('product', productId);
+    if (groupBuy) element.setAttribute('group-buy', groupBuy);
     var lang = params.get('lang');
     if (lang) element.setAttribute('lang', lang);
     slot.append(element);
@@ -50,6 +54,19 @@
     return card;
   }
 
+  function groupBuyCard(offer) {
+    var card = document.createElement('div');
+    card.className = 'card';
+    var title = document.createElement('strong');
+    title.textContent = 'Group buy: ' + offer.productTitle + ', ' + offer.teamSize + ' people';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Open the group buy';
+    button.addEventListener('click', function () { openShop(null, button, offer.id); });
+    card.append(title, document.createElement('br'), button);
+    return card;
+  }
+
   function showChat(name) {
     document.querySelectorAll('.chat').forEach(function (chat) { chat.setAttribute('aria-current', String(chat.dataset.chat === name)); });
     document.getElementById('chat-title').textContent = name === 'bot' ? 'Shop bot' : 'Tea lovers (group)';
@@ -70,10 +87,17 @@
       } else {
         say('Mei', 'Has anyone tried this one?', product ? productCard(product) : null);
         say('Omar', 'Yes, it is great with breakfast.');
+        if (groupBuyId) {
+          fetch('/api/store/group-buys/' + encodeURIComponent(groupBuyId)).then(function (response) { return response.ok ? response.json() : null; }).then(function (offer) {
+            if (offer) say('Mei', 'Cheaper together: who is in?', groupBuyCard(offer));
+          });
+        }
       }
     });
   }
 
   document.querySelectorAll('.chat').forEach(function (chat) { chat.addEventListener('click', function () { showChat(chat.dataset.chat); }); });
-  showChat('bot');
+  showChat(groupBuyId || params.get('group-buy-team') ? 'group' : 'bot');
+  // A friend's team link: the widget opens at the team (it reads ?group-buy-team= itself).
+  if (params.get('group-buy-team')) openShop(null, null, null);
 })();

@@ -13,7 +13,8 @@ const storeGroupBuysRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/:id',
-    { config, schema: { tags, summary: 'A group-buy offer: product, usual and team price, team size, window', params: IdParams, response: { 200: GroupBuyBody } } },
+    // Public, like the catalog: the card a chat unfurls and the demo chat shows before anyone signs in.
+    { schema: { tags, summary: 'A group-buy offer: product, usual and team price, team size, window (no session needed)', params: IdParams, response: { 200: GroupBuyBody } } },
     async (request) => app.services.groupBuys.getOffer(request.params.id),
   );
 
