@@ -28,8 +28,8 @@ function loaderWithPanelFile(): Plugin {
 }
 
 /**
- * No HTML: `widget.js` (the loader, short-cached, a stable name) and `assets/panel-<hash>.js`
- * (Preact and the shop, long-cached). Everything the panel loads later (the QR decoder) gets its own hashed
+ * No HTML: `widget.js` (the loader, short-cached, a stable name) and `assets/panel-<hash>.js` with
+ * `assets/panel-shared-<hash>.js` (Preact and the shop, long-cached). Everything the panel loads later (the QR decoder) gets its own hashed
  * chunk under `assets/`.
  */
 export default defineConfig({
@@ -51,7 +51,10 @@ export default defineConfig({
       output: {
         format: 'es',
         entryFileNames: 'assets/[name]-[hash].js',
-        chunkFileNames: 'assets/[name]-[hash].js',
+        // A chunk loaded later (the QR decoder, Stripe, group buys) keeps its own name. What the panel
+        // shares with those chunks (Preact, the API client) is split out by the bundler but loads on
+        // first paint, so it is named panel-shared-*: the first panel's size budget counts it.
+        chunkFileNames: (chunk) => (chunk.isDynamicEntry || chunk.name === 'preload-helper' ? 'assets/[name]-[hash].js' : 'assets/panel-shared-[hash].js'),
         assetFileNames: 'assets/[name]-[hash][extname]',
       },
     },

@@ -14,6 +14,7 @@ import { invitations, staff } from './staff/index.ts';
 import couriers from './couriers/index.ts';
 import redEnvelopes from './red-envelopes/index.ts';
 import commissions from './commissions/index.ts';
+import groupBuys from './group-buys/index.ts';
 
 // Every screen beyond the shell is its own chunk: the first load carries the shell and the login page.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
@@ -50,6 +51,7 @@ export function App() {
       <Resource name="couriers" {...couriers} />
       <Resource name="red-envelopes" {...redEnvelopes} />
       <Resource name="commissions" {...commissions} />
+      <Resource name="group-buys" {...groupBuys} />
       <Resource name="staff" {...staff} />
       <Resource name="invitations" {...invitations} />
       <CustomRoutes>

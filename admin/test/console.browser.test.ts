@@ -244,6 +244,25 @@ describe('the console at /admin', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
   });
 
+  it('creates a group buy for a variant and shows a team with the ledger hold behind it', async () => {
+    await page.goto(`${baseUrl}/admin/#/group-buys/create`);
+    await page.getByLabel('Variant').fill('BTB-1');
+    await page.getByRole('option', { name: /BTB-1/ }).click();
+    await page.getByLabel('Team price').fill('300');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('No team opened yet.').waitFor();
+    const { rows } = await testApp.database.pool.query<{ id: string }>(`select id from group_buy where team_price_minor = 300`);
+    expect(rows).toHaveLength(1);
+    // A shopper opens a team (their wallet funded first); the console shows it with its hold.
+    const { shopper } = await api<{ shopper: { id: string } }>('/api/store/sessions/current', { headers: shopperHeaders });
+    const shopperId = shopper.id;
+    await testApp.app.services.ledger.record(await testApp.app.services.ledger.recipes.topUp({ eventId: crypto.randomUUID(), shopperId, currency: 'EUR', amountMinor: 300, source: 'world' }));
+    await api(`/api/store/group-buys/${rows[0]!.id}/teams`, { method: 'POST', body: '{}', headers: { ...shopperHeaders, 'idempotency-key': crypto.randomUUID() } });
+    await page.reload();
+    await page.getByText('1 of 2 members').waitFor();
+    await page.getByRole('cell', { name: 'group_buy_hold' }).waitFor();
+  });
+
   it("edits a shop's auto-confirm days, showing the server's refusal of 200 beside the input", async () => {
     await page.goto(`${baseUrl}/admin/#/shops`);
     await page.getByRole('row', { name: /Lotus Dumplings/ }).click();

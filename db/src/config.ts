@@ -59,6 +59,8 @@ const environmentSchema = Type.Object({
   RED_ENVELOPE_MAX_AMOUNT_MINOR: Type.Integer({ minimum: 1, default: 2_000_000 }),
   RED_ENVELOPE_MAX_SHARES: Type.Integer({ minimum: 1, maximum: 10_000, default: 200 }),
   RED_ENVELOPE_EXPIRY_SECONDS: Type.Integer({ minimum: 1, maximum: 2_592_000, default: 86_400 }),
+  /** Group buys (docs/social.md §2): the shortest window a merchant may give a team (tests shorten it to see expiries). */
+  GROUP_BUY_MIN_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
   PAYOUT_HOLD_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 7_776_000, default: 1_209_600 }),
   /** A pending refund, payout or top-up untouched this long is retried by the sweeper. */
   MONEY_SWEEP_STALE_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
@@ -142,6 +144,7 @@ export interface Config {
   paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number };
   payouts: { holdTimeoutSeconds: number };
   redEnvelopes: { maxAmountMinor: number; maxShares: number; expirySeconds: number };
+  groupBuys: { minWindowSeconds: number };
   /** The sweeper of stale refunds, payouts and top-ups (docs/payments.md, "Recovery"). */
   moneySweeper: { staleAfterSeconds: number; maxAttempts: number };
   /** Whether the demo seed may run when NODE_ENV=production (SEED_DEMO_IN_PRODUCTION=yes). */
@@ -256,6 +259,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     },
     payouts: { holdTimeoutSeconds: values.PAYOUT_HOLD_TIMEOUT_SECONDS },
     redEnvelopes: { maxAmountMinor: values.RED_ENVELOPE_MAX_AMOUNT_MINOR, maxShares: values.RED_ENVELOPE_MAX_SHARES, expirySeconds: values.RED_ENVELOPE_EXPIRY_SECONDS },
+    groupBuys: { minWindowSeconds: values.GROUP_BUY_MIN_WINDOW_SECONDS },
     moneySweeper: { staleAfterSeconds: values.MONEY_SWEEP_STALE_SECONDS, maxAttempts: values.MONEY_SWEEP_MAX_ATTEMPTS },
     seed: { demoInProduction: values.SEED_DEMO_IN_PRODUCTION === 'yes' },
     finance: { journalExportRetryAfterSeconds: values.JOURNAL_EXPORT_RETRY_AFTER_SECONDS },

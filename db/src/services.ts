@@ -31,6 +31,7 @@ import { SettlementService } from './modules/settlement/settlement.service.ts';
 import { ReferralCommissionsService } from './modules/referrals/referral-commissions.service.ts';
 import { ShareLinksService } from './modules/referrals/share-links.service.ts';
 import { RedEnvelopesService } from './modules/red-envelopes/red-envelopes.service.ts';
+import { GroupBuysService } from './modules/group-buys/group-buys.service.ts';
 import { DueWorkFinder } from './queues/due-work.ts';
 import { PaymentsService } from './modules/payments/payments.service.ts';
 import { createStripeGateway } from './modules/payments/stripe-gateway.ts';
@@ -118,6 +119,8 @@ export function createServices(dependencies: ServiceDependencies) {
     // Share links, their opens and the referral commissions they earn (docs/social.md §3-§4).
     shareLinks: new ShareLinksService({ database, publicUrl: dependencies.config.http.publicUrl }),
     referralCommissions: new ReferralCommissionsService({ database }),
+    // Group buys: teams at a team price, money held until the team forms (docs/social.md §2).
+    groupBuys: new GroupBuysService({ database, ledger, config: dependencies.config }),
     chatHosts: new ChatHostsService(database, dependencies.config),
     carts: new CartsService(database),
     // The shopper's delivery addresses (docs/orders.md §10).

@@ -23,6 +23,7 @@ const RESOURCE_PERMISSIONS: Record<string, { read: Permission; write?: Permissio
   staff: { read: 'staff.read', write: 'staff.manage' },
   couriers: { read: 'orders.read', write: 'couriers.manage' },
   invitations: { read: 'staff.read', write: 'staff.manage' },
+  'group-buys': { read: 'orders.read', write: 'catalog.write' },
 };
 
 export function sessionAllows(session: StoredSession | null, permission: Permission): boolean {

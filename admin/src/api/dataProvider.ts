@@ -1,4 +1,4 @@
-import { type DataProvider, fetchUtils, HttpError } from 'react-admin';
+import { type CreateParams, type DataProvider, fetchUtils, HttpError } from 'react-admin';
 import simpleRestProvider from 'ra-data-simple-rest';
 import { realtime, type RealtimeCallback } from './realtime.ts';
 import { apiJson, ApiError, authorizedFetch } from './session.ts';
@@ -46,6 +46,13 @@ function toHttpError(error: unknown): never {
 
 export const dataProvider: MinishopDataProvider = {
   ...restProvider,
+  /** A create whose form carries `meta.idempotencyKey` sends it as Idempotency-Key (group buys, envelopes). */
+  create: (async (resource: string, params: CreateParams) => {
+    const idempotencyKey = (params.meta as { idempotencyKey?: string } | undefined)?.idempotencyKey;
+    if (!idempotencyKey) return restProvider.create(resource, params);
+    const { json } = await httpClient(`${API_URL}/${resource}`, { method: 'POST', body: JSON.stringify(params.data), headers: new Headers({ 'Idempotency-Key': idempotencyKey }) });
+    return { data: json };
+  }) as DataProvider['create'],
   async subscribe(topic, callback) {
     realtime.subscribe(topic, callback);
     return { data: null };

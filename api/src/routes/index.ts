@@ -37,6 +37,8 @@ import storePaymentCodeRoutes from './store/payment-code/index.ts';
 import storeWalletRoutes from './store/wallet/index.ts';
 import storeRedEnvelopesRoutes from './store/red-envelopes/index.ts';
 import redEnvelopesRoutes from './admin/red-envelopes/index.ts';
+import storeGroupBuysRoutes from './store/group-buys/index.ts';
+import { groupBuysRoutes, groupBuyTeamsRoutes } from './admin/group-buys/index.ts';
 import couriersRoutes from './admin/couriers/index.ts';
 import shipmentsRoutes from './admin/shipments/index.ts';
 import orderShipmentsRoutes from './admin/shipments/order-shipments.ts';
@@ -95,6 +97,9 @@ export default async function routes(app: FastifyInstance) {
   await app.register(storeWalletRoutes, { prefix: '/api/store/wallet' });
   await app.register(storeRedEnvelopesRoutes, { prefix: '/api/store/red-envelopes' });
   await app.register(redEnvelopesRoutes, { prefix: '/api/admin/red-envelopes' });
+  await app.register(storeGroupBuysRoutes, { prefix: '/api/store/group-buys' });
+  await app.register(groupBuysRoutes, { prefix: '/api/admin/group-buys' });
+  await app.register(groupBuyTeamsRoutes, { prefix: '/api/admin/group-buy-teams' });
   await app.register(storeOrderCodesRoutes, { prefix: '/api/store' });
   await app.register(adminOrderCodesRoutes, { prefix: '/api/admin/orders' });
   await app.register(storePaymentCodeRoutes, { prefix: '/api/store' });

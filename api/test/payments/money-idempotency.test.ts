@@ -144,11 +144,33 @@ const routes: MoneyRoute[] = [
       };
     },
   },
+  {
+    name: 'POST /api/store/group-buys/:id/teams',
+    async prepare() {
+      const merchant = await createMerchantWithStaff(app(), 'owner');
+      const merchantShop = await createStoreFixture(app(), merchant.merchantId, { variants: [{ priceMinor: 2_000, stockOnHand: 100 }] });
+      const offer = async () =>
+        (
+          await post('/api/admin/group-buys', merchant.headers, newId(), { variantId: merchantShop.variantIds[0] as string, teamPriceMinor: 1_500, teamCap: 50 })
+        ).json().id as string;
+      const shopper = await createGuestShopper(app());
+      await fundWallet(app(), shopper.shopperId, 30_00);
+      // The offer is in the path; the request the key stands for is (offer).
+      const body = { groupBuyId: await offer() };
+      return {
+        send: (key, payload = body) => post(`/api/store/group-buys/${payload.groupBuyId as string}/teams`, shopper.headers, key, {}),
+        body,
+        changedBody: { groupBuyId: await offer() },
+        changedField: 'groupBuyId',
+        effects: () => count(`select count(*)::int as count from group_buy_team where leader_shopper_id = $1`, [shopper.shopperId]),
+      };
+    },
+  },
 ];
 
 /** Every row a money request may write, and every request Stripe received: "changes nothing" means none of these moved. */
 async function everything() {
-  const tables = ['order_refund', 'payout', 'payment_code_charge', 'wallet_top_up', 'red_envelope', 'red_envelope_share', 'ledger_transfer', 'outbox', 'order_event', 'stock_movement', 'payment_attempt', 'local_provider_record'];
+  const tables = ['order_refund', 'payout', 'payment_code_charge', 'wallet_top_up', 'red_envelope', 'red_envelope_share', 'group_buy_team', 'group_buy_member', 'ledger_transfer', 'outbox', 'order_event', 'stock_movement', 'payment_attempt', 'local_provider_record'];
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = await count(`select count(*)::int as count from ${table}`, []);
   return { ...counts, stripeRequests: context.stripe.requests.length };

@@ -9,6 +9,7 @@ import { JobQueues } from '../../../db/src/queues/job-queues.ts';
 import { connectRedis, createRedis } from '../../../db/src/redis.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../../db/src/testing/databases.ts';
 import { fundWallet, placePaidOrder } from '../helpers/orders.ts';
+import { newId } from '../../../db/src/ids.ts';
 import { TestSocket } from '../helpers/realtime.ts';
 import { StaffAccessTokens } from '../../../db/src/modules/auth/access-tokens.ts';
 import { createGuestShopper, createOperator, createStoreFixture, type ShopperSession, type StoreFixture } from '../helpers/shoppers.ts';
@@ -89,6 +90,32 @@ afterAll(async () => {
 });
 
 describe('live updates across API instances', () => {
+  it("brings a group-buy team's joins and formation to the sockets of its members (resource/group-buy-teams/<id>)", async () => {
+    const offer = await instanceB.inject({
+      method: 'POST',
+      url: '/api/admin/group-buys',
+      headers: { ...owner.headers, 'idempotency-key': newId() },
+      payload: { variantId: shop.variantIds[0], teamPriceMinor: 1_000, teamSize: 3, teamCap: 5 },
+    });
+    expect(offer.statusCode).toBe(201);
+    const members = [shopper, otherShopper, await createGuestShopper(instanceB)];
+    for (const member of members) await fundWallet(instanceB, member.shopperId, 1_000);
+    const opened = await instanceB.inject({ method: 'POST', url: `/api/store/group-buys/${offer.json().id}/teams`, headers: { ...shopper.headers, 'idempotency-key': newId() } });
+    expect(opened.statusCode).toBe(201);
+    const topic = `resource/group-buy-teams/${opened.json().id}`;
+    const socket = await socketOf(shopper.accessToken);
+    expect((await socket.subscribe(topic)).type).toBe('subscribed');
+    expect(await socket.next((message) => message.topic === topic && message.type === 'snapshot')).toMatchObject({ payload: { status: 'open', memberCount: 1, teamSize: 3 } });
+
+    await instanceB.inject({ method: 'POST', url: `/api/store/group-buys/teams/${opened.json().id}/members`, headers: members[1]!.headers });
+    expect(await socket.next((message) => message.topic === topic && message.payload?.event === 'group_buy.team_joined')).toMatchObject({ type: 'updated', payload: { memberCount: 2, status: 'open' } });
+    await instanceB.inject({ method: 'POST', url: `/api/store/group-buys/teams/${opened.json().id}/members`, headers: members[2]!.headers });
+    expect(await socket.next((message) => message.topic === topic && message.payload?.event === 'group_buy.team_formed')).toMatchObject({ type: 'updated', payload: { memberCount: 3, status: 'formed' } });
+    // Another merchant's staff do not see the team.
+    const stranger = await socketOf(otherOwner.accessToken);
+    expect((await stranger.subscribe(topic)).type).toBe('error');
+  });
+
   it('brings an order packed through instance B to a staff socket on instance A, on the merchant stream and the order topic', async () => {
     const orderId = await paidOrder();
     const socket = await socketOf(owner.accessToken);

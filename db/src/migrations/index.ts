@@ -19,6 +19,7 @@ import { Migration20261202000800_webhooks_notifications } from './Migration20261
 import { Migration20261202001300_product_photos } from './Migration20261202001300_product_photos.ts';
 import { Migration20261202001600_red_envelopes } from './Migration20261202001600_red_envelopes.ts';
 import { Migration20261203000400_share_links_referrals } from './Migration20261203000400_share_links_referrals.ts';
+import { Migration20261203000300_group_buys } from './Migration20261203000300_group_buys.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -46,4 +47,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202001300_product_photos', class: Migration20261202001300_product_photos },
   { name: 'Migration20261202001600_red_envelopes', class: Migration20261202001600_red_envelopes },
   { name: 'Migration20261203000400_share_links_referrals', class: Migration20261203000400_share_links_referrals },
+  { name: 'Migration20261203000300_group_buys', class: Migration20261203000300_group_buys },
 ];

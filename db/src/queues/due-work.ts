@@ -34,8 +34,18 @@ const redEnvelopeReturns: DueWorkSource = {
   },
 };
 
+/** Open group-buy teams past their window: every hold is owed back and the stock to the shelf (docs/social.md §2). */
+const groupBuyTeamExpiries: DueWorkSource = {
+  name: 'group_buy.expire',
+  async find(queryable, now, limit) {
+    const { rows } = await queryable.query<{ id: string }>(`select id from group_buy_team where status = 'open' and expires_at <= $1 order by expires_at limit $2`, [now, limit]);
+    return rows.map((row) => ({ name: 'group_buy.expire', key: row.id, payload: { teamId: row.id } }));
+  },
+};
+
 export const DUE_WORK_SOURCES: readonly DueWorkSource[] = [
   redEnvelopeReturns,
+  groupBuyTeamExpiries,
   // Unpaid orders whose payment window closed.
   orderJobs('order.timeout', `select id from shop_order where status = 'pending_payment' and payment_due_at <= $1 order by payment_due_at limit $2`),
   // Delivered orders whose shopper did not confirm receipt in time.

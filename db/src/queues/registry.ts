@@ -78,6 +78,12 @@ export const JOBS = {
     payload: Type.Object({ envelopeId: Uuid }, { additionalProperties: false }),
     options: { attempts: 6, backoff: { type: 'exponential', delay: 2_000 } },
   }),
+  'group_buy.expire': defineJob({
+    queue: 'orders',
+    description: "Closes a group-buy team whose window ran out before it filled: voids every member's hold and releases the team's stock, exactly once (delayed until then by the outbox when the team opens; the sweeper re-enqueues it).",
+    payload: Type.Object({ teamId: Uuid }, { additionalProperties: false }),
+    options: { attempts: 6, backoff: { type: 'exponential', delay: 2_000 } },
+  }),
   'jobs.sweep_due': defineJob({
     queue: 'maintenance',
     description: 'Re-enqueues the work the database says is due but Redis has no job for: unpaid orders past their window, delivered orders past their auto-confirm time, completed orders not settled.',

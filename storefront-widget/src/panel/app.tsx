@@ -1,3 +1,4 @@
+import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { PanelOptions } from './shared.tsx';
 import type { Cart, Shop } from './types.ts';
@@ -25,7 +26,10 @@ type View =
   | { name: 'payment-code' }
   | { name: 'scan' }
   | { name: 'red-envelopes'; start: string | null }
-  | { name: 'commissions' };
+  | { name: 'commissions' }
+  | { name: 'group-buy'; groupBuyId: string | null; teamId: string | null };
+
+type GroupBuyViewType = ComponentType<import('./group-buys/group-buy-view.tsx').GroupBuyViewProps>;
 
 export function App({ options }: { options: PanelOptions }) {
   const { api, shopSlug, i18n } = options;
@@ -33,9 +37,25 @@ export function App({ options }: { options: PanelOptions }) {
   const shopPath = `/api/store/shops/${encodeURIComponent(shopSlug)}`;
   const [shop, setShop] = useState<Shop | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const [view, setView] = useState<View>(options.redEnvelope ? { name: 'red-envelopes', start: options.redEnvelope } : options.orderToken ? { name: 'pay-code' } : options.productId ? { name: 'product', id: options.productId } : { name: 'catalog' });
+  const [view, setView] = useState<View>(
+    options.redEnvelope
+      ? { name: 'red-envelopes', start: options.redEnvelope }
+      : options.orderToken
+        ? { name: 'pay-code' }
+        : options.groupBuyTeamId || options.groupBuyId
+          ? { name: 'group-buy', groupBuyId: options.groupBuyId, teamId: options.groupBuyTeamId }
+          : options.productId
+            ? { name: 'product', id: options.productId }
+            : { name: 'catalog' },
+  );
   const [cart, setCart] = useState<Cart | null>(null);
   const [announcement, setAnnouncement] = useState('');
+  // Group buys are a chunk of their own, fetched when one is opened (the first panel stays small).
+  const [GroupBuyView, setGroupBuyView] = useState<GroupBuyViewType | null>(null);
+
+  useEffect(() => {
+    if (view.name === 'group-buy' && !GroupBuyView) import('./group-buys/group-buy-view.tsx').then((module) => setGroupBuyView(() => module.default), () => setFailure(t('shopUnavailable')));
+  }, [view.name]);
 
   useEffect(() => {
     api.get<Shop>(shopPath).then(setShop, () => setFailure(t('shopUnavailable')));
@@ -116,6 +136,20 @@ export function App({ options }: { options: PanelOptions }) {
         />
       )}
       {view.name === 'red-envelopes' && <RedEnvelopesEntry options={options} currency={shop.currency} start={view.start} />}
+      {view.name === 'group-buy' && (
+        GroupBuyView ? (
+          <GroupBuyView
+            options={options}
+            groupBuyId={view.groupBuyId}
+            teamId={view.teamId}
+            topUp={() => setView({ name: 'wallet', returnToOrderId: null })}
+            openOrder={(id) => setView({ name: 'order', id })}
+            announce={setAnnouncement}
+          />
+        ) : (
+          <p role="status">{t('loading')}</p>
+        )
+      )}
       {view.name === 'pay-code' && <PayCodeView options={options} paid={(order) => setView({ name: 'order', id: order.id })} />}
     </div>
   );

@@ -82,6 +82,20 @@ const en = {
   scanCamera: 'Scan with the camera',
   cameraPreview: 'Camera preview',
   openInBrowser: 'Open in the browser',
+  groupBuyTitle: 'Group buy',
+  groupBuyPrice: '{price} each in a team of {size}',
+  groupBuyOpen: 'Start a team: pay {price} from my wallet',
+  groupBuyJoin: 'Join the team: pay {price} from my wallet',
+  groupBuyJoined: 'You are in: {n} of {size}.',
+  groupBuyProgress: '{n} of {size} joined',
+  groupBuyEndsIn: 'Ends in {time}',
+  groupBuyFormed: 'The team is complete: your order is paid.',
+  groupBuyExpired: 'Time ran out: your money is back in your wallet.',
+  groupBuyShare: 'Share with friends',
+  groupBuyCopyLink: 'Copy the link for friends',
+  groupBuyLinkCopied: 'Link copied.',
+  groupBuySeeOrder: 'See my order',
+  groupBuyTopUp: 'Top up my wallet by card',
 };
 export type Messages = typeof en;
 type Key = keyof Messages;
@@ -168,6 +182,20 @@ const zh: Messages = {
   scanCamera: '用相机扫码',
   cameraPreview: '相机预览',
   openInBrowser: '在浏览器中打开',
+  groupBuyTitle: '拼团',
+  groupBuyPrice: '{size} 人成团，每人 {price}',
+  groupBuyOpen: '发起拼团：从钱包支付 {price}',
+  groupBuyJoin: '参加拼团：从钱包支付 {price}',
+  groupBuyJoined: '已参团：{n} / {size}。',
+  groupBuyProgress: '已有 {n} / {size} 人参团',
+  groupBuyEndsIn: '剩余 {time}',
+  groupBuyFormed: '拼团成功：您的订单已支付。',
+  groupBuyExpired: '拼团超时：钱已退回您的钱包。',
+  groupBuyShare: '分享给好友',
+  groupBuyCopyLink: '复制链接发给好友',
+  groupBuyLinkCopied: '链接已复制。',
+  groupBuySeeOrder: '查看我的订单',
+  groupBuyTopUp: '用银行卡充值钱包',
 };
 
 const ar: Messages = {
@@ -252,6 +280,20 @@ const ar: Messages = {
   scanCamera: 'امسح بالكاميرا',
   cameraPreview: 'معاينة الكاميرا',
   openInBrowser: 'افتح في المتصفح',
+  groupBuyTitle: 'شراء جماعي',
+  groupBuyPrice: '{price} لكل فرد في فريق من {size}',
+  groupBuyOpen: 'ابدأ فريقًا: ادفع {price} من محفظتي',
+  groupBuyJoin: 'انضم إلى الفريق: ادفع {price} من محفظتي',
+  groupBuyJoined: 'انضممت: {n} من {size}.',
+  groupBuyProgress: 'انضم {n} من {size}',
+  groupBuyEndsIn: 'ينتهي خلال {time}',
+  groupBuyFormed: 'اكتمل الفريق: تم دفع طلبك.',
+  groupBuyExpired: 'انتهى الوقت: عادت أموالك إلى محفظتك.',
+  groupBuyShare: 'شارك مع الأصدقاء',
+  groupBuyCopyLink: 'انسخ الرابط للأصدقاء',
+  groupBuyLinkCopied: 'تم نسخ الرابط.',
+  groupBuySeeOrder: 'عرض طلبي',
+  groupBuyTopUp: 'اشحن محفظتي بالبطاقة',
 };
 
 const MESSAGES = { en, zh, ar } as const;

@@ -28,6 +28,9 @@ export interface PanelOptions {
   redEnvelope: string | null;
   /** The share link this page was opened from (/r/<code>): recorded as an open once signed in. */
   referralCode: string | null;
+  /** A group buy to open first (its offer card), or a shared team to join (docs/social.md §2). */
+  groupBuyId: string | null;
+  groupBuyTeamId: string | null;
   i18n: Translator;
 }
 

@@ -15,6 +15,7 @@ import { orderCardRefund } from './order-card-refund.ts';
 import { orderSettle } from './order-settle.ts';
 import { orderTimeout } from './order-timeout.ts';
 import { redEnvelopeReturn } from './red-envelope-return.ts';
+import { groupBuyExpire } from './group-buy-expire.ts';
 import { outboxPurgePublished } from './outbox-purge-published.ts';
 import { paymentCodeExpireOverdue } from './payment-code-expire-overdue.ts';
 import { webhookDeliver } from './webhook-deliver.ts';
@@ -29,6 +30,7 @@ export const processors: Processors<typeof JOBS> = {
   'order.auto_confirm': orderAutoConfirm,
   'order.settle': orderSettle,
   'red_envelope.return': redEnvelopeReturn,
+  'group_buy.expire': groupBuyExpire,
   'jobs.sweep_due': jobsSweepDue,
   'carrier.process_event': carrierProcessEvent,
   'carrier.process_pending': carrierProcessPending,

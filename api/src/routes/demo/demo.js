@@ -1,5 +1,6 @@
 // The demo chat: a conversation with a shop's bot and a group chat, where a shared product card opens
-// the storefront widget in the conversation, the way a host chat embeds it.
+// the storefront widget in the conversation, the way a host chat embeds it. With ?group-buy=<id>, the group
+// chat carries a group-buy card; a team link a friend shares (?group-buy-team=<id>) opens it at once.
 (function () {
   var params = new URLSearchParams(location.search);
   var shop = params.get('shop') || document.documentElement.dataset.shop || 'lotus-tea-house';
@@ -18,6 +19,8 @@
     if (card) item.append(card);
     messages.append(item);
   }
+
+  var groupBuyId = params.get('group-buy');
 
   // attributes: more of the widget's attributes (a group member's host-id/host-token/group-token, red-envelope).
   function openShop(productId, button, attributes) {
@@ -52,6 +55,19 @@
     return card;
   }
 
+  function groupBuyCard(offer) {
+    var card = document.createElement('div');
+    card.className = 'card';
+    var title = document.createElement('strong');
+    title.textContent = 'Group buy: ' + offer.productTitle + ', ' + offer.teamSize + ' people';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Open the group buy';
+    button.addEventListener('click', function () { openShop(null, button, { 'group-buy': offer.id }); });
+    card.append(title, document.createElement('br'), button);
+    return card;
+  }
+
   window.minishopDemo = { say: say, openShop: openShop, closeShop: function () { sheet.hidden = true; slot.replaceChildren(); } };
 
   function showChat(name) {
@@ -77,10 +93,17 @@
         say('Omar', 'Yes, it is great with breakfast.');
         // The group's members and red envelopes (demo-group.js).
         if (window.minishopDemoGroup) window.minishopDemoGroup.show();
+        if (groupBuyId) {
+          fetch('/api/store/group-buys/' + encodeURIComponent(groupBuyId)).then(function (response) { return response.ok ? response.json() : null; }).then(function (offer) {
+            if (offer) say('Mei', 'Cheaper together: who is in?', groupBuyCard(offer));
+          });
+        }
       }
     });
   }
 
   document.querySelectorAll('.chat').forEach(function (chat) { chat.addEventListener('click', function () { showChat(chat.dataset.chat); }); });
-  showChat('bot');
+  showChat(groupBuyId || params.get('group-buy-team') ? 'group' : 'bot');
+  // A friend's team link: the widget opens at the team (it reads ?group-buy-team= itself).
+  if (params.get('group-buy-team')) openShop(null, null, null);
 })();

@@ -3,6 +3,7 @@ import { buildStripeTestApp, type StripeTestApp } from '../../helpers/card-payme
 import { createGuestShopper, createOperator, createStoreFixture } from '../../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 import { populateMerchant } from '../../helpers/tenant-records.ts';
+import { fundWallet } from '../../helpers/orders.ts';
 import { groupProof, registerChatHost } from '../../social/social-helpers.ts';
 import { newId } from '../../../../db/src/ids.ts';
 
@@ -71,6 +72,18 @@ beforeAll(async () => {
   expect((await app.inject({ method: 'POST', url: `/api/store/share-links/${link.json().code}/opens`, headers: friend.headers })).statusCode).toBe(201);
   const referred = await app.inject({ method: 'POST', url: `/api/store/shops/${referralShop.slug}/orders`, headers: friend.headers, payload: { source: 'buy_now', variantId: referralShop.variantIds[0], quantity: 1 } });
   expect(referred.statusCode, referred.body).toBe(201);
+  // A group buy of the merchant's variant with one team opened by a shopper (docs/social.md §2).
+  const groupBuy = await app.inject({
+    method: 'POST',
+    url: '/api/admin/group-buys',
+    headers: { ...owner.headers, 'idempotency-key': newId() },
+    payload: { variantId: records.variantId, teamPriceMinor: 1, teamCap: 2 },
+  });
+  expect(groupBuy.statusCode, groupBuy.body).toBe(201);
+  const teamLeader = await createGuestShopper(app);
+  await fundWallet(app, teamLeader.shopperId, 1);
+  const team = await app.inject({ method: 'POST', url: `/api/store/group-buys/${groupBuy.json().id}/teams`, headers: { ...teamLeader.headers, 'idempotency-key': newId() } });
+  expect(team.statusCode, team.body).toBe(201);
 
   const document = app.swagger() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
   listPaths = Object.entries(document.paths)
@@ -101,6 +114,8 @@ describe('the admin lists found in the route table', () => {
         '/api/admin/operator/ledger/accounts',
         '/api/admin/operator/ledger/transfers',
         '/api/admin/operator/finance/payouts',
+        '/api/admin/group-buys',
+        '/api/admin/group-buy-teams',
       ]),
     );
     // Path parameters would need a record of their own; no list has one today.

@@ -482,46 +482,51 @@ export class LedgerRecipes {
     return linkAll([fund!, ...claims]);
   }
 
-  /** A shopper joins a group buy: their money is held (pending) until the team forms or the deadline passes. */
-  async groupBuyHold(input: Money & { eventId: string; groupBuyId: string; shopperId: string; merchantId?: string; timeoutSeconds: number }): Promise<TransferInput[]> {
+  /**
+   * A shopper joins a group-buy team: their money is held (pending) from the wallet towards escrow, like
+   * walletPaymentHold, until the team forms or its window closes. Held straight into escrow (not into
+   * the team's own account) so that the posted hold is the order's payment leg whose debit side is the
+   * wallet, and a refund (which reverses that leg) returns the money to this shopper's wallet.
+   * `timeoutSeconds` 0: the team's expiry (job and sweeper) is what releases it, not the ledger.
+   */
+  async groupBuyHold(input: Money & { eventId: string; teamId: string; shopperId: string; timeoutSeconds?: number }): Promise<TransferInput[]> {
     positive(input.amountMinor);
     return [
       {
         id: legId(input.eventId, 'hold'),
         kind: 'pending',
         debitAccountId: await this.account('shopper_wallet', input.currency, input.shopperId),
-        creditAccountId: await this.account('group_buy_hold', input.currency, input.groupBuyId, input.merchantId),
+        creditAccountId: await this.account('escrow', input.currency),
         amountMinor: input.amountMinor,
         currency: input.currency,
-        timeoutSeconds: input.timeoutSeconds,
+        timeoutSeconds: input.timeoutSeconds ?? 0,
         reason: 'group_buy_hold',
-        referenceType: 'group_buy',
-        referenceId: input.groupBuyId,
+        referenceType: 'group_buy_team',
+        referenceId: input.teamId,
       },
     ];
   }
 
-  /** The team formed: the hold is posted and becomes the order's payment in escrow. */
-  async groupBuyCapture(input: { eventId: string; holdTransferId: string; orderId: string }): Promise<TransferInput[]> {
-    const hold = await this.transfer(input.holdTransferId);
-    const currency = hold.currency as CurrencyCode;
-    return linkAll([
-      { id: legId(input.eventId, 'post'), kind: 'post_pending', pendingId: hold.id, reason: 'group_buy_capture' },
-      {
-        id: legId(input.eventId, 'payment'),
-        debitAccountId: hold.creditAccountId,
-        creditAccountId: await this.account('escrow', currency),
-        amountMinor: hold.amountMinor,
-        currency,
+  /**
+   * The team formed: every member's hold is posted and becomes that member's order payment in escrow
+   * (refunds reverse this leg, back to the wallet). All members' captures in one linked chain, so the
+   * team forms all together or not at all.
+   */
+  groupBuyCapture(input: { teamId: string; members: { holdTransferId: string; orderId: string }[] }): TransferInput[] {
+    return linkAll(
+      input.members.map((member) => ({
+        id: legId(member.holdTransferId, 'group_buy_capture'),
+        kind: 'post_pending' as const,
+        pendingId: member.holdTransferId,
         reason: 'order_payment',
         referenceType: 'order',
-        referenceId: input.orderId,
-      },
-    ]);
+        referenceId: member.orderId,
+      })),
+    );
   }
 
   /** The team failed: the hold is released back to the shopper. */
-  async groupBuyRelease(input: { eventId: string; holdTransferId: string }): Promise<TransferInput[]> {
-    return [{ id: legId(input.eventId, 'void'), kind: 'void_pending', pendingId: input.holdTransferId, reason: 'group_buy_release' }];
+  groupBuyRelease(input: { holdTransferIds: string[] }): TransferInput[] {
+    return input.holdTransferIds.map((holdTransferId) => ({ id: legId(holdTransferId, 'group_buy_release'), kind: 'void_pending' as const, pendingId: holdTransferId, reason: 'group_buy_release' }));
   }
 }

@@ -21,7 +21,7 @@ export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 
 export type PaymentMethod = 'wallet' | 'card';
 /** `counter`: charged at the counter with the shopper's payment code; it has no lines (docs/qr-checkout.md). */
-export type OrderSource = 'cart' | 'buy_now' | 'counter';
+export type OrderSource = 'cart' | 'buy_now' | 'counter' | 'group_buy';
 
 /**
  * A shopper's purchase from one shop, in that shop's currency, with prices copied from the catalog at

@@ -46,7 +46,7 @@ const orderProperties = {
   refundedMinor: AmountMinor,
   fulfilmentMethod: FulfilmentMethodSchema,
   tableLabel: Nullable(Type.String({ description: 'table service: the table, from its signed QR code' })),
-  source: Type.Union([Type.Literal('cart'), Type.Literal('buy_now'), Type.Literal('counter')]),
+  source: Type.Union([Type.Literal('cart'), Type.Literal('buy_now'), Type.Literal('counter'), Type.Literal('group_buy')]),
   paymentMethod: Nullable(PaymentMethodSchema),
   paymentDueAt: Timestamp,
   paidAt: Nullable(Timestamp),

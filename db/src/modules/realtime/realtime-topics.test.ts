@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../ids.ts';
-import { ORDERS_TOPIC, orderTopic, parseTopic, paymentCodeChargesTopic, subscriptionKey, topicEventsOf } from './realtime-topics.ts';
+import { ORDERS_TOPIC, orderTopic, parseTopic, paymentCodeChargesTopic, subscriptionKey, teamTopic, topicEventsOf } from './realtime-topics.ts';
 
 const merchantId = newId();
 
@@ -89,11 +89,29 @@ describe('the mapping of outbox events to topics', () => {
     ]);
   });
 
+  it("sends a group-buy team's joins, formation and expiry to the team's own topic only", () => {
+    const teamId = newId();
+    const joined = topicEventsOf(message('group_buy.team_joined', { teamId, memberCount: 2, teamSize: 3 }, 'group_buy_team', teamId));
+    expect(joined.map((routed) => routed.event)).toEqual([
+      {
+        topic: teamTopic(teamId),
+        type: 'updated',
+        payload: { ids: [teamId], event: 'group_buy.team_joined', memberCount: 2, teamSize: 3, status: 'open' },
+        eventId: '42',
+        occurredAt: '2026-12-02T10:00:00.123Z',
+      },
+    ]);
+    const formed = topicEventsOf(message('group_buy.team_formed', { teamId, memberCount: 3, orders: [] }, 'group_buy_team', teamId));
+    expect(formed.map((routed) => [routed.event.topic, routed.event.payload.status])).toEqual([[teamTopic(teamId), 'formed']]);
+    expect(parseTopic(teamTopic(teamId))).toEqual({ kind: 'team', teamId });
+    expect(parseTopic('resource/group-buy-teams/not-an-id')).toBeNull();
+  });
+
   it('ignores events about no order', () => {
     expect(topicEventsOf(message('payout.paid', { payoutId: newId() }, 'payout'))).toEqual([]);
   });
 
-  it('knows its three topics and nothing else, and files the merchant stream per merchant', () => {
+  it('knows its topics and nothing else, and files the merchant stream per merchant', () => {
     const orderId = newId();
     expect(parseTopic('resource/orders')).toEqual({ kind: 'orders' });
     expect(parseTopic(`resource/orders/${orderId}`)).toEqual({ kind: 'order', orderId });

@@ -10,17 +10,27 @@ const ORDER_TOPIC_PATTERN = /^resource\/orders\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f
 export const PAYMENT_CODE_CHARGES_TOPIC = 'resource/payment-code-charges';
 const PAYMENT_CODE_CHARGES_TOPIC_PATTERN = /^resource\/payment-code-charges\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
+export const GROUP_BUY_TEAMS_TOPIC = 'resource/group-buy-teams';
+const TEAM_TOPIC_PATTERN = /^resource\/group-buy-teams\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 /**
  * `resource/orders`: every order of one merchant (staff); `resource/orders/<id>`: one order;
- * `resource/payment-code-charges/<shopper id>`: the counter charges of one shopper's payment codes (that shopper only).
+ * `resource/payment-code-charges/<shopper id>`: the counter charges of one shopper's payment codes (that shopper only);
+ * `resource/group-buy-teams/<id>`: one group-buy team (joins, formed, expired; docs/social.md §2).
  */
-export type Topic = { kind: 'orders' } | { kind: 'order'; orderId: string } | { kind: 'payment-code-charges'; shopperId: string };
+export type Topic =
+  | { kind: 'orders' }
+  | { kind: 'order'; orderId: string }
+  | { kind: 'payment-code-charges'; shopperId: string }
+  | { kind: 'team'; teamId: string };
 
 export function parseTopic(text: unknown): Topic | null {
   if (text === ORDERS_TOPIC) return { kind: 'orders' };
   if (typeof text !== 'string') return null;
   const charges = PAYMENT_CODE_CHARGES_TOPIC_PATTERN.exec(text);
   if (charges) return { kind: 'payment-code-charges', shopperId: charges[1] as string };
+  const team = TEAM_TOPIC_PATTERN.exec(text);
+  if (team) return { kind: 'team', teamId: team[1] as string };
   const match = ORDER_TOPIC_PATTERN.exec(text);
   return match ? { kind: 'order', orderId: match[1] as string } : null;
 }
@@ -31,6 +41,10 @@ export function paymentCodeChargesTopic(shopperId: string): string {
 
 /** The outbox events of counter charges: `payment_code_charge.<status>` (db/src/modules/qr-payments). */
 export const PAYMENT_CODE_CHARGE_AGGREGATE = 'payment_code_charge';
+
+export function teamTopic(teamId: string): string {
+  return `${GROUP_BUY_TEAMS_TOPIC}/${teamId}`;
+}
 
 export function orderTopic(orderId: string): string {
   return `${ORDERS_TOPIC}/${orderId}`;
@@ -73,9 +87,9 @@ function stringOr(value: unknown, fallback: string | null): string | null {
 
 type TopicMessage = Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId' | 'merchantId' | 'payload' | 'publishedSequence' | 'occurredAt'>;
 
-/** The topic events one published outbox event makes: about an order, or a shopper's counter charge. */
+/** The topic events one published outbox event makes: about an order, a shopper's counter charge, or a group-buy team. */
 export function topicEventsOf(message: TopicMessage): RoutedTopicEvent[] {
-  return [...chargeEventsOf(message), ...orderEventsOf(message)];
+  return [...chargeEventsOf(message), ...teamEventsOf(message), ...orderEventsOf(message)];
 }
 
 function router(message: TopicMessage) {
@@ -117,6 +131,25 @@ function orderEventsOf(message: TopicMessage): RoutedTopicEvent[] {
   const orderId = stringOr(payload.orderId, message.aggregateType === 'order' ? message.aggregateId : null);
   if (!orderId) return [];
   const route = router(message);
+
+/** A team's joins, formation and expiry go to the team's own topic, which its members' widgets follow. */
+function teamEventsOf(message: TopicMessage): RoutedTopicEvent[] {
+  if (message.aggregateType !== 'group_buy_team') return [];
+  const payload = message.payload;
+  return [
+    router(message)({
+      topic: teamTopic(message.aggregateId),
+      type: message.type === 'group_buy.team_opened' ? 'created' : 'updated',
+      payload: {
+        ids: [message.aggregateId],
+        event: message.type,
+        memberCount: payload.memberCount ?? null,
+        teamSize: payload.teamSize ?? null,
+        status: message.type === 'group_buy.team_formed' ? 'formed' : message.type === 'group_buy.team_expired' ? 'expired' : 'open',
+      },
+    }),
+  ];
+}
 
   if (message.type === TRACKING_EVENT) {
     // Positions go to the order's own topic only: the merchant-wide list would drown in them.

@@ -7,7 +7,8 @@ import { withPoolTransaction } from '../../pool-transaction.ts';
 import { OrderNotFoundError } from '../orders/orders.errors.ts';
 import { roleAllows } from '../staff/permissions.ts';
 import { ChargesStreamForbiddenError, MerchantStreamForbiddenError, RealtimeViewerForbiddenError } from './realtime.errors.ts';
-import { ORDERS_TOPIC, PAYMENT_CODE_CHARGE_AGGREGATE, orderTopic, paymentCodeChargesTopic, topicEventsOf, type Topic, type TopicEvent } from './realtime-topics.ts';
+import { NotFoundError } from '../../errors.ts';
+import { ORDERS_TOPIC, PAYMENT_CODE_CHARGE_AGGREGATE, orderTopic, paymentCodeChargesTopic, teamTopic, topicEventsOf, type Topic, type TopicEvent } from './realtime-topics.ts';
 
 /** Who follows topics: a merchant's staff (or API key) with `orders.read`, or a shopper. */
 export type RealtimeViewer = { type: 'merchant'; merchantId: string } | { type: 'shopper'; shopperId: string };
@@ -95,13 +96,15 @@ export class RealtimeService {
     return withPoolTransaction(this.database.pool, async (client) => {
       await client.query('select pg_advisory_xact_lock_shared($1)', [OUTBOX_PUBLISH_LOCK_KEY]);
       const order = topic.kind === 'order' ? await this.visibleOrder(client, viewer, topic.orderId) : null;
+      const team = topic.kind === 'team' ? await this.visibleTeam(client, viewer, topic.teamId) : null;
       const { rows } = await client.query<{ position: string; oldest: string | null }>(
         `select (select case when is_called then last_value else 0 end from outbox_published_sequence) as position,
                 (select min(published_sequence) from outbox) as oldest`,
       );
       const position = Number(rows[0]?.position ?? 0);
       const oldest = rows[0]?.oldest === null || rows[0]?.oldest === undefined ? null : Number(rows[0].oldest);
-      const topicName = topic.kind === 'orders' ? ORDERS_TOPIC : topic.kind === 'order' ? orderTopic(topic.orderId) : paymentCodeChargesTopic(topic.shopperId);
+      const topicName =
+        topic.kind === 'orders' ? ORDERS_TOPIC : topic.kind === 'order' ? orderTopic(topic.orderId) : topic.kind === 'team' ? teamTopic(topic.teamId) : paymentCodeChargesTopic(topic.shopperId);
       const merchantId = viewer.type === 'merchant' ? viewer.merchantId : null;
 
       if (lastEventId !== null) {
@@ -110,7 +113,7 @@ export class RealtimeService {
         const replay = kept ? await this.replay(client, topic, topicName, merchantId, lastEventId) : null;
         if (replay) return { topic: topicName, position, events: replay, resumed: true };
       }
-      const events = order ? [await this.snapshot(client, order, topicName, position)] : [];
+      const events = order ? [await this.snapshot(client, order, topicName, position)] : team ? [teamSnapshot(team, topicName, position)] : [];
       return { topic: topicName, position, events, resumed: lastEventId === null };
     });
   }
@@ -126,11 +129,27 @@ export class RealtimeService {
     return order;
   }
 
+  /** A group-buy team is seen by whoever has its link (it is shared into chats), and by its merchant's staff. */
+  private async visibleTeam(client: import('pg').PoolClient, viewer: RealtimeViewer, teamId: string): Promise<TeamState> {
+    const { rows } = await client.query<TeamState & { merchantId: string }>(
+      `select id, status, member_count as "memberCount", team_size as "teamSize", merchant_id as "merchantId", updated_at as "updatedAt" from group_buy_team where id = $1`,
+      [teamId],
+    );
+    const team = rows[0];
+    if (!team || (viewer.type === 'merchant' && team.merchantId !== viewer.merchantId)) throw new NotFoundError('group_buy_team', teamId);
+    return team;
+  }
+
   /** The events of the topic after `lastEventId`, in order; null when there are more than a replay may hold. */
   private async replay(client: import('pg').PoolClient, topic: Topic, topicName: string, merchantId: string | null, lastEventId: number): Promise<TopicEvent[] | null> {
     const limit = this.config.realtime.replayMaxEvents;
     const { rows } =
-      topic.kind === 'order'
+      topic.kind === 'team'
+        ? await client.query<ReplayRow>(
+            `select ${REPLAY_COLUMNS} from outbox where aggregate_type = 'group_buy_team' and aggregate_id = $1 and published_sequence > $2 order by published_sequence limit $3`,
+            [topic.teamId, lastEventId, limit + 1],
+          )
+        : topic.kind === 'order'
         ? await client.query<ReplayRow>(
             `select ${REPLAY_COLUMNS} from outbox where payload ->> 'orderId' = $1 and published_sequence > $2 order by published_sequence limit $3`,
             [topic.orderId, lastEventId, limit + 1],
@@ -186,4 +205,23 @@ export class RealtimeService {
       occurredAt: order.updatedAt.toISOString(),
     };
   }
+}
+
+interface TeamState {
+  id: string;
+  status: string;
+  memberCount: number;
+  teamSize: number;
+  updatedAt: Date;
+}
+
+/** The team as it is now, in the shape of its live events. */
+function teamSnapshot(team: TeamState, topicName: string, position: number): TopicEvent {
+  return {
+    topic: topicName,
+    type: 'snapshot',
+    payload: { ids: [team.id], status: team.status, memberCount: team.memberCount, teamSize: team.teamSize },
+    eventId: String(position),
+    occurredAt: team.updatedAt.toISOString(),
+  };
 }

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../../db/src/ids.ts';
+import { OutboxRelay } from '../../../db/src/outbox/outbox-relay.ts';
+import { JobQueues } from '../../../db/src/queues/job-queues.ts';
+import { connectRedis, createRedis } from '../../../db/src/redis.ts';
+import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { fundWallet } from '../helpers/orders.ts';
+import { createGuestShopper, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
+import { createMerchantWithStaff } from '../helpers/staff.ts';
+import { ensureWidgetBuilt } from '../helpers/widget.ts';
+
+/**
+ * A group buy in the demo chat, in Debian's Chromium against the real API on a loopback port, with the
+ * outbox relay running so that GET /ws carries the team's progress: one shopper opens a team from the
+ * group chat's card and copies its link, two friends open the link and join, and all three see the team
+ * complete and their orders paid.
+ */
+let testApp: TestApp;
+let browser: Browser;
+let apiUrl: string;
+let shop: StoreFixture;
+let offerId: string;
+let relay: OutboxRelay;
+let queues: JobQueues;
+let publisher: Redis;
+let wakeSubscriber: Redis;
+
+beforeAll(async () => {
+  await ensureWidgetBuilt();
+  testApp = await buildTestApp();
+  apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  const owner = await createMerchantWithStaff(testApp.app, 'owner');
+  queues = new JobQueues(testApp.config);
+  publisher = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
+  wakeSubscriber = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
+  relay = new OutboxRelay({ config: testApp.config, pool: testApp.database.pool, queues, publisher, pollIntervalMs: 1_000, wakeSubscriber });
+  relay.start();
+  shop = await createStoreFixture(testApp.app, owner.merchantId, { variants: [{ priceMinor: 2_000, stockOnHand: 10, title: '250 g' }] });
+  const offer = await testApp.app.inject({
+    method: 'POST',
+    url: '/api/admin/group-buys',
+    headers: { ...owner.headers, 'idempotency-key': newId() },
+    payload: { variantId: shop.variantIds[0], teamPriceMinor: 1_500, teamSize: 3, teamCap: 10 },
+  });
+  expect(offer.statusCode).toBe(201);
+  offerId = offer.json().id;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await relay?.stop();
+  await queues?.close();
+  publisher?.disconnect();
+  wakeSubscriber?.disconnect();
+  await testApp?.close();
+});
+
+/** A browser of its own for one shopper: a known guest device (so the test can fund that shopper's wallet). */
+async function shopperBrowser(): Promise<{ context: BrowserContext; page: Page; shopperId: string; errors: string[] }> {
+  const deviceId = randomBytes(18).toString('hex');
+  const { shopperId } = await createGuestShopper(testApp.app, deviceId);
+  await fundWallet(testApp.app, shopperId, 1_500);
+  const context = await browser.newContext({ viewport: { width: 420, height: 900 }, locale: 'en-US' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: apiUrl });
+  await context.addInitScript((id) => localStorage.setItem('minishop:device-id', id), deviceId);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, shopperId, errors };
+}
+
+describe('a group buy in the demo chat', () => {
+  it('one shopper shares a team, two friends join through the link, and all three see the team complete and their orders paid', { timeout: 90_000 }, async () => {
+    const leader = await shopperBrowser();
+    await leader.page.goto(`${apiUrl}/demo?shop=${shop.slug}&group-buy=${offerId}`);
+    await leader.page.getByText('Group buy: Jasmine Tea, 3 people').waitFor();
+    await leader.page.getByRole('button', { name: 'Open the group buy' }).click();
+    await leader.page.getByText('€15.00 each in a team of 3').waitFor();
+    await leader.page.getByRole('button', { name: 'Start a team: pay €15.00 from my wallet' }).click();
+    await leader.page.getByText('1 of 3 joined').first().waitFor();
+    await leader.page.getByRole('button', { name: 'Copy the link for friends' }).click();
+    await leader.page.getByRole('status').filter({ hasText: 'Link copied.' }).waitFor();
+    const link = await leader.page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toContain('group-buy-team=');
+
+    const friends = [await shopperBrowser(), await shopperBrowser()];
+    for (const [index, friend] of friends.entries()) {
+      await friend.page.goto(link);
+      await friend.page.getByRole('button', { name: 'Join the team: pay €15.00 from my wallet' }).click();
+      if (index === 0) {
+        await friend.page.getByText('2 of 3 joined').first().waitFor();
+        // The leader's screen follows the team live.
+        await leader.page.getByText('2 of 3 joined').first().waitFor();
+      }
+    }
+    for (const shopper of [leader, ...friends]) {
+      await shopper.page.getByText('The team is complete: your order is paid.').first().waitFor();
+      await shopper.page.getByRole('button', { name: 'See my order' }).click();
+      await shopper.page.getByText('Paid. Thank you!').waitFor();
+    }
+    const { rows } = await testApp.database.pool.query<{ shopperId: string; status: string; totalMinor: number }>(
+      `select shopper_id as "shopperId", status, total_minor::int as "totalMinor" from shop_order where shop_id = $1 and source = 'group_buy' order by shopper_id`,
+      [shop.shopId],
+    );
+    expect(rows).toEqual(
+      [leader, ...friends].map((shopper) => ({ shopperId: shopper.shopperId, status: 'paid', totalMinor: 1_500 })).sort((left, right) => left.shopperId.localeCompare(right.shopperId)),
+    );
+    for (const shopper of [leader, ...friends]) {
+      expect(shopper.errors).toEqual([]);
+      await shopper.context.close();
+    }
+  });
+});
