@@ -42,6 +42,9 @@ export function paymentCodeChargesTopic(shopperId: string): string {
 /** The outbox events of counter charges: `payment_code_charge.<status>` (db/src/modules/qr-payments). */
 export const PAYMENT_CODE_CHARGE_AGGREGATE = 'payment_code_charge';
 
+/** The outbox events of group-buy teams: `group_buy.team_<opened|joined|formed|expired>` (db/src/modules/group-buys). */
+const GROUP_BUY_TEAM_AGGREGATE = 'group_buy_team';
+
 export function teamTopic(teamId: string): string {
   return `${GROUP_BUY_TEAMS_TOPIC}/${teamId}`;
 }
@@ -89,7 +92,8 @@ type TopicMessage = Pick<OutboxMessage, 'type' | 'aggregateType' | 'aggregateId'
 
 /** The topic events one published outbox event makes: about an order, a shopper's counter charge, or a group-buy team. */
 export function topicEventsOf(message: TopicMessage): RoutedTopicEvent[] {
-  return [...chargeEventsOf(message), ...teamEventsOf(message), ...orderEventsOf(message)];
+  if (message.aggregateType === GROUP_BUY_TEAM_AGGREGATE) return teamEventsOf(message);
+  return [...chargeEventsOf(message), ...orderEventsOf(message)];
 }
 
 function router(message: TopicMessage) {
@@ -126,15 +130,8 @@ function chargeEventsOf(message: TopicMessage): RoutedTopicEvent[] {
   ];
 }
 
-function orderEventsOf(message: TopicMessage): RoutedTopicEvent[] {
-  const payload = message.payload;
-  const orderId = stringOr(payload.orderId, message.aggregateType === 'order' ? message.aggregateId : null);
-  if (!orderId) return [];
-  const route = router(message);
-
 /** A team's joins, formation and expiry go to the team's own topic, which its members' widgets follow. */
 function teamEventsOf(message: TopicMessage): RoutedTopicEvent[] {
-  if (message.aggregateType !== 'group_buy_team') return [];
   const payload = message.payload;
   return [
     router(message)({
@@ -150,6 +147,12 @@ function teamEventsOf(message: TopicMessage): RoutedTopicEvent[] {
     }),
   ];
 }
+
+function orderEventsOf(message: TopicMessage): RoutedTopicEvent[] {
+  const payload = message.payload;
+  const orderId = stringOr(payload.orderId, message.aggregateType === 'order' ? message.aggregateId : null);
+  if (!orderId) return [];
+  const route = router(message);
 
   if (message.type === TRACKING_EVENT) {
     // Positions go to the order's own topic only: the merchant-wide list would drown in them.
