@@ -16,11 +16,28 @@ export function afterCommit(client: Queryable, callback: () => void): void {
   } else afterCommitCallbacks.set(client, [callback]);
 }
 
+/** PostgreSQL's deadlock_detected: the transaction was chosen as the victim, nothing of it was kept. */
+const DEADLOCK_DETECTED = '40P01';
+const DEADLOCK_ATTEMPTS = 3;
+
 /**
  * Runs `work` inside one transaction on one pooled client: commits if it returns, rolls back if it
- * throws (and rethrows), and always gives the client back.
+ * throws (and rethrows), and always gives the client back. A transaction that PostgreSQL breaks as a
+ * deadlock's victim is run again from the start, a bounded number of times: ledger writers lock only the
+ * accounts they touch (docs/ledger.md §5), so a transaction that posts twice can meet another in the
+ * opposite order; `work` must therefore be safe to run again (it only talks to the database).
  */
 export async function withPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<Result>): Promise<Result> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await runPoolTransaction(pool, work);
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= DEADLOCK_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<Result>): Promise<Result> {
   const client = await pool.connect();
   let broken = false;
   try {

@@ -18,6 +18,7 @@ import { Migration20261202000700_settlement } from './Migration20261202000700_se
 import { Migration20261202000800_webhooks_notifications } from './Migration20261202000800_webhooks_notifications.ts';
 import { Migration20261202001300_product_photos } from './Migration20261202001300_product_photos.ts';
 import { Migration20261202001600_red_envelopes } from './Migration20261202001600_red_envelopes.ts';
+import { Migration20261203000100_ledger_sealed_chain } from './Migration20261203000100_ledger_sealed_chain.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -44,4 +45,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000800_webhooks_notifications', class: Migration20261202000800_webhooks_notifications },
   { name: 'Migration20261202001300_product_photos', class: Migration20261202001300_product_photos },
   { name: 'Migration20261202001600_red_envelopes', class: Migration20261202001600_red_envelopes },
+  { name: 'Migration20261203000100_ledger_sealed_chain', class: Migration20261203000100_ledger_sealed_chain },
 ];

@@ -9,7 +9,7 @@ export const LedgerTransferEntity = new EntitySchema<LedgerTransfer>({
   readonly: true,
   properties: {
     id: idColumn,
-    sequence: { type: new BigIntType('number') },
+    sequence: { type: new BigIntType('number'), nullable: true },
     kind: { type: 'string' },
     debitAccountId: { type: 'uuid' },
     creditAccountId: { type: 'uuid' },
@@ -24,8 +24,8 @@ export const LedgerTransferEntity = new EntitySchema<LedgerTransfer>({
     correctsId: { type: 'uuid', nullable: true },
     metadata: { type: 'json' },
     bodyHash: { type: 'string' },
-    previousHash: { type: 'string' },
-    hash: { type: 'string' },
+    previousHash: { type: 'string', nullable: true },
+    hash: { type: 'string', nullable: true },
     createdAt: { type: 'Date' },
   },
 });

@@ -5,6 +5,7 @@ import { Timestamp, Uuid } from '../../schema-types.ts';
 import { ShipmentDetailBody } from '../shipments/shipments.schemas.ts';
 import type { ShipmentsService } from '../shipments/shipments.service.ts';
 import { OrderNotFoundError } from './orders.errors.ts';
+import { sealBeforeRead } from '../ledger/ledger-sealer.ts';
 
 export const OrderPaymentBody = Type.Object(
   {
@@ -53,6 +54,7 @@ export class OrderRelatedReader {
     const { pool } = this.database;
     const order = await pool.query('select 1 from shop_order where id = $1 and merchant_id = $2', [orderId, actor.merchantId]);
     if (!order.rowCount) throw new OrderNotFoundError(orderId);
+    await sealBeforeRead(pool);
     const [payments, transfers, shipments] = await Promise.all([
       pool.query<Static<typeof OrderPaymentBody>>(
         `select id::text, 'card' as method, status, amount_minor as "amountMinor", currency, created_at as "createdAt"
