@@ -35,15 +35,12 @@ export interface VerifyLedgerOptions {
   transferPageSize?: number;
   /** Accounts whose totals are recomputed per round trip. */
   accountBatchSize?: number;
-  /** How old a committed transfer may be and still wait for its chain position (default LEDGER_SEAL_MAX_LAG_SECONDS, else 60). */
+  /** How old a committed transfer may be and still wait for its chain position (config LEDGER_SEAL_MAX_LAG_SECONDS). */
   sealMaxLagSeconds?: number;
 }
 
-/** The sealer's promise: no committed transfer stays unsealed longer than this. */
-export function sealMaxLagSeconds(): number {
-  const configured = Number(process.env.LEDGER_SEAL_MAX_LAG_SECONDS);
-  return Number.isFinite(configured) && configured > 0 ? configured : 60;
-}
+/** The sealer's promise when nobody configured it: no committed transfer stays unsealed longer than this. */
+export const DEFAULT_SEAL_MAX_LAG_SECONDS = 60;
 
 interface ChainRow extends TransferRow {
   debit_currency: string | null;
@@ -81,7 +78,7 @@ export async function verifyLedger(pool: pg.Pool, options: VerifyLedgerOptions =
   let broken = false;
   try {
     await client.query('begin isolation level repeatable read read only');
-    const verification = await verifySnapshot(client, options.transferPageSize ?? 5_000, options.accountBatchSize ?? 1_000, options.sealMaxLagSeconds ?? sealMaxLagSeconds());
+    const verification = await verifySnapshot(client, options.transferPageSize ?? 5_000, options.accountBatchSize ?? 1_000, options.sealMaxLagSeconds ?? DEFAULT_SEAL_MAX_LAG_SECONDS);
     await client.query('commit');
     return verification;
   } catch (error) {

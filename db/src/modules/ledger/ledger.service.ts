@@ -26,6 +26,8 @@ export interface LedgerServiceOptions {
   now?: () => Date;
   lingerMs?: number;
   maxBatchTransfers?: number;
+  /** The verifier's bound on the unsealed tail (docs/ledger.md §4). */
+  sealMaxLagSeconds?: number;
 }
 
 export interface OpenAccountInput {
@@ -74,6 +76,7 @@ export class LedgerService {
   readonly sealer: LedgerSealer;
   private readonly writer: LedgerWriter;
   private readonly now: () => Date;
+  private readonly sealMaxLagSeconds: number | undefined;
   private readonly accountIds = new Map<string, LedgerAccount>();
 
   constructor(
@@ -82,6 +85,7 @@ export class LedgerService {
   ) {
     this.now = options.now ?? (() => new Date());
     this.sealer = new LedgerSealer(database.pool);
+    this.sealMaxLagSeconds = options.sealMaxLagSeconds;
     this.writer = new LedgerWriter(database.pool, this.sealer, {
       maxBatchTransfers: options.maxBatchTransfers ?? MAX_TRANSFERS_PER_SUBMISSION,
       lingerMs: options.lingerMs ?? 0,
@@ -199,7 +203,7 @@ export class LedgerService {
 
   /** Runs the verifier here and now (npm run ledger:verify, tests); operators start runs in the workers (LedgerVerificationRuns). */
   async verify(): Promise<LedgerVerification> {
-    return verifyLedger(this.database.pool);
+    return verifyLedger(this.database.pool, this.sealMaxLagSeconds === undefined ? {} : { sealMaxLagSeconds: this.sealMaxLagSeconds });
   }
 
   // The actor-facing verbs used by the HTTP routes.
