@@ -230,7 +230,9 @@ async function verifySnapshot(client: pg.PoolClient, transferPageSize: number, a
       problem: { code: 'unsealed_too_long', message: `Transfer ${id}, committed at ${createdAt.toISOString()}, is still unsealed after ${maxLagSeconds} s: is the ledger.seal job running?`, transferId: id },
     };
   }
-  return { ok: true, transfers: lastSequence, accounts, lastSequence, lastHash: runningHash };
+  // `transfers` counts every transfer of the snapshot, the unsealed tail included; lastSequence is the sealed head.
+  const unsealed = (await client.query<{ count: number }>('select count(*)::int as count from ledger_transfer where sequence is null')).rows[0]?.count ?? 0;
+  return { ok: true, transfers: lastSequence + unsealed, accounts, lastSequence, lastHash: runningHash };
 }
 
 /**
