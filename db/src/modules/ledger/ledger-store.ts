@@ -91,10 +91,11 @@ interface PendingRow {
  * accounts proceed side by side; nothing global is taken (the chain is sealed after commit).
  */
 function accountLockSql(accountIds: string, pendingIds: string): string {
+  // `= any(array(...))`: the ids are computed once, then each row is found through the primary key.
   return `select id from ledger_account
-           where id in (select unnest(${accountIds})
-                        union select debit_account_id from ledger_pending where transfer_id = any(${pendingIds})
-                        union select credit_account_id from ledger_pending where transfer_id = any(${pendingIds}))
+           where id = any(array(select unnest(${accountIds})
+                                union select debit_account_id from ledger_pending where transfer_id = any(${pendingIds})
+                                union select credit_account_id from ledger_pending where transfer_id = any(${pendingIds})))
            order by id for update`;
 }
 
