@@ -89,6 +89,9 @@ interface PendingRow {
  * to an account the transfer touches, so these locks serialise exactly the writers that could conflict
  * (and one ledger call never deadlocks another: both lock in the same order). Writers of unrelated
  * accounts proceed side by side; nothing global is taken (the chain is sealed after commit).
+ * `for no key update` is the lock the row's UPDATE takes anyway: it queues writers of the account but not
+ * the key-share locks of foreign keys (a caller's row that references the account, inserted earlier in
+ * the same transaction, must not make two such callers deadlock).
  */
 function accountLockSql(accountIds: string, pendingIds: string): string {
   // `= any(array(...))`: the ids are computed once, then each row is found through the primary key.
@@ -96,7 +99,7 @@ function accountLockSql(accountIds: string, pendingIds: string): string {
            where id = any(array(select unnest(${accountIds})
                                 union select debit_account_id from ledger_pending where transfer_id = any(${pendingIds})
                                 union select credit_account_id from ledger_pending where transfer_id = any(${pendingIds})))
-           order by id for update`;
+           order by id for no key update`;
 }
 
 // Everything the rules look at, in one round trip: every account involved (also those of the pendings

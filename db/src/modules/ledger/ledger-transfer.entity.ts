@@ -2,7 +2,7 @@ import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import { idColumn } from '../../entity-columns.ts';
 import type { LedgerTransfer } from './ledger.types.ts';
 
-/** Read model for lists; rows are written only by the ledger's SQL write path, and never changed. */
+/** Read model for lists; rows are written only by the ledger's SQL write path, and changed only by the sealer (chain columns, once). */
 export const LedgerTransferEntity = new EntitySchema<LedgerTransfer>({
   name: 'LedgerTransfer',
   tableName: 'ledger_transfer',

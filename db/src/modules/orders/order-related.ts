@@ -22,7 +22,8 @@ export const OrderPaymentBody = Type.Object(
 export const OrderLedgerTransferBody = Type.Object(
   {
     id: Uuid,
-    sequence: Type.Integer(),
+    /** Null only for a transfer committed in the instant after this read sealed the ledger (docs/ledger.md §4). */
+    sequence: Type.Union([Type.Integer(), Type.Null()]),
     kind: Type.String(),
     reason: Type.String(),
     amountMinor: Type.Integer(),
@@ -76,7 +77,7 @@ export class OrderRelatedReader {
            join ledger_account debit on debit.id = t.debit_account_id
            join ledger_account credit on credit.id = t.credit_account_id
           where t.reference_type = 'order' and t.reference_id = $1::text
-          order by t.sequence`,
+          order by t.sequence nulls last, t.append_order`,
         [orderId],
       ),
       this.shipments.listForOrder({ merchantId: actor.merchantId }, orderId),
