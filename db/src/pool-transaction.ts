@@ -3,13 +3,15 @@ import type pg from 'pg';
 /** Anything that runs SQL: the pool itself, or one client holding a transaction open. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
-const afterCommitCallbacks = new WeakMap<object, (() => void)[]>();
+const afterCommitCallbacks = new WeakMap<object, (() => void | Promise<void>)[]>();
 
 /**
  * Runs `callback` once the transaction open on `client` (by withPoolTransaction) has committed; dropped if
- * it rolls back. For signals that must not go out before the data is visible (waking the outbox relay).
+ * it rolls back. For signals that must not go out before the data is visible (waking the outbox relay),
+ * and for work that must follow the commit (sealing the ledger's new transfers): a callback that returns a
+ * promise is awaited before withPoolTransaction returns (the transaction's locks are released by then).
  */
-export function afterCommit(client: Queryable, callback: () => void): void {
+export function afterCommit(client: Queryable, callback: () => void | Promise<void>): void {
   const callbacks = afterCommitCallbacks.get(client);
   if (callbacks) {
     if (!callbacks.includes(callback)) callbacks.push(callback);
@@ -40,14 +42,14 @@ export async function withPoolTransaction<Result>(pool: pg.Pool, work: (client: 
 async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<Result>): Promise<Result> {
   const client = await pool.connect();
   let broken = false;
+  let result: Result;
+  let callbacks: (() => void | Promise<void>)[] | undefined;
   try {
     await client.query('begin');
-    const result = await work(client);
+    result = await work(client);
     await client.query('commit');
-    const callbacks = afterCommitCallbacks.get(client);
+    callbacks = afterCommitCallbacks.get(client);
     afterCommitCallbacks.delete(client);
-    for (const callback of callbacks ?? []) callback();
-    return result;
   } catch (error) {
     afterCommitCallbacks.delete(client);
     // A client that cannot even roll back is in an unknown state: destroy it rather than reuse it.
@@ -58,4 +60,8 @@ async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolC
   } finally {
     client.release(broken);
   }
+  // After the client went back to the pool: a callback that needs a connection of its own (the ledger's
+  // sealer) must never wait for one that this very transaction holds.
+  await Promise.all((callbacks ?? []).map((callback) => callback()));
+  return result;
 }

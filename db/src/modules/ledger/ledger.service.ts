@@ -145,8 +145,8 @@ export class LedgerService {
   /**
    * Applies transfers inside the caller's open transaction on `client`, so that they commit with the
    * caller's own state. Holds the locks of the accounts it touched until that transaction ends: post
-   * last, commit soon. The transfers come back unsealed (`sequence: null`); once the transaction commits
-   * (withPoolTransaction) this process's sealer is asked to seal them, without the caller waiting.
+   * last, commit soon. The transfers come back unsealed (`sequence: null`); once the transaction commits,
+   * withPoolTransaction has this process's sealer seal them before it returns.
    */
   async applyInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<TransferResult[]> {
     if (transfers.length > MAX_TRANSFERS_PER_SUBMISSION) throw new LedgerBatchTooLargeError(MAX_TRANSFERS_PER_SUBMISSION);
@@ -156,9 +156,12 @@ export class LedgerService {
     return results;
   }
 
-  /** After a caller's commit: seal in the background (a failure is the ledger.seal job's to make up). */
-  private readonly sealSoon = (): void => {
-    void this.sealer.seal().catch(() => 0);
+  /**
+   * After a caller's commit (its locks already released): seal, so that once withPoolTransaction returns,
+   * its transfers have their place in the chain. A failure is the ledger.seal job's to make up.
+   */
+  private readonly sealSoon = async (): Promise<void> => {
+    await this.sealer.seal().catch(() => 0);
   };
 
   /** Seals every committed transfer (the workers' ledger.seal job; tests). */
