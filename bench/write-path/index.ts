@@ -9,7 +9,7 @@ import { testServerUrl } from '../../db/src/testing/databases.ts';
 /**
  * `npm run bench -- write-path [--duration=5] [--clients=32] [--shards=16] [--api-ms=1]`: the ledger's
  * write-path designs reduced to their locks, on a scratch database with pgbench, so that the choice in
- * docs/ledger.md ("Write path") rests on a measurement rather than on an argument. Each variant is one
+ * docs/ledger.md §5 ("The options, reduced to their locks") rests on a measurement rather than on an argument. Each variant is one
  * payment transaction as checkout runs it: a wallet debited, escrow credited, a transfer row appended,
  * with `--api-ms` of API time (sleep) after the first and before COMMIT, because in production the API
  * computes between its statements while the transaction holds its locks.

@@ -3,34 +3,53 @@ import type pg from 'pg';
 /** Anything that runs SQL: the pool itself, or one client holding a transaction open. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
-const afterCommitCallbacks = new WeakMap<object, (() => void)[]>();
+const afterCommitCallbacks = new WeakMap<object, (() => void | Promise<void>)[]>();
 
 /**
  * Runs `callback` once the transaction open on `client` (by withPoolTransaction) has committed; dropped if
- * it rolls back. For signals that must not go out before the data is visible (waking the outbox relay).
+ * it rolls back. For signals that must not go out before the data is visible (waking the outbox relay),
+ * and for work that must follow the commit (sealing the ledger's new transfers): a callback that returns a
+ * promise is awaited before withPoolTransaction returns (the transaction's locks are released by then).
  */
-export function afterCommit(client: Queryable, callback: () => void): void {
+export function afterCommit(client: Queryable, callback: () => void | Promise<void>): void {
   const callbacks = afterCommitCallbacks.get(client);
   if (callbacks) {
     if (!callbacks.includes(callback)) callbacks.push(callback);
   } else afterCommitCallbacks.set(client, [callback]);
 }
 
+/** PostgreSQL's deadlock_detected: the transaction was chosen as the victim, nothing of it was kept. */
+const DEADLOCK_DETECTED = '40P01';
+const DEADLOCK_ATTEMPTS = 3;
+
 /**
  * Runs `work` inside one transaction on one pooled client: commits if it returns, rolls back if it
- * throws (and rethrows), and always gives the client back.
+ * throws (and rethrows), and always gives the client back. A transaction that PostgreSQL breaks as a
+ * deadlock's victim is run again from the start, a bounded number of times: ledger writers lock only the
+ * accounts they touch (docs/ledger.md §5), so a transaction that posts twice can meet another in the
+ * opposite order; `work` must therefore be safe to run again (it only talks to the database).
  */
 export async function withPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<Result>): Promise<Result> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await runPoolTransaction(pool, work);
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt >= DEADLOCK_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<Result>): Promise<Result> {
   const client = await pool.connect();
   let broken = false;
+  let result: Result;
+  let callbacks: (() => void | Promise<void>)[] | undefined;
   try {
     await client.query('begin');
-    const result = await work(client);
+    result = await work(client);
     await client.query('commit');
-    const callbacks = afterCommitCallbacks.get(client);
+    callbacks = afterCommitCallbacks.get(client);
     afterCommitCallbacks.delete(client);
-    for (const callback of callbacks ?? []) callback();
-    return result;
   } catch (error) {
     afterCommitCallbacks.delete(client);
     // A client that cannot even roll back is in an unknown state: destroy it rather than reuse it.
@@ -41,4 +60,8 @@ export async function withPoolTransaction<Result>(pool: pg.Pool, work: (client: 
   } finally {
     client.release(broken);
   }
+  // After the client went back to the pool: a callback that needs a connection of its own (the ledger's
+  // sealer) must never wait for one that this very transaction holds.
+  await Promise.all((callbacks ?? []).map((callback) => callback()));
+  return result;
 }

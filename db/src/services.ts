@@ -80,7 +80,7 @@ export function createServices(dependencies: ServiceDependencies) {
   const catalogCache = new CatalogCache({ ttlMs: dependencies.config.catalog.cacheTtlMs });
   const catalogInvalidations = new CatalogInvalidations(dependencies.redis, dependencies.config.redis.keyPrefix, catalogCache);
   // One ledger instance: orders post into it inside their own transactions.
-  const ledger = new LedgerService(database);
+  const ledger = new LedgerService(database, { sealMaxLagSeconds: dependencies.config.ledger.sealMaxLagSeconds });
   const payments = new PaymentsService(database, createStripeGateway(dependencies.config.stripe), dependencies.logger);
   const payoutProvider = new LocalPaymentsProvider(database.pool);
   const qr = new QrService(database, dependencies.redis, dependencies.config);
@@ -133,7 +133,7 @@ export function createServices(dependencies: ServiceDependencies) {
     embedOrigins: new EmbedOriginsService({ database }),
     ledger,
     // Verification runs: started by operators, carried out by the workers (job ledger.verify).
-    ledgerVerifications: new LedgerVerificationRuns(database),
+    ledgerVerifications: new LedgerVerificationRuns(database, { sealMaxLagSeconds: dependencies.config.ledger.sealMaxLagSeconds }),
     orders,
     outbox: new OutboxService(database),
     // Receipt, completion and settlement of orders (docs/orders.md §10); the sweeper's view of due work.

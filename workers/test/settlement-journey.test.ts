@@ -292,13 +292,14 @@ describe('a workers process killed with SIGKILL in the middle of a settlement', 
     await stopWorkers();
     const before = await money();
 
-    // The test holds the ledger's head lock, so the settlement stops at its last step, the ledger write,
-    // with the order row locked and settled_at written in its open transaction.
+    // The test holds the lock of the escrow account the order's money sits in (ledger writers lock the
+    // accounts they touch), so the settlement stops at its last step, the ledger write, with the order
+    // row locked and settled_at written in its open transaction.
     const blocker: pg.PoolClient = await app().database.pool.connect();
     let child: ChildProcess;
     try {
       await blocker.query('begin');
-      await blocker.query('select * from ledger_head where id = 1 for update');
+      await blocker.query(`select id from ledger_account where kind = 'escrow' and currency = 'EUR' order by id for update`);
       child = await spawnWorkers();
       expect((await app().inject({ method: 'POST', url: `/api/store/orders/${order.id}/confirm-receipt`, headers: shopper.headers })).statusCode).toBe(200);
       await until(async () => (await waitingOnLocks()) > 0);

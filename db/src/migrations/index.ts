@@ -18,8 +18,9 @@ import { Migration20261202000700_settlement } from './Migration20261202000700_se
 import { Migration20261202000800_webhooks_notifications } from './Migration20261202000800_webhooks_notifications.ts';
 import { Migration20261202001300_product_photos } from './Migration20261202001300_product_photos.ts';
 import { Migration20261202001600_red_envelopes } from './Migration20261202001600_red_envelopes.ts';
-import { Migration20261203000400_share_links_referrals } from './Migration20261203000400_share_links_referrals.ts';
+import { Migration20261203000100_ledger_sealed_chain } from './Migration20261203000100_ledger_sealed_chain.ts';
 import { Migration20261203000300_group_buys } from './Migration20261203000300_group_buys.ts';
+import { Migration20261203000400_share_links_referrals } from './Migration20261203000400_share_links_referrals.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -46,6 +47,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000800_webhooks_notifications', class: Migration20261202000800_webhooks_notifications },
   { name: 'Migration20261202001300_product_photos', class: Migration20261202001300_product_photos },
   { name: 'Migration20261202001600_red_envelopes', class: Migration20261202001600_red_envelopes },
-  { name: 'Migration20261203000400_share_links_referrals', class: Migration20261203000400_share_links_referrals },
+  { name: 'Migration20261203000100_ledger_sealed_chain', class: Migration20261203000100_ledger_sealed_chain },
   { name: 'Migration20261203000300_group_buys', class: Migration20261203000300_group_buys },
+  { name: 'Migration20261203000400_share_links_referrals', class: Migration20261203000400_share_links_referrals },
 ];

@@ -118,6 +118,13 @@ export const JOBS = {
     repeatEveryMs: 5 * 1_000,
     options: { attempts: 1 },
   }),
+  'ledger.seal': defineJob({
+    queue: 'maintenance',
+    description: 'Seals committed ledger transfers still waiting for their place in the hash chain (the API seals after its own commits; this catches what a crashed process left).',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 1_000,
+    options: { attempts: 1 },
+  }),
   'money.sweep_stale': defineJob({
     queue: 'maintenance',
     description: 'Finds refunds, payouts and top-ups left pending in the database (a crash, a dead job) and finishes them, or flags them for an operator once their retries are spent.',

@@ -6,6 +6,7 @@ import { carrierProcessEvent, carrierProcessPending } from './carrier-events.ts'
 import { notificationSend } from './notification-send.ts';
 import { notificationSweepMissing } from './notification-sweep-missing.ts';
 import { ledgerExpirePending } from './ledger-expire-pending.ts';
+import { ledgerSeal } from './ledger-seal.ts';
 import { moneySweepStale } from './money-sweep-stale.ts';
 import { ledgerSnapshotBalances } from './ledger-snapshot-balances.ts';
 import { ledgerVerify } from './ledger-verify.ts';
@@ -35,6 +36,7 @@ export const processors: Processors<typeof JOBS> = {
   'carrier.process_event': carrierProcessEvent,
   'carrier.process_pending': carrierProcessPending,
   'ledger.expire_pending': ledgerExpirePending,
+  'ledger.seal': ledgerSeal,
   'money.sweep_stale': moneySweepStale,
   'ledger.verify': ledgerVerify,
   'ledger.verify_sweep': ledgerVerifySweep,

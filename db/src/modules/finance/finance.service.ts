@@ -16,6 +16,7 @@ import { parsePeriod } from './finance-period.ts';
 import { assertPlatformScope, financeScope, merchantAccountIds, visibleAccount } from './finance-scope.ts';
 import type { BalanceQueryInput, StatementQueryInput } from './finance.schemas.ts';
 import { trialBalance, type TrialBalance } from './trial-balance.ts';
+import { sealBeforeRead } from '../ledger/ledger-sealer.ts';
 
 export type FinanceAccountView = LedgerAccount & AccountBalances;
 
@@ -106,6 +107,7 @@ export class FinanceService {
    */
   async listTransfers(actor: Actor, query: ListQuery<TransferListFilterInput>): Promise<ListPage<LedgerTransfer>> {
     const scope = financeScope(actor);
+    await sealBeforeRead(this.database.pool);
     const { filter } = query;
     const conditions: FilterQuery<LedgerTransfer>[] = [];
     if (scope.type === 'merchant') {
@@ -185,6 +187,7 @@ export class FinanceService {
   async balance(actor: Actor, accountId: string, input: BalanceQueryInput): Promise<AccountBalance> {
     const account = await visibleAccount(this.database.pool, financeScope(actor), accountId);
     const asOf = input.asOf === undefined ? null : new Date(input.asOf);
+    await sealBeforeRead(this.database.pool);
     const totals = await accountTotalsAt(this.database.pool, account.id, { createdAtOrBefore: asOf ?? FAR_FUTURE });
     const { transfers, lastSequence, ...sums } = totals;
     return { accountId: account.id, kind: account.kind, currency: account.currency, asOf, ...snapshotOf(account.kind, sums), transfers, lastSequence };
@@ -196,6 +199,7 @@ export class FinanceService {
    */
   async takeBalanceSnapshots(now: Date = new Date(), marginMs = 15 * 60_000): Promise<{ cutAt: Date; accounts: number }> {
     const cutAt = snapshotCut(now, marginMs);
+    await sealBeforeRead(this.database.pool);
     const { accounts } = await takeBalanceSnapshots(this.database.pool, cutAt);
     return { cutAt, accounts };
   }
@@ -203,6 +207,7 @@ export class FinanceService {
   /** The whole platform's trial balance per currency, now or as of a past time; operators only. */
   async trialBalance(actor: Actor, input: BalanceQueryInput): Promise<TrialBalance> {
     assertPlatformScope(actor);
+    await sealBeforeRead(this.database.pool);
     return trialBalance(this.database.pool, input.asOf === undefined ? null : new Date(input.asOf));
   }
 
@@ -216,6 +221,7 @@ export class FinanceService {
     const { from, to } = parsePeriod(input);
     const limit = input.limit ?? 1_000;
     const pool = this.database.pool;
+    await sealBeforeRead(pool);
     // Opening and closing from the snapshots; a later page's start sums only the period before it.
     const [openingTotals, closingTotals, pageStart] = await Promise.all([
       from ? accountTotalsAt(pool, account.id, { createdBefore: from }) : null,

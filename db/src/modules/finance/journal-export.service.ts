@@ -8,6 +8,7 @@ import { financeScope, merchantAccountIds, visibleAccount } from './finance-scop
 import type { JournalQueryInput } from './finance.schemas.ts';
 import { JOURNAL_COLUMNS, JOURNAL_SELECT, journalLines, type JournalLine, type JournalTransferRow } from './journal-lines.ts';
 import { openSnapshotQueryStream } from './snapshot-query-stream.ts';
+import { sealBeforeRead } from '../ledger/ledger-sealer.ts';
 
 export type JournalFormat = 'csv' | 'jsonl';
 
@@ -106,6 +107,9 @@ export class JournalExportService {
     const scope = financeScope(actor);
     const period = parsePeriod(input);
     const pool = this.database.pool;
+    // The journal ends at the sealed head (so a chain recomputed from it ends at ledger_head.last_hash):
+    // seal what is committed now; a row committed after this follows in the next export.
+    await sealBeforeRead(pool);
 
     let accountIds: string[] | null = null;
     let subject = 'platform';
@@ -123,7 +127,7 @@ export class JournalExportService {
 
     // A merchant's lines reach its accounts through the two account indexes; the platform's whole
     // journal walks the sequence index, which a cursor's fast-start plan prefers to a sort.
-    const conditions: string[] = [];
+    const conditions: string[] = ['t.sequence is not null'];
     const params: unknown[] = [];
     if (accountIds) {
       params.push(accountIds);
@@ -137,7 +141,7 @@ export class JournalExportService {
       params.push(period.to);
       conditions.push(`t.created_at < $${params.length}`);
     }
-    const sql = `${JOURNAL_SELECT} ${conditions.length ? `where ${conditions.join(' and ')}` : ''} order by t.sequence`;
+    const sql = `${JOURNAL_SELECT} where ${conditions.join(' and ')} order by t.sequence`;
 
     const limit = this.database.exportPool.options.max ?? 1;
     if (this.running >= limit) throw new JournalExportsBusyError(limit, this.retryAfterSeconds);

@@ -190,7 +190,7 @@ export class GroupBuysService {
               payload: { teamId, groupBuyId, shopperId: actor.shopperId, memberCount: 1, teamSize: counter.teamSize, expiresAt: team.expiresAt.toISOString() },
               jobs: [groupBuyTeamExpireJob(teamId, team.expiresAt)],
             });
-            // Last: the ledger's head lock is held until this transaction commits.
+            // Last: the ledger's account locks are held until this transaction commits.
             await ledger.recordInTransaction(client, legs);
           });
         } catch (error) {
@@ -252,7 +252,7 @@ export class GroupBuysService {
           payload: { teamId, groupBuyId: facts.groupBuyId, shopperId: actor.shopperId, memberCount: seat.memberCount, teamSize: seat.teamSize },
         });
         const captureLegs = seat.memberCount === seat.teamSize ? await this.form(client, facts) : [];
-        // Last: the ledger's head lock is held until this transaction commits. The new hold first, then
+        // Last: the ledger's account locks are held until this transaction commits. The new hold first, then
         // (when this join fills the team) every member's capture as one linked chain.
         await ledger.recordInTransaction(client, [...holdLegs, ...captureLegs]);
       });

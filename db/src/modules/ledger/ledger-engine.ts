@@ -1,5 +1,5 @@
 import { isSupportedCurrency } from '../../money.ts';
-import { bodyHash, canonicalValue, chainHash } from './ledger-hash.ts';
+import { bodyHash, canonicalValue } from './ledger-hash.ts';
 import {
   TRANSFER_KINDS,
   type CorrectionTarget,
@@ -14,7 +14,7 @@ import {
 } from './ledger.types.ts';
 
 /**
- * The rules of the ledger, applied in memory to state loaded under the head lock: no I/O here, so one
+ * The rules of the ledger, applied in memory to state loaded under the locks of the accounts involved: no I/O here, so one
  * batch of thousands of transfers is decided in microseconds each and written with a few statements.
  */
 
@@ -28,7 +28,6 @@ export interface EngineState {
   accounts: Map<string, LedgerAccount>;
   pendings: Map<string, PendingState>;
   corrections: Map<string, CorrectionTarget>;
-  head: { sequence: number; hash: string };
 }
 
 export interface EngineOutcome {
@@ -39,7 +38,6 @@ export interface EngineOutcome {
   newPendings: Map<string, PendingState>;
   /** Pending transfers from earlier batches that this batch resolved. */
   resolvedPendings: Map<string, PendingState>;
-  head: { sequence: number; hash: string };
 }
 
 type Failure = { code: LedgerErrorCode; message: string; field?: string };
@@ -168,7 +166,6 @@ export function decideTransfers(transfers: readonly TransferInput[], state: Engi
     touchedAccountIds: new Set(),
     newPendings: new Map(),
     resolvedPendings: new Map(),
-    head: state.head,
   };
   let undo: (() => void)[] = [];
 
@@ -185,18 +182,8 @@ export function decideTransfers(transfers: readonly TransferInput[], state: Engi
   }
 
   function create(body: TransferBody): LedgerTransfer {
-    const previousHead = outcome.head;
-    const sequence = previousHead.sequence + 1;
-    const rowBodyHash = bodyHash(body);
-    const transfer: LedgerTransfer = {
-      ...body,
-      sequence,
-      bodyHash: rowBodyHash,
-      previousHash: previousHead.hash,
-      hash: chainHash(previousHead.hash, sequence, now, rowBodyHash),
-      createdAt: now,
-    };
-    outcome.head = { sequence, hash: transfer.hash };
+    // Appended unsealed: the sealer gives the row its chain position after commit (ledger-sealer.ts).
+    const transfer: LedgerTransfer = { ...body, sequence: null, bodyHash: bodyHash(body), previousHash: null, hash: null, createdAt: now };
     outcome.created.push(transfer);
     state.existing.set(transfer.id, transfer);
     if (body.kind === 'posted' || body.kind === 'post_pending') {
@@ -210,7 +197,6 @@ export function decideTransfers(transfers: readonly TransferInput[], state: Engi
       });
     }
     undo.push(() => {
-      outcome.head = previousHead;
       outcome.created.pop();
       state.existing.delete(transfer.id);
       state.corrections.delete(transfer.id);

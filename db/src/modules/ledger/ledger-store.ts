@@ -8,7 +8,7 @@ export type LedgerClient = Pick<pg.PoolClient, 'query'>;
 
 export interface TransferRow {
   id: string;
-  sequence: number;
+  sequence: number | null;
   kind: TransferKind;
   debit_account_id: string;
   credit_account_id: string;
@@ -23,14 +23,19 @@ export interface TransferRow {
   corrects_id: string | null;
   metadata: Record<string, unknown>;
   body_hash: string;
-  previous_hash: string;
-  hash: string;
+  previous_hash: string | null;
+  hash: string | null;
   created_at: Date;
 }
 
 export const TRANSFER_COLUMNS =
   'id, sequence, kind, debit_account_id, credit_account_id, amount_minor, currency, pending_id, timeout_seconds, linked, reason, ' +
   'reference_type, reference_id, corrects_id, metadata, body_hash, previous_hash, hash, created_at';
+
+/** What a writer inserts; `sequence`, `previous_hash` and `hash` stay null until the sealer fills them in. */
+const UNSEALED_TRANSFER_COLUMNS =
+  'id, kind, debit_account_id, credit_account_id, amount_minor, currency, pending_id, timeout_seconds, linked, reason, ' +
+  'reference_type, reference_id, corrects_id, metadata, body_hash, created_at';
 
 export function transferFromRow(row: TransferRow): LedgerTransfer {
   return {
@@ -78,28 +83,30 @@ interface PendingRow {
   reference_id: string | null;
 }
 
-export interface LedgerHead {
-  sequence: number;
-  hash: string;
-}
-
 /**
- * The ledger's head lock: one row that every ledger writer in every process locks first (taken together
- * with the state load, see lockHeadAndLoadState).
+ * The account locks of a ledger write (docs/ledger.md §5): every account the batch names, and the accounts
+ * of the pendings it resolves, locked in id order by one statement. Every rule reads state that belongs
+ * to an account the transfer touches, so these locks serialise exactly the writers that could conflict
+ * (and one ledger call never deadlocks another: both lock in the same order). Writers of unrelated
+ * accounts proceed side by side; nothing global is taken (the chain is sealed after commit).
+ * `for no key update` is the lock the row's UPDATE takes anyway: it queues writers of the account but not
+ * the key-share locks of foreign keys (a caller's row that references the account, inserted earlier in
+ * the same transaction, must not make two such callers deadlock).
  */
-const HEAD_LOCK_SQL = 'select last_sequence, last_hash from ledger_head where id = 1 for update';
-
-function headFromResult(result: pg.QueryResult): LedgerHead {
-  const row = result.rows[0] as { last_sequence: number; last_hash: string } | undefined;
-  if (!row) throw new Error('Invariant violated: ledger_head has no row; run the migrations.');
-  return { sequence: row.last_sequence, hash: row.last_hash };
+function accountLockSql(accountIds: string, pendingIds: string): string {
+  // `= any(array(...))`: the ids are computed once, then each row is found through the primary key.
+  return `select id from ledger_account
+           where id = any(array(select unnest(${accountIds})
+                                union select debit_account_id from ledger_pending where transfer_id = any(${pendingIds})
+                                union select credit_account_id from ledger_pending where transfer_id = any(${pendingIds})))
+           order by id for no key update`;
 }
 
 // Everything the rules look at, in one round trip: every account involved (also those of the pendings
 // named) as plain rows, and one extra row whose `loaded` column carries, as JSON, the existing ids, the
 // pendings and the corrected transfers (usually few). Accounts stay out of the JSON because building
-// JSON per row costs more than the rows themselves once batches grow. Runs after the head lock, so
-// that its snapshot includes every earlier writer's commit.
+// JSON per row costs more than the rows themselves once batches grow. Runs after the account locks, so
+// that its snapshot includes the commit of every earlier writer of those accounts.
 const LOAD_STATE_SQL = `
   with wanted_pending as (
     select p.transfer_id, p.debit_account_id, p.credit_account_id, p.amount_minor, p.currency, p.timeout_at, p.status, p.posted_amount_minor,
@@ -136,10 +143,10 @@ type LoadedRow = AccountRow & {
 };
 
 /**
- * The state query is a session-level prepared statement (`PREPARE`), so that it can follow the head
- * lock in the SAME round trip as a second statement of one simple query: the head is then held for one
- * round trip less per ledger write (lock -> load used to be two trips, each waiting on the API's event
- * loop while every other writer queued behind the head). Prepared statements outlive the transaction
+ * The state query is a session-level prepared statement (`PREPARE`), so that it can follow the account
+ * locks in the SAME round trip as a second statement of one simple query: the locks are then held for one
+ * round trip less per ledger write (lock -> load would be two trips, each waiting on the API's event
+ * loop while the other writers of those accounts queue). Prepared statements outlive the transaction
  * that prepared them, even a rolled-back one; which connections have it is remembered per client object
  * and, for a client object not seen before, asked of pg_prepared_statements first (before any lock), so
  * a PREPARE never fails on "already exists" inside a caller's transaction.
@@ -160,11 +167,12 @@ function uuidArrayLiteral(ids: string[]): string {
 }
 
 /**
- * Takes the head lock and loads everything the batch's rules look at, in one round trip: two statements
- * of one simple query (three with `begin`). Under READ COMMITTED each statement takes its own snapshot,
- * so the load, which runs once the lock is granted, sees every earlier writer's commit.
+ * Locks the accounts involved and loads everything the batch's rules look at, in one round trip: two
+ * statements of one simple query (three with `begin`). Under READ COMMITTED each statement takes its own
+ * snapshot, so the load, which runs once the locks are granted, sees every earlier writer's commit on
+ * those accounts (its transfers, its pendings' new state, its reversals).
  */
-async function lockHeadAndLoadState(client: LedgerClient, transfers: readonly TransferInput[], begin: boolean): Promise<EngineState> {
+async function lockAccountsAndLoadState(client: LedgerClient, transfers: readonly TransferInput[], begin: boolean): Promise<EngineState> {
   await prepareLoadState(client);
   const parameters = [
     uuidsOf(transfers.map((transfer) => transfer.id)),
@@ -172,12 +180,12 @@ async function lockHeadAndLoadState(client: LedgerClient, transfers: readonly Tr
     uuidsOf(transfers.map((transfer) => transfer.pendingId)),
     uuidsOf(transfers.map((transfer) => transfer.correctsId)),
   ].map(uuidArrayLiteral);
-  const results = (await client.query(`${begin ? 'begin; ' : ''}${HEAD_LOCK_SQL}; execute ${LOAD_STATE_STATEMENT}(${parameters.join(', ')})`)) as unknown as pg.QueryResult[];
-  const head = headFromResult(results[results.length - 2]!);
-  return stateFromRows(results[results.length - 1]!.rows as LoadedRow[], head);
+  const lock = accountLockSql(parameters[1]!, parameters[2]!);
+  const results = (await client.query(`${begin ? 'begin; ' : ''}${lock}; execute ${LOAD_STATE_STATEMENT}(${parameters.join(', ')})`)) as unknown as pg.QueryResult[];
+  return stateFromRows(results[results.length - 1]!.rows as LoadedRow[]);
 }
 
-function stateFromRows(rows: LoadedRow[], head: LedgerHead): EngineState {
+function stateFromRows(rows: LoadedRow[]): EngineState {
   const loaded = { rows };
   const row = loaded.rows.find((candidate) => candidate.loaded !== null)?.loaded;
   if (!row) throw new Error('Invariant violated: the ledger state query returned no state row');
@@ -214,43 +222,47 @@ function stateFromRows(rows: LoadedRow[], head: LedgerHead): EngineState {
   }
   const accounts = new Map<string, LedgerAccount>();
   for (const account of loaded.rows) if (account.loaded === null) accounts.set(account.id, accountFromRow(account));
-  return { existing, accounts, pendings, corrections, head };
+  return { existing, accounts, pendings, corrections };
 }
 
 function timestampOrNull(milliseconds: number | null): Date | null {
   return milliseconds === null ? null : new Date(milliseconds);
 }
 
-/** Writes a decided batch with one statement: transfers, pendings, account totals and the head. */
+/** Writes a decided batch with one statement: transfers (unsealed), pendings and account totals. */
 async function writeOutcome(client: LedgerClient, outcome: EngineOutcome, state: EngineState, now: Date): Promise<void> {
   const created = outcome.created;
   const accountIds = [...outcome.touchedAccountIds].sort();
   const accounts = accountIds.map((id) => state.accounts.get(id)!);
   const newPendings = [...outcome.newPendings.values()];
   const resolvedPendings = [...outcome.resolvedPendings.values()];
+  // Rows are inserted in batch order, so `append_order` (their default) keeps a pending before its post
+  // and an original before its correction within one batch too: the sealer seals in that order.
   await client.query({
-    name: 'ledger_write_outcome',
+    name: 'ledger_write_outcome_v2',
     text: `with inserted as (
-       insert into ledger_transfer (${TRANSFER_COLUMNS})
-       select t.*, $19::timestamptz from unnest($1::uuid[], $2::bigint[], $3::text[], $4::uuid[], $5::uuid[], $6::bigint[], $7::text[], $8::uuid[],
-         $9::integer[], $10::boolean[], $11::text[], $12::text[], $13::text[], $14::uuid[], $15::jsonb[], $16::text[], $17::text[], $18::text[]) as t
+       insert into ledger_transfer (${UNSEALED_TRANSFER_COLUMNS})
+       select t.id, t.kind, t.debit_account_id, t.credit_account_id, t.amount_minor, t.currency, t.pending_id, t.timeout_seconds, t.linked, t.reason,
+              t.reference_type, t.reference_id, t.corrects_id, t.metadata, t.body_hash, $16::timestamptz
+         from unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::bigint[], $6::text[], $7::uuid[], $8::integer[], $9::boolean[], $10::text[],
+                     $11::text[], $12::text[], $13::uuid[], $14::jsonb[], $15::text[]) with ordinality
+              as t (id, kind, debit_account_id, credit_account_id, amount_minor, currency, pending_id, timeout_seconds, linked, reason,
+                    reference_type, reference_id, corrects_id, metadata, body_hash, position)
+        order by t.position
      ), accounts as (
        update ledger_account a
           set debits_posted = u.debits_posted, credits_posted = u.credits_posted, debits_pending = u.debits_pending, credits_pending = u.credits_pending
-         from unnest($20::uuid[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[]) as u (id, debits_posted, credits_posted, debits_pending, credits_pending)
+         from unnest($17::uuid[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[]) as u (id, debits_posted, credits_posted, debits_pending, credits_pending)
         where a.id = u.id
      ), new_pendings as (
        insert into ledger_pending (transfer_id, debit_account_id, credit_account_id, amount_minor, currency, timeout_at, status, resolved_by_id, posted_amount_minor, resolved_at)
-       select * from unnest($25::uuid[], $26::uuid[], $27::uuid[], $28::bigint[], $29::text[], $30::timestamptz[], $31::text[], $32::uuid[], $33::bigint[], $34::timestamptz[])
-     ), resolved_pendings as (
-       update ledger_pending p set status = r.status, resolved_by_id = r.resolved_by_id, posted_amount_minor = r.posted_amount_minor, resolved_at = $19::timestamptz
-         from unnest($35::uuid[], $36::text[], $37::uuid[], $38::bigint[]) as r (transfer_id, status, resolved_by_id, posted_amount_minor)
-        where p.transfer_id = r.transfer_id
+       select * from unnest($22::uuid[], $23::uuid[], $24::uuid[], $25::bigint[], $26::text[], $27::timestamptz[], $28::text[], $29::uuid[], $30::bigint[], $31::timestamptz[])
      )
-     update ledger_head set last_sequence = $39, last_hash = $40 where id = 1`,
+     update ledger_pending p set status = r.status, resolved_by_id = r.resolved_by_id, posted_amount_minor = r.posted_amount_minor, resolved_at = $16::timestamptz
+       from unnest($32::uuid[], $33::text[], $34::uuid[], $35::bigint[]) as r (transfer_id, status, resolved_by_id, posted_amount_minor)
+      where p.transfer_id = r.transfer_id`,
     values: [
       created.map((transfer) => transfer.id),
-      created.map((transfer) => transfer.sequence),
       created.map((transfer) => transfer.kind),
       created.map((transfer) => transfer.debitAccountId),
       created.map((transfer) => transfer.creditAccountId),
@@ -265,8 +277,6 @@ async function writeOutcome(client: LedgerClient, outcome: EngineOutcome, state:
       created.map((transfer) => transfer.correctsId),
       created.map((transfer) => JSON.stringify(transfer.metadata)),
       created.map((transfer) => transfer.bodyHash),
-      created.map((transfer) => transfer.previousHash),
-      created.map((transfer) => transfer.hash),
       now,
       accountIds,
       accounts.map((account) => account.debitsPosted),
@@ -287,20 +297,19 @@ async function writeOutcome(client: LedgerClient, outcome: EngineOutcome, state:
       resolvedPendings.map((pending) => pending.status),
       resolvedPendings.map((pending) => pending.resolvedById),
       resolvedPendings.map((pending) => pending.postedAmountMinor),
-      outcome.head.sequence,
-      outcome.head.hash,
     ],
   });
 }
 
 /**
- * The one write path of the ledger. Runs inside a transaction on `client`: takes the head lock (which
- * serialises every ledger writer in every process, orders the chain and rules out deadlocks) and
- * loads what the rules need in the same round trip, decides in memory, then writes with one statement. With
- * `begin: true` it opens the transaction itself (the caller commits); otherwise the caller's is used.
+ * The one write path of the ledger. Runs inside a transaction on `client`: locks the accounts involved
+ * (in id order, in the same round trip as the load of what the rules need), decides in memory, then
+ * writes with one statement. Nothing global is locked: the transfers are appended unsealed and get their
+ * place in the hash chain from the sealer after commit (ledger-sealer.ts). With `begin: true` it opens the
+ * transaction itself (the caller commits); otherwise the caller's is used.
  */
 export async function applyTransfers(client: LedgerClient, transfers: readonly TransferInput[], now: Date, options: { begin?: boolean } = {}): Promise<TransferResult[]> {
-  const state = await lockHeadAndLoadState(client, transfers, options.begin === true);
+  const state = await lockAccountsAndLoadState(client, transfers, options.begin === true);
   const outcome = decideTransfers(transfers, state, now);
   if (outcome.created.length) await writeOutcome(client, outcome, state, now);
   return outcome.results;

@@ -2,14 +2,14 @@ import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import { idColumn } from '../../entity-columns.ts';
 import type { LedgerTransfer } from './ledger.types.ts';
 
-/** Read model for lists; rows are written only by the ledger's SQL write path, and never changed. */
+/** Read model for lists; rows are written only by the ledger's SQL write path, and changed only by the sealer (chain columns, once). */
 export const LedgerTransferEntity = new EntitySchema<LedgerTransfer>({
   name: 'LedgerTransfer',
   tableName: 'ledger_transfer',
   readonly: true,
   properties: {
     id: idColumn,
-    sequence: { type: new BigIntType('number') },
+    sequence: { type: new BigIntType('number'), nullable: true },
     kind: { type: 'string' },
     debitAccountId: { type: 'uuid' },
     creditAccountId: { type: 'uuid' },
@@ -24,8 +24,8 @@ export const LedgerTransferEntity = new EntitySchema<LedgerTransfer>({
     correctsId: { type: 'uuid', nullable: true },
     metadata: { type: 'json' },
     bodyHash: { type: 'string' },
-    previousHash: { type: 'string' },
-    hash: { type: 'string' },
+    previousHash: { type: 'string', nullable: true },
+    hash: { type: 'string', nullable: true },
     createdAt: { type: 'Date' },
   },
 });

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { bodyHash, chainHash, GENESIS_HASH } from './ledger-hash.ts';
 import { TRANSFER_COLUMNS, transferFromRow, type TransferRow } from './ledger-store.ts';
+import type { SealedLedgerTransfer } from './ledger.types.ts';
 
 export type VerificationProblemCode =
   | 'sequence_gap'
@@ -13,7 +14,8 @@ export type VerificationProblemCode =
   | 'balance_mismatch'
   | 'below_zero'
   | 'currency_imbalance'
-  | 'pending_state_mismatch';
+  | 'pending_state_mismatch'
+  | 'unsealed_too_long';
 
 export interface VerificationProblem {
   code: VerificationProblemCode;
@@ -33,7 +35,12 @@ export interface VerifyLedgerOptions {
   transferPageSize?: number;
   /** Accounts whose totals are recomputed per round trip. */
   accountBatchSize?: number;
+  /** How old a committed transfer may be and still wait for its chain position (config LEDGER_SEAL_MAX_LAG_SECONDS). */
+  sealMaxLagSeconds?: number;
 }
+
+/** The sealer's promise when nobody configured it: no committed transfer stays unsealed longer than this. */
+export const DEFAULT_SEAL_MAX_LAG_SECONDS = 60;
 
 interface ChainRow extends TransferRow {
   debit_currency: string | null;
@@ -71,7 +78,7 @@ export async function verifyLedger(pool: pg.Pool, options: VerifyLedgerOptions =
   let broken = false;
   try {
     await client.query('begin isolation level repeatable read read only');
-    const verification = await verifySnapshot(client, options.transferPageSize ?? 5_000, options.accountBatchSize ?? 1_000);
+    const verification = await verifySnapshot(client, options.transferPageSize ?? 5_000, options.accountBatchSize ?? 1_000, options.sealMaxLagSeconds ?? DEFAULT_SEAL_MAX_LAG_SECONDS);
     await client.query('commit');
     return verification;
   } catch (error) {
@@ -84,8 +91,9 @@ export async function verifyLedger(pool: pg.Pool, options: VerifyLedgerOptions =
   }
 }
 
-async function verifySnapshot(client: pg.PoolClient, transferPageSize: number, accountBatchSize: number): Promise<LedgerVerification> {
-  // 1. The chain, in sequence order.
+async function verifySnapshot(client: pg.PoolClient, transferPageSize: number, accountBatchSize: number, maxLagSeconds: number): Promise<LedgerVerification> {
+  // 1. The sealed chain, in sequence order (unsealed rows have no sequence yet; they still count in every
+  // total below, being committed money, and step 6 proves they do not wait long).
   let expectedSequence = 1;
   let runningHash = GENESIS_HASH;
   for (;;) {
@@ -104,7 +112,8 @@ async function verifySnapshot(client: pg.PoolClient, transferPageSize: number, a
       [expectedSequence, transferPageSize],
     );
     for (const row of page.rows) {
-      const transfer = transferFromRow(row);
+      // The page's query reads sealed rows only.
+      const transfer = transferFromRow(row) as SealedLedgerTransfer;
       const where = { transferId: transfer.id, sequence: transfer.sequence };
       if (transfer.sequence !== expectedSequence) {
         return { ok: false, problem: { code: 'sequence_gap', message: `Expected sequence ${expectedSequence}, found ${transfer.sequence}.`, ...where } };
@@ -206,7 +215,24 @@ async function verifySnapshot(client: pg.PoolClient, transferPageSize: number, a
     const id = stray.rows[0].transfer_id;
     return { ok: false, problem: { code: 'pending_state_mismatch', message: `Pending transfer ${id} is marked pending but was resolved.`, transferId: id } };
   }
-  return { ok: true, transfers: lastSequence, accounts, lastSequence, lastHash: runningHash };
+  // 6. The sealer keeps up: no transfer of this snapshot waits for its chain position longer than allowed
+  // (`now()` is the snapshot's start).
+  const overdue = await client.query<{ id: string; created_at: Date }>(
+    `select id, created_at from ledger_transfer
+      where sequence is null and created_at < now() - make_interval(secs => $1)
+      order by append_order limit 1`,
+    [maxLagSeconds],
+  );
+  if (overdue.rows[0]) {
+    const { id, created_at: createdAt } = overdue.rows[0];
+    return {
+      ok: false,
+      problem: { code: 'unsealed_too_long', message: `Transfer ${id}, committed at ${createdAt.toISOString()}, is still unsealed after ${maxLagSeconds} s: is the ledger.seal job running?`, transferId: id },
+    };
+  }
+  // `transfers` counts every transfer of the snapshot, the unsealed tail included; lastSequence is the sealed head.
+  const unsealed = (await client.query<{ count: number }>('select count(*)::int as count from ledger_transfer where sequence is null')).rows[0]?.count ?? 0;
+  return { ok: true, transfers: lastSequence + unsealed, accounts, lastSequence, lastHash: runningHash };
 }
 
 /**

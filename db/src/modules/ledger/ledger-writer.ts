@@ -1,6 +1,7 @@
 import type pg from 'pg';
+import type { LedgerSealer } from './ledger-sealer.ts';
 import { applyTransfers } from './ledger-store.ts';
-import type { TransferInput, TransferResult } from './ledger.types.ts';
+import type { LedgerTransfer, TransferInput, TransferResult } from './ledger.types.ts';
 
 interface Submission {
   transfers: readonly TransferInput[];
@@ -16,20 +17,27 @@ export interface LedgerWriterOptions {
   now(): Date;
 }
 
+/** PostgreSQL's unique_violation: two writers raced with the same new transfer id (or resolved one pending twice). */
+const UNIQUE_VIOLATION = '23505';
+
 /**
  * The process's single ledger writer. Concurrent submissions queue here and are applied together in one
- * transaction while the previous one commits, so a hot account costs one row update per batch and the
- * head lock is taken once per batch rather than once per transfer. Each submission keeps its own
- * results; linked chains never cross submissions (the engine refuses an open chain at the end of one).
+ * transaction while the previous one commits, so a hot account costs one row update per batch. After
+ * each commit the batch is sealed (its chain positions assigned, ledger-sealer.ts) before its callers
+ * hear back, so `submit` answers with `sequence` and `hash`; the next batch does not wait for that seal.
+ * Each submission keeps its own results; linked chains never cross submissions (the engine refuses an
+ * open chain at the end of one).
  */
 export class LedgerWriter {
   private queue: Submission[] = [];
   private running = false;
   private scheduled = false;
   private closed = false;
+  private readonly finishing = new Set<Promise<void>>();
 
   constructor(
     private readonly pool: pg.Pool,
+    private readonly sealer: LedgerSealer,
     private readonly options: LedgerWriterOptions,
   ) {}
 
@@ -45,7 +53,7 @@ export class LedgerWriter {
   /** Waits for everything queued so far; later submissions are refused. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.running || this.queue.length) await new Promise((resolve) => setTimeout(resolve, 1));
+    while (this.running || this.queue.length || this.finishing.size) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   private schedule(): void {
@@ -79,15 +87,24 @@ export class LedgerWriter {
         const batch = this.takeBatch();
         try {
           const results = await this.applyBatch(batch.flatMap((submission) => submission.transfers));
-          let offset = 0;
-          for (const submission of batch) {
-            submission.resolve(results.slice(offset, offset + submission.transfers.length));
-            offset += submission.transfers.length;
-          }
+          this.finish(() => {
+            let offset = 0;
+            for (const submission of batch) {
+              submission.resolve(results.slice(offset, offset + submission.transfers.length));
+              offset += submission.transfers.length;
+            }
+          }, results);
         } catch (error) {
           if (batch.length === 1) batch[0]!.reject(error);
           // One submission must not sink the others: replay them one by one so only the culprit fails.
-          else for (const submission of batch) await this.applyBatch(submission.transfers).then(submission.resolve, submission.reject);
+          else {
+            for (const submission of batch) {
+              await this.applyBatch(submission.transfers).then(
+                (results) => this.finish(() => submission.resolve(results), results),
+                submission.reject,
+              );
+            }
+          }
         }
       }
     } finally {
@@ -95,7 +112,44 @@ export class LedgerWriter {
     }
   }
 
+  /** Seals what the batch committed, puts the chain positions into its results, then answers its callers. */
+  private finish(answer: () => void, results: TransferResult[]): void {
+    const finishing = this.sealInto(results).then(answer, answer);
+    this.finishing.add(finishing);
+    void finishing.finally(() => this.finishing.delete(finishing));
+  }
+
+  private async sealInto(results: TransferResult[]): Promise<void> {
+    const unsealed = results.filter((result): result is Extract<TransferResult, { transfer: LedgerTransfer }> => result.status !== 'failed' && result.transfer.sequence === null);
+    if (!unsealed.length) return;
+    // The money is committed whatever happens here: if the seal fails, the callers get `sequence: null`
+    // and the workers' ledger.seal job seals the rows (the verifier watches that it does).
+    await this.sealer.seal().catch(() => 0);
+    const { rows } = await this.pool
+      .query<{ id: string; sequence: number | null; previous_hash: string | null; hash: string | null }>(
+        'select id, sequence, previous_hash, hash from ledger_transfer where id = any($1::uuid[])',
+        [unsealed.map((result) => result.transfer.id)],
+      )
+      .catch(() => ({ rows: [] }));
+    const chain = new Map(rows.map((row) => [row.id, row]));
+    for (const result of unsealed) {
+      const row = chain.get(result.transfer.id);
+      if (row && row.sequence !== null) result.transfer = { ...result.transfer, sequence: row.sequence, previousHash: row.previous_hash, hash: row.hash };
+    }
+  }
+
   private async applyBatch(transfers: readonly TransferInput[]): Promise<TransferResult[]> {
+    try {
+      return await this.applyBatchOnce(transfers);
+    } catch (error) {
+      // A writer that raced us with the same new id (or the same pending) committed first: once more,
+      // the batch then sees its row and answers `exists` / `id_reused_with_different_body` / the pending's state.
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      return this.applyBatchOnce(transfers);
+    }
+  }
+
+  private async applyBatchOnce(transfers: readonly TransferInput[]): Promise<TransferResult[]> {
     const client = await this.pool.connect();
     let broken = false;
     try {

@@ -74,7 +74,7 @@ export type TransferBatchInput = Static<typeof TransferBatchBody>;
 export const LedgerTransferBody = Type.Object(
   {
     id: Uuid,
-    sequence: Type.Integer(),
+    sequence: Type.Union([Type.Integer(), Type.Null()], { description: 'place in the hash chain; null for the moment between commit and sealing (docs/ledger.md §4)' }),
     kind: TransferKindSchema,
     debitAccountId: Uuid,
     creditAccountId: Uuid,
@@ -89,8 +89,8 @@ export const LedgerTransferBody = Type.Object(
     correctsId: Type.Union([Uuid, Type.Null()]),
     metadata: Type.Record(Type.String(), Type.Unknown()),
     bodyHash: Type.String(),
-    previousHash: Type.String(),
-    hash: Type.String(),
+    previousHash: Type.Union([Type.String(), Type.Null()]),
+    hash: Type.Union([Type.String(), Type.Null()]),
     createdAt: Timestamp,
   },
   { $id: 'LedgerTransfer', additionalProperties: false },
@@ -101,7 +101,7 @@ export const TransferResultBody = Type.Object(
   {
     id: Type.String(),
     status: literals(['created', 'exists', 'failed'] as const),
-    sequence: Type.Optional(Type.Integer()),
+    sequence: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
     amountMinor: Type.Optional(Type.Integer()),
     createdAt: Type.Optional(Timestamp),
     code: Type.Optional(literals(LEDGER_ERROR_CODES)),

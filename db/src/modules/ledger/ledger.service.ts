@@ -5,12 +5,14 @@ import { actorId, isOperator, type Actor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { afterCommit } from '../../pool-transaction.ts';
 import { findPage, type ListPage, type ListQuery } from '../../list-query.ts';
 import type { CurrencyCode } from '../../money.ts';
 import { LedgerAccountEntity } from './ledger-account.entity.ts';
 import { accountBalances, accountFromRow, KIND_RULES, mustNotGoBelowZero, type AccountBalances, type AccountRow } from './ledger-accounts.ts';
 import { UUID_PATTERN } from './ledger-engine.ts';
 import { LedgerRecipes } from './ledger-recipes.ts';
+import { LedgerSealer } from './ledger-sealer.ts';
 import { applyTransfers, TRANSFER_COLUMNS, transferFromRow, type LedgerClient, type TransferRow } from './ledger-store.ts';
 import { LedgerTransferEntity } from './ledger-transfer.entity.ts';
 import { verifyLedger, type LedgerVerification } from './ledger-verify.ts';
@@ -24,6 +26,8 @@ export interface LedgerServiceOptions {
   now?: () => Date;
   lingerMs?: number;
   maxBatchTransfers?: number;
+  /** The verifier's bound on the unsealed tail (docs/ledger.md §4). */
+  sealMaxLagSeconds?: number;
 }
 
 export interface OpenAccountInput {
@@ -68,8 +72,11 @@ function withBalances(account: LedgerAccount): LedgerAccountView {
  */
 export class LedgerService {
   readonly recipes: LedgerRecipes;
+  /** This process's sealer (chain positions after commit); the workers' ledger.seal job is the safety net. */
+  readonly sealer: LedgerSealer;
   private readonly writer: LedgerWriter;
   private readonly now: () => Date;
+  private readonly sealMaxLagSeconds: number | undefined;
   private readonly accountIds = new Map<string, LedgerAccount>();
 
   constructor(
@@ -77,7 +84,9 @@ export class LedgerService {
     options: LedgerServiceOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
-    this.writer = new LedgerWriter(database.pool, {
+    this.sealer = new LedgerSealer(database.pool);
+    this.sealMaxLagSeconds = options.sealMaxLagSeconds;
+    this.writer = new LedgerWriter(database.pool, this.sealer, {
       maxBatchTransfers: options.maxBatchTransfers ?? MAX_TRANSFERS_PER_SUBMISSION,
       lingerMs: options.lingerMs ?? 0,
       now: this.now,
@@ -135,12 +144,29 @@ export class LedgerService {
 
   /**
    * Applies transfers inside the caller's open transaction on `client`, so that they commit with the
-   * caller's own state. Holds the ledger's head lock until that transaction ends: post last, commit soon.
+   * caller's own state. Holds the locks of the accounts it touched until that transaction ends: post
+   * last, commit soon. The transfers come back unsealed (`sequence: null`); once the transaction commits,
+   * withPoolTransaction has this process's sealer seal them before it returns.
    */
   async applyInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<TransferResult[]> {
     if (transfers.length > MAX_TRANSFERS_PER_SUBMISSION) throw new LedgerBatchTooLargeError(MAX_TRANSFERS_PER_SUBMISSION);
     if (!transfers.length) return [];
-    return applyTransfers(client, transfers, this.now());
+    const results = await applyTransfers(client, transfers, this.now());
+    if (results.some((result) => result.status === 'created')) afterCommit(client, this.sealSoon);
+    return results;
+  }
+
+  /**
+   * After a caller's commit (its locks already released): seal, so that once withPoolTransaction returns,
+   * its transfers have their place in the chain. A failure is the ledger.seal job's to make up.
+   */
+  private readonly sealSoon = async (): Promise<void> => {
+    await this.sealer.seal().catch(() => 0);
+  };
+
+  /** Seals every committed transfer (the workers' ledger.seal job; tests). */
+  async seal(): Promise<number> {
+    return this.sealer.seal();
   }
 
   /** Like submit, for callers that want the transfers or one DomainError (the first failure). */
@@ -180,7 +206,7 @@ export class LedgerService {
 
   /** Runs the verifier here and now (npm run ledger:verify, tests); operators start runs in the workers (LedgerVerificationRuns). */
   async verify(): Promise<LedgerVerification> {
-    return verifyLedger(this.database.pool);
+    return verifyLedger(this.database.pool, this.sealMaxLagSeconds === undefined ? {} : { sealMaxLagSeconds: this.sealMaxLagSeconds });
   }
 
   // The actor-facing verbs used by the HTTP routes.
@@ -228,6 +254,7 @@ export class LedgerService {
 
   async listTransfers(actor: Actor, query: ListQuery<TransferListFilterInput>): Promise<ListPage<LedgerTransfer>> {
     assertOperator(actor);
+    await this.sealer.sealBeforeRead();
     const where: FilterQuery<LedgerTransfer> = {};
     const { filter } = query;
     if (filter.id) where.id = { $in: filter.id };
@@ -249,6 +276,7 @@ export class LedgerService {
 
   async getTransfer(actor: Actor, id: string): Promise<LedgerTransfer> {
     assertOperator(actor);
+    await this.sealer.sealBeforeRead();
     const transfer = await this.getTransferById(id);
     if (!transfer) throw new NotFoundError('ledger_transfer', id);
     return transfer;
@@ -257,5 +285,6 @@ export class LedgerService {
   /** Finishes what is queued; later submissions are refused. */
   async close(): Promise<void> {
     await this.writer.close();
+    await this.sealer.idle();
   }
 }

@@ -81,12 +81,18 @@ export interface TransferBody {
 }
 
 export interface LedgerTransfer extends TransferBody {
-  sequence: number;
+  /** Position in the hash chain; null until the sealer has sealed the row (after its commit). */
+  sequence: number | null;
   bodyHash: string;
-  previousHash: string;
-  hash: string;
+  /** Null until sealed, like `sequence`. */
+  previousHash: string | null;
+  /** Null until sealed, like `sequence`. */
+  hash: string | null;
   createdAt: Date;
 }
+
+/** A transfer that has its place in the chain. */
+export type SealedLedgerTransfer = LedgerTransfer & { sequence: number; previousHash: string; hash: string };
 
 export type TransferResult =
   | { id: string; status: 'created' | 'exists'; transfer: LedgerTransfer }

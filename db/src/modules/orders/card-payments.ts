@@ -119,7 +119,7 @@ export class OrderCardPayments {
       paymentIntentId: intent.id,
       data: { paymentIntentId: intent.id },
     });
-    // Last: the ledger's head lock is held until the webhook's transaction commits.
+    // Last: the ledger's account locks are held until the webhook's transaction commits.
     await this.dependencies.ledger.recordInTransaction(transaction, legs);
   }
 
@@ -142,7 +142,7 @@ export class OrderCardPayments {
       amountMinor,
       currency: attempt.currency,
     });
-    // Last: the ledger's head lock is held until the webhook's transaction commits.
+    // Last: the ledger's account locks are held until the webhook's transaction commits.
     await ledger.recordInTransaction(transaction, payment);
   }
 }

@@ -46,7 +46,7 @@ export class OrderPaymentService {
         paymentMethod: 'wallet',
         ...(legs[0] ? { paymentTransferId: legs[0].id } : {}),
       });
-      // Last, because it holds the ledger's head lock until this transaction commits.
+      // Last, because it holds the ledger's account locks (wallet, escrow) until this transaction commits.
       await this.ledger.recordInTransaction(client, legs);
       return { ...paid, lines };
     });

@@ -338,7 +338,7 @@ export class OrderRefundsService {
       payload: { refundId, orderId: order.id, shopperId: order.shopperId, merchantId: order.merchantId, amountMinor: plan.amountMinor, currency: order.currency, method: 'wallet', kind: options.kind },
     });
 
-    // Last: the ledger's head lock is held until this transaction commits. Settled orders take the
+    // Last: the ledger's account locks are held until this transaction commits. Settled orders take the
     // money back from the merchant first (docs/orders.md §10).
     await recordRefundMoney(client, this.ledger, order, { refundId, amountMinor: plan.amountMinor });
     return updated;
@@ -391,7 +391,7 @@ export class OrderRefundsService {
         merchantId: order.merchantId,
         payload: { refundId: refund.id, orderId: order.id, shopperId: order.shopperId, merchantId: order.merchantId, amountMinor: refund.amountMinor, currency: refund.currency, kind: refund.kind },
       });
-      // Last: the ledger's head lock is held until this transaction commits.
+      // Last: the ledger's account locks are held until this transaction commits.
       await this.ledger.recordInTransaction(client, legs);
     });
   }

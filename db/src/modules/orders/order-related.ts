@@ -5,6 +5,7 @@ import { Timestamp, Uuid } from '../../schema-types.ts';
 import { ShipmentDetailBody } from '../shipments/shipments.schemas.ts';
 import type { ShipmentsService } from '../shipments/shipments.service.ts';
 import { OrderNotFoundError } from './orders.errors.ts';
+import { sealBeforeRead } from '../ledger/ledger-sealer.ts';
 
 export const OrderPaymentBody = Type.Object(
   {
@@ -21,7 +22,8 @@ export const OrderPaymentBody = Type.Object(
 export const OrderLedgerTransferBody = Type.Object(
   {
     id: Uuid,
-    sequence: Type.Integer(),
+    /** Null only for a transfer committed in the instant after this read sealed the ledger (docs/ledger.md §4). */
+    sequence: Type.Union([Type.Integer(), Type.Null()]),
     kind: Type.String(),
     reason: Type.String(),
     amountMinor: Type.Integer(),
@@ -53,6 +55,7 @@ export class OrderRelatedReader {
     const { pool } = this.database;
     const order = await pool.query('select 1 from shop_order where id = $1 and merchant_id = $2', [orderId, actor.merchantId]);
     if (!order.rowCount) throw new OrderNotFoundError(orderId);
+    await sealBeforeRead(pool);
     const [payments, transfers, shipments] = await Promise.all([
       pool.query<Static<typeof OrderPaymentBody>>(
         `select id::text, 'card' as method, status, amount_minor as "amountMinor", currency, created_at as "createdAt"
@@ -74,7 +77,7 @@ export class OrderRelatedReader {
            join ledger_account debit on debit.id = t.debit_account_id
            join ledger_account credit on credit.id = t.credit_account_id
           where t.reference_type = 'order' and t.reference_id = $1::text
-          order by t.sequence`,
+          order by t.sequence nulls last, t.append_order`,
         [orderId],
       ),
       this.shipments.listForOrder({ merchantId: actor.merchantId }, orderId),

@@ -202,7 +202,7 @@ export class PayoutsService {
           merchantId: actor.merchantId,
           payload: { payoutId, merchantId: actor.merchantId, amountMinor: input.amountMinor, currency: input.currency },
         });
-        // Last, as the ledger asks: its head lock is held from here to the commit.
+        // Last, as the ledger asks: its account locks are held from here to the commit.
         await this.ledger.recordInTransaction(client, legs);
         return payoutFromRow(rows[0]!);
       });

@@ -223,7 +223,7 @@ export class PaymentCodeChargesService {
       await insertCounterOrder(client, { ...charge, orderId, chargeId: charge.id, paymentTransferId }, actor);
       const created = await insertCharge(client, charge, actor, { status: 'succeeded', orderId, paymentTransferId, holdTransferId: null, confirmBy: null, resolved: true });
       await addChargeEvent(client, created);
-      // Last: the ledger's head lock is held until this transaction commits.
+      // Last: the ledger's account locks are held until this transaction commits.
       await this.dependencies.ledger.recordInTransaction(client, legs);
       return created;
     });

@@ -149,7 +149,7 @@ export class RedEnvelopesService {
             payload: { envelopeId: id, groupKey, senderType: sender.type, currency: input.currency, amountMinor: input.amountMinor, shareCount: input.shareCount, expiresAt: inserted.expiresAt.toISOString() },
             jobs: [redEnvelopeReturnJob(id, inserted.expiresAt)],
           });
-          // Last: the ledger's head lock is held until this transaction commits. Too little money: the
+          // Last: the ledger's account locks are held until this transaction commits. Too little money: the
           // ledger refuses (insufficient_funds, 422) and the envelope rolls back with it.
           await ledger.recordInTransaction(client, legs);
         });

@@ -10,7 +10,7 @@ import { feeableGoodsMinor, platformFeeShareMinor } from './platform-fee.ts';
 import { MerchantBalanceShortError } from './settlement.errors.ts';
 
 /**
- * The ledger side of one refund, posted on the refund's transaction (last: the ledger's head lock is
+ * The ledger side of one refund, posted on the refund's transaction (last: the ledger's account locks are
  * held until it commits). Where the money comes from depends on the order's settlement:
  * - not settled: escrow still holds the payment; a wallet order's payment leg is reversed now, a card
  *   order's by its `order.card_refund` job later;

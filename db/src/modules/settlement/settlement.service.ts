@@ -41,7 +41,7 @@ export interface SettlementServiceDependencies {
  * Completion and settlement are two transactions: completing (shopper's confirmation or the
  * `order.auto_confirm` job) is a status change whose outbox row carries an `order.settle` job, and the
  * settlement posts the ledger legs. Why not one: the shopper's confirmation then never waits on the
- * ledger's global head lock, a settlement that fails (an account problem) does not refuse the shopper's
+ * ledger's account locks (escrow, the merchant's, the fees'), a settlement that fails (an account problem) does not refuse the shopper's
  * confirmation, and the settlement can be retried on its own. Exactly once holds because the
  * settlement locks the order row, settles only while `settled_at` is null, writes `settled_at` in the
  * same transaction as the legs, and the legs' ids derive from the order id: a second worker waits for
@@ -129,7 +129,7 @@ export class SettlementService {
       });
       if (grossMinor > 0) {
         const legs = await ledger.recipes.orderSettlement({ orderId: order.id, merchantId: order.merchantId, currency: order.currency, grossMinor, platformFeeMinor: feeMinor });
-        // Last: the ledger's head lock is held until this transaction commits.
+        // Last: the ledger's account locks are held until this transaction commits.
         await ledger.recordInTransaction(client, linkAll([...legs, ...commissionLegs]));
       }
       return settledOutcome('settled', grossMinor, feeMinor);

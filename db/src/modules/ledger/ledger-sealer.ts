@@ -1,0 +1,135 @@
+import type pg from 'pg';
+import { chainHash } from './ledger-hash.ts';
+
+export interface SealResult {
+  /** Rows given their chain position by this call. */
+  sealed: number;
+  /** The head after the call: the last sealed row's sequence and hash. */
+  lastSequence: number;
+  lastHash: string;
+}
+
+/** Default rows per seal transaction: one statement each way, a few milliseconds of hashing. */
+export const SEAL_BATCH_LIMIT = 5_000;
+
+/**
+ * The ledger's sealer (docs/ledger.md §4): gives committed, unsealed transfers their place in the one hash
+ * chain. Writers never take the head; only this short transaction of its own does: it locks `ledger_head`,
+ * reads unsealed rows in `append_order` (a statement that starts after the lock is granted, so it sees
+ * every earlier sealer's work and only committed rows), computes each row's chain hash with the unchanged
+ * formula, writes the three chain columns with one `update ... from unnest` (the write-once trigger allows
+ * exactly that) and moves the head. Two sealers racing queue on the head and the second finds nothing left
+ * of what the first sealed, so a row is never sealed twice.
+ */
+export async function sealTransfers(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Promise<SealResult> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('begin');
+    const head = (await client.query<{ last_sequence: number; last_hash: string }>('select last_sequence, last_hash from ledger_head where id = 1 for update')).rows[0];
+    if (!head) throw new Error('Invariant violated: ledger_head has no row; run the migrations.');
+    const { rows } = await client.query<{ id: string; body_hash: string; created_at: Date }>(
+      `select id, body_hash, created_at from ledger_transfer where sequence is null order by append_order limit $1`,
+      [limit],
+    );
+    let sequence = head.last_sequence;
+    let hash = head.last_hash;
+    const ids: string[] = [];
+    const sequences: number[] = [];
+    const previousHashes: string[] = [];
+    const hashes: string[] = [];
+    for (const row of rows) {
+      sequence += 1;
+      ids.push(row.id);
+      sequences.push(sequence);
+      previousHashes.push(hash);
+      hash = chainHash(hash, sequence, row.created_at, row.body_hash);
+      hashes.push(hash);
+    }
+    if (rows.length) {
+      await client.query(
+        `with sealed as (
+           update ledger_transfer t set sequence = s.sequence, previous_hash = s.previous_hash, hash = s.hash
+             from unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[]) as s (id, sequence, previous_hash, hash)
+            where t.id = s.id and t.sequence is null
+         )
+         update ledger_head set last_sequence = $5, last_hash = $6 where id = 1`,
+        [ids, sequences, previousHashes, hashes, sequence, hash],
+      );
+    }
+    await client.query('commit');
+    return { sealed: rows.length, lastSequence: sequence, lastHash: hash };
+  } catch (error) {
+    await client.query('rollback').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Seals until nothing committed is left unsealed (tests, exports, the job); returns how many rows it sealed. */
+export async function sealAll(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { sealed } = await sealTransfers(pool, limit);
+    total += sealed;
+    if (sealed < limit) return total;
+  }
+}
+
+/** Whether any committed transfer waits for its chain position: one probe of the partial index. */
+export async function hasUnsealedTransfers(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query('select 1 from ledger_transfer where sequence is null limit 1');
+  return rows.length > 0;
+}
+
+/**
+ * One process's door to the sealer: concurrent requests share a run, and a request made while a run is
+ * under way gets the next run (which starts after it, so it seals whatever the requester committed).
+ */
+export class LedgerSealer {
+  private current: Promise<number> | null = null;
+  private next: Promise<number> | null = null;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Seals every transfer committed before the call; resolves with the rows this run sealed. */
+  seal(): Promise<number> {
+    if (!this.current) {
+      this.current = sealAll(this.pool).finally(() => {
+        this.current = null;
+      });
+      return this.current;
+    }
+    if (!this.next) {
+      this.next = this.current
+        .catch(() => 0)
+        .then(() => {
+          this.next = null;
+          return this.seal();
+        });
+    }
+    return this.next;
+  }
+
+  /** Waits for the runs under way (closing a process). */
+  async idle(): Promise<void> {
+    while (this.current || this.next) await (this.next ?? this.current)!.catch(() => 0);
+  }
+
+  /** For readers that order by the chain: seals first, but only when something is waiting (one index probe). */
+  async sealBeforeRead(): Promise<void> {
+    if (await hasUnsealedTransfers(this.pool)) await this.seal();
+  }
+}
+
+/**
+ * For readers in other modules that order by the chain (statements, the journal and its export, balances
+ * as of a time, the trial balance, an order's transfers): seals what is committed first, so they show every
+ * committed transfer with its place in the chain. One index probe when nothing is waiting.
+ */
+export async function sealBeforeRead(pool: pg.Pool): Promise<void> {
+  if (await hasUnsealedTransfers(pool)) await sealAll(pool);
+}
