@@ -81,7 +81,7 @@ export default function AccountStatement() {
         <Typography variant="h6" component="h1">
           {translate('minishop.finance.statement_title', { kind: account?.kind ?? '', currency })}
         </Typography>
-        <Stack direction="row" spacing={2} sx={{ mt: 2, mb: 2, alignItems: 'center', flexWrap: 'wrap' }}>
+        <Stack direction="row" spacing={2} useFlexGap sx={{ mt: 2, mb: 2, alignItems: 'center', flexWrap: 'wrap' }}>
           <TextField type="date" label={translate('minishop.finance.from')} value={from} onChange={(event) => setFrom(event.target.value)} slotProps={{ inputLabel: { shrink: true } }} />
           <TextField type="date" label={translate('minishop.finance.to')} value={to} onChange={(event) => setTo(event.target.value)} slotProps={{ inputLabel: { shrink: true } }} />
           <ExportCsvButton from={dayToIso(from)} to={dayToIso(to)} accountId={id} />

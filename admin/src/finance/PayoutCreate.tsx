@@ -8,6 +8,7 @@ import { parseMajorToMinor } from '../money.tsx';
 /**
  * Request a payout of available money. One Idempotency-Key per form (the payout the person means):
  * a double click or a retry after a lost answer is the same payout, not two.
+ * A refusal (4xx) did nothing, so the corrected request gets a fresh key.
  */
 export default function PayoutCreate() {
   const dataProvider = useDataProvider<MinishopDataProvider>();
@@ -27,6 +28,8 @@ export default function PayoutCreate() {
       return undefined;
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
+      // Refused, so nothing was paid out: the corrected request is a new payout with a key of its own.
+      idempotencyKey.current = crypto.randomUUID();
       const errors = (error.body as { errors?: Record<string, string> } | undefined)?.errors;
       if (errors) return { ...errors, ...(errors.amountMinor ? { amount: errors.amountMinor } : {}) };
       // 422 insufficient_funds and friends: their message belongs beside the amount.
