@@ -31,7 +31,9 @@ export default function PayoutCreate() {
       // Refused, so nothing was paid out: the corrected request is a new payout with a key of its own.
       idempotencyKey.current = crypto.randomUUID();
       const errors = (error.body as { errors?: Record<string, string> } | undefined)?.errors;
-      if (errors) return { ...errors, ...(errors.amountMinor ? { amount: errors.amountMinor } : {}) };
+      // Only the form's own field names: an error set on a name with no input never clears, and
+      // react-hook-form would then refuse every later submit.
+      if (errors) return { amount: errors.amountMinor ?? errors.currency ?? error.message, ...(errors.currency ? { currency: errors.currency } : {}) };
       // 422 insufficient_funds and friends: their message belongs beside the amount.
       return { amount: error.message };
     }

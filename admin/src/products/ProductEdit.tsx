@@ -1,4 +1,4 @@
-import { Edit, required, SelectInput, SimpleForm, TextInput, useCanAccess, useTranslate } from 'react-admin';
+import { Edit, required, SelectInput, Show, SimpleForm, SimpleShowLayout, TextField, TextInput, useCanAccess, useTranslate } from 'react-admin';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
 import Stack from '@mui/material/Stack';
@@ -15,24 +15,36 @@ const editableOnly = ({ title, description, status, categoryId }: Record<string,
  */
 export default function ProductEdit() {
   const translate = useTranslate();
-  const canWrite = useCanAccess({ resource: 'products', action: 'edit' }).canAccess === true;
+  const { canAccess, isPending } = useCanAccess({ resource: 'products', action: 'edit' });
+  const canWrite = canAccess === true;
+  if (isPending) return null;
   return (
     <Stack spacing={2}>
-      <Edit transform={editableOnly} mutationMode="pessimistic" redirect={false}>
-        <SimpleForm toolbar={canWrite ? undefined : false}>
-          <TextInput source="title" validate={required()} readOnly={!canWrite} />
-          <TextInput source="description" multiline readOnly={!canWrite} />
-          <SelectInput
-            source="status"
-            readOnly={!canWrite}
-            choices={[
-              { id: 'active', name: 'status.active' },
-              { id: 'draft', name: 'status.draft' },
-              { id: 'archived', name: 'status.archived' },
-            ]}
-          />
-        </SimpleForm>
-      </Edit>
+      {/* <Edit> itself requires the edit permission; the roles without it get the same fields to read. */}
+      {canWrite ? (
+        <Edit transform={editableOnly} mutationMode="pessimistic" redirect={false}>
+          <SimpleForm>
+            <TextInput source="title" validate={required()} />
+            <TextInput source="description" multiline />
+            <SelectInput
+              source="status"
+              choices={[
+                { id: 'active', name: 'status.active' },
+                { id: 'draft', name: 'status.draft' },
+                { id: 'archived', name: 'status.archived' },
+              ]}
+            />
+          </SimpleForm>
+        </Edit>
+      ) : (
+        <Show actions={false}>
+          <SimpleShowLayout>
+            <TextField source="title" />
+            <TextField source="description" />
+            <TextField source="status" />
+          </SimpleShowLayout>
+        </Show>
+      )}
       <Card>
         <CardContent>
           <Typography variant="h6" component="h2">

@@ -19,7 +19,9 @@ export function fieldErrors(error: unknown): Record<string, string> | undefined 
   if (!(error instanceof HttpError)) throw error;
   const errors = (error.body as { errors?: Record<string, string> } | undefined)?.errors;
   if (!errors) return { sku: error.message };
-  return { ...errors, ...(errors.priceMinor ? { price: errors.priceMinor } : {}) };
+  // Only the form's own field names: an error on a name with no input never clears and blocks later submits.
+  const { priceMinor, ...others } = errors;
+  return { ...others, ...(priceMinor ? { price: priceMinor } : {}) };
 }
 
 /**
