@@ -64,6 +64,15 @@ async function screenshot(target: Page, name: string): Promise<void> {
   await target.screenshot({ path: join(import.meta.dirname, '..', '..', 'docs', 'screenshots', `${name}.png`), fullPage: true });
 }
 
+/** Searches the product list and opens the product; waits for the debounced filter first, or it navigates back. */
+async function openProduct(target: Page, title: string): Promise<void> {
+  await target.goto(`${baseUrl}/admin/#/products`);
+  await target.getByLabel('Search', { exact: true }).fill(title);
+  await target.waitForURL(new RegExp(`filter=.*${encodeURIComponent(title.split(' ')[0]!)}`));
+  await target.getByRole('row', { name: new RegExp(title) }).click();
+  await target.getByRole('heading', { name: 'Variants' }).waitFor();
+}
+
 async function downloadText(target: Page, click: () => Promise<void>): Promise<string> {
   const downloaded = target.waitForEvent('download');
   await click();
@@ -178,9 +187,7 @@ describe('the console: money, catalog detail, integrations and roles', () => {
   });
 
   it('adjusts a variant’s stock with a reason and shows it in the movement history; a refusal shows under the quantity', async () => {
-    await page.goto(`${baseUrl}/admin/#/products`);
-    await page.getByLabel('Search', { exact: true }).fill('Shrimp Har Gow');
-    await page.getByRole('row', { name: /Shrimp Har Gow/ }).click();
+    await openProduct(page, 'Shrimp Har Gow');
     await page.getByRole('link', { name: 'DUM-HGW-4' }).click();
     await page.getByRole('heading', { name: 'Stock' }).waitFor();
     const before = await api<{ stockOnHand: number }[]>(`/api/admin/variants?filter=${encodeURIComponent(JSON.stringify({ sku: 'DUM-HGW-4' }))}`, { headers: await ownerHeaders() });
@@ -205,9 +212,7 @@ describe('the console: money, catalog detail, integrations and roles', () => {
   });
 
   it('uploads a photo to a product, shows it, and the store API serves it; a text file is refused beside the drop zone', async () => {
-    await page.goto(`${baseUrl}/admin/#/products`);
-    await page.getByLabel('Search', { exact: true }).fill('Chili Oil Wontons');
-    await page.getByRole('row', { name: /Chili Oil Wontons/ }).click();
+    await openProduct(page, 'Chili Oil Wontons');
     await page.getByRole('heading', { name: 'Photos' }).waitFor();
     const productId = /#\/products\/([^/?]+)/.exec(page.url())?.[1];
     const picture = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 200, g: 40, b: 40 } } }).png().toBuffer();
@@ -281,10 +286,7 @@ describe('the console: money, catalog detail, integrations and roles', () => {
     const finance = await financeContext.newPage();
     await signIn(finance, FINANCE);
     for (const name of ['Accounts', 'Journal', 'Payouts']) await finance.getByRole('menuitem', { name }).waitFor();
-    await finance.getByRole('menuitem', { name: 'Products' }).click();
-    await finance.getByLabel('Search', { exact: true }).fill('Shrimp Har Gow');
-    await finance.getByRole('row', { name: /Shrimp Har Gow/ }).click();
-    await finance.getByRole('heading', { name: 'Variants' }).waitFor();
+    await openProduct(finance, 'Shrimp Har Gow');
     await expect(finance.getByRole('button', { name: 'Save' }).count()).resolves.toBe(0);
     await expect(finance.getByRole('button', { name: 'Choose photos' }).count()).resolves.toBe(0);
     await financeContext.close();
