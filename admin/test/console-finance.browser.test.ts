@@ -271,7 +271,7 @@ describe('the console: money, catalog detail, integrations and roles', () => {
     expect((await withKey()).status).toBe(401);
   });
 
-  it('shows a clerk no money pages and no keys, but lets them count stock; finance reads a product without saving it', async () => {
+  it('shows a clerk no money pages, keys or webhooks but the stock movements; finance reads a product without saving it', async () => {
     const clerkContext = await browser.newContext();
     const clerk = await clerkContext.newPage();
     await signIn(clerk, CLERK);
