@@ -31,7 +31,7 @@ export function StockAdjustForm({ variantId, onDone }: { variantId: string; onDo
   };
   return (
     <Form onSubmit={submit} defaultValues={{ reason: 'receipt' }} resetOptions={{ keepDefaultValues: true }}>
-      <Stack direction="row" spacing={2} sx={{ mt: 2, alignItems: 'flex-start', flexWrap: 'wrap' }}>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ mt: 2, alignItems: 'flex-start', flexWrap: 'wrap' }}>
         <NumberInput source="quantityDelta" label="resources.stock-movements.fields.quantityDelta" step={1} validate={required()} helperText="minishop.stock.delta_help" />
         <SelectInput source="reason" label="resources.stock-movements.fields.reason" choices={MANUAL_STOCK_MOVEMENT_REASONS.map((reason) => ({ id: reason, name: `minishop.stock.reason.${reason}` }))} validate={required()} />
         <TextInput source="note" label="resources.stock-movements.fields.note" />
