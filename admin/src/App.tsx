@@ -15,6 +15,12 @@ import couriers from './couriers/index.ts';
 import redEnvelopes from './red-envelopes/index.ts';
 import commissions from './commissions/index.ts';
 import groupBuys from './group-buys/index.ts';
+import { financeAccounts, journal, payouts } from './finance/index.ts';
+import variants from './variants/index.ts';
+import stockMovements from './stock-movements/index.ts';
+import customers from './customers/index.ts';
+import { webhookDeliveries, webhookEndpoints } from './webhooks/index.ts';
+import apiKeys from './api-keys/index.ts';
 
 // Every screen beyond the shell is its own chunk: the first load carries the shell and the login page.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
@@ -54,6 +60,15 @@ export function App() {
       <Resource name="group-buys" {...groupBuys} />
       <Resource name="staff" {...staff} />
       <Resource name="invitations" {...invitations} />
+      <Resource name="variants" {...variants} />
+      <Resource name="stock-movements" {...stockMovements} />
+      <Resource name="customers" {...customers} />
+      <Resource name="finance-accounts" {...financeAccounts} />
+      <Resource name="journal" {...journal} />
+      <Resource name="payouts" {...payouts} />
+      <Resource name="webhook-endpoints" {...webhookEndpoints} />
+      <Resource name="webhook-deliveries" {...webhookDeliveries} />
+      <Resource name="api-keys" {...apiKeys} />
       <CustomRoutes>
         <Route path="/finance" element={<Guarded resource="finance"><FinancePage /></Guarded>} />
         <Route path="/counter" element={<Guarded resource="counter"><CounterPage /></Guarded>} />

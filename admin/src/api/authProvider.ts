@@ -24,6 +24,15 @@ const RESOURCE_PERMISSIONS: Record<string, { read: Permission; write?: Permissio
   couriers: { read: 'orders.read', write: 'couriers.manage' },
   invitations: { read: 'staff.read', write: 'staff.manage' },
   'group-buys': { read: 'orders.read', write: 'catalog.write' },
+  'finance-accounts': { read: 'finance.read' },
+  journal: { read: 'finance.read' },
+  payouts: { read: 'finance.read', write: 'finance.write' },
+  // A clerk counts stock (stock.adjust) without changing the catalog.
+  'stock-movements': { read: 'catalog.read', write: 'stock.adjust' },
+  customers: { read: 'orders.read' },
+  'webhook-endpoints': { read: 'webhooks.manage', write: 'webhooks.manage' },
+  'webhook-deliveries': { read: 'webhooks.manage', write: 'webhooks.manage' },
+  'api-keys': { read: 'api_keys.manage', write: 'api_keys.manage' },
 };
 
 export function sessionAllows(session: StoredSession | null, permission: Permission): boolean {

@@ -28,7 +28,23 @@ async function httpClient(url: string, options: fetchUtils.Options = {}) {
   return { status: response.status, headers: response.headers, body, json };
 }
 
-const restProvider = simpleRestProvider(API_URL, httpClient, 'Content-Range');
+const simpleRest = simpleRestProvider(API_URL, httpClient, 'Content-Range');
+
+/**
+ * Console resources whose API path is not their name (react-admin routes a resource at /<name>, so a
+ * name with a slash would collide with our own pages): the finance lists live under /finance/.
+ */
+const RESOURCE_PATHS: Record<string, string> = {
+  'finance-accounts': 'finance/accounts',
+  journal: 'finance/transfers',
+  payouts: 'finance/payouts',
+};
+
+const pathOf = (resource: string) => RESOURCE_PATHS[resource] ?? resource;
+
+const restProvider = Object.fromEntries(
+  Object.entries(simpleRest).map(([method, call]) => [method, (resource: string, params: unknown) => (call as (resource: string, params: unknown) => unknown)(pathOf(resource), params)]),
+) as unknown as DataProvider;
 
 export interface MinishopDataProvider extends DataProvider {
   subscribe(topic: string, callback: RealtimeCallback): Promise<{ data: null }>;
@@ -37,6 +53,8 @@ export interface MinishopDataProvider extends DataProvider {
   act<T = unknown>(resource: string, id: string, verb: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   /** GET any admin path (dashboard, balances, order detail parts). */
   read<T = unknown>(path: string): Promise<T>;
+  /** Any other call to an admin path (a payout with its Idempotency-Key, a replay, a photo's order). */
+  send<T = unknown>(path: string, init: { method: string; json?: unknown; headers?: Record<string, string> }): Promise<T>;
 }
 
 function toHttpError(error: unknown): never {
@@ -64,4 +82,5 @@ export const dataProvider: MinishopDataProvider = {
   act: <T>(resource: string, id: string, verb: string, body: unknown = {}, headers: Record<string, string> = {}) =>
     apiJson<T>(`${API_URL}/${resource}/${encodeURIComponent(id)}/${verb}`, { method: 'POST', json: body, headers }).catch(toHttpError),
   read: <T>(path: string) => apiJson<T>(`${API_URL}/${path}`).catch(toHttpError),
+  send: <T>(path: string, init: { method: string; json?: unknown; headers?: Record<string, string> }) => apiJson<T>(`${API_URL}/${path}`, init).catch(toHttpError),
 };

@@ -1,4 +1,4 @@
-import { useLocaleState } from 'react-admin';
+import { useLocaleState, useTranslate } from 'react-admin';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatMoney, minorUnitExponent } from '../money.tsx';
 import type { DashboardFigures } from './Dashboard.tsx';
@@ -6,6 +6,7 @@ import type { DashboardFigures } from './Dashboard.tsx';
 /** Net revenue per day of the first currency (recharts, its own chunk). Amounts stay minor units until drawn. */
 export default function RevenueChart({ rows }: { rows: DashboardFigures['revenueByDay'] }) {
   const [locale] = useLocaleState();
+  const translate = useTranslate();
   const currency = rows[0]?.currency ?? 'EUR';
   const data = rows.filter((row) => row.currency === currency).map((row) => ({ day: row.day, netMinor: row.netMinor }));
   const exponent = minorUnitExponent(currency);
@@ -16,8 +17,9 @@ export default function RevenueChart({ rows }: { rows: DashboardFigures['revenue
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="day" />
           <YAxis tickFormatter={(value: number) => String(value / 10 ** exponent)} />
-          <Tooltip formatter={(value) => formatMoney(Number(value), currency, locale)} />
-          <Bar dataKey="netMinor" fill="#2e7d32" />
+          {/* The series is named for people (not the field, netMinor) and its value is money, formatted here. */}
+          <Tooltip formatter={(value) => [formatMoney(Number(value), currency, locale), translate('minishop.dashboard.net_revenue')]} />
+          <Bar dataKey="netMinor" name={translate('minishop.dashboard.net_revenue')} fill="#2e7d32" />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -14,6 +14,7 @@ import { Money } from '../money.tsx';
 import { OrderActions, type OrderDetail } from './OrderActions.tsx';
 import { StatusChip } from './OrderList.tsx';
 import { TrackingView } from '../shipments/TrackingView.tsx';
+import { OrderPaymentQr } from './OrderPaymentQr.tsx';
 
 function OrderDetailView() {
   const order = useRecordContext<OrderDetail>();
@@ -82,6 +83,7 @@ function OrderDetailView() {
           </Table>
         </CardContent>
       </Card>
+      {order.status === 'pending_payment' && <OrderPaymentQr orderId={order.id} />}
       {order.fulfilmentMethod === 'delivery' && <TrackingView orderId={order.id} />}
       <Card>
         <CardContent>

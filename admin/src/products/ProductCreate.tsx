@@ -47,7 +47,10 @@ export default function ProductCreate() {
         // The variant was refused after the product was made: take the product back (it has no stock
         // history, so the server allows it), so a correction and a second save do not leave a duplicate.
         if (productId) await dataProvider.delete('products', { id: productId }).catch(() => undefined);
-        if (errors) return productId ? { variant: { ...errors, ...(errors.priceMinor ? { price: errors.priceMinor } : {}) } } : errors;
+        // Only the form's own names (priceMinor is typed as variant.price): an error on a name with no
+        // input never clears, and react-hook-form would refuse every later save.
+        const { priceMinor, ...others } = errors ?? {};
+        if (errors) return productId ? { variant: { ...others, ...(priceMinor ? { price: priceMinor } : {}) } } : errors;
         notify(error.message, { type: 'error' });
         return undefined;
       }

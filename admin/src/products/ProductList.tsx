@@ -15,9 +15,10 @@ function ProductListActions() {
 }
 
 export default function ProductList() {
+  const { canAccess: canWrite } = useCanAccess({ resource: 'products', action: 'edit' });
   return (
     <List sort={{ field: 'createdAt', order: 'DESC' }} filters={filters} actions={<ProductListActions />} exporter={false}>
-      <DataTable bulkActionButtons={false} rowClick={false}>
+      <DataTable bulkActionButtons={false} rowClick={canWrite ? 'edit' : 'show'}>
         <DataTable.Col source="title" />
         <DataTable.Col source="shopId" disableSort>
           <ReferenceField source="shopId" reference="shops" link={false} />
