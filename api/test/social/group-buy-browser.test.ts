@@ -15,7 +15,8 @@ import { ensureWidgetBuilt } from '../helpers/widget.ts';
 /**
  * A group buy in the demo chat, in Debian's Chromium against the real API on a loopback port, with the
  * outbox relay running so that GET /ws carries the team's progress: one shopper opens a team from the
- * group chat's card and copies its link, two friends open the link and join, and all three see the team
+ * group chat's card and copies its share link (/r/<code>), two friends open the link and join (their
+ * orders attributed to the leader), and all three see the team
  * complete and their orders paid.
  */
 let testApp: TestApp;
@@ -83,13 +84,17 @@ describe('a group buy in the demo chat', () => {
     await leader.page.getByRole('button', { name: 'Start a team: pay €15.00 from my wallet' }).click();
     await leader.page.getByText('1 of 3 joined').first().waitFor();
     await leader.page.getByRole('button', { name: 'Copy the link for friends' }).click();
-    await leader.page.getByRole('status').filter({ hasText: 'Link copied.' }).waitFor();
+    await leader.page.getByRole('status').filter({ hasText: 'Link copied: paste it in the chat.' }).waitFor();
+    // The leader's own share link to the team (their referral code), not the page's address.
     const link = await leader.page.evaluate(() => navigator.clipboard.readText());
-    expect(link).toContain('group-buy-team=');
+    const code = /\/r\/([A-Za-z0-9]{10})$/.exec(link)?.[1];
+    expect(code, link).toBeTruthy();
 
     const friends = [await shopperBrowser(), await shopperBrowser()];
     for (const [index, friend] of friends.entries()) {
-      await friend.page.goto(link);
+      const opened = friend.page.waitForResponse((response) => response.url().endsWith(`/api/store/share-links/${code}/opens`) && response.status() === 201);
+      await friend.page.goto(`${apiUrl}/r/${code}`);
+      await opened;
       await friend.page.getByRole('button', { name: 'Join the team: pay €15.00 from my wallet' }).click();
       if (index === 0) {
         await friend.page.getByText('2 of 3 joined').first().waitFor();
@@ -109,6 +114,12 @@ describe('a group buy in the demo chat', () => {
     expect(rows).toEqual(
       [leader, ...friends].map((shopper) => ({ shopperId: shopper.shopperId, status: 'paid', totalMinor: 1_500 })).sort((left, right) => left.shopperId.localeCompare(right.shopperId)),
     );
+    // The friends came through the leader's link: their orders are attributed to the leader; the leader's is nobody's.
+    const { rows: attributed } = await testApp.database.pool.query<{ shopperId: string; referrerId: string }>(
+      `select shopper_id as "shopperId", referrer_shopper_id as "referrerId" from referral_commission where shop_id = $1 order by shopper_id`,
+      [shop.shopId],
+    );
+    expect(attributed).toEqual(friends.map((friend) => ({ shopperId: friend.shopperId, referrerId: leader.shopperId })).sort((left, right) => left.shopperId.localeCompare(right.shopperId)));
     for (const shopper of [leader, ...friends]) {
       expect(shopper.errors).toEqual([]);
       await shopper.context.close();

@@ -93,7 +93,6 @@ const en = {
   groupBuyExpired: 'Time ran out: your money is back in your wallet.',
   groupBuyShare: 'Share with friends',
   groupBuyCopyLink: 'Copy the link for friends',
-  groupBuyLinkCopied: 'Link copied.',
   groupBuySeeOrder: 'See my order',
   groupBuyTopUp: 'Top up my wallet by card',
 };
@@ -193,7 +192,6 @@ const zh: Messages = {
   groupBuyExpired: '拼团超时：钱已退回您的钱包。',
   groupBuyShare: '分享给好友',
   groupBuyCopyLink: '复制链接发给好友',
-  groupBuyLinkCopied: '链接已复制。',
   groupBuySeeOrder: '查看我的订单',
   groupBuyTopUp: '用银行卡充值钱包',
 };
@@ -291,7 +289,6 @@ const ar: Messages = {
   groupBuyExpired: 'انتهى الوقت: عادت أموالك إلى محفظتك.',
   groupBuyShare: 'شارك مع الأصدقاء',
   groupBuyCopyLink: 'انسخ الرابط للأصدقاء',
-  groupBuyLinkCopied: 'تم نسخ الرابط.',
   groupBuySeeOrder: 'عرض طلبي',
   groupBuyTopUp: 'اشحن محفظتي بالبطاقة',
 };

@@ -77,7 +77,7 @@ function start(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched:
     redEnvelope: host.getAttribute('red-envelope'),
     referralCode: host.getAttribute('ref'),
     groupBuyId: host.getAttribute('group-buy'),
-    // A friend's shared team link is the page's own URL with ?group-buy-team=<id> (group-buys/group-buy-view.tsx).
+    // A team is shared as /r/<code> (attribute group-buy-team); ?group-buy-team=<id> on the page still opens one (the demo, older links).
     groupBuyTeamId: host.getAttribute('group-buy-team') ?? new URLSearchParams(location.search).get('group-buy-team'),
     // In Telegram, checkout is the Mini App's main button (only when signed in through Telegram).
     mainButton: telegram?.initData ? (telegram.MainButton ?? null) : null,

@@ -10,15 +10,26 @@ interface ShareLink {
 export type ShareOutcome = { status: 'shared' } | { status: 'copied'; url: string } | { status: 'shown'; url: string };
 
 /**
- * Shares a product or the shop (docs/social.md §3), loaded only when a Share button is pressed: the
+ * Shares a product, the shop, a group buy or a team (docs/social.md §3), loaded only when a Share button is pressed: the
  * shopper's own link (it carries their referral code) goes to the host chat through the bridge, or,
  * without a host, to the clipboard; when the clipboard is refused the link is shown to copy by hand.
  */
-export async function share(options: PanelOptions, target: { kind: 'product' | 'shop'; targetId?: string }): Promise<ShareOutcome> {
+/** What can be shared (docs/social.md §3): a product, the shop, a group buy or one team of it (targetId: its id). */
+export interface ShareTargetChoice {
+  kind: 'product' | 'shop' | 'group_buy' | 'group_buy_team';
+  targetId?: string;
+}
+
+export async function share(options: PanelOptions, target: ShareTargetChoice): Promise<ShareOutcome> {
   const link = await options.api.request<ShareLink>('POST', '/api/store/share-links', { kind: target.kind, shopSlug: options.shopSlug, ...(target.targetId ? { targetId: target.targetId } : {}) });
   if (options.bridge) {
     options.bridge.send('share', {
-      card: { kind: target.kind, shop: options.shopSlug, productId: target.targetId ?? null, title: link.card.title, shopName: link.card.shopName, priceMinor: link.card.priceMinor, currency: link.card.currency, imageUrl: link.card.imageUrl, url: link.url, code: link.code },
+      card: {
+        kind: target.kind,
+        shop: options.shopSlug,
+        productId: target.kind === 'product' ? target.targetId : null,
+        targetId: target.targetId ?? null,
+        title: link.card.title, shopName: link.card.shopName, priceMinor: link.card.priceMinor, currency: link.card.currency, imageUrl: link.card.imageUrl, url: link.url, code: link.code },
     });
     return { status: 'shared' };
   }

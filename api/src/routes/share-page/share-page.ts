@@ -26,7 +26,8 @@ export function sharePage(page: SharePage, pageUrl: string, publicUrl: string): 
   const description = [price, card.description || card.shopName].filter(Boolean).join(' · ');
   const image = card.imageUrl ? absolute(card.imageUrl, publicUrl) : null;
   const properties: [string, string][] = [
-    ['og:type', card.kind === 'product' ? 'product' : 'website'],
+    // Everything but a shop has a price to show: a product, a group buy or its team (at the team price).
+    ['og:type', card.kind === 'shop' ? 'website' : 'product'],
     ['og:title', title],
     ['og:description', description],
     ['og:url', pageUrl],

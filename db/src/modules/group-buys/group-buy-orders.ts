@@ -5,6 +5,7 @@ import type { Queryable } from '../../pool-transaction.ts';
 import type { Order } from '../orders/order.entity.ts';
 import { insertOrderEvent, orderEventPayload, orderSelectList } from '../orders/order-records.ts';
 import { commitStock } from '../orders/stock-reservations.ts';
+import { attributeOrder } from '../referrals/referral-attribution.ts';
 
 export interface TeamOrderInput {
   teamId: string;
@@ -23,7 +24,8 @@ export interface TeamOrderInput {
  * `order.timeout` is scheduled: the money was held while the team filled, and the team's expiry (not
  * the order's) released it when a team failed. One line each (one unit of the offer's variant); the
  * team's reserved units become a sale. From `paid` on they are ordinary orders: packed, shipped,
- * refunded (the refund reverses `payment_transfer_id`, the posted hold, back to the wallet), settled.
+ * refunded (the refund reverses `payment_transfer_id`, the posted hold, back to the wallet), settled, and
+ * attributed to a referrer like checkout's orders (docs/social.md §3).
  */
 export async function insertTeamOrders(client: Queryable, input: TeamOrderInput, actor: Actor): Promise<Order[]> {
   const request = JSON.stringify({ groupBuyId: input.groupBuyId, teamId: input.teamId });
@@ -56,6 +58,9 @@ export async function insertTeamOrders(client: Queryable, input: TeamOrderInput,
   await commitStock(client, input.merchantId, [{ variantId: input.variantId, quantity: rows.length }], actor, `group buy team ${input.teamId} formed`);
   const data = { groupBuyId: input.groupBuyId, teamId: input.teamId };
   for (const order of rows) {
+    // Like checkout: each member's order goes to whoever brought that member (their last share-link open
+    // in this shop within the window, e.g. the team link a friend shared), in the order's own transaction.
+    await attributeOrder(client, { orderId: order.id, shopId: input.shopId, merchantId: input.merchantId, shopperId: order.shopperId, currency: input.currency });
     await insertOrderEvent(client, order, actor, { type: 'status_changed', fromStatus: null, toStatus: 'paid', note: 'group buy team formed', data });
     await addToOutbox(client, {
       type: 'order.paid',

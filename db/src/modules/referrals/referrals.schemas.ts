@@ -3,7 +3,9 @@ import { AmountMinor, Timestamp, Uuid } from '../../schema-types.ts';
 import { CurrencyCodeSchema, ShopSlug } from '../shops/shops.schemas.ts';
 
 /** What can be shared; a new kind is one literal here and one entry in SHARE_TARGETS (share-targets.ts). */
-export const ShareLinkKind = Type.Union([Type.Literal('product'), Type.Literal('shop')], { description: 'what the link opens' });
+export const ShareLinkKind = Type.Union([Type.Literal('product'), Type.Literal('shop'), Type.Literal('group_buy'), Type.Literal('group_buy_team')], {
+  description: 'what the link opens (targetId: the product, the group buy or the team; none for a shop)',
+});
 
 export const ShareLinkCode = Type.String({ pattern: '^[A-Za-z0-9]{10}$', description: 'the short code of /r/<code>' });
 export const ShareLinkCodeParams = Type.Object({ code: ShareLinkCode });
@@ -12,7 +14,7 @@ export const ShareLinkCreateBody = Type.Object(
   {
     kind: ShareLinkKind,
     shopSlug: ShopSlug,
-    targetId: Type.Optional({ ...Uuid, description: 'the product shared (kind product)' }),
+    targetId: Type.Optional({ ...Uuid, description: 'the product, group buy or group-buy team shared' }),
   },
   { additionalProperties: false },
 );

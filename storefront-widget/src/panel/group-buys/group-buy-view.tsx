@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { followTopic } from '../live.ts';
 import { Heading, type PanelOptions, errorText } from '../shared.tsx';
+import { ShareButton } from '../views/share-button.tsx';
 
 /** What GET /api/store/group-buys/:id answers (docs/social.md §2). */
 interface GroupBuyOffer {
@@ -28,13 +29,6 @@ interface GroupBuyTeam {
   me?: { position: number; orderId: string | null } | null;
 }
 
-/** The link a friend opens to join: this page with the team's id, which the panel opens first. */
-export function teamLink(teamId: string): string {
-  const link = new URL(location.href);
-  link.searchParams.set('group-buy-team', teamId);
-  return link.toString();
-}
-
 function remainingText(expiresAt: string, now: number): string {
   const seconds = Math.max(0, Math.floor((Date.parse(expiresAt) - now) / 1000));
   const hours = Math.floor(seconds / 3600);
@@ -53,9 +47,10 @@ export interface GroupBuyViewProps {
 
 /**
  * A group buy in the panel, loaded as its own chunk: the offer card (team price, usual price, team size),
- * open a team or join the shared one by paying from the wallet, share the team (through the host chat's
- * bridge, else by copying its link), and the team filling up live (GET /ws, the team's topic) with its
- * countdown. A wallet too small leads to the wallet's card top-up and back.
+ * open a team or join the shared one by paying from the wallet, share the team with the shopper's own
+ * share link (/r/<code>: through the host chat's bridge, else by copying it; docs/social.md §3), and the
+ * team filling up live (GET /ws, the team's topic) with its countdown. A wallet too small leads to the
+ * wallet's card top-up and back.
  */
 export default function GroupBuyView({ options, groupBuyId, teamId, topUp, openOrder, announce }: GroupBuyViewProps) {
   const { api, i18n, bridge } = options;
@@ -115,21 +110,6 @@ export default function GroupBuyView({ options, groupBuyId, teamId, topUp, openO
   const open = () => pay(() => api.request<GroupBuyTeam>('POST', `/api/store/group-buys/${offer!.id}/teams`, undefined, true, { 'idempotency-key': openKey }));
   const join = () => pay(() => api.request<{ team: GroupBuyTeam }>('POST', `/api/store/group-buys/teams/${team!.id}/members`).then((answer) => answer.team));
 
-  const share = async () => {
-    if (!team || !offer) return;
-    const link = teamLink(team.id);
-    if (bridge) {
-      bridge.send('share', { card: { shop: options.shopSlug, groupBuyId: offer.id, teamId: team.id, title: offer.productTitle, link } });
-      return;
-    }
-    try {
-      await navigator.clipboard.writeText(link);
-      announce(t('groupBuyLinkCopied'));
-    } catch {
-      setError(link);
-    }
-  };
-
   if (error && !offer) return <p class="error" role="alert">{error}</p>;
   if (!offer) return <p role="status">{t('loading')}</p>;
   const price = i18n.money(offer.teamPriceMinor, offer.currency);
@@ -170,9 +150,8 @@ export default function GroupBuyView({ options, groupBuyId, teamId, topUp, openO
         </button>
       )}
       {team?.status === 'open' && isMember && (
-        <button type="button" onClick={share}>
-          {bridge ? t('groupBuyShare') : t('groupBuyCopyLink')}
-        </button>
+        // The shopper's own share link to the team (their referral code): /r/<code> unfurls at the team price.
+        <ShareButton options={options} target={{ kind: 'group_buy_team', targetId: team.id }} label={bridge ? t('groupBuyShare') : t('groupBuyCopyLink')} />
       )}
       {team?.status === 'formed' && team.me?.orderId && (
         <button type="button" onClick={() => openOrder(team.me!.orderId!)}>

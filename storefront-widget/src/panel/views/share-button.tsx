@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
+import type { ShareTargetChoice } from '../share.ts';
 import { type PanelOptions, errorText } from '../shared.tsx';
 
 /** "Share": the sharing code (share.ts) loads only when pressed; says what happened (copied, or the link to copy). */
-export function ShareButton({ options, target, label }: { options: PanelOptions; target: { kind: 'product' | 'shop'; targetId?: string }; label: string }) {
+export function ShareButton({ options, target, label }: { options: PanelOptions; target: ShareTargetChoice; label: string }) {
   const { t } = options.i18n;
   const [note, setNote] = useState<{ text: string; url?: string; error?: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
