@@ -144,6 +144,25 @@
     state.cards = null;
   }
 
+  /** The current member's widget attributes (who they are at the host, their group); none without the demo host. */
+  function identity() {
+    if (!state.members || !state.members.hostId) return {};
+    var you = member();
+    return { 'host-id': state.members.hostId, 'host-token': you.token, 'group-token': you.token };
+  }
+
+  function currentName() {
+    return state.members && state.members.hostId ? member().name : 'You';
+  }
+
+  /** A member's own share link (POST /api/store/share-links): their referral code; null without the demo host. */
+  function shareLinkOf(index, body) {
+    return loadMembers().then(function (members) {
+      if (!members.hostId) return null;
+      return api('/api/store/share-links', body, members.members[index].accessToken);
+    });
+  }
+
   document.addEventListener('minishop-red-envelope', function () { void refresh(); });
-  window.minishopDemoGroup = { show: show, hide: hide, refresh: refresh };
+  window.minishopDemoGroup = { show: show, hide: hide, refresh: refresh, identity: identity, currentName: currentName, shareLinkOf: shareLinkOf };
 })();

@@ -1,6 +1,7 @@
 // The demo chat: a conversation with a shop's bot and a group chat, where a shared product card opens
 // the storefront widget in the conversation, the way a host chat embeds it. With ?group-buy=<id>, the group
-// chat carries a group-buy card; a team link a friend shares (?group-buy-team=<id>) opens it at once.
+// chat carries a group-buy card (Mei's share link, /r/<code>, when the demo host is registered); a team link
+// (?group-buy-team=<id>) opens it at once. A Share pressed in the widget posts the sharer's link as a card.
 (function () {
   var params = new URLSearchParams(location.search);
   var shop = params.get('shop') || document.documentElement.dataset.shop || 'lotus-tea-house';
@@ -55,6 +56,39 @@
     return card;
   }
 
+  // The widget's attributes that open a shared link's target, with the sharer's code (ref): as /r/<code> does.
+  var SHARE_ATTRIBUTES = { product: 'product', group_buy: 'group-buy', group_buy_team: 'group-buy-team' };
+
+  function group() {
+    return window.minishopDemoGroup;
+  }
+
+  // A shared link as a chat shows it: the card's title and price, the /r/<code> address, and a button that
+  // opens the widget there as the member reading it (its open is attributed to the sharer).
+  function shareCard(shared) {
+    var card = document.createElement('div');
+    card.className = 'card share';
+    var title = document.createElement('strong');
+    title.textContent = shared.title + (shared.kind === 'shop' ? '' : ' · ' + shared.shopName);
+    var link = document.createElement('a');
+    link.className = 'share-url';
+    link.href = shared.url;
+    link.textContent = shared.url;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Open ' + shared.title;
+    button.addEventListener('click', function () {
+      var attributes = Object.assign({}, group() ? group().identity() : {}, { ref: shared.code });
+      var name = SHARE_ATTRIBUTES[shared.kind];
+      if (name && shared.targetId) attributes[name] = shared.targetId;
+      openShop(null, button, attributes);
+    });
+    card.append(title, document.createElement('br'), link, document.createElement('br'), button);
+    return card;
+  }
+
   function groupBuyCard(offer) {
     var card = document.createElement('div');
     card.className = 'card';
@@ -67,6 +101,21 @@
     card.append(title, document.createElement('br'), button);
     return card;
   }
+
+  // Mei shares the group buy with her own link when the demo host is there; else the plain card.
+  function postGroupBuy(offer) {
+    var sharing = group() ? group().shareLinkOf(0, { kind: 'group_buy', shopSlug: shop, targetId: offer.id }).catch(function () { return null; }) : Promise.resolve(null);
+    return sharing.then(function (link) {
+      if (!link) return say('Mei', 'Cheaper together: who is in?', groupBuyCard(offer));
+      say('Mei', 'Cheaper together: who is in?', shareCard({ kind: link.kind, targetId: link.targetId, url: link.url, code: link.code, title: link.card.title, shopName: link.card.shopName }));
+    });
+  }
+
+  // A Share pressed in the widget (event minishop-share): the current member posts the link's card here.
+  document.addEventListener('minishop-share', function (event) {
+    if (!messages.isConnected) return;
+    say(group() ? group().currentName() : 'You', 'shared a link', shareCard(event.detail));
+  });
 
   window.minishopDemo = { say: say, openShop: openShop, closeShop: function () { sheet.hidden = true; slot.replaceChildren(); } };
 
@@ -95,7 +144,7 @@
         if (window.minishopDemoGroup) window.minishopDemoGroup.show();
         if (groupBuyId) {
           fetch('/api/store/group-buys/' + encodeURIComponent(groupBuyId)).then(function (response) { return response.ok ? response.json() : null; }).then(function (offer) {
-            if (offer) say('Mei', 'Cheaper together: who is in?', groupBuyCard(offer));
+            if (offer) return postGroupBuy(offer);
           });
         }
       }
