@@ -1,13 +1,16 @@
-import type { Identity } from './api.ts';
+import type { GroupProof, Identity } from './api.ts';
 
 /**
  * The host bridge, version 1: messages `{v: 1, type, id, ...}` between the widget in a frame and the host
  * chat that framed it, exchanged with the shop's allowed embed origins only (the page's `bridge-origins`,
  * written by the API). Anything else (another origin, another window, another version) is ignored.
  *
- *   widget -> host: hello | share {card: {shop, productId, title}} | close | open-link {url}
+ *   widget -> host: hello | share {card: {kind, shop, productId, targetId, title, url, code, ...}} | close
+ *                   | open-link {url} | red-envelope {envelopeId, action: sent | claimed}
  *   (a framed page cannot navigate its host: the host opens links, in a new tab or its own browser)
- *   host -> widget: init {identity?, theme?: {accent}, lang?} (answering hello)
+ *   host -> widget: init {identity?, theme?: {accent}, lang?, group?, redEnvelope?} (answering hello):
+ *   `group` is the host's proof of the chat group the frame is in (as the `group-token` attribute), and
+ *   `redEnvelope` an envelope id (or `new`) to open at.
  */
 export const BRIDGE_VERSION = 1;
 
@@ -15,10 +18,14 @@ export interface HostInit {
   identity?: Identity;
   theme?: { accent?: string };
   lang?: string;
+  /** The chat group the frame is in, as the host proves it (red envelopes, docs/social.md §1.2). */
+  group?: GroupProof;
+  /** Open at this red envelope (its id), or at the send form (`new`). */
+  redEnvelope?: string;
 }
 
 export interface Bridge {
-  send(type: 'share' | 'close' | 'open-link', fields?: Record<string, unknown>): void;
+  send(type: 'share' | 'close' | 'open-link' | 'red-envelope', fields?: Record<string, unknown>): void;
 }
 
 function newId(): string {

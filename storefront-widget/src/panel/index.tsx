@@ -73,8 +73,9 @@ function start(host: HTMLElement, root: ShadowRoot, apiBase: string, prefetched:
     tableToken: host.getAttribute('table-token'),
     tableLabel: host.getAttribute('table'),
     orderToken: host.getAttribute('order-token'),
-    groupProof: groupProofFor(host, telegram),
-    redEnvelope: host.getAttribute('red-envelope'),
+    // Framed, the host's init names the group (its frame has no attributes of the host's choosing).
+    groupProof: init?.group ?? groupProofFor(host, telegram),
+    redEnvelope: init?.redEnvelope ?? host.getAttribute('red-envelope'),
     referralCode: host.getAttribute('ref'),
     groupBuyId: host.getAttribute('group-buy'),
     // A team is shared as /r/<code> (attribute group-buy-team); ?group-buy-team=<id> on the page still opens one (the demo, older links).

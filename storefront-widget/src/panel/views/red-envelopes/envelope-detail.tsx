@@ -46,7 +46,7 @@ export function EnvelopeDetail({ options, id, shopperId, text }: { options: Pane
     try {
       const answer = await api.request<{ envelope: RedEnvelope }>('POST', `/api/store/red-envelopes/${encodeURIComponent(id)}/claims`, { group: groupProof });
       setEnvelope(answer.envelope);
-      announceToHost(options.host, id, 'claimed');
+      announceToHost(options, id, 'claimed');
     } catch (failure) {
       if (failure instanceof ApiError && failure.code === 'red_envelope_exhausted') setError(text('allClaimed'));
       else if (failure instanceof ApiError && failure.code === 'red_envelope_expired') setError(text('expired'));

@@ -1,3 +1,5 @@
+import type { PanelOptions } from '../../shared.tsx';
+
 /** The store API's red envelope answers, as far as these screens read them (docs/social.md §5). */
 export type RedEnvelopeMode = 'equal' | 'double_mean' | 'fair';
 
@@ -26,7 +28,12 @@ export interface RedEnvelope {
   claims: RedEnvelopeClaim[];
 }
 
-/** Tells the host page (the demo chat puts the card in the conversation) that an envelope changed. */
-export function announceToHost(host: HTMLElement, envelopeId: string, action: 'sent' | 'claimed'): void {
-  host.dispatchEvent(new CustomEvent('minishop-red-envelope', { bubbles: true, composed: true, detail: { envelopeId, action } }));
+/**
+ * Tells the host that an envelope changed: the page (the demo chat puts the card in the conversation) by
+ * the event `minishop-red-envelope` on the widget's element, and a host chat that framed the widget by the
+ * bridge's `red-envelope` message.
+ */
+export function announceToHost(options: Pick<PanelOptions, 'host' | 'bridge'>, envelopeId: string, action: 'sent' | 'claimed'): void {
+  options.host.dispatchEvent(new CustomEvent('minishop-red-envelope', { bubbles: true, composed: true, detail: { envelopeId, action } }));
+  options.bridge?.send('red-envelope', { envelopeId, action });
 }

@@ -42,7 +42,7 @@ export function SendForm({ options, currency, text, sent }: { options: PanelOpti
         { 'idempotency-key': idempotencyKey },
       );
       setIdempotencyKey(crypto.randomUUID());
-      announceToHost(options.host, envelope.id, 'sent');
+      announceToHost(options, envelope.id, 'sent');
       sent(envelope);
     } catch (failure) {
       setError(errorText(failure));
