@@ -2,6 +2,7 @@ import { loadConfig } from '../db/src/config.ts';
 import { connectDatabase } from '../db/src/database.ts';
 import { assertDemoSeedAllowed, seedDemo } from '../db/src/seeds/demo.ts';
 import { seedDemoOrders } from '../db/src/seeds/demo-orders.ts';
+import { seedDemoGroupWallets } from '../db/src/seeds/demo-group-wallets.ts';
 import { connectRedis, createRedis } from '../db/src/redis.ts';
 import { createServices } from '../db/src/services.ts';
 import { exitOnStartupFailure, StartupError } from '../db/src/startup-errors.ts';
@@ -22,7 +23,10 @@ async function main() {
       // The demo shopper's orders go through the services, which talk to Redis too.
       const redis = await connectRedis(createRedis(config), config.redis.url);
       try {
-        console.log(describeDemoShopper(await seedDemoOrders(database, createServices({ config, database, redis })), config.http.publicUrl));
+        const services = createServices({ config, database, redis });
+        console.log(describeDemoShopper(await seedDemoOrders(database, services), config.http.publicUrl));
+        // The demo chat's group members start with the demo promotion in their wallets (red envelopes, group buys).
+        await seedDemoGroupWallets(database, services);
       } finally {
         redis.disconnect();
       }

@@ -10,6 +10,7 @@ import { loggerOptions } from '../db/src/log-redaction.ts';
 import { connectRedis, createRedis } from '../db/src/redis.ts';
 import { seedDemo } from '../db/src/seeds/demo.ts';
 import { seedDemoOrders } from '../db/src/seeds/demo-orders.ts';
+import { seedDemoGroupWallets } from '../db/src/seeds/demo-group-wallets.ts';
 import { DEMO_EMAIL_DOMAIN } from '../db/src/seeds/demo-catalog.ts';
 import { exitOnStartupFailure } from '../db/src/startup-errors.ts';
 import { buildFrontends } from './frontends.ts';
@@ -81,7 +82,11 @@ async function main() {
 
   const app = await buildApp(config, { database });
   // The demo shopper's orders go through the services, so they follow the seed once the app is built.
-  if (seed.seeded) console.log(describeDemoShopper(await seedDemoOrders(database, app.services), config.http.publicUrl));
+  if (seed.seeded) {
+    console.log(describeDemoShopper(await seedDemoOrders(database, app.services), config.http.publicUrl));
+    // The demo chat's group members start with the demo promotion in their wallets (red envelopes, group buys).
+    await seedDemoGroupWallets(database, app.services);
+  }
   await listen(app, config);
   const stopWorkers = await startWorkersInProcess(app, config);
 
