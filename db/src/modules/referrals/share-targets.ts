@@ -8,7 +8,7 @@ export interface ShareCard {
   shopName: string;
   title: string;
   description: string;
-  /** The lowest price of the target (a product's cheapest variant); null for a shop. */
+  /** The lowest price of the target (a product's cheapest variant, a group buy's team price); null for a shop. */
   priceMinor: number | null;
   currency: CurrencyCode;
   /** An image URL as stored (absolute, or a path on this server); null when there is none. */
@@ -19,8 +19,8 @@ export interface ShareCard {
 
 /**
  * One kind of thing that can be shared. `card` answers null when the target is gone, closed or not in
- * that shop. Adding a kind (a group buy) is one entry here and one literal in `ShareLinkKind`: the
- * database does not enumerate kinds.
+ * that shop. Adding a kind is one entry here and one literal in `ShareLinkKind`: the database does not
+ * enumerate kinds.
  */
 export interface ShareTarget {
   needsTargetId: boolean;
