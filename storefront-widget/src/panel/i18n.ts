@@ -95,6 +95,7 @@ const en = {
   groupBuyCopyLink: 'Copy the link for friends',
   groupBuySeeOrder: 'See my order',
   groupBuyTopUp: 'Top up my wallet by card',
+  groupBuyPayByCard: 'Pay {price} by card and join',
 };
 export type Messages = typeof en;
 type Key = keyof Messages;
@@ -194,6 +195,7 @@ const zh: Messages = {
   groupBuyCopyLink: '复制链接发给好友',
   groupBuySeeOrder: '查看我的订单',
   groupBuyTopUp: '用银行卡充值钱包',
+  groupBuyPayByCard: '用银行卡支付 {price} 并参团',
 };
 
 const ar: Messages = {
@@ -291,6 +293,7 @@ const ar: Messages = {
   groupBuyCopyLink: 'انسخ الرابط للأصدقاء',
   groupBuySeeOrder: 'عرض طلبي',
   groupBuyTopUp: 'اشحن محفظتي بالبطاقة',
+  groupBuyPayByCard: 'ادفع {price} بالبطاقة وانضم',
 };
 
 const MESSAGES = { en, zh, ar } as const;

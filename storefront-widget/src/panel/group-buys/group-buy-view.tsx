@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api.ts';
 import { followTopic } from '../live.ts';
 import { Heading, type PanelOptions, errorText } from '../shared.tsx';
@@ -49,8 +49,8 @@ export interface GroupBuyViewProps {
  * A group buy in the panel, loaded as its own chunk: the offer card (team price, usual price, team size),
  * open a team or join the shared one by paying from the wallet, share the team with the shopper's own
  * share link (/r/<code>: through the host chat's bridge, else by copying it; docs/social.md §3), and the
- * team filling up live (GET /ws, the team's topic) with its countdown. A wallet too small leads to the
- * wallet's card top-up and back.
+ * team filling up live (GET /ws, the team's topic) with its countdown. A wallet too small offers "Pay by
+ * card" in one step (a card top-up of what is missing, then the same join), or the wallet's top-up view.
  */
 export default function GroupBuyView({ options, groupBuyId, teamId, topUp, openOrder, announce }: GroupBuyViewProps) {
   const { api, i18n, bridge } = options;
@@ -63,6 +63,11 @@ export default function GroupBuyView({ options, groupBuyId, teamId, topUp, openO
   const [now, setNow] = useState(Date.now());
   // One key per screen: a retried tap opens the same team, never a second.
   const [openKey] = useState(() => crypto.randomUUID());
+  // Paying by card in one step: a card top-up of what the wallet lacks, then the same join (or open) again.
+  const [cardForm, setCardForm] = useState<{ topUpId: string; amountMinor: number; confirm(): Promise<void>; remove(): void } | null>(null);
+  const lastAction = useRef<(() => Promise<GroupBuyTeam>) | null>(null);
+  // The card form lives in the host page's DOM: take it away with the view.
+  useEffect(() => () => cardForm?.remove(), [cardForm]);
 
   const loadTeam = (id: string) =>
     api.request<GroupBuyTeam>('GET', `/api/store/group-buys/teams/${id}`).then((loaded) => {
@@ -95,6 +100,7 @@ export default function GroupBuyView({ options, groupBuyId, teamId, topUp, openO
     setBusy(true);
     setError(null);
     setNeedsMoney(false);
+    lastAction.current = action;
     try {
       const joined = await action();
       setTeam(joined);
@@ -109,6 +115,58 @@ export default function GroupBuyView({ options, groupBuyId, teamId, topUp, openO
   };
   const open = () => pay(() => api.request<GroupBuyTeam>('POST', `/api/store/group-buys/${offer!.id}/teams`, undefined, true, { 'idempotency-key': openKey }));
   const join = () => pay(() => api.request<{ team: GroupBuyTeam }>('POST', `/api/store/group-buys/teams/${team!.id}/members`).then((answer) => answer.team));
+
+  // What the wallet lacks goes on the card as a wallet top-up (the wallet's own card flow, docs/social.md §2).
+  const startCard = async () => {
+    if (!offer) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const wallet = await api.request<{ availableMinor: number }>('GET', `/api/store/wallet?currency=${offer.currency}`);
+      const amountMinor = offer.teamPriceMinor - wallet.availableMinor;
+      if (amountMinor <= 0) return void (lastAction.current && (await pay(lastAction.current)));
+      const started = await api.request<{ topUp: { id: string }; payment: { clientSecret: string } | null }>('POST', '/api/store/wallet/top-ups', { amountMinor, currency: offer.currency }, true, {
+        'idempotency-key': crypto.randomUUID(),
+      });
+      if (!started.payment) throw new Error('The card payment could not start.');
+      const [{ mountCardForm }, settings] = await Promise.all([import('../stripe-card.ts'), api.get<import('../stripe-card.ts').PaymentSettings>('/api/store/payment-settings')]);
+      const card = await mountCardForm(options.host, settings, started.payment.clientSecret);
+      setCardForm({ topUpId: started.topUp.id, amountMinor, ...card });
+    } catch (failure) {
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const payCard = async () => {
+    if (!cardForm) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await cardForm.confirm();
+      announce(t('waiting'));
+      // The wallet is credited when the card processor's webhook reaches the API: wait for it (at most a minute).
+      for (let attempt = 0; attempt < 120; attempt += 1) {
+        const topUp = await api.request<{ status: string; failureCode?: string | null }>('GET', `/api/store/wallet/top-ups/${cardForm.topUpId}`);
+        if (topUp.status === 'succeeded') break;
+        if (topUp.status === 'failed') throw new Error(topUp.failureCode ?? 'The card payment failed.');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      cardForm.remove();
+      setCardForm(null);
+    } catch (failure) {
+      cardForm.remove();
+      setCardForm(null);
+      setError(errorText(failure));
+      setBusy(false);
+      return;
+    }
+    // The money is in the wallet now: the join (or the opening) it was for, as a wallet payment. If the
+    // team filled meanwhile, the refusal says so and the money stays in the wallet.
+    if (lastAction.current) await pay(lastAction.current);
+    else setBusy(false);
+  };
 
   if (error && !offer) return <p class="error" role="alert">{error}</p>;
   if (!offer) return <p role="status">{t('loading')}</p>;
@@ -163,10 +221,23 @@ export default function GroupBuyView({ options, groupBuyId, teamId, topUp, openO
           {error}
         </p>
       )}
-      {needsMoney && (
-        <button type="button" onClick={topUp}>
-          {t('groupBuyTopUp')}
-        </button>
+      {needsMoney && !cardForm && (
+        <>
+          <button type="button" class="primary" disabled={busy} onClick={startCard}>
+            {t('groupBuyPayByCard', { price })}
+          </button>
+          <button type="button" onClick={topUp}>
+            {t('groupBuyTopUp')}
+          </button>
+        </>
+      )}
+      {cardForm && (
+        <>
+          <slot name="payment" />
+          <button type="button" class="primary" disabled={busy} onClick={payCard}>
+            {t('payByCard', { amount: i18n.money(cardForm.amountMinor, offer.currency) })}
+          </button>
+        </>
       )}
     </section>
   );
