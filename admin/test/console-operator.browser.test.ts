@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import sharp from 'sharp';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -49,6 +50,16 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 async function bearer(email: string): Promise<Record<string, string>> {
   const session = await api<{ accessToken: string }>('/api/auth/login', { method: 'POST', body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
   return { authorization: `Bearer ${session.accessToken}` };
+}
+
+async function until<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function screenshot(target: Page, name: string): Promise<void> {
@@ -178,5 +189,37 @@ describe('the console: the operator, role changes and invitations', () => {
     // The password set on the page is the account's.
     await api('/api/auth/login', { method: 'POST', body: JSON.stringify({ email: 'new.clerk@demo.minishop.dev', password: 'a new password 42' }) });
     await context.close();
+  });
+  it('reorders a product\'s photos and gives one a description, as the API then lists them', async () => {
+    const owner = await newSignedInPage(OWNER);
+    await owner.goto(`${baseUrl}/admin/#/products`);
+    await owner.getByLabel('Search', { exact: true }).fill('Shrimp Har Gow');
+    await owner.waitForURL(/filter=.*Shrimp/);
+    await owner.getByRole('row', { name: /Shrimp Har Gow/ }).click();
+    await owner.getByRole('heading', { name: 'Photos' }).waitFor();
+    const productId = /#\/products\/([^/?]+)/.exec(owner.url())?.[1];
+    const red = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 200, g: 40, b: 40 } } }).png().toBuffer();
+    const blue = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 40, g: 40, b: 200 } } }).png().toBuffer();
+    await owner.locator('input[type="file"][multiple]').setInputFiles([
+      { name: 'red.png', mimeType: 'image/png', buffer: red },
+      { name: 'blue.png', mimeType: 'image/png', buffer: blue },
+    ]);
+    const photos = owner.getByRole('list', { name: 'Photos' });
+    await photos.getByRole('img', { name: 'Photo 2' }).waitFor();
+    const before = await api<{ id: string }[]>(`/api/admin/products/${productId}/photos`, { headers: await bearer(OWNER) });
+    expect(before).toHaveLength(2);
+
+    await owner.getByRole('button', { name: 'Move photo 2 earlier' }).click();
+    // The page reloads the photos after the server's answer; the second one is first from then on.
+    await until(async () => (await api<{ id: string }[]>(`/api/admin/products/${productId}/photos`, { headers: await bearer(OWNER) }))[0]?.id === before[1]!.id);
+    await owner.waitForLoadState('networkidle');
+    const description = owner.getByLabel('Description of photo 1');
+    await description.fill('Steamed shrimp dumplings in a bamboo basket');
+    await description.blur();
+    await photos.getByRole('img', { name: 'Steamed shrimp dumplings in a bamboo basket' }).waitFor();
+    const after = await api<{ id: string; alt: string }[]>(`/api/admin/products/${productId}/photos`, { headers: await bearer(OWNER) });
+    expect(after.map((photo) => photo.id)).toEqual([before[1]!.id, before[0]!.id]);
+    expect(after[0]!.alt).toBe('Steamed shrimp dumplings in a bamboo basket');
+    await owner.context().close();
   });
 });
