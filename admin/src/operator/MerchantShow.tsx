@@ -48,11 +48,11 @@ function FeeRateLink() {
   return <Link to={`/fee-rates/${record.id}`}>{translate('minishop.operator.edit_fee_rate')}</Link>;
 }
 
-function Heading({ label }: { label: string }) {
+function Heading({ text }: { text: string }) {
   const translate = useTranslate();
   return (
     <Typography variant="h6" component="h2">
-      {translate(label)}
+      {translate(text)}
     </Typography>
   );
 }
@@ -68,7 +68,7 @@ export default function MerchantShow() {
         <DateField source="createdAt" />
         <StatusButton />
         <FeeRateLink />
-        <Heading label="minishop.operator.shops" />
+        <Heading text="minishop.operator.shops" />
         <ReferenceManyField reference="operator-shops" target="merchantId" sort={{ field: 'name', order: 'ASC' }} label={false}>
           <DataTable bulkActionButtons={false} rowClick={false}>
             <DataTable.Col source="name" label="resources.shops.fields.name" />
@@ -77,7 +77,7 @@ export default function MerchantShow() {
             <DataTable.Col source="currency" label="resources.shops.fields.currency" />
           </DataTable>
         </ReferenceManyField>
-        <Heading label="minishop.operator.balances" />
+        <Heading text="minishop.operator.balances" />
         <ReferenceManyField reference="ledger-accounts" target="merchantId" sort={{ field: 'kind', order: 'ASC' }} perPage={50} label={false}>
           <DataTable bulkActionButtons={false} rowClick={false}>
             <DataTable.Col source="kind" label="resources.ledger-accounts.fields.kind" />
