@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Title, useNotify, useTranslate } from 'react-admin';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
+import LinearProgress from '@mui/material/LinearProgress';
 import CardContent from '@mui/material/CardContent';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
@@ -101,9 +102,15 @@ export default function ReconciliationPage() {
   const [from, setFrom] = useState(firstOfThisMonth);
   const [to, setTo] = useState(startOfTomorrow);
   const [report, setReport] = useState<Report | null>(null);
+  // The server asks the providers for their records first: that can take a while, so say it is working.
+  const [loading, setLoading] = useState(false);
   const load = useCallback(() => {
     const query = new URLSearchParams({ from, to });
-    dataProvider.read<Report>(`operator/finance/reconciliation?${query}`).then(setReport, (error: Error) => notify(error.message, { type: 'error' }));
+    setLoading(true);
+    dataProvider
+      .read<Report>(`operator/finance/reconciliation?${query}`)
+      .then(setReport, (error: Error) => notify(error.message, { type: 'error' }))
+      .finally(() => setLoading(false));
   }, [from, to, notify]);
   useEffect(load, [load]);
   return (
@@ -120,6 +127,7 @@ export default function ReconciliationPage() {
             {translate('ra.action.refresh')}
           </Button>
         </Stack>
+        {loading && <LinearProgress aria-label={translate('ra.page.loading')} sx={{ mb: 2 }} />}
         {report && (
           <>
             <Typography variant="body2">{translate('minishop.reconciliation.against', { provider: report.provider, cardProcessor: report.cardProcessor })}</Typography>
