@@ -21,12 +21,16 @@ import stockMovements from './stock-movements/index.ts';
 import customers from './customers/index.ts';
 import { webhookDeliveries, webhookEndpoints } from './webhooks/index.ts';
 import apiKeys from './api-keys/index.ts';
+import { chatHosts, feeRates, ledgerAccounts, ledgerTransfers, merchants, operatorShops } from './operator/index.ts';
 
 // Every screen beyond the shell is its own chunk: the first load carries the shell and the login page.
 const Dashboard = lazy(() => import('./dashboard/Dashboard.tsx'));
 const FinancePage = lazy(() => import('./finance/FinancePage.tsx'));
 const CounterPage = lazy(() => import('./counter/CounterPage.tsx'));
 const QrSheetPage = lazy(() => import('./qr/QrSheetPage.tsx'));
+const TrialBalancePage = lazy(() => import('./operator/TrialBalancePage.tsx'));
+const ReconciliationPage = lazy(() => import('./operator/ReconciliationPage.tsx'));
+const AcceptInvitationPage = lazy(() => import('./staff/AcceptInvitationPage.tsx'));
 
 function Guarded({ resource, children }: { resource: string; children: React.ReactNode }) {
   return (
@@ -69,10 +73,22 @@ export function App() {
       <Resource name="webhook-endpoints" {...webhookEndpoints} />
       <Resource name="webhook-deliveries" {...webhookDeliveries} />
       <Resource name="api-keys" {...apiKeys} />
+      <Resource name="merchants" {...merchants} />
+      <Resource name="fee-rates" {...feeRates} />
+      <Resource name="chat-hosts" {...chatHosts} />
+      <Resource name="ledger-accounts" {...ledgerAccounts} />
+      <Resource name="ledger-transfers" {...ledgerTransfers} />
+      <Resource name="operator-shops" {...operatorShops} />
+      <CustomRoutes noLayout>
+        {/* Opened from the invitation link, signed out. */}
+        <Route path="/accept-invitation" element={<AcceptInvitationPage />} />
+      </CustomRoutes>
       <CustomRoutes>
         <Route path="/finance" element={<Guarded resource="finance"><FinancePage /></Guarded>} />
         <Route path="/counter" element={<Guarded resource="counter"><CounterPage /></Guarded>} />
         <Route path="/qr-sheet" element={<Guarded resource="qr-sheet"><QrSheetPage /></Guarded>} />
+        <Route path="/trial-balance" element={<Guarded resource="trial-balance"><TrialBalancePage /></Guarded>} />
+        <Route path="/reconciliation" element={<Guarded resource="reconciliation"><ReconciliationPage /></Guarded>} />
       </CustomRoutes>
     </Admin>
   );

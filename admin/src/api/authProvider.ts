@@ -1,5 +1,6 @@
 import type { AuthProvider } from 'react-admin';
 import { PERMISSIONS, type Permission } from '../../../db/src/modules/staff/permissions.ts';
+import { OPERATOR_RESOURCES } from '../operator/resources.ts';
 import { ApiError, clearSession, freshAccessToken, login, logout, readSession, type StoredSession } from './session.ts';
 
 /**
@@ -40,7 +41,11 @@ export function sessionAllows(session: StoredSession | null, permission: Permiss
   return (PERMISSIONS[permission] as readonly string[]).includes(session.role);
 }
 
+const operatorResources: readonly string[] = OPERATOR_RESOURCES;
+
 export function canAccessResource(session: StoredSession | null, resource: string, action: string): boolean {
+  // platform.operate belongs to operators, not to a merchant role (the server checks it the same way).
+  if (operatorResources.includes(resource)) return session?.isOperator === true;
   const rule = RESOURCE_PERMISSIONS[resource];
   if (!rule) return false;
   const readOnly = action === 'list' || action === 'show' || action === 'read';

@@ -38,6 +38,11 @@ const RESOURCE_PATHS: Record<string, string> = {
   'finance-accounts': 'finance/accounts',
   journal: 'finance/transfers',
   payouts: 'finance/payouts',
+  merchants: 'operator/merchants',
+  'operator-shops': 'operator/shops',
+  'chat-hosts': 'operator/chat-hosts',
+  'ledger-accounts': 'operator/ledger/accounts',
+  'ledger-transfers': 'operator/ledger/transfers',
 };
 
 const pathOf = (resource: string) => RESOURCE_PATHS[resource] ?? resource;
@@ -62,8 +67,41 @@ function toHttpError(error: unknown): never {
   throw error;
 }
 
+interface PlatformFee {
+  merchantId: string;
+  basisPoints: number | null;
+  effectiveBasisPoints: number;
+}
+
+/**
+ * `fee-rates` has no list of its own on the server: a merchant's rate is GET|PUT
+ * /operator/merchants/:id/platform-fee. The list is the merchants page with each row's rate (a page of
+ * at most perPage reads); the record's id is the merchant's.
+ */
+const feeRates = {
+  async read(merchant: { id: string; name: string; status: string }) {
+    const fee = await apiJson<PlatformFee>(`${API_URL}/operator/merchants/${merchant.id}/platform-fee`);
+    return { id: merchant.id, merchantName: merchant.name, status: merchant.status, basisPoints: fee.basisPoints, effectiveBasisPoints: fee.effectiveBasisPoints };
+  },
+  async getList(params: Parameters<DataProvider['getList']>[1]) {
+    const page = await restProvider.getList('merchants', params);
+    return { ...page, data: await Promise.all(page.data.map((merchant) => feeRates.read(merchant as never))) };
+  },
+  async getOne(id: string) {
+    return { data: await feeRates.read(await apiJson(`${API_URL}/operator/merchants/${id}`)) };
+  },
+  async update(id: string, basisPoints: number | null | undefined) {
+    await apiJson(`${API_URL}/operator/merchants/${id}/platform-fee`, { method: 'PUT', json: { basisPoints: basisPoints ?? null } }).catch(toHttpError);
+    return feeRates.getOne(id);
+  },
+};
+
 export const dataProvider: MinishopDataProvider = {
   ...restProvider,
+  getList: ((resource, params) => (resource === 'fee-rates' ? feeRates.getList(params) : restProvider.getList(resource, params))) as DataProvider['getList'],
+  getOne: ((resource, params) => (resource === 'fee-rates' ? feeRates.getOne(String(params.id)) : restProvider.getOne(resource, params))) as DataProvider['getOne'],
+  update: ((resource, params) =>
+    resource === 'fee-rates' ? feeRates.update(String(params.id), (params.data as { basisPoints?: number | null }).basisPoints) : restProvider.update(resource, params)) as DataProvider['update'],
   /** A create whose form carries `meta.idempotencyKey` sends it as Idempotency-Key (group buys, envelopes). */
   create: (async (resource: string, params: CreateParams) => {
     const idempotencyKey = (params.meta as { idempotencyKey?: string } | undefined)?.idempotencyKey;

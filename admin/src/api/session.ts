@@ -76,6 +76,11 @@ export async function login(email: string, password: string): Promise<StoredSess
   return storeSession(await postJson<SessionAnswer>('/api/auth/login', { email, password }));
 }
 
+/** Joins the merchant the invitation is from (a new account sets its name and password) and signs in. */
+export async function acceptInvitation(token: string, password: string, name?: string): Promise<StoredSession> {
+  return storeSession(await postJson<SessionAnswer>('/api/auth/invitations/accept', { token, password, ...(name ? { name } : {}) }));
+}
+
 export async function logout(): Promise<void> {
   const session = readSession();
   clearSession();

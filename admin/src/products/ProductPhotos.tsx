@@ -7,6 +7,9 @@ import FormHelperText from '@mui/material/FormHelperText';
 import IconButton from '@mui/material/IconButton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import TextField from '@mui/material/TextField';
+import ArrowBackIcon from '@mui/icons-material/ArrowBack';
+import ArrowForwardIcon from '@mui/icons-material/ArrowForward';
 import DeleteIcon from '@mui/icons-material/Delete';
 import PhotoCameraIcon from '@mui/icons-material/PhotoCamera';
 import UploadIcon from '@mui/icons-material/Upload';
@@ -79,16 +82,54 @@ export function ProductPhotos({ canWrite }: { canWrite: boolean }) {
     load();
   };
 
+  /** PUT .../photos/:photoId with the alt text or the new 0-based position (the server shifts the others). */
+  const change = async (photo: ProductPhoto, update: { alt?: string; position?: number }) => {
+    try {
+      await dataProvider.send(`${photosPath}/${encodeURIComponent(photo.id)}`, { method: 'PUT', json: update });
+    } catch (error) {
+      notify((error as Error).message, { type: 'error' });
+    }
+    load();
+  };
+
   return (
     <Stack spacing={2} sx={{ mt: 1 }}>
       <Stack direction="row" spacing={2} sx={{ flexWrap: 'wrap' }} component="ul" aria-label={translate('minishop.products.photos')} style={{ listStyle: 'none', padding: 0, margin: 0 }}>
         {photos.map((photo) => (
           <Box component="li" key={photo.id} sx={{ position: 'relative' }}>
-            <img src={thumbnailUrl(photo)} alt={photo.alt || translate('minishop.products.photo_alt', { position: photo.position + 1 })} width={120} height={120} style={{ objectFit: 'cover', borderRadius: 4 }} />
+            <img src={thumbnailUrl(photo)} alt={photo.alt || translate('minishop.products.photo_alt', { position: photo.position + 1 })} width={160} height={120} style={{ objectFit: 'cover', borderRadius: 4 }} />
             {canWrite && (
               <IconButton size="small" aria-label={translate('minishop.products.delete_photo', { position: photo.position + 1 })} onClick={() => remove(photo)} sx={{ position: 'absolute', top: 0, right: 0, bgcolor: 'background.paper' }}>
                 <DeleteIcon fontSize="small" />
               </IconButton>
+            )}
+            {canWrite && (
+              <Stack sx={{ width: 160 }}>
+                <Stack direction="row" sx={{ justifyContent: 'space-between' }}>
+                  <IconButton size="small" disabled={photo.position === 0} aria-label={translate('minishop.products.move_photo_earlier', { position: photo.position + 1 })} onClick={() => change(photo, { position: photo.position - 1 })}>
+                    <ArrowBackIcon fontSize="small" />
+                  </IconButton>
+                  <IconButton
+                    size="small"
+                    disabled={photo.position === photos.length - 1}
+                    aria-label={translate('minishop.products.move_photo_later', { position: photo.position + 1 })}
+                    onClick={() => change(photo, { position: photo.position + 1 })}
+                  >
+                    <ArrowForwardIcon fontSize="small" />
+                  </IconButton>
+                </Stack>
+                {/* Saved when the field is left; the key resets it when the server's text changes. */}
+                <TextField
+                  key={`${photo.id}-${photo.alt}`}
+                  size="small"
+                  defaultValue={photo.alt}
+                  label={translate('minishop.products.photo_alt_text', { position: photo.position + 1 })}
+                  slotProps={{ htmlInput: { maxLength: 200 } }}
+                  onBlur={(event) => {
+                    if (event.target.value !== photo.alt) void change(photo, { alt: event.target.value });
+                  }}
+                />
+              </Stack>
             )}
           </Box>
         ))}

@@ -2,9 +2,10 @@ import { lazy } from 'react';
 import PeopleIcon from '@mui/icons-material/People';
 import MailIcon from '@mui/icons-material/Mail';
 
-/** The merchant's staff (read here; roles change through the API) and invitations (list, invite). */
+/** The merchant's staff (list; an owner changes a role) and invitations (list, invite). */
 export const staff = {
   list: lazy(() => import('./StaffList.tsx')),
+  edit: lazy(() => import('./StaffEdit.tsx')),
   icon: PeopleIcon,
   recordRepresentation: 'email',
 };

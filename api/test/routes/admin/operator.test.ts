@@ -103,3 +103,30 @@ describe('/api/admin/operator/merchants', () => {
     expect(response.json().code).toBe('merchant_required');
   });
 });
+
+describe('/api/admin/operator/shops', () => {
+  it("lists every merchant's shops, one merchant's with filter merchantId, and only for operators", async () => {
+    const create = (session: SessionAnswer, slug: string, name: string) =>
+      testApp.app.inject({ method: 'POST', url: '/api/admin/shops', headers: bearer(session.accessToken), payload: { slug, name, currency: 'EUR' } });
+    const alpha = await create(merchantA, `alpha-${Date.now()}`, 'Alpha Tea Room');
+    const beta = await create(merchantB, `beta-${Date.now()}`, 'Beta Bookshop');
+    expect([alpha.statusCode, beta.statusCode], alpha.body + beta.body).toEqual([201, 201]);
+
+    const all = await testApp.app.inject({ method: 'GET', url: '/api/admin/operator/shops?sort=["name","ASC"]', headers: operatorHeaders });
+    expect(all.statusCode).toBe(200);
+    expect(all.json().map((shop: { id: string }) => shop.id)).toEqual(expect.arrayContaining([alpha.json().id, beta.json().id]));
+    const betaOnly = await testApp.app.inject({
+      method: 'GET',
+      url: `/api/admin/operator/shops?filter=${encodeURIComponent(JSON.stringify({ merchantId: merchantB.merchant!.id }))}`,
+      headers: operatorHeaders,
+    });
+    expect(betaOnly.json()).toEqual([expect.objectContaining({ id: beta.json().id, merchantId: merchantB.merchant!.id, name: 'Beta Bookshop' })]);
+    expect(betaOnly.headers['content-range']).toBe('shops 0-0/1');
+
+    const refused = await testApp.app.inject({ method: 'GET', url: '/api/admin/operator/shops', headers: bearer(merchantA.accessToken) });
+    expect(refused.statusCode).toBe(403);
+    const badFilter = await testApp.app.inject({ method: 'GET', url: `/api/admin/operator/shops?filter=${encodeURIComponent('{"merchantId":"nope"}')}`, headers: operatorHeaders });
+    expect(badFilter.statusCode).toBe(400);
+    expect(badFilter.body).toContain('merchantId');
+  });
+});

@@ -110,6 +110,7 @@ describe('the admin lists found in the route table', () => {
         '/api/admin/webhook-endpoints',
         '/api/admin/webhook-deliveries',
         '/api/admin/operator/merchants',
+        '/api/admin/operator/shops',
         '/api/admin/operator/chat-hosts',
         '/api/admin/operator/ledger/accounts',
         '/api/admin/operator/ledger/transfers',

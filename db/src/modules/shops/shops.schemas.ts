@@ -64,4 +64,11 @@ export const ShopListFilter = Type.Object(
   { additionalProperties: false },
 );
 export type ShopListFilterInput = Static<typeof ShopListFilter>;
+
+/** The operator's list of every merchant's shops (a merchant's page shows its own through merchantId). */
+export const OperatorShopListFilter = Type.Object(
+  { ...ShopListFilter.properties, merchantId: Type.Optional(Uuid) },
+  { additionalProperties: false },
+);
+export type OperatorShopListFilterInput = Static<typeof OperatorShopListFilter>;
 export const SHOP_SORTABLE_FIELDS = ['createdAt', 'name', 'slug', 'status'] as const;

@@ -11,7 +11,7 @@ import { ProductEntity } from '../catalog/product.entity.ts';
 import { assertShopFulfilmentSettings, cleanDeliverySettings } from '../fulfilment/shop-fulfilment-settings.ts';
 import { ShopEntity, type Shop } from './shop.entity.ts';
 import { ShopNotEmptyError, ShopSlugTakenError } from './shops.errors.ts';
-import type { ShopCreateInput, ShopListFilterInput, ShopUpdateInput } from './shops.schemas.ts';
+import type { OperatorShopListFilterInput, ShopCreateInput, ShopListFilterInput, ShopUpdateInput } from './shops.schemas.ts';
 
 export class ShopsService {
   constructor(
@@ -23,7 +23,16 @@ export class ShopsService {
   ) {}
 
   async list(actor: MerchantActor, query: ListQuery<ShopListFilterInput>): Promise<ListPage<Shop>> {
-    const where: FilterQuery<Shop> = { merchantId: actor.merchantId };
+    return this.findShops({ merchantId: actor.merchantId }, query);
+  }
+
+  /** Every merchant's shops, for the platform operator (the route checks platform.operate). */
+  async listAcrossMerchants(query: ListQuery<OperatorShopListFilterInput>): Promise<ListPage<Shop>> {
+    return this.findShops(query.filter.merchantId ? { merchantId: query.filter.merchantId } : {}, query);
+  }
+
+  private async findShops(scope: FilterQuery<Shop>, query: ListQuery<ShopListFilterInput>): Promise<ListPage<Shop>> {
+    const where: FilterQuery<Shop> = { ...(scope as object) };
     if (query.filter.id) where.id = { $in: query.filter.id };
     if (query.filter.status) where.status = query.filter.status;
     if (query.filter.q) {

@@ -14,6 +14,7 @@ import {
   MoneyRecordParams,
   MoneyRecordStateBody,
 } from '../../../../../db/src/modules/money-recovery/money-recovery.schemas.ts';
+import { OperatorShopListFilter, SHOP_SORTABLE_FIELDS, ShopBody } from '../../../../../db/src/modules/shops/shops.schemas.ts';
 import { PlatformFeeBody, PlatformFeeUpdateBody } from '../../../../../db/src/modules/settlement/settlement.schemas.ts';
 import { operatorActor } from '../../../http/operator-actor.ts';
 import { IdParams, ListQuerystring, parseListQuery, sendPage } from '../../../http/simple-rest.ts';
@@ -47,6 +48,18 @@ const operatorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Suspend or reactivate a merchant', params: IdParams, body: OperatorMerchantUpdateBody, response: { 200: OperatorMerchantBody } },
     },
     async (request) => app.services.operator.updateMerchant(request.actor as Actor, request.params.id, request.body),
+  );
+
+  app.get(
+    '/shops',
+    {
+      config: { permission: 'platform.operate' },
+      schema: { tags, summary: "List every merchant's shops (filter merchantId for one merchant's)", querystring: ListQuerystring, response: { 200: Type.Array(ShopBody) } },
+    },
+    async (request, reply) => {
+      const query = parseListQuery(request.query, { sortable: SHOP_SORTABLE_FIELDS, defaultSort: ['createdAt', 'ASC'], filter: OperatorShopListFilter });
+      return sendPage(reply, 'shops', await app.services.shops.listAcrossMerchants(query));
+    },
   );
 
   app.get(
