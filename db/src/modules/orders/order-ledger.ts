@@ -1,4 +1,5 @@
 import type { LedgerAccount } from '../ledger/ledger.types.ts';
+import { orderPaymentEscrowAccountId } from '../ledger/ledger-escrow.ts';
 import { LedgerRecipes, type RecipeDependencies } from '../ledger/ledger-recipes.ts';
 import { TRANSFER_COLUMNS, transferFromRow, type LedgerClient, type TransferRow } from '../ledger/ledger-store.ts';
 import type { LedgerTransfer, TransferInput, TransferResult } from '../ledger/ledger.types.ts';
@@ -7,6 +8,7 @@ import type { LedgerTransfer, TransferInput, TransferResult } from '../ledger/le
 export interface OrderLedger {
   recipes: Pick<LedgerRecipes, 'walletPayment' | 'refund' | 'orderSettlement' | 'referralCommission'>;
   openAccount: RecipeDependencies['openAccount'];
+  readonly escrowShards: number;
   recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]>;
   applyInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<TransferResult[]>;
 }
@@ -23,5 +25,7 @@ export function recipesOn(client: LedgerClient, ledger: OrderLedger): Pick<Ledge
       const { rows } = await client.query<TransferRow>(`select ${TRANSFER_COLUMNS} from ledger_transfer where id = $1`, [id]);
       return rows[0] ? transferFromRow(rows[0]) : null;
     },
+    orderPaymentEscrowAccountId: (orderId) => orderPaymentEscrowAccountId(client, orderId),
+    escrowShards: ledger.escrowShards,
   });
 }
