@@ -123,6 +123,8 @@ export class LedgerService {
     const key = `${input.kind}:${input.currency}:${ownerId ?? ''}:${shard}`;
     const cached = this.accountIds.get(key);
     if (cached) return cached;
+    // Shard 0 stands for all of escrow's sub-accounts in finance (docs/ledger.md §5), so it exists before any other.
+    if (shard > 0) await this.openAccount({ kind: input.kind, currency: input.currency });
     const merchantId = rule.ownerType === 'merchant' ? ownerId : (input.merchantId?.toLowerCase() ?? null);
     const inserted = await this.database.pool.query<AccountRow>(
       `insert into ledger_account (id, kind, currency, owner_type, owner_id, merchant_id, debits_must_not_exceed_credits, shard)
