@@ -18,7 +18,7 @@ export interface OrderLedger {
  * transaction this matters: a recipe that took a second pooled connection while this one holds row
  * locks could wait forever for a pool that the lock's waiters have drained.
  */
-export function recipesOn(client: LedgerClient, ledger: OrderLedger): Pick<LedgerRecipes, 'refund' | 'settlementReversal' | 'settlementReversalUndo' | 'referralCommissionReversal' | 'referralCommissionReversalUndo'> {
+export function recipesOn(client: LedgerClient, ledger: OrderLedger): Pick<LedgerRecipes, 'refund' | 'orderSettlement' | 'settlementReversal' | 'settlementReversalUndo' | 'referralCommissionReversal' | 'referralCommissionReversalUndo'> {
   return new LedgerRecipes({
     openAccount: (input): Promise<LedgerAccount> => ledger.openAccount(input),
     getTransferById: async (id) => {
