@@ -68,6 +68,8 @@ const environmentSchema = Type.Object({
   MONEY_SWEEP_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 1_000, default: 10 }),
   /** How long a committed ledger transfer may wait for its place in the hash chain before the verifier reports it (docs/ledger.md §4). */
   LEDGER_SEAL_MAX_LAG_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
+  /** Escrow sub-accounts per currency that payments spread over by order id (docs/ledger.md §5); changing it moves no money. */
+  LEDGER_ESCROW_SHARDS: Type.Integer({ minimum: 1, maximum: 1_024, default: 16 }),
   /** The demo seed creates logins with a published password, so production refuses it unless this says `yes`. */
   SEED_DEMO_IN_PRODUCTION: Type.Union([Type.Literal('yes'), Type.Literal('no')], { default: 'no' }),
   /** The courier's average speed for ETAs from the remaining distance (docs/delivery.md). */
@@ -149,7 +151,7 @@ export interface Config {
   groupBuys: { minWindowSeconds: number };
   /** The sweeper of stale refunds, payouts and top-ups (docs/payments.md, "Recovery"). */
   moneySweeper: { staleAfterSeconds: number; maxAttempts: number };
-  ledger: { sealMaxLagSeconds: number };
+  ledger: { sealMaxLagSeconds: number; escrowShards: number };
   /** Whether the demo seed may run when NODE_ENV=production (SEED_DEMO_IN_PRODUCTION=yes). */
   seed: { demoInProduction: boolean };
   /** A journal export refused because the cap is reached says to retry after this many seconds. */
@@ -264,7 +266,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     redEnvelopes: { maxAmountMinor: values.RED_ENVELOPE_MAX_AMOUNT_MINOR, maxShares: values.RED_ENVELOPE_MAX_SHARES, expirySeconds: values.RED_ENVELOPE_EXPIRY_SECONDS },
     groupBuys: { minWindowSeconds: values.GROUP_BUY_MIN_WINDOW_SECONDS },
     moneySweeper: { staleAfterSeconds: values.MONEY_SWEEP_STALE_SECONDS, maxAttempts: values.MONEY_SWEEP_MAX_ATTEMPTS },
-    ledger: { sealMaxLagSeconds: values.LEDGER_SEAL_MAX_LAG_SECONDS },
+    ledger: { sealMaxLagSeconds: values.LEDGER_SEAL_MAX_LAG_SECONDS, escrowShards: values.LEDGER_ESCROW_SHARDS },
     seed: { demoInProduction: values.SEED_DEMO_IN_PRODUCTION === 'yes' },
     finance: { journalExportRetryAfterSeconds: values.JOURNAL_EXPORT_RETRY_AFTER_SECONDS },
     delivery: {

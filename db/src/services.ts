@@ -80,7 +80,7 @@ export function createServices(dependencies: ServiceDependencies) {
   const catalogCache = new CatalogCache({ ttlMs: dependencies.config.catalog.cacheTtlMs });
   const catalogInvalidations = new CatalogInvalidations(dependencies.redis, dependencies.config.redis.keyPrefix, catalogCache);
   // One ledger instance: orders post into it inside their own transactions.
-  const ledger = new LedgerService(database, { sealMaxLagSeconds: dependencies.config.ledger.sealMaxLagSeconds });
+  const ledger = new LedgerService(database, { sealMaxLagSeconds: dependencies.config.ledger.sealMaxLagSeconds, escrowShards: dependencies.config.ledger.escrowShards });
   const payments = new PaymentsService(database, createStripeGateway(dependencies.config.stripe), dependencies.logger);
   const payoutProvider = new LocalPaymentsProvider(database.pool);
   const qr = new QrService(database, dependencies.redis, dependencies.config);

@@ -22,7 +22,8 @@ export async function walletBalanceMinor(app: FastifyInstance, shopperId: string
 
 export async function escrowBalanceMinor(app: FastifyInstance, currency: CurrencyCode = 'EUR'): Promise<number> {
   const { rows } = await app.database.pool.query<{ balance: number }>(
-    `select credits_posted - debits_posted as balance from ledger_account where kind = 'escrow' and currency = $1`,
+    // Escrow is split into sub-accounts (docs/ledger.md §5): the escrow balance is their sum.
+    `select coalesce(sum(credits_posted - debits_posted), 0)::bigint as balance from ledger_account where kind = 'escrow' and currency = $1`,
     [currency],
   );
   return rows[0]?.balance ?? 0;

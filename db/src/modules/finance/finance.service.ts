@@ -17,6 +17,7 @@ import { assertPlatformScope, financeScope, merchantAccountIds, visibleAccount }
 import type { BalanceQueryInput, StatementQueryInput } from './finance.schemas.ts';
 import { trialBalance, type TrialBalance } from './trial-balance.ts';
 import { sealBeforeRead } from '../ledger/ledger-sealer.ts';
+import { accountsShownAs, escrowTotalsByCurrency, sumCountedTotals } from './escrow-sub-accounts.ts';
 
 export type FinanceAccountView = LedgerAccount & AccountBalances;
 
@@ -139,7 +140,8 @@ export class FinanceService {
   async listAccounts(actor: Actor, query: ListQuery<AccountListFilterInput>): Promise<ListPage<FinanceAccountView>> {
     const scope = financeScope(actor);
     const { filter } = query;
-    const conditions: FilterQuery<LedgerAccount>[] = [];
+    // Escrow's sub-accounts show as one account per currency: the one of shard 0 (escrow-sub-accounts.ts).
+    const conditions: FilterQuery<LedgerAccount>[] = [{ shard: 0 }];
     if (scope.type === 'merchant') conditions.push({ merchantId: scope.merchantId });
     if (filter.id) conditions.push({ id: { $in: filter.id } });
     if (filter.kind) conditions.push({ kind: filter.kind as AccountKind });
@@ -148,12 +150,20 @@ export class FinanceService {
     if (filter.ownerId) conditions.push({ ownerId: filter.ownerId });
     if (filter.merchantId) conditions.push({ merchantId: filter.merchantId });
     if (filter.q) conditions.push({ $or: [{ kind: { $ilike: containsPattern(filter.q) } }, { currency: { $ilike: containsPattern(filter.q) } }] } as FilterQuery<LedgerAccount>);
-    const page = await findPage(this.database.orm.em.fork(), LedgerAccountEntity, conditions.length ? { $and: conditions } : {}, query);
-    return { ...page, items: page.items.map(withBalances) };
+    const page = await findPage(this.database.orm.em.fork(), LedgerAccountEntity, { $and: conditions }, query);
+    return { ...page, items: (await this.withEscrowSummed(page.items)).map(withBalances) };
   }
 
   async getAccount(actor: Actor, id: string): Promise<FinanceAccountView> {
-    return withBalances(await visibleAccount(this.database.pool, financeScope(actor), id));
+    const [account] = await this.withEscrowSummed([await visibleAccount(this.database.pool, financeScope(actor), id)]);
+    return withBalances(account!);
+  }
+
+  /** Escrow accounts carry the totals of all their currency's sub-accounts (escrow-sub-accounts.ts). */
+  private async withEscrowSummed(accounts: LedgerAccount[]): Promise<LedgerAccount[]> {
+    const escrowCurrencies = [...new Set(accounts.filter((account) => account.kind === 'escrow').map((account) => account.currency))];
+    const sums = await escrowTotalsByCurrency(this.database.pool, escrowCurrencies);
+    return accounts.map((account) => (account.kind === 'escrow' ? { ...account, ...sums.get(account.currency) } : account));
   }
 
   /** The merchant's money per currency: what it may pay out, what payouts hold, what waits for release. */
@@ -188,7 +198,8 @@ export class FinanceService {
     const account = await visibleAccount(this.database.pool, financeScope(actor), accountId);
     const asOf = input.asOf === undefined ? null : new Date(input.asOf);
     await sealBeforeRead(this.database.pool);
-    const totals = await accountTotalsAt(this.database.pool, account.id, { createdAtOrBefore: asOf ?? FAR_FUTURE });
+    const shownAs = await accountsShownAs(this.database.pool, account);
+    const totals = sumCountedTotals(await Promise.all(shownAs.map((id) => accountTotalsAt(this.database.pool, id, { createdAtOrBefore: asOf ?? FAR_FUTURE }))));
     const { transfers, lastSequence, ...sums } = totals;
     return { accountId: account.id, kind: account.kind, currency: account.currency, asOf, ...snapshotOf(account.kind, sums), transfers, lastSequence };
   }
@@ -222,11 +233,15 @@ export class FinanceService {
     const limit = input.limit ?? 1_000;
     const pool = this.database.pool;
     await sealBeforeRead(pool);
+    // Escrow's statement covers all its currency's sub-accounts (escrow-sub-accounts.ts); no transfer moves money between two of them.
+    const shownAs = await accountsShownAs(pool, account);
+    const members = new Set(shownAs);
+    const summed = async (totalsOf: (id: string) => Promise<Parameters<typeof sumCountedTotals>[0][number]>) => sumCountedTotals(await Promise.all(shownAs.map(totalsOf)));
     // Opening and closing from the snapshots; a later page's start sums only the period before it.
     const [openingTotals, closingTotals, pageStart] = await Promise.all([
-      from ? accountTotalsAt(pool, account.id, { createdBefore: from }) : null,
-      accountTotalsAt(pool, account.id, { createdBefore: to ?? FAR_FUTURE }),
-      input.afterSequence ? accountTotalsUpTo(pool, account.id, { createdFrom: from, createdBefore: to, throughSequence: input.afterSequence }) : null,
+      from ? summed((id) => accountTotalsAt(pool, id, { createdBefore: from })) : null,
+      summed((id) => accountTotalsAt(pool, id, { createdBefore: to ?? FAR_FUTURE })),
+      input.afterSequence ? summed((id) => accountTotalsUpTo(pool, id, { createdFrom: from, createdBefore: to, throughSequence: input.afterSequence! })) : null,
     ]);
     const opening = openingTotals ? stripCounts(openingTotals) : ZERO_TOTALS;
     const closing = stripCounts(closingTotals);
@@ -236,12 +251,12 @@ export class FinanceService {
               t.reason, t.reference_type, t.reference_id, t.pending_id, t.corrects_id, t.created_at
          from ledger_transfer t
          left join ledger_transfer p on p.id = t.pending_id
-        where (t.debit_account_id = $1 or t.credit_account_id = $1)
+        where (t.debit_account_id = any($1::uuid[]) or t.credit_account_id = any($1::uuid[]))
           and ($2::timestamptz is null or t.created_at >= $2) and ($3::timestamptz is null or t.created_at < $3)
           and t.sequence > $4
         order by t.sequence
         limit $5`,
-      [account.id, from, to, input.afterSequence ?? 0, limit + 1],
+      [shownAs, from, to, input.afterSequence ?? 0, limit + 1],
     );
     const hasMore = rows.length > limit;
     const pageRows = hasMore ? rows.slice(0, limit) : rows;
@@ -249,10 +264,10 @@ export class FinanceService {
     let running: AccountTotals = pageStart ? addTotals(opening, stripCounts(pageStart)) : opening;
     const lines = pageRows.map((row): StatementLine => {
       const effect = { kind: row.kind, debitAccountId: row.debit_account_id, creditAccountId: row.credit_account_id, amountMinor: row.amount_minor, pendingAmountMinor: row.pending_amount_minor };
-      const delta = totalsDelta(effect, account.id);
+      const isDebit = members.has(row.debit_account_id);
+      const delta = totalsDelta(effect, isDebit ? row.debit_account_id : row.credit_account_id);
       running = addTotals(running, delta);
       const balances = accountBalances({ kind: account.kind, ...running });
-      const isDebit = row.debit_account_id === account.id;
       return {
         transferId: row.id,
         sequence: row.sequence,

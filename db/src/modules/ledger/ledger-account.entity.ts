@@ -20,6 +20,8 @@ export const LedgerAccountEntity = new EntitySchema<LedgerAccount & { createdAt:
     creditsPosted: total,
     debitsPending: total,
     creditsPending: total,
+    /** Escrow's sub-account (docs/ledger.md §5); 0 for every other kind. */
+    shard: { type: 'smallint', default: 0 },
     createdAt: createdAtColumn,
   },
 });

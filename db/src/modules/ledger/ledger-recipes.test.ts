@@ -24,8 +24,17 @@ afterAll(async () => {
 });
 
 async function balance(kind: AccountKind, ownerId?: string) {
+  // Escrow is split into sub-accounts (docs/ledger.md §5): "the" escrow balance is their sum.
+  if (kind === 'escrow') return escrowBalance();
   const account = await ledger.openAccount({ kind, currency: 'EUR', ...(ownerId ? { ownerId } : {}) });
   return (await ledger.getAccountById(account.id))!;
+}
+
+async function escrowBalance() {
+  const { rows } = await environment.database.pool.query<{ balanceMinor: number }>(
+    `select coalesce(sum(credits_posted - debits_posted), 0)::bigint as "balanceMinor" from ledger_account where kind = 'escrow' and currency = 'EUR'`,
+  );
+  return rows[0]!;
 }
 
 async function shopperWith(balanceMinor: number) {
@@ -105,9 +114,11 @@ describe('posting recipes', () => {
     expect((await balance('shopper_wallet', shopperId)).balanceMinor).toBe(700);
 
     const merchantId = newId();
-    const escrowFunding = await ledger.recipes.walletPayment({ eventId: newId(), orderId: newId(), shopperId, currency: 'EUR', amountMinor: 700 });
+    // The order that settles is the one paid: its money is in the escrow sub-account its payment credited.
+    const paidOrderId = newId();
+    const escrowFunding = await ledger.recipes.walletPayment({ eventId: newId(), orderId: paidOrderId, shopperId, currency: 'EUR', amountMinor: 700 });
     await ledger.record(escrowFunding);
-    await ledger.record(await ledger.recipes.orderSettlement({ orderId: newId(), merchantId, currency: 'EUR', grossMinor: 700, platformFeeMinor: 0 }));
+    await ledger.record(await ledger.recipes.orderSettlement({ orderId: paidOrderId, merchantId, currency: 'EUR', grossMinor: 700, platformFeeMinor: 0 }));
 
     const [payout] = await ledger.record(await ledger.recipes.payoutStart({ eventId: newId(), payoutId: newId(), merchantId, currency: 'EUR', amountMinor: 400 }));
     expect(await balance('merchant_available', merchantId)).toMatchObject({ balanceMinor: 700, availableMinor: 300 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { CurrencyCode } from '../../money.ts';
@@ -21,14 +22,27 @@ export function referralCommissionLegId(orderId: string): string {
   return legId(orderId, 'referral_commission');
 }
 
+/**
+ * The escrow sub-account a payment keyed by `key` (an order id, or a hold's event id) goes into: a stable
+ * hash, so the same order always lands on the same shard, spread evenly whatever the key's format.
+ */
+export function escrowShardOf(key: string, shards: number): number {
+  if (shards <= 1) return 0;
+  return createHash('sha256').update(key.toLowerCase()).digest().readUInt32BE(0) % shards;
+}
+
 /** Links legs into one chain (each but the last `linked`), so that they commit together or not at all. */
 export function linkAll(legs: TransferInput[]): TransferInput[] {
   return legs.map((leg, index) => ({ ...leg, linked: index < legs.length - 1 }));
 }
 
 export interface RecipeDependencies {
-  openAccount(input: { kind: AccountKind; currency: CurrencyCode; ownerId?: string; merchantId?: string }): Promise<LedgerAccount>;
+  openAccount(input: { kind: AccountKind; currency: CurrencyCode; ownerId?: string; merchantId?: string; shard?: number }): Promise<LedgerAccount>;
   getTransferById(id: string): Promise<LedgerTransfer | null>;
+  /** The escrow sub-account the order's payment leg credited, or null when it has none. */
+  orderPaymentEscrowAccountId(orderId: string): Promise<string | null>;
+  /** Escrow sub-accounts per currency (docs/ledger.md §5). */
+  escrowShards: number;
 }
 
 interface Money {
@@ -51,6 +65,19 @@ export class LedgerRecipes {
     return (await this.ledger.openAccount({ kind, currency, ...(ownerId ? { ownerId } : {}), ...(merchantId ? { merchantId } : {}) })).id;
   }
 
+  /** Where a payment keyed by `key` is credited: escrow's sub-account for that key (opened on first use). */
+  private async escrowFor(currency: CurrencyCode, key: string): Promise<string> {
+    return (await this.ledger.openAccount({ kind: 'escrow', currency, shard: escrowShardOf(key, this.ledger.escrowShards) })).id;
+  }
+
+  /**
+   * The escrow sub-account that holds an order's money: the one its payment leg credited (so orders paid
+   * before escrow was split, or with another shard count, leave from where they entered), else the order's own.
+   */
+  private async escrowOfOrder(currency: CurrencyCode, orderId: string): Promise<string> {
+    return (await this.ledger.orderPaymentEscrowAccountId(orderId)) ?? this.escrowFor(currency, orderId);
+  }
+
   private async transfer(id: string): Promise<LedgerTransfer> {
     const transfer = await this.ledger.getTransferById(id);
     if (!transfer) throw new NotFoundError('ledger_transfer', id);
@@ -64,7 +91,7 @@ export class LedgerRecipes {
       {
         id: legId(input.eventId, 'payment'),
         debitAccountId: await this.account('shopper_wallet', input.currency, input.shopperId),
-        creditAccountId: await this.account('escrow', input.currency),
+        creditAccountId: await this.escrowFor(input.currency, input.orderId),
         amountMinor: input.amountMinor,
         currency: input.currency,
         reason: 'order_payment',
@@ -81,7 +108,7 @@ export class LedgerRecipes {
       {
         id: legId(input.eventId, 'payment'),
         debitAccountId: await this.account('card_clearing', input.currency),
-        creditAccountId: await this.account('escrow', input.currency),
+        creditAccountId: await this.escrowFor(input.currency, input.orderId),
         amountMinor: input.amountMinor,
         currency: input.currency,
         reason: 'order_payment',
@@ -102,7 +129,7 @@ export class LedgerRecipes {
     if (!Number.isSafeInteger(input.platformFeeMinor) || input.platformFeeMinor < 0 || input.platformFeeMinor > input.grossMinor) {
       throw new ValidationError({ platformFeeMinor: 'must be an integer from 0 to the gross amount' });
     }
-    const escrow = await this.account('escrow', input.currency);
+    const escrow = await this.escrowOfOrder(input.currency, input.orderId);
     const reference = { currency: input.currency, referenceType: 'order', referenceId: input.orderId };
     const legs: TransferInput[] = [];
     const netMinor = input.grossMinor - input.platformFeeMinor;
@@ -137,7 +164,7 @@ export class LedgerRecipes {
    * merchant's available balance, holds included, is short.
    */
   async settlementReversal(input: { eventId: string; orderId: string; merchantId: string; currency: CurrencyCode; merchantShareMinor: number; platformFeeShareMinor: number; refundId?: string }): Promise<TransferInput[]> {
-    const escrow = await this.account('escrow', input.currency);
+    const escrow = await this.escrowOfOrder(input.currency, input.orderId);
     const reference = { currency: input.currency, referenceType: 'order', referenceId: input.orderId, ...(input.refundId ? { metadata: { refundId: input.refundId } } : {}) };
     const legs: TransferInput[] = [];
     if (input.merchantShareMinor > 0) {
@@ -330,7 +357,8 @@ export class LedgerRecipes {
         id: legId(input.eventId, 'hold'),
         kind: 'pending',
         debitAccountId: await this.account('shopper_wallet', input.currency, input.shopperId),
-        creditAccountId: await this.account('escrow', input.currency),
+        // The order may not exist yet: the hold's reference keys the shard, and capture posts into it.
+        creditAccountId: await this.escrowFor(input.currency, input.referenceId),
         amountMinor: input.amountMinor,
         currency: input.currency,
         timeoutSeconds: input.timeoutSeconds,
@@ -496,7 +524,8 @@ export class LedgerRecipes {
         id: legId(input.eventId, 'hold'),
         kind: 'pending',
         debitAccountId: await this.account('shopper_wallet', input.currency, input.shopperId),
-        creditAccountId: await this.account('escrow', input.currency),
+        // The member's order does not exist yet: the hold's event keys the shard, and capture posts into it.
+        creditAccountId: await this.escrowFor(input.currency, input.eventId),
         amountMinor: input.amountMinor,
         currency: input.currency,
         timeoutSeconds: input.timeoutSeconds ?? 0,

@@ -11,6 +11,7 @@ import type { CurrencyCode } from '../../money.ts';
 import { LedgerAccountEntity } from './ledger-account.entity.ts';
 import { accountBalances, accountFromRow, KIND_RULES, mustNotGoBelowZero, type AccountBalances, type AccountRow } from './ledger-accounts.ts';
 import { UUID_PATTERN } from './ledger-engine.ts';
+import { orderPaymentEscrowAccountId } from './ledger-escrow.ts';
 import { LedgerRecipes } from './ledger-recipes.ts';
 import { LedgerSealer } from './ledger-sealer.ts';
 import { applyTransfers, TRANSFER_COLUMNS, transferFromRow, type LedgerClient, type TransferRow } from './ledger-store.ts';
@@ -28,6 +29,8 @@ export interface LedgerServiceOptions {
   maxBatchTransfers?: number;
   /** The verifier's bound on the unsealed tail (docs/ledger.md §4). */
   sealMaxLagSeconds?: number;
+  /** Escrow sub-accounts per currency that payments spread over by order id (docs/ledger.md §5). */
+  escrowShards?: number;
 }
 
 export interface OpenAccountInput {
@@ -37,6 +40,8 @@ export interface OpenAccountInput {
   ownerId?: string;
   /** Tenancy of accounts not owned by a merchant (a merchant's group buy hold). */
   merchantId?: string;
+  /** Escrow's sub-account (docs/ledger.md §5); 0, the default, for every other kind. */
+  shard?: number;
 }
 
 export type LedgerAccountView = LedgerAccount & AccountBalances;
@@ -44,6 +49,9 @@ export type LedgerAccountView = LedgerAccount & AccountBalances;
 /** Namespace of the ids of expiry transfers: one id per pending transfer, so that workers racing agree. */
 const EXPIRY_NAMESPACE = '6b0d2f3e-8a41-4c7b-b5d9-1e2f3a4b5c6d';
 const ACCOUNT_CACHE_LIMIT = 50_000;
+const DEFAULT_ESCROW_SHARDS = 16;
+/** Highest escrow sub-account number (LEDGER_ESCROW_SHARDS at most 1,024). */
+const MAX_ESCROW_SHARD = 1_023;
 
 /** Operators (db/src/actor.ts) and the platform's own processes see and post across every merchant. */
 function isPlatformWide(actor: Actor): boolean {
@@ -74,6 +82,8 @@ export class LedgerService {
   readonly recipes: LedgerRecipes;
   /** This process's sealer (chain positions after commit); the workers' ledger.seal job is the safety net. */
   readonly sealer: LedgerSealer;
+  /** Escrow sub-accounts per currency that payments spread over (docs/ledger.md §5). */
+  readonly escrowShards: number;
   private readonly writer: LedgerWriter;
   private readonly now: () => Date;
   private readonly sealMaxLagSeconds: number | undefined;
@@ -84,6 +94,7 @@ export class LedgerService {
     options: LedgerServiceOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.escrowShards = options.escrowShards ?? DEFAULT_ESCROW_SHARDS;
     this.sealer = new LedgerSealer(database.pool);
     this.sealMaxLagSeconds = options.sealMaxLagSeconds;
     this.writer = new LedgerWriter(database.pool, this.sealer, {
@@ -91,7 +102,12 @@ export class LedgerService {
       lingerMs: options.lingerMs ?? 0,
       now: this.now,
     });
-    this.recipes = new LedgerRecipes({ openAccount: (input) => this.openAccount(input), getTransferById: (id) => this.getTransferById(id) });
+    this.recipes = new LedgerRecipes({
+      openAccount: (input) => this.openAccount(input),
+      getTransferById: (id) => this.getTransferById(id),
+      orderPaymentEscrowAccountId: (orderId) => orderPaymentEscrowAccountId(this.database.pool, orderId),
+      escrowShards: this.escrowShards,
+    });
   }
 
   /** Finds or creates the account of (kind, currency, owner); safe to call concurrently. */
@@ -100,22 +116,33 @@ export class LedgerService {
     if (!rule) throw new ValidationError({ kind: 'is not an account kind' });
     if (rule.ownerType === 'platform' && input.ownerId) throw new ValidationError({ ownerId: `a ${input.kind} account belongs to the platform; send no owner` });
     if (rule.ownerType !== 'platform' && !input.ownerId) throw new ValidationError({ ownerId: `a ${input.kind} account needs its ${rule.ownerType} id` });
+    const shard = input.shard ?? 0;
+    if (!Number.isInteger(shard) || shard < 0 || shard > MAX_ESCROW_SHARD) throw new ValidationError({ shard: `must be an integer from 0 to ${MAX_ESCROW_SHARD}` });
+    if (shard > 0 && input.kind !== 'escrow') throw new ValidationError({ shard: 'only escrow is split into sub-accounts' });
     const ownerId = input.ownerId?.toLowerCase() ?? null;
-    const key = `${input.kind}:${input.currency}:${ownerId ?? ''}`;
+    const key = `${input.kind}:${input.currency}:${ownerId ?? ''}:${shard}`;
     const cached = this.accountIds.get(key);
     if (cached) return cached;
+    // Shard 0 stands for all of escrow's sub-accounts in finance (docs/ledger.md §5), so it exists before any other.
+    if (shard > 0) await this.openAccount({ kind: input.kind, currency: input.currency });
     const merchantId = rule.ownerType === 'merchant' ? ownerId : (input.merchantId?.toLowerCase() ?? null);
     const inserted = await this.database.pool.query<AccountRow>(
-      `insert into ledger_account (id, kind, currency, owner_type, owner_id, merchant_id, debits_must_not_exceed_credits)
-       values ($1, $2, $3, $4, $5, $6, $7)
+      `insert into ledger_account (id, kind, currency, owner_type, owner_id, merchant_id, debits_must_not_exceed_credits, shard)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)
        on conflict on constraint ledger_account_identity do nothing
        returning *`,
-      [newId(), input.kind, input.currency, rule.ownerType, ownerId, merchantId, mustNotGoBelowZero(input.kind)],
+      [newId(), input.kind, input.currency, rule.ownerType, ownerId, merchantId, mustNotGoBelowZero(input.kind), shard],
     );
     const row =
       inserted.rows[0] ??
-      (await this.database.pool.query<AccountRow>('select * from ledger_account where kind = $1 and currency = $2 and owner_id is not distinct from $3', [input.kind, input.currency, ownerId]))
-        .rows[0];
+      (
+        await this.database.pool.query<AccountRow>('select * from ledger_account where kind = $1 and currency = $2 and owner_id is not distinct from $3 and shard = $4', [
+          input.kind,
+          input.currency,
+          ownerId,
+          shard,
+        ])
+      ).rows[0];
     if (!row) throw new Error(`Invariant violated: ledger account ${key} neither inserted nor found`);
     const account = accountFromRow(row);
     if (this.accountIds.size >= ACCOUNT_CACHE_LIMIT) this.accountIds.clear();

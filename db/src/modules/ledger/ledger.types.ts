@@ -38,6 +38,8 @@ export interface LedgerAccount {
   creditsPosted: number;
   debitsPending: number;
   creditsPending: number;
+  /** Escrow's sub-account (docs/ledger.md §5), 0 for every other kind; read by the lists, not by the write path. */
+  shard?: number;
   createdAt: Date;
 }
 

@@ -1,4 +1,5 @@
 import type { LedgerAccount } from '../ledger/ledger.types.ts';
+import { orderPaymentEscrowAccountId } from '../ledger/ledger-escrow.ts';
 import { LedgerRecipes, type RecipeDependencies } from '../ledger/ledger-recipes.ts';
 import { TRANSFER_COLUMNS, transferFromRow, type LedgerClient, type TransferRow } from '../ledger/ledger-store.ts';
 import type { LedgerTransfer, TransferInput, TransferResult } from '../ledger/ledger.types.ts';
@@ -7,6 +8,7 @@ import type { LedgerTransfer, TransferInput, TransferResult } from '../ledger/le
 export interface OrderLedger {
   recipes: Pick<LedgerRecipes, 'walletPayment' | 'refund' | 'orderSettlement' | 'referralCommission'>;
   openAccount: RecipeDependencies['openAccount'];
+  readonly escrowShards: number;
   recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]>;
   applyInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<TransferResult[]>;
 }
@@ -16,12 +18,14 @@ export interface OrderLedger {
  * transaction this matters: a recipe that took a second pooled connection while this one holds row
  * locks could wait forever for a pool that the lock's waiters have drained.
  */
-export function recipesOn(client: LedgerClient, ledger: OrderLedger): Pick<LedgerRecipes, 'refund' | 'settlementReversal' | 'settlementReversalUndo' | 'referralCommissionReversal' | 'referralCommissionReversalUndo'> {
+export function recipesOn(client: LedgerClient, ledger: OrderLedger): Pick<LedgerRecipes, 'refund' | 'orderSettlement' | 'settlementReversal' | 'settlementReversalUndo' | 'referralCommissionReversal' | 'referralCommissionReversalUndo'> {
   return new LedgerRecipes({
     openAccount: (input): Promise<LedgerAccount> => ledger.openAccount(input),
     getTransferById: async (id) => {
       const { rows } = await client.query<TransferRow>(`select ${TRANSFER_COLUMNS} from ledger_transfer where id = $1`, [id]);
       return rows[0] ? transferFromRow(rows[0]) : null;
     },
+    orderPaymentEscrowAccountId: (orderId) => orderPaymentEscrowAccountId(client, orderId),
+    escrowShards: ledger.escrowShards,
   });
 }

@@ -6,7 +6,7 @@ import type { CurrencyCode } from '../../money.ts';
 import { addToOutbox } from '../../outbox/outbox.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import { withLines, type OrderWithLines } from '../orders/order-reads.ts';
-import type { OrderLedger } from '../orders/order-ledger.ts';
+import { recipesOn, type OrderLedger } from '../orders/order-ledger.ts';
 import { linkAll } from '../ledger/ledger-recipes.ts';
 import { lockOrder, recordTransition } from '../orders/order-records.ts';
 import { canTransition, fulfilmentStep } from '../orders/order-states.ts';
@@ -128,7 +128,8 @@ export class SettlementService {
         netMinor: grossMinor - feeMinor,
       });
       if (grossMinor > 0) {
-        const legs = await ledger.recipes.orderSettlement({ orderId: order.id, merchantId: order.merchantId, currency: order.currency, grossMinor, platformFeeMinor: feeMinor });
+        // Through this transaction's client: the escrow sub-account lookup must not wait for a second pooled connection.
+        const legs = await recipesOn(client, ledger).orderSettlement({ orderId: order.id, merchantId: order.merchantId, currency: order.currency, grossMinor, platformFeeMinor: feeMinor });
         // Last: the ledger's account locks are held until this transaction commits.
         await ledger.recordInTransaction(client, linkAll([...legs, ...commissionLegs]));
       }
