@@ -168,6 +168,7 @@ const REVIEWED_ROUTES: Record<string, RoutePermission> = {
   'GET /api/admin/operator/finance/journal.jsonl': 'platform.operate',
   'GET /api/admin/operator/finance/trial-balance': 'platform.operate',
   'GET /api/admin/operator/money-attention': 'platform.operate',
+  'GET /api/admin/operator/shops': 'platform.operate',
   'POST /api/admin/operator/money-attention/:kind/:id/retry': 'platform.operate',
   'POST /api/admin/operator/money-attention/:kind/:id/resolve': 'platform.operate',
   'GET /api/admin/operator/finance/reconciliation': 'platform.operate',
