@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, until } from './helpers/browser.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { OutboxRelay } from '../../db/src/outbox/outbox-relay.ts';
 import { DEMO_PASSWORD } from '../../db/src/seeds/demo-catalog.ts';
@@ -46,22 +47,6 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
-}
-
-async function until<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function screenshot(target: Page, name: string): Promise<void> {
-  if (!process.env.SCREENSHOTS) return;
-  await target.waitForLoadState('networkidle');
-  await target.screenshot({ path: join(import.meta.dirname, '..', '..', 'docs', 'screenshots', `${name}.png`), fullPage: true });
 }
 
 /** Searches the product list and opens the product; waits for the debounced filter first, or it navigates back. */

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { screenshot, until } from './helpers/browser.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { DEMO_OPERATOR, DEMO_PASSWORD } from '../../db/src/seeds/demo-catalog.ts';
 import { seedDemoOrders } from '../../db/src/seeds/demo-orders.ts';
@@ -50,22 +51,6 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 async function bearer(email: string): Promise<Record<string, string>> {
   const session = await api<{ accessToken: string }>('/api/auth/login', { method: 'POST', body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
   return { authorization: `Bearer ${session.accessToken}` };
-}
-
-async function until<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function screenshot(target: Page, name: string): Promise<void> {
-  if (!process.env.SCREENSHOTS) return;
-  await target.waitForLoadState('networkidle');
-  await target.screenshot({ path: join(import.meta.dirname, '..', '..', 'docs', 'screenshots', `${name}.png`), fullPage: true });
 }
 
 beforeAll(async () => {

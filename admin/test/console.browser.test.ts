@@ -6,6 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { build } from 'vite';
 import { tmpdir } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from './helpers/browser.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { StaffAccessTokens } from '../../db/src/modules/auth/access-tokens.ts';
 import { OutboxRelay } from '../../db/src/outbox/outbox-relay.ts';
@@ -48,16 +49,6 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
-}
-
-/**
- * `npm run screenshots` runs this file with SCREENSHOTS=1: the walk-through then saves the screens it
- * passes to docs/screenshots/ for the README.
- */
-async function screenshot(target: Page, name: string): Promise<void> {
-  if (!process.env.SCREENSHOTS) return;
-  await target.waitForLoadState('networkidle');
-  await target.screenshot({ path: join(import.meta.dirname, '..', '..', 'docs', 'screenshots', `${name}.png`), fullPage: true });
 }
 
 async function seriousAxeViolations(target: Page): Promise<string[]> {
