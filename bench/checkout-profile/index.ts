@@ -58,12 +58,12 @@ function start(script: string): Promise<{ child: ChildProcess; message: Record<s
   });
 }
 
-function ask(child: ChildProcess, message: unknown, answerKey: string): Promise<void> {
+function ask(child: ChildProcess, message: unknown, answerKey: string): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
     const listener = (answer: unknown) => {
       if (typeof answer === 'object' && answer && answerKey in answer) {
         child.off('message', listener);
-        resolve();
+        resolve(answer as Record<string, unknown>);
       }
     };
     child.on('message', listener);
@@ -136,7 +136,33 @@ try {
   await run(Math.min(3, durationSeconds));
   for (const list of Object.values(steps)) list.length = 0;
 
+  // Round trips to PostgreSQL per request: one shopper alone, each step recorded by the API's pg driver.
+  const roundTrips: Record<string, { count: number; statements: string[] }> = {};
+  {
+    const shopper = shoppers[0]!;
+    const record = async (step: string, call: () => Promise<{ status: number; body: any }>) => {
+      await ask(api.child, 'statements-start', 'statementsStarted');
+      const answer = await call();
+      // The outbox relay and the sealer answer after the reply: give them a moment to be counted too.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const statements = (await ask(api.child, 'statements-stop', 'statements')).statements as string[];
+      roundTrips[step] = { count: statements.length, statements };
+      return answer;
+    };
+    const variantId = variantIds[0]!;
+    await record('cart', () => client.request('PUT', `/api/store/shops/${slug}/cart/lines/${variantId}`, { token: shopper.token, body: { quantity: 1 } }));
+    const order = await record('checkout', () => client.request('POST', `/api/store/shops/${slug}/orders`, { token: shopper.token, body: { source: 'cart' }, headers: { 'idempotency-key': newId() } }));
+    await record('pay', () => client.request('POST', `/api/store/orders/${order.body.id}/pay`, { token: shopper.token, body: { method: 'wallet' } }));
+  }
+
   console.log(`${shopperCount} concurrent shopper(s), ${durationSeconds} s, sampling PostgreSQL every ${intervalMs} ms and profiling the API ...`);
+  // PostgreSQL's own time per statement, when the server preloads pg_stat_statements (optional: a stock
+  // server does not, and the rest of the profile does not need it).
+  const statementStatistics = await pool
+    .query('create extension if not exists pg_stat_statements')
+    .then(() => pool.query('select pg_stat_statements_reset()'))
+    .then(() => true)
+    .catch(() => false);
   const sampler = new WaitSampler(environment.config.database.url, intervalMs);
   await sampler.start();
   await ask(api.child, 'profile-start', 'profileStarted');
@@ -145,6 +171,17 @@ try {
   const profilePath = path.join(profileFolder, 'api.cpuprofile');
   await ask(api.child, { profileStop: profilePath }, 'profileWritten');
   const database = await sampler.stop();
+  // Planning time shows only where the server also sets pg_stat_statements.track_planning (0 otherwise).
+  const statementTimes = statementStatistics
+    ? (
+        await pool.query<{ statement: string; calls: string; execute_ms: number; plan_ms: number; mean_ms: number }>(
+          `select left(regexp_replace(query, '\\s+', ' ', 'g'), 100) as statement, calls, round(total_exec_time::numeric, 1)::float8 as execute_ms,
+                  round(total_plan_time::numeric, 1)::float8 as plan_ms, round(mean_exec_time::numeric, 3)::float8 as mean_ms
+             from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+            order by total_exec_time + total_plan_time desc limit 24`,
+        )
+      ).rows.map((row) => ({ ...row, calls: Number(row.calls) }))
+    : null;
   const loadGeneratorCpuMs = Math.round((process.cpuUsage(cpuBefore).user + process.cpuUsage(cpuBefore).system) / 1000);
   const apiProfile = summariseCpuProfile(profilePath);
   client.close();
@@ -159,11 +196,20 @@ try {
     loadGeneratorCpuMs,
   };
   console.log('\nthroughput:', throughput);
+  console.log('\nround trips to PostgreSQL per request (one shopper alone; statements sent by the API, after-reply work included):');
+  for (const [step, { count, statements }] of Object.entries(roundTrips)) {
+    console.log(`  ${step}: ${count}`);
+    for (const statement of statements) console.log(`    ${statement}`);
+  }
   console.log(`\nPostgreSQL backends of this database (${database.samples} samples, every ${database.intervalMs} ms): average number in each state`);
   console.table(Object.entries(database.averageBackends).map(([state, backends]) => ({ state, backends, 'share of busy %': database.busyShare[state] ?? '-' })));
   if (database.lockWaits.length) {
     console.log('statements waiting on locks (share of lock-wait samples):');
     console.table(database.lockWaits.map((entry) => ({ '%': entry.share, lock: entry.lockType, statement: entry.statement })));
+  }
+  if (statementTimes) {
+    console.log('\nPostgreSQL execution time per statement over the measured window (pg_stat_statements):');
+    console.table(statementTimes);
   }
   console.log(`\nAPI CPU over the measured window (${apiProfile.totalMs} ms wall): milliseconds and share of busy time per bucket`);
   console.table(Object.entries(apiProfile.milliseconds).map(([bucket, milliseconds]) => ({ bucket, ms: milliseconds, 'share of busy %': apiProfile.busyShare[bucket] ?? '-' })));
@@ -172,7 +218,7 @@ try {
   if (Object.keys(failures).length) console.log('failures:', failures);
 
   await assertLedgerInvariants(environment.database);
-  const report = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore, loadAverageAfter: os.loadavg() }, durationSeconds, throughput, database, api: apiProfile, failures };
+  const report = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore, loadAverageAfter: os.loadavg() }, durationSeconds, throughput, roundTrips, database, statementTimes, api: apiProfile, failures };
   mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('../results/checkout-profile.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
   console.log('written to bench/results/checkout-profile.json');

@@ -27,8 +27,10 @@ const environment = await createTestEnvironment({ DATABASE_POOL_MAX: '10', RATE_
 const ledger = new LedgerService(environment.database);
 const report: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg() }, durationSeconds, accountCount };
 
+// BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of the API process there (as `bench checkout` does).
+const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
 const server = fork(new URL('./server.ts', import.meta.url), [], {
-  execArgv: ['--import', 'tsx'],
+  execArgv: ['--import', 'tsx', ...profile],
   env: {
     ...process.env,
     NODE_ENV: 'test',
@@ -112,11 +114,28 @@ try {
     };
   };
   scenarios.push(['uniform, no HTTP: 256 callers in process through the batching writer', () => inProcess(256)]);
-  const results: Record<string, LoadReport> = {};
+  const apiCpuMicroseconds = () =>
+    new Promise<number>((resolve) => {
+      const listener = (message: unknown) => {
+        if (typeof message === 'object' && message && 'cpuMicroseconds' in message) {
+          server.off('message', listener);
+          resolve((message as { cpuMicroseconds: number }).cpuMicroseconds);
+        }
+      };
+      server.on('message', listener);
+      server.send('cpu');
+    });
+  const results: Record<string, LoadReport & { apiCpuMicrosecondsPerRequest: number }> = {};
   for (const [name, run] of scenarios) {
+    const cpuBefore = await apiCpuMicroseconds();
     const result = await run();
-    if (!name.startsWith('warm-up')) results[name] = result;
-    console.log(`${name}: ${result.transfersPerSecond} transfers/s (${result.requestsPerSecond} req/s), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, max ${result.latencyMaxMs} ms, failures ${result.failures}`);
+    // In process, the API is idle: its CPU per request is meaningful only for the HTTP scenarios.
+    const apiCpuMicrosecondsPerRequest = Math.round((await apiCpuMicroseconds()) - cpuBefore) / Math.max(result.requests, 1);
+    if (!name.startsWith('warm-up')) results[name] = { ...result, apiCpuMicrosecondsPerRequest: Math.round(apiCpuMicrosecondsPerRequest) };
+    console.log(
+      `${name}: ${result.transfersPerSecond} transfers/s (${result.requestsPerSecond} req/s), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, max ${result.latencyMaxMs} ms, ` +
+        `failures ${result.failures}, API CPU ${Math.round(apiCpuMicrosecondsPerRequest)} µs/request`,
+    );
   }
   report.scenarios = results;
 
