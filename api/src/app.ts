@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -17,7 +16,7 @@ import { createServices } from '../../db/src/services.ts';
 import authentication from './plugins/app/authentication.ts';
 import errorHandler from './plugins/app/error-handler.ts';
 import { createValidatorCompiler } from './plugins/external/validator-compiler.ts';
-import { HELMET_OPTIONS } from './http/security-headers.ts';
+import { computeSecurityHeaders } from './http/security-headers.ts';
 import { batchedRateLimitStore } from './http/batched-rate-limit-store.ts';
 import { corsDelegator, refuseForeignOrigins } from './http/embed-origins.ts';
 import shopperAuthentication from './plugins/app/shopper-authentication.ts';
@@ -85,14 +84,16 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     redis.disconnect();
     if (!options.database) await database.close();
   });
-  // A callback hook, set as the request arrives: no promise per request, and error replies carry it too.
+  // Helmet's security headers, computed once (api/src/http/security-headers.ts), and the request id: one
+  // callback hook as the request arrives, no promise per request, and error replies carry both too.
+  const securityHeaders = computeSecurityHeaders();
   app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(securityHeaders);
     reply.header('X-Request-Id', request.id);
     done();
   });
 
   // External plugins.
-  await app.register(helmet, HELMET_OPTIONS as FastifyHelmetOptions);
   // A shop's store API (/api/store/shops/<slug>/...) answers browsers on the API's own pages and on the
   // shop's allowed embed origins only; the rest of the API reflects any origin (docs/storefront-widget.md).
   const corsOptions = {

@@ -2,12 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type HelmetOptions } from 'helmet';
 
 /**
- * The API's security headers (helmet), as a fixed set computed once. @fastify/helmet builds a new
- * helmet middleware, CSP parsing included, on every request, which costs a hot route about as much
- * CPU as Fastify itself; routes that must be cheap set `helmet: false` and send these instead.
- *
- * These options mirror the global registration in api/src/app.ts; the store catalog tests compare the
- * headers with those of a route served by the global helmet, so the two cannot drift apart unnoticed.
+ * The API's security headers (helmet), as a fixed set computed once and sent by a hook of api/src/app.ts
+ * on every reply. @fastify/helmet would build a new helmet middleware, CSP parsing included, on every
+ * request, which cost a hot route about as much CPU as Fastify itself; helmet's output depends on its
+ * options only, never on the request. Pages that need another policy (the widget's host pages) replace
+ * the header on their reply. api/test/routes/store/catalog.test.ts compares the set with what helmet's
+ * own middleware writes on a real response.
  */
 export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
   crossOriginResourcePolicy: { policy: 'cross-origin' },

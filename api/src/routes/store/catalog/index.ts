@@ -11,7 +11,6 @@ import {
 } from '../../../../../db/src/modules/catalog/store-catalog.schemas.ts';
 import { sendCached } from '../../../http/cached-response.ts';
 import { LocalRateLimiter } from '../../../http/local-rate-limit.ts';
-import { computeSecurityHeaders } from '../../../http/security-headers.ts';
 
 const tags = ['store: catalog'];
 const SlugParams = Type.Object({ slug: ShopSlug });
@@ -19,11 +18,10 @@ const ProductParams = Type.Object({ slug: ShopSlug, productId: Uuid });
 const notModified = { 304: Type.Null({ description: 'Not modified: the If-None-Match ETag is current' }) };
 
 /**
- * The hot path costs what the global per-request work costs, so these routes opt out of the two most
- * expensive parts of it and do the same job cheaper: security headers computed once instead of by
- * helmet per request, and a rate limit counted in memory instead of in Redis.
+ * The hot path costs what the global per-request work costs, so these routes count their rate limit in
+ * memory only instead of through the global limiter's shared store.
  */
-const lean = { helmet: false, config: { rateLimit: false } } as const;
+const lean = { config: { rateLimit: false } } as const;
 
 class RateLimitedError extends Error {
   readonly statusCode = 429;
@@ -38,11 +36,9 @@ const storeCatalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.services.catalogInvalidations.listen();
   app.addHook('onClose', () => app.services.catalogInvalidations.close());
 
-  const securityHeaders = computeSecurityHeaders();
   const limiter = new LocalRateLimiter(app.config.rateLimit.maxPerMinute, 60_000);
   // A callback hook rather than an async one: no promise per request on the hottest public route.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(securityHeaders);
     if (limiter.take(request.ip)) return done();
     reply.header('retry-after', limiter.retryAfterSeconds());
     done(new RateLimitedError('Too many catalog requests; retry in a minute.'));
