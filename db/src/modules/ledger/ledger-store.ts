@@ -91,16 +91,15 @@ interface PendingRow {
  * accounts proceed side by side; nothing global is taken (the chain is sealed after commit).
  * `for no key update` is the lock the row's UPDATE takes anyway: it queues writers of the account but not
  * the key-share locks of foreign keys (a caller's row that references the account, inserted earlier in
- * the same transaction, must not make two such callers deadlock).
+ * the same transaction, must not make two such callers deadlock). `= any(array(...))`: the ids are
+ * computed once, then each row is found through the primary key.
  */
-function accountLockSql(accountIds: string, pendingIds: string): string {
-  // `= any(array(...))`: the ids are computed once, then each row is found through the primary key.
-  return `select id from ledger_account
-           where id = any(array(select unnest(${accountIds})
-                                union select debit_account_id from ledger_pending where transfer_id = any(${pendingIds})
-                                union select credit_account_id from ledger_pending where transfer_id = any(${pendingIds})))
-           order by id for no key update`;
-}
+const ACCOUNT_LOCK_SQL = `
+  select id from ledger_account
+   where id = any(array(select unnest($1::uuid[])
+                        union select debit_account_id from ledger_pending where transfer_id = any($2::uuid[])
+                        union select credit_account_id from ledger_pending where transfer_id = any($2::uuid[])))
+   order by id for no key update`;
 
 // Everything the rules look at, in one round trip: every account involved (also those of the pendings
 // named) as plain rows, and one extra row whose `loaded` column carries, as JSON, the existing ids, the
@@ -143,21 +142,32 @@ type LoadedRow = AccountRow & {
 };
 
 /**
- * The state query is a session-level prepared statement (`PREPARE`), so that it can follow the account
- * locks in the SAME round trip as a second statement of one simple query: the locks are then held for one
- * round trip less per ledger write (lock -> load would be two trips, each waiting on the API's event
- * loop while the other writers of those accounts queue). Prepared statements outlive the transaction
- * that prepared them, even a rolled-back one; which connections have it is remembered per client object
- * and, for a client object not seen before, asked of pg_prepared_statements first (before any lock), so
- * a PREPARE never fails on "already exists" inside a caller's transaction.
+ * The lock and the state query are session-level prepared statements (`PREPARE`), so that both go in the
+ * SAME round trip as two statements of one simple query (`execute lock; execute load`), each planned once
+ * per connection: the locks are then held for one round trip less per ledger write (lock -> load would be
+ * two trips, each waiting on the API's event loop while the other writers of those accounts queue).
+ * Prepared statements outlive the transaction that prepared them, even a rolled-back one; which
+ * connections have them is remembered per client object and, for a client object not seen before, asked
+ * of pg_prepared_statements first (before any lock), so a PREPARE never fails on "already exists" inside
+ * a caller's transaction.
  */
+const LOCK_ACCOUNTS_STATEMENT = 'ledger_lock_accounts_v1';
 const LOAD_STATE_STATEMENT = 'ledger_load_state_v1';
+const SESSION_STATEMENTS: Record<string, string> = {
+  [LOCK_ACCOUNTS_STATEMENT]: `prepare ${LOCK_ACCOUNTS_STATEMENT} (uuid[], uuid[]) as ${ACCOUNT_LOCK_SQL}`,
+  [LOAD_STATE_STATEMENT]: `prepare ${LOAD_STATE_STATEMENT} (uuid[], uuid[], uuid[], uuid[]) as ${LOAD_STATE_SQL}`,
+};
 const preparedClients = new WeakSet<object>();
 
-async function prepareLoadState(client: LedgerClient): Promise<void> {
+async function prepareSessionStatements(client: LedgerClient): Promise<void> {
   if (preparedClients.has(client)) return;
-  const existing = await client.query({ name: 'ledger_load_state_prepared', text: 'select 1 from pg_prepared_statements where name = $1', values: [LOAD_STATE_STATEMENT] });
-  if (!existing.rows.length) await client.query(`prepare ${LOAD_STATE_STATEMENT} (uuid[], uuid[], uuid[], uuid[]) as ${LOAD_STATE_SQL}`);
+  const existing = await client.query<{ name: string }>({
+    name: 'ledger_session_statements_prepared',
+    text: 'select name from pg_prepared_statements where name = any($1)',
+    values: [Object.keys(SESSION_STATEMENTS)],
+  });
+  const present = new Set(existing.rows.map((row) => row.name));
+  for (const [name, statement] of Object.entries(SESSION_STATEMENTS)) if (!present.has(name)) await client.query(statement);
   preparedClients.add(client);
 }
 
@@ -173,14 +183,14 @@ function uuidArrayLiteral(ids: string[]): string {
  * those accounts (its transfers, its pendings' new state, its reversals).
  */
 async function lockAccountsAndLoadState(client: LedgerClient, transfers: readonly TransferInput[], begin: boolean): Promise<EngineState> {
-  await prepareLoadState(client);
+  await prepareSessionStatements(client);
   const parameters = [
     uuidsOf(transfers.map((transfer) => transfer.id)),
     uuidsOf(transfers.flatMap((transfer) => [transfer.debitAccountId, transfer.creditAccountId])),
     uuidsOf(transfers.map((transfer) => transfer.pendingId)),
     uuidsOf(transfers.map((transfer) => transfer.correctsId)),
   ].map(uuidArrayLiteral);
-  const lock = accountLockSql(parameters[1]!, parameters[2]!);
+  const lock = `execute ${LOCK_ACCOUNTS_STATEMENT}(${parameters[1]}, ${parameters[2]})`;
   const results = (await client.query(`${begin ? 'begin; ' : ''}${lock}; execute ${LOAD_STATE_STATEMENT}(${parameters.join(', ')})`)) as unknown as pg.QueryResult[];
   return stateFromRows(results[results.length - 1]!.rows as LoadedRow[]);
 }

@@ -14,6 +14,12 @@ export interface LedgerWriterOptions {
   maxBatchTransfers: number;
   /** How long an idle writer waits for company before it starts a batch; 0 = the next turn of the event loop. */
   lingerMs: number;
+  /**
+   * Most batches in flight at once. One batch alone leaves the database idle while the API's event loop
+   * gets round to its next statement; a second overlaps its round trips with the first's. Batches that
+   * share an account still apply one after the other (its row lock), and never deadlock (both lock in id order).
+   */
+  maxConcurrentBatches: number;
   now(): Date;
 }
 
@@ -21,8 +27,9 @@ export interface LedgerWriterOptions {
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * The process's single ledger writer. Concurrent submissions queue here and are applied together in one
- * transaction while the previous one commits, so a hot account costs one row update per batch. After
+ * The process's ledger writer. Concurrent submissions queue here and are applied together in one
+ * transaction while earlier batches run (at most `maxConcurrentBatches`), so a hot account costs one row
+ * update per batch. After
  * each commit the batch is sealed (its chain positions assigned, ledger-sealer.ts) before its callers
  * hear back, so `submit` answers with `sequence` and `hash`; the next batch does not wait for that seal.
  * Each submission keeps its own results; linked chains never cross submissions (the engine refuses an
@@ -30,7 +37,7 @@ const UNIQUE_VIOLATION = '23505';
  */
 export class LedgerWriter {
   private queue: Submission[] = [];
-  private running = false;
+  private batchesInFlight = 0;
   private scheduled = false;
   private closed = false;
   private readonly finishing = new Set<Promise<void>>();
@@ -53,15 +60,15 @@ export class LedgerWriter {
   /** Waits for everything queued so far; later submissions are refused. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.running || this.queue.length || this.finishing.size) await new Promise((resolve) => setTimeout(resolve, 1));
+    while (this.batchesInFlight || this.queue.length || this.finishing.size) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   private schedule(): void {
-    if (this.running || this.scheduled) return;
+    if (this.batchesInFlight >= this.options.maxConcurrentBatches || this.scheduled) return;
     this.scheduled = true;
     const start = () => {
       this.scheduled = false;
-      void this.drain();
+      this.drain();
     };
     if (this.options.lingerMs > 0) setTimeout(start, this.options.lingerMs);
     else setImmediate(start);
@@ -79,36 +86,39 @@ export class LedgerWriter {
     return batch;
   }
 
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  /** Starts batches from the queue while fewer than `maxConcurrentBatches` are in flight; each start again when it ends. */
+  private drain(): void {
+    while (this.queue.length && this.batchesInFlight < this.options.maxConcurrentBatches) {
+      const batch = this.takeBatch();
+      this.batchesInFlight += 1;
+      void this.run(batch).finally(() => {
+        this.batchesInFlight -= 1;
+        this.drain();
+      });
+    }
+  }
+
+  private async run(batch: Submission[]): Promise<void> {
     try {
-      while (this.queue.length) {
-        const batch = this.takeBatch();
-        try {
-          const results = await this.applyBatch(batch.flatMap((submission) => submission.transfers));
-          this.finish(() => {
-            let offset = 0;
-            for (const submission of batch) {
-              submission.resolve(results.slice(offset, offset + submission.transfers.length));
-              offset += submission.transfers.length;
-            }
-          }, results);
-        } catch (error) {
-          if (batch.length === 1) batch[0]!.reject(error);
-          // One submission must not sink the others: replay them one by one so only the culprit fails.
-          else {
-            for (const submission of batch) {
-              await this.applyBatch(submission.transfers).then(
-                (results) => this.finish(() => submission.resolve(results), results),
-                submission.reject,
-              );
-            }
-          }
+      const results = await this.applyBatch(batch.flatMap((submission) => submission.transfers));
+      this.finish(() => {
+        let offset = 0;
+        for (const submission of batch) {
+          submission.resolve(results.slice(offset, offset + submission.transfers.length));
+          offset += submission.transfers.length;
+        }
+      }, results);
+    } catch (error) {
+      if (batch.length === 1) batch[0]!.reject(error);
+      // One submission must not sink the others: replay them one by one so only the culprit fails.
+      else {
+        for (const submission of batch) {
+          await this.applyBatch(submission.transfers).then(
+            (results) => this.finish(() => submission.resolve(results), results),
+            submission.reject,
+          );
         }
       }
-    } finally {
-      this.running = false;
     }
   }
 

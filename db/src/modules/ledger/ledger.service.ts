@@ -22,11 +22,16 @@ import { LedgerBatchTooLargeError, LedgerTransferError } from './ledger.errors.t
 import { MAX_TRANSFERS_PER_SUBMISSION, type AccountListFilterInput, type TransferListFilterInput } from './ledger.schemas.ts';
 import type { AccountKind, LedgerAccount, LedgerTransfer, TransferInput, TransferResult } from './ledger.types.ts';
 
+/** Two: one batch's round trips overlap the other's, while the pool keeps connections for the rest of the API. */
+const DEFAULT_CONCURRENT_BATCHES = 2;
+
 export interface LedgerServiceOptions {
   /** The ledger's clock: creation times, timeouts and expiry. Tests pass a fake one. */
   now?: () => Date;
   lingerMs?: number;
   maxBatchTransfers?: number;
+  /** Ledger writer batches in flight at once (ledger-writer.ts). */
+  maxConcurrentBatches?: number;
   /** The verifier's bound on the unsealed tail (docs/ledger.md §4). */
   sealMaxLagSeconds?: number;
   /** Escrow sub-accounts per currency that payments spread over by order id (docs/ledger.md §5). */
@@ -100,6 +105,7 @@ export class LedgerService {
     this.writer = new LedgerWriter(database.pool, this.sealer, {
       maxBatchTransfers: options.maxBatchTransfers ?? MAX_TRANSFERS_PER_SUBMISSION,
       lingerMs: options.lingerMs ?? 0,
+      maxConcurrentBatches: options.maxConcurrentBatches ?? DEFAULT_CONCURRENT_BATCHES,
       now: this.now,
     });
     this.recipes = new LedgerRecipes({
