@@ -59,7 +59,10 @@ export async function connectDatabase(config: Pick<Config, 'database' | 'environ
         'Start PostgreSQL, create the database (createdb minishop), or set DATABASE_URL.',
     );
   }
-  const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax });
+  // Named (prepared) statements are the hot paths' fixed-text queries, looked up by key: a generic plan
+  // made once per connection serves every call, where PostgreSQL's default would re-plan the array-taking
+  // ones on every execution (it judges their generic plan by a guessed array size).
+  const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax, options: '-c plan_cache_mode=force_generic_plan' });
   // Connections open on first use, so a process that never exports never opens one.
   const exportPool = new pg.Pool({ connectionString: config.database.url, max: config.database.exportPoolMax, idleTimeoutMillis: 30_000 });
   for (const each of [pool, exportPool]) {

@@ -1,5 +1,6 @@
 import type { CurrencyCode } from '../../money.ts';
 import type { Queryable } from '../../pool-transaction.ts';
+import { prepared } from '../../prepared-statements.ts';
 import { CartAmountTooLargeError } from './carts.errors.ts';
 import type { CartLineProblem, CartLineView, CartView } from './carts.schemas.ts';
 
@@ -38,16 +39,18 @@ export function lineProblem(row: { sellable: boolean; available_quantity: number
  */
 export async function loadCartView(queryable: Queryable, cart: CartHeader): Promise<CartView> {
   const lines = await queryable.query<LineRow>(
-    `select line.variant_id, variant.product_id, product.title as product_title, variant.title as variant_title, variant.sku,
-            variant.price_minor, line.quantity,
-            greatest(variant.stock_on_hand - variant.stock_reserved, 0) as available_quantity,
-            (product.status = 'active' and product.shop_id = $2) as sellable
-       from cart_line line
-       join variant on variant.id = line.variant_id
-       join product on product.id = variant.product_id
-      where line.cart_id = $1
-      order by line.created_at, line.id`,
-    [cart.id, cart.shopId],
+    prepared(
+      `select line.variant_id, variant.product_id, product.title as product_title, variant.title as variant_title, variant.sku,
+              variant.price_minor, line.quantity,
+              greatest(variant.stock_on_hand - variant.stock_reserved, 0) as available_quantity,
+              (product.status = 'active' and product.shop_id = $2) as sellable
+         from cart_line line
+         join variant on variant.id = line.variant_id
+         join product on product.id = variant.product_id
+        where line.cart_id = $1
+        order by line.created_at, line.id`,
+      [cart.id, cart.shopId],
+    ),
   );
 
   let totalMinor = 0n;

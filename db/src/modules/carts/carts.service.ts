@@ -5,6 +5,7 @@ import { assert } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
 import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
+import { prepared } from '../../prepared-statements.ts';
 import { loadCartView, type CartHeader } from './cart-view.ts';
 import { CartAmountTooLargeError, CartFullError, CartInsufficientStockError, StoreShopNotFoundError, VariantNotSoldHereError } from './carts.errors.ts';
 import { MAX_CART_LINES, type CartView } from './carts.schemas.ts';
@@ -43,11 +44,13 @@ export class CartsService {
     return this.write(actor, input.shopSlug, async (client, cart) => {
       await this.checkLine(client, cart, input.variantId, input.quantity);
       return client.query<{ updated_at: Date }>(
-        `with line as (
-           insert into cart_line (id, cart_id, merchant_id, variant_id, quantity) values ($2, $1, $3, $4, $5)
-           on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now())
-         ${TOUCH_CART}`,
-        [cart.id, newId(), cart.merchantId, input.variantId, input.quantity],
+        prepared(
+          `with line as (
+             insert into cart_line (id, cart_id, merchant_id, variant_id, quantity) values ($2, $1, $3, $4, $5)
+             on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now())
+           ${TOUCH_CART}`,
+          [cart.id, newId(), cart.merchantId, input.variantId, input.quantity],
+        ),
       );
     });
   }
@@ -79,13 +82,15 @@ export class CartsService {
 
   private async checkLine(client: pg.PoolClient, cart: OpenCart, variantId: string, quantity: number): Promise<void> {
     const { rows } = await client.query<{ price_minor: number; available_quantity: number; current_quantity: number | null; line_count: number }>(
-      `select variant.price_minor,
-              variant.stock_on_hand - variant.stock_reserved as available_quantity,
-              (select quantity from cart_line where cart_id = $3 and variant_id = variant.id) as current_quantity,
-              (select count(*)::int from cart_line where cart_id = $3) as line_count
-         from variant join product on product.id = variant.product_id
-        where variant.id = $1 and product.shop_id = $2 and product.status = 'active'`,
-      [variantId, cart.shopId, cart.id],
+      prepared(
+        `select variant.price_minor,
+                variant.stock_on_hand - variant.stock_reserved as available_quantity,
+                (select quantity from cart_line where cart_id = $3 and variant_id = variant.id) as current_quantity,
+                (select count(*)::int from cart_line where cart_id = $3) as line_count
+           from variant join product on product.id = variant.product_id
+          where variant.id = $1 and product.shop_id = $2 and product.status = 'active'`,
+        [variantId, cart.shopId, cart.id],
+      ),
     );
     const variant = rows[0];
     if (!variant) throw new VariantNotSoldHereError(variantId);
@@ -105,11 +110,13 @@ export class CartsService {
     const parameters = [shopSlug, actor.shopperId];
     // PostgreSQL cannot lock the nullable side of an outer join, so the locking read joins the cart inner.
     const { rows } = await queryable.query<ShopAndCartRow>(
-      `select ${SHOP_AND_CART_COLUMNS}
-         from shop ${lock ? 'join' : 'left join'} cart on cart.shop_id = shop.id and cart.shopper_id = $2
-        where shop.slug = $1 and shop.status = 'open'
-        ${lock ? 'for update of cart' : ''}`,
-      parameters,
+      prepared(
+        `select ${SHOP_AND_CART_COLUMNS}
+           from shop ${lock ? 'join' : 'left join'} cart on cart.shop_id = shop.id and cart.shopper_id = $2
+          where shop.slug = $1 and shop.status = 'open'
+          ${lock ? 'for update of cart' : ''}`,
+        parameters,
+      ),
     );
     let row = rows[0];
     if (!row || row.cart_id === null) {
