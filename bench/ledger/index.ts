@@ -1,13 +1,12 @@
-import { execFile, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import { newId } from '../../db/src/ids.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import type { TransferInput } from '../../db/src/modules/ledger/ledger.types.ts';
-import { createTestEnvironment, prepareTemplateDatabase, testServerUrl } from '../../db/src/testing/databases.ts';
+import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
 import { closedLoop, openLoop, type LoadReport, type LoadTarget } from './load.ts';
+import { runPgbench } from '../lib/pgbench.ts';
 
 /**
  * `npm run bench -- ledger [--duration=10] [--accounts=10000]`: ledger transfers through the HTTP API
@@ -20,7 +19,6 @@ const flag = (name: string, fallback: number) => {
 };
 const durationSeconds = Math.min(flag('duration', 10), 120);
 const accountCount = Math.min(flag('accounts', 10_000), 100_000);
-const execFileAsync = promisify(execFile);
 
 await prepareTemplateDatabase();
 const environment = await createTestEnvironment({ DATABASE_POOL_MAX: '10', RATE_LIMIT_MAX_PER_MINUTE: '1000000000', LOG_LEVEL: 'silent' });
@@ -152,23 +150,9 @@ try {
 }
 
 // pgbench's TPC-B-like run on the same server, for a sense of what this machine's PostgreSQL does.
-const scratch = `minishop_pgbench_${Date.now()}`;
-const admin = new pg.Client({ connectionString: testServerUrl() });
-await admin.connect();
-try {
-  await admin.query(`create database "${scratch}"`);
-  const url = new URL(testServerUrl());
-  const connection = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username) || 'postgres'];
-  await execFileAsync('pgbench', ['-i', '-q', '-s', '10', ...connection, scratch]);
-  const { stdout } = await execFileAsync('pgbench', ['-c', '8', '-j', '2', '-T', String(Math.min(durationSeconds, 10)), ...connection, scratch]);
-  const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
-  const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1] ?? Number.NaN);
-  report.pgbench = { tps: Math.round(tps), latencyAverageMs: latencyMs, clients: 8, threads: 2, scale: 10 };
-  console.log(`pgbench TPC-B (scale 10, 8 clients, 2 threads): ${Math.round(tps)} tps, average latency ${latencyMs} ms`);
-} finally {
-  await admin.query(`drop database if exists "${scratch}" with (force)`).catch(() => undefined);
-  await admin.end();
-}
+const [pgbench] = await runPgbench([8], Math.min(durationSeconds, 10));
+report.pgbench = { tps: pgbench!.tps, latencyAverageMs: pgbench!.latencyAverageMs, clients: 8, threads: pgbench!.threads, scale: pgbench!.scale };
+console.log(`pgbench TPC-B (scale 10, 8 clients, 2 threads): ${pgbench!.tps} tps, average latency ${pgbench!.latencyAverageMs} ms`);
 
 mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('../results/ledger.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);

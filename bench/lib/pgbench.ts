@@ -26,7 +26,8 @@ export async function runPgbench(clientCounts: number[], seconds: number, scale 
   try {
     await admin.query(`create database "${scratch}"`);
     const url = new URL(testServerUrl());
-    const connection = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username) || 'postgres'];
+    // A Unix socket's folder comes percent-encoded in the host part (postgres://user@%2Fvar%2Frun%2Fpostgresql/db).
+    const connection = ['-h', decodeURIComponent(url.hostname), '-p', url.port || '5432', '-U', decodeURIComponent(url.username) || 'postgres'];
     await execFileAsync('pgbench', ['-i', '-q', '-s', String(scale), ...connection, scratch]);
     const results: PgbenchResult[] = [];
     for (const clients of clientCounts) {
