@@ -98,7 +98,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   // shop's allowed embed origins only; the rest of the API reflects any origin (docs/storefront-widget.md).
   const corsOptions = {
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    exposedHeaders: ['Content-Range', 'ETag', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+    // One string, not an array @fastify/cors would join again for every reply.
+    exposedHeaders: 'Content-Range, ETag, X-Request-Id, Retry-After, Idempotent-Replayed',
     maxAge: 600,
   };
   await app.register(cors, { hook: 'onRequest', delegator: corsDelegator(app, corsOptions) });
