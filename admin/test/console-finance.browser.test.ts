@@ -4,8 +4,8 @@ import { parse } from 'csv-parse/sync';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureConsoleBuilt } from './helpers/console-build.ts';
 import { screenshot, until } from './helpers/browser.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { OutboxRelay } from '../../db/src/outbox/outbox-relay.ts';
@@ -84,7 +84,7 @@ async function placePaidOrder(): Promise<{ id: string }> {
 }
 
 beforeAll(async () => {
-  await build({ configFile: join(import.meta.dirname, '..', 'vite.config.ts'), logLevel: 'error' });
+  await ensureConsoleBuilt();
   testApp = await buildTestApp({ WEBHOOK_TIMEOUT_MS: '2000' });
   await seedDemo(testApp.database, testApp.config);
   await seedDemoOrders(testApp.database, testApp.app.services);

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import sharp from 'sharp';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureConsoleBuilt } from './helpers/console-build.ts';
 import { screenshot, until } from './helpers/browser.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { DEMO_OPERATOR, DEMO_PASSWORD } from '../../db/src/seeds/demo-catalog.ts';
@@ -54,7 +54,7 @@ async function bearer(email: string): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  await build({ configFile: join(import.meta.dirname, '..', 'vite.config.ts'), logLevel: 'error' });
+  await ensureConsoleBuilt();
   testApp = await buildTestApp();
   await seedDemo(testApp.database, testApp.config);
   await seedDemoOrders(testApp.database, testApp.app.services);

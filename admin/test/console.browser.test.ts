@@ -3,9 +3,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { parse } from 'csv-parse/sync';
 import type { Redis } from 'ioredis';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { tmpdir } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureConsoleBuilt } from './helpers/console-build.ts';
 import { screenshot } from './helpers/browser.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { StaffAccessTokens } from '../../db/src/modules/auth/access-tokens.ts';
@@ -80,7 +80,7 @@ async function placeDeliveryOrder(): Promise<{ id: string; number: number }> {
 }
 
 beforeAll(async () => {
-  await build({ configFile: join(import.meta.dirname, '..', 'vite.config.ts'), logLevel: 'error' });
+  await ensureConsoleBuilt();
   testApp = await buildTestApp();
   await seedDemo(testApp.database, testApp.config);
   demoOrders = await seedDemoOrders(testApp.database, testApp.app.services);

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureConsoleBuilt } from './helpers/console-build.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { createOperator } from '../../api/test/helpers/shoppers.ts';
 import { groupProof, hostToken, registerChatHost, signInThroughHost, type ChatHostFixture } from '../../api/test/social/social-helpers.ts';
@@ -23,7 +22,7 @@ let host: ChatHostFixture;
 const OWNER = 'owner@demo.minishop.dev';
 
 beforeAll(async () => {
-  await build({ configFile: join(import.meta.dirname, '..', 'vite.config.ts'), logLevel: 'error' });
+  await ensureConsoleBuilt();
   testApp = await buildTestApp();
   await seedDemo(testApp.database, testApp.config);
   await seedDemoOrders(testApp.database, testApp.app.services);
