@@ -1,5 +1,6 @@
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from './helpers/browser.ts';
 import { ensureConsoleBuilt } from './helpers/console-build.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { createOperator } from '../../api/test/helpers/shoppers.ts';
@@ -50,11 +51,7 @@ describe('red envelopes in the console', () => {
     const balance = balances.find((each) => each.availableMinor >= 300);
     expect(balance, JSON.stringify(balances)).toBeDefined();
 
-    await page.goto(`${baseUrl}/admin/#/login`);
-    await page.getByLabel(/^username/i).fill(OWNER);
-    await page.getByRole('textbox', { name: /^password/i }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: /sign in/i }).click();
-    await page.getByRole('heading', { name: /welcome/i }).waitFor();
+    await signIn(page, baseUrl, OWNER);
 
     await page.getByRole('menuitem', { name: 'Red envelopes' }).click();
     await page.getByRole('link', { name: /create/i }).click();
