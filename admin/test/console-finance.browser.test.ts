@@ -1,15 +1,12 @@
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { parse } from 'csv-parse/sync';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, until } from './helpers/browser.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureConsoleBuilt } from './helpers/console-build.ts';
+import { fetchJson, screenshot, screenshotFailures, signIn, until } from './helpers/browser.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { OutboxRelay } from '../../db/src/outbox/outbox-relay.ts';
-import { DEMO_PASSWORD } from '../../db/src/seeds/demo-catalog.ts';
 import { DEMO_SHOPPER_DEVICE_ID, seedDemoOrders } from '../../db/src/seeds/demo-orders.ts';
 import { seedDemo } from '../../db/src/seeds/demo.ts';
 import { WebhookReceiver } from '../../db/src/testing/webhook-receiver.ts';
@@ -35,19 +32,7 @@ const OWNER = 'owner@demo.minishop.dev';
 const CLERK = 'clerk@demo.minishop.dev';
 const FINANCE = 'finance@demo.minishop.dev';
 
-async function signIn(target: Page, email: string): Promise<void> {
-  await target.goto(`${baseUrl}/admin/#/login`);
-  await target.getByLabel(/^username/i).fill(email);
-  await target.getByRole('textbox', { name: /^password/i }).fill(DEMO_PASSWORD);
-  await target.getByRole('button', { name: /sign in/i }).click();
-  await target.getByRole('heading', { name: /welcome/i }).waitFor();
-}
-
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const api = <T>(path: string, init?: RequestInit) => fetchJson<T>(`${baseUrl}${path}`, init);
 
 /** Searches the product list and opens the product; waits for the debounced filter first, or it navigates back. */
 async function openProduct(target: Page, title: string): Promise<void> {
@@ -84,7 +69,7 @@ async function placePaidOrder(): Promise<{ id: string }> {
 }
 
 beforeAll(async () => {
-  await build({ configFile: join(import.meta.dirname, '..', 'vite.config.ts'), logLevel: 'error' });
+  await ensureConsoleBuilt();
   testApp = await buildTestApp({ WEBHOOK_TIMEOUT_MS: '2000' });
   await seedDemo(testApp.database, testApp.config);
   await seedDemoOrders(testApp.database, testApp.app.services);
@@ -100,7 +85,7 @@ beforeAll(async () => {
   context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  await signIn(page, OWNER);
+  await signIn(page, baseUrl, OWNER);
 }, 180_000);
 
 afterAll(async () => {
@@ -112,11 +97,7 @@ afterAll(async () => {
   await testApp?.close();
 }, 120_000);
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !page) return;
-  const path = join(tmpdir(), `console-finance-${context.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
-  await page.screenshot({ path }).then(() => console.info(`screenshot of the failure: ${path}`), () => undefined);
-});
+screenshotFailures('console-finance', () => page);
 
 describe('the console: money, catalog detail, integrations and roles', () => {
   it("shows an account's statement for a period and downloads that account's journal CSV", async () => {
@@ -259,7 +240,7 @@ describe('the console: money, catalog detail, integrations and roles', () => {
   it('shows a clerk no money pages, keys or webhooks but the stock movements; finance reads a product without saving it', async () => {
     const clerkContext = await browser.newContext();
     const clerk = await clerkContext.newPage();
-    await signIn(clerk, CLERK);
+    await signIn(clerk, baseUrl, CLERK);
     await clerk.getByRole('menuitem', { name: 'Orders' }).waitFor();
     for (const name of ['Finance', 'Accounts', 'Journal', 'Payouts', 'API keys', 'Webhook endpoints']) await expect(clerk.getByRole('menuitem', { name }).count()).resolves.toBe(0);
     await expect(clerk.getByRole('menuitem', { name: 'Stock movements' }).isVisible()).resolves.toBe(true);
@@ -269,7 +250,7 @@ describe('the console: money, catalog detail, integrations and roles', () => {
 
     const financeContext = await browser.newContext();
     const finance = await financeContext.newPage();
-    await signIn(finance, FINANCE);
+    await signIn(finance, baseUrl, FINANCE);
     for (const name of ['Accounts', 'Journal', 'Payouts']) await finance.getByRole('menuitem', { name }).waitFor();
     await openProduct(finance, 'Shrimp Har Gow');
     await expect(finance.getByRole('button', { name: 'Save' }).count()).resolves.toBe(0);

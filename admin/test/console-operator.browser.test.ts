@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import sharp from 'sharp';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { screenshot, until } from './helpers/browser.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureConsoleBuilt } from './helpers/console-build.ts';
+import { fetchJson, screenshot, screenshotFailures, signIn, until } from './helpers/browser.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { DEMO_OPERATOR, DEMO_PASSWORD } from '../../db/src/seeds/demo-catalog.ts';
 import { seedDemoOrders } from '../../db/src/seeds/demo-orders.ts';
@@ -25,28 +23,16 @@ let current: Page;
 const OWNER = 'owner@demo.minishop.dev';
 const CLERK = 'clerk@demo.minishop.dev';
 
-async function signIn(target: Page, email: string): Promise<void> {
-  await target.goto(`${baseUrl}/admin/#/login`);
-  await target.getByLabel(/^username/i).fill(email);
-  await target.getByRole('textbox', { name: /^password/i }).fill(DEMO_PASSWORD);
-  await target.getByRole('button', { name: /sign in/i }).click();
-  await target.getByRole('heading', { name: /welcome/i }).waitFor();
-}
-
 async function newSignedInPage(email: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const target = await context.newPage();
   target.setDefaultTimeout(10_000);
   current = target;
-  await signIn(target, email);
+  await signIn(target, baseUrl, email);
   return target;
 }
 
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const api = <T>(path: string, init?: RequestInit) => fetchJson<T>(`${baseUrl}${path}`, init);
 
 async function bearer(email: string): Promise<Record<string, string>> {
   const session = await api<{ accessToken: string }>('/api/auth/login', { method: 'POST', body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
@@ -54,7 +40,7 @@ async function bearer(email: string): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  await build({ configFile: join(import.meta.dirname, '..', 'vite.config.ts'), logLevel: 'error' });
+  await ensureConsoleBuilt();
   testApp = await buildTestApp();
   await seedDemo(testApp.database, testApp.config);
   await seedDemoOrders(testApp.database, testApp.app.services);
@@ -70,11 +56,7 @@ afterAll(async () => {
   await testApp?.close();
 }, 120_000);
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !current) return;
-  const path = join(tmpdir(), `console-operator-${context.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
-  await current.screenshot({ path }).then(() => console.info(`screenshot of the failure: ${path}`), () => undefined);
-});
+screenshotFailures('console-operator', () => current);
 
 describe('the console: the operator, role changes and invitations', () => {
   beforeEach(() => {

@@ -3,10 +3,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { parse } from 'csv-parse/sync';
 import type { Redis } from 'ioredis';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { tmpdir } from 'node:os';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot } from './helpers/browser.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureConsoleBuilt } from './helpers/console-build.ts';
+import { fetchJson, screenshot, screenshotFailures, signIn } from './helpers/browser.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { StaffAccessTokens } from '../../db/src/modules/auth/access-tokens.ts';
 import { OutboxRelay } from '../../db/src/outbox/outbox-relay.ts';
@@ -37,19 +36,7 @@ const OWNER = 'owner@demo.minishop.dev';
 const CLERK = 'clerk@demo.minishop.dev';
 const FINANCE = 'finance@demo.minishop.dev';
 
-async function signIn(target: Page, email: string): Promise<void> {
-  await target.goto(`${baseUrl}/admin/#/login`);
-  await target.getByLabel(/^username/i).fill(email);
-  await target.getByRole('textbox', { name: /^password/i }).fill(DEMO_PASSWORD);
-  await target.getByRole('button', { name: /sign in/i }).click();
-  await target.getByRole('heading', { name: /welcome/i }).waitFor();
-}
-
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const api = <T>(path: string, init?: RequestInit) => fetchJson<T>(`${baseUrl}${path}`, init);
 
 async function seriousAxeViolations(target: Page): Promise<string[]> {
   // Audit the settled page: react-admin's transient loading spinner (no accessible name) comes and goes with each fetch.
@@ -80,7 +67,7 @@ async function placeDeliveryOrder(): Promise<{ id: string; number: number }> {
 }
 
 beforeAll(async () => {
-  await build({ configFile: join(import.meta.dirname, '..', 'vite.config.ts'), logLevel: 'error' });
+  await ensureConsoleBuilt();
   testApp = await buildTestApp();
   await seedDemo(testApp.database, testApp.config);
   demoOrders = await seedDemoOrders(testApp.database, testApp.app.services);
@@ -126,11 +113,7 @@ afterAll(async () => {
 }, 120_000);
 
 // A failed step leaves a screenshot of the page in the temporary folder, named after the step.
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !page) return;
-  const path = join(tmpdir(), `console-${context.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
-  await page.screenshot({ path }).then(() => console.info(`screenshot of the failure: ${path}`), () => undefined);
-});
+screenshotFailures('console', () => page);
 
 describe('the console at /admin', () => {
   it('serves index.html uncached and hashed assets for a year, and the app on its own routes', async () => {
@@ -148,7 +131,7 @@ describe('the console at /admin', () => {
 
   it('signs the owner in and shows the dashboard without a serious accessibility violation', async () => {
     const started = performance.now();
-    await signIn(page, OWNER);
+    await signIn(page, baseUrl, OWNER);
     console.info(`time to dashboard on loopback (sign-in included): ${Math.round(performance.now() - started)} ms`);
     await expect(page.getByText('Lin Owner').first().isVisible()).resolves.toBe(true);
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -413,7 +396,7 @@ describe('the console at /admin', () => {
   it('shows finance the money pages and the catalog, but no way to create a product', async () => {
     const financeContext = await browser.newContext();
     const finance = await financeContext.newPage();
-    await signIn(finance, FINANCE);
+    await signIn(finance, baseUrl, FINANCE);
     await finance.getByRole('menuitem', { name: 'Finance' }).click();
     await finance.getByRole('button', { name: 'Download journal CSV' }).waitFor();
     await finance.getByRole('menuitem', { name: 'Products' }).click();
@@ -426,7 +409,7 @@ describe('the console at /admin', () => {
   it('shows a clerk orders and the counter but refuses the finance page', async () => {
     const clerkContext = await browser.newContext();
     const clerk = await clerkContext.newPage();
-    await signIn(clerk, CLERK);
+    await signIn(clerk, baseUrl, CLERK);
     await clerk.getByRole('menuitem', { name: 'Orders' }).waitFor();
     await expect(clerk.getByRole('menuitem', { name: 'Counter' }).isVisible()).resolves.toBe(true);
     await expect(clerk.getByRole('menuitem', { name: 'Finance' }).count()).resolves.toBe(0);

@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from './helpers/browser.ts';
+import { ensureConsoleBuilt } from './helpers/console-build.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
 import { createOperator } from '../../api/test/helpers/shoppers.ts';
 import { groupProof, hostToken, registerChatHost, signInThroughHost, type ChatHostFixture } from '../../api/test/social/social-helpers.ts';
@@ -23,7 +23,7 @@ let host: ChatHostFixture;
 const OWNER = 'owner@demo.minishop.dev';
 
 beforeAll(async () => {
-  await build({ configFile: join(import.meta.dirname, '..', 'vite.config.ts'), logLevel: 'error' });
+  await ensureConsoleBuilt();
   testApp = await buildTestApp();
   await seedDemo(testApp.database, testApp.config);
   await seedDemoOrders(testApp.database, testApp.app.services);
@@ -51,11 +51,7 @@ describe('red envelopes in the console', () => {
     const balance = balances.find((each) => each.availableMinor >= 300);
     expect(balance, JSON.stringify(balances)).toBeDefined();
 
-    await page.goto(`${baseUrl}/admin/#/login`);
-    await page.getByLabel(/^username/i).fill(OWNER);
-    await page.getByRole('textbox', { name: /^password/i }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: /sign in/i }).click();
-    await page.getByRole('heading', { name: /welcome/i }).waitFor();
+    await signIn(page, baseUrl, OWNER);
 
     await page.getByRole('menuitem', { name: 'Red envelopes' }).click();
     await page.getByRole('link', { name: /create/i }).click();

@@ -1,5 +1,5 @@
 import { DataTable, DateField, List, SelectInput, TextField, TextInput, useRecordContext, useTranslate } from 'react-admin';
-import Typography from '@mui/material/Typography';
+import { LedgerTransferTable, type LedgerTransferRow } from '../finance/LedgerTransferTable.tsx';
 import { MoneyField } from '../money.tsx';
 
 const STATUSES = ['pending', 'paid', 'cancelled'] as const;
@@ -23,21 +23,12 @@ function RateField() {
   return <span>{`${(record.basisPoints as number) / 100} %`}</span>;
 }
 
-/** The ledger transfers that paid the commission and took it back: id, reason and amount, so finance can trace them. */
+/** The ledger transfers that paid the commission and took it back, so finance can trace them. */
 function TransfersField() {
   const record = useRecordContext();
-  const translate = useTranslate();
-  const transfers = (record?.transfers ?? []) as { id: string; reason: string; amountMinor: number; currency: string }[];
+  const transfers = (record?.transfers ?? []) as LedgerTransferRow[];
   if (!transfers.length) return <span>—</span>;
-  return (
-    <>
-      {transfers.map((transfer) => (
-        <Typography key={transfer.id} variant="body2" component="div" title={transfer.id}>
-          {translate(`minishop.commissions.${transfer.reason}`)} · {transfer.id.slice(0, 8)}
-        </Typography>
-      ))}
-    </>
-  );
+  return <LedgerTransferTable transfers={transfers} reasons="minishop.commissions" />;
 }
 
 export default function CommissionList() {

@@ -10,6 +10,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { Link, useParams } from 'react-router-dom';
+import { LedgerTransferTable, type LedgerTransferRow } from '../finance/LedgerTransferTable.tsx';
 import { Money } from '../money.tsx';
 import type { GroupBuyRecord } from './GroupBuyList.tsx';
 
@@ -21,17 +22,6 @@ interface TeamMember {
   holdTransferId: string;
 }
 
-interface TeamTransfer {
-  id: string;
-  kind: string;
-  reason: string;
-  amountMinor: number;
-  currency: string;
-  referenceType: string | null;
-  referenceId: string | null;
-  createdAt: string;
-}
-
 interface Team {
   id: string;
   status: 'open' | 'formed' | 'expired';
@@ -41,7 +31,7 @@ interface Team {
   formedAt: string | null;
   expiredAt: string | null;
   members: TeamMember[];
-  transfers: TeamTransfer[];
+  transfers: LedgerTransferRow[];
 }
 
 const TEAM_COLOURS = { open: 'info', formed: 'success', expired: 'default' } as const;
@@ -77,30 +67,9 @@ function TeamCard({ team }: { team: Team }) {
           </TableBody>
         </Table>
         <Typography variant="subtitle2" sx={{ mt: 2 }}>
-          {translate('minishop.group_buys.transfers')}
+          {translate('resources.ledger-transfers.name', { smart_count: 2 })}
         </Typography>
-        <Table size="small" aria-label={translate('minishop.group_buys.transfers')}>
-          <TableHead>
-            <TableRow>
-              <TableCell>{translate('minishop.group_buys.transfer_kind')}</TableCell>
-              <TableCell>{translate('minishop.group_buys.transfer_reason')}</TableCell>
-              <TableCell align="right">{translate('minishop.group_buys.amount')}</TableCell>
-              <TableCell>{translate('minishop.group_buys.transfer_time')}</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {team.transfers.map((transfer) => (
-              <TableRow key={transfer.id}>
-                <TableCell>{transfer.kind}</TableCell>
-                <TableCell>{transfer.reason}</TableCell>
-                <TableCell align="right">
-                  <Money amountMinor={transfer.amountMinor} currency={transfer.currency} />
-                </TableCell>
-                <TableCell>{new Date(transfer.createdAt).toLocaleString()}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <LedgerTransferTable transfers={team.transfers} />
       </CardContent>
     </Card>
   );

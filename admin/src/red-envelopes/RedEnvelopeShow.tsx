@@ -8,6 +8,7 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { LedgerTransferTable, type LedgerTransferRow } from '../finance/LedgerTransferTable.tsx';
 import { Money } from '../money.tsx';
 import { EnvelopeStatusChip } from './RedEnvelopeList.tsx';
 
@@ -26,7 +27,7 @@ interface MerchantRedEnvelope {
   groupKey: string;
   expiresAt: string;
   claims: { position: number; shopperId: string; displayName: string; amountMinor: number; claimedAt: string }[];
-  transfers: { id: string; kind: string; reason: string; debitAccountId: string; creditAccountId: string; amountMinor: number; currency: string; createdAt: string }[];
+  transfers: LedgerTransferRow[];
 }
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
@@ -99,34 +100,9 @@ function EnvelopeDetail() {
       <Card>
         <CardContent>
           <Typography variant="h6" component="h2">
-            {translate('minishop.red_envelopes.transfers')}
+            {translate('resources.ledger-transfers.name', { smart_count: 2 })}
           </Typography>
-          <Table size="small">
-            <TableHead>
-              <TableRow>
-                <TableCell>{translate('minishop.red_envelopes.reason')}</TableCell>
-                <TableCell>{field('amountMinor')}</TableCell>
-                <TableCell>{translate('minishop.red_envelopes.debit')}</TableCell>
-                <TableCell>{translate('minishop.red_envelopes.credit')}</TableCell>
-                <TableCell>{translate('minishop.red_envelopes.at')}</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {envelope.transfers.map((transfer) => (
-                <TableRow key={transfer.id}>
-                  <TableCell>{translate(`minishop.red_envelopes.reasons.${transfer.reason}`, { _: transfer.reason })}</TableCell>
-                  <TableCell>{money(transfer.amountMinor)}</TableCell>
-                  <TableCell>
-                    <code>{transfer.debitAccountId}</code>
-                  </TableCell>
-                  <TableCell>
-                    <code>{transfer.creditAccountId}</code>
-                  </TableCell>
-                  <TableCell>{time(transfer.createdAt)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <LedgerTransferTable transfers={envelope.transfers} reasons="minishop.red_envelopes.reasons" />
         </CardContent>
       </Card>
     </Stack>

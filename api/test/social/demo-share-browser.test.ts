@@ -1,13 +1,13 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../db/src/ids.ts';
 import { DEMO_CHAT_HOST_NAME } from '../../../db/src/seeds/demo-chat-members.ts';
 import { assertLedgerInvariants } from '../../../db/src/testing/ledger-invariants.ts';
-import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { fundWallet } from '../helpers/orders.ts';
 import { createOperator, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
-import { ensureWidgetBuilt } from '../helpers/widget.ts';
+import { startWidgetBrowser, type WidgetBrowser } from '../helpers/widget-browser.ts';
 import { signInThroughHost, type ChatHostFixture } from './social-helpers.ts';
 
 /**
@@ -16,6 +16,7 @@ import { signInThroughHost, type ChatHostFixture } from './social-helpers.ts';
  * widget, which posts his link's card in the conversation; Lina opens that card and joins: her order is
  * attributed to Omar, and Omar's to Mei.
  */
+let stand: WidgetBrowser;
 let testApp: TestApp;
 let browser: Browser;
 let apiUrl: string;
@@ -24,9 +25,8 @@ let host: ChatHostFixture;
 let offerId: string;
 
 beforeAll(async () => {
-  await ensureWidgetBuilt();
-  testApp = await buildTestApp();
-  apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  stand = await startWidgetBrowser();
+  ({ testApp, apiUrl, browser } = stand);
   const owner = await createMerchantWithStaff(testApp.app, 'owner');
   shop = await createStoreFixture(testApp.app, owner.merchantId, { variants: [{ priceMinor: 2_000, stockOnHand: 10, title: 'Tin' }] });
   const registered = await testApp.app.inject({ method: 'POST', url: '/api/admin/operator/chat-hosts', headers: (await createOperator(testApp.app)).headers, payload: { name: DEMO_CHAT_HOST_NAME } });
@@ -40,12 +40,8 @@ beforeAll(async () => {
   });
   expect(offer.statusCode, offer.body).toBe(201);
   offerId = offer.json().id;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await testApp?.close();
-});
+afterAll(() => stand?.close());
 
 async function waitOrExplain(page: Page, locator: ReturnType<Page['locator']>): Promise<void> {
   try {

@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../db/src/ids.ts';
-import { OutboxRelay } from '../../../db/src/outbox/outbox-relay.ts';
-import { JobQueues } from '../../../db/src/queues/job-queues.ts';
-import { connectRedis, createRedis } from '../../../db/src/redis.ts';
-import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { fundWallet } from '../helpers/orders.ts';
 import { createGuestShopper, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
-import { ensureWidgetBuilt } from '../helpers/widget.ts';
+import { startWidgetBrowser, type WidgetBrowser } from '../helpers/widget-browser.ts';
 
 /**
  * A group buy in the demo chat, in Debian's Chromium against the real API on a loopback port, with the
@@ -19,26 +15,17 @@ import { ensureWidgetBuilt } from '../helpers/widget.ts';
  * orders attributed to the leader), and all three see the team
  * complete and their orders paid.
  */
+let stand: WidgetBrowser;
 let testApp: TestApp;
 let browser: Browser;
 let apiUrl: string;
 let shop: StoreFixture;
 let offerId: string;
-let relay: OutboxRelay;
-let queues: JobQueues;
-let publisher: Redis;
-let wakeSubscriber: Redis;
 
 beforeAll(async () => {
-  await ensureWidgetBuilt();
-  testApp = await buildTestApp();
-  apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  stand = await startWidgetBrowser({ relay: { pollIntervalMs: 1_000 } });
+  ({ testApp, apiUrl, browser } = stand);
   const owner = await createMerchantWithStaff(testApp.app, 'owner');
-  queues = new JobQueues(testApp.config);
-  publisher = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
-  wakeSubscriber = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
-  relay = new OutboxRelay({ config: testApp.config, pool: testApp.database.pool, queues, publisher, pollIntervalMs: 1_000, wakeSubscriber });
-  relay.start();
   shop = await createStoreFixture(testApp.app, owner.merchantId, { variants: [{ priceMinor: 2_000, stockOnHand: 10, title: '250 g' }] });
   const offer = await testApp.app.inject({
     method: 'POST',
@@ -48,16 +35,8 @@ beforeAll(async () => {
   });
   expect(offer.statusCode).toBe(201);
   offerId = offer.json().id;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
-  await queues?.close();
-  publisher?.disconnect();
-  wakeSubscriber?.disconnect();
-  await testApp?.close();
-});
+afterAll(() => stand?.close());
 
 /** A browser of its own for one shopper: a known guest device (so the test can fund that shopper's wallet). */
 async function shopperBrowser(): Promise<{ context: BrowserContext; page: Page; shopperId: string; errors: string[] }> {

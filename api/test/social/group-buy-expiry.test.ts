@@ -1,13 +1,9 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../db/src/ids.ts';
-import { enqueueDueWork } from '../../../db/src/queues/due-work.ts';
 import { JobQueues } from '../../../db/src/queues/job-queues.ts';
-import { JOBS } from '../../../db/src/queues/registry.ts';
 import { assertLedgerInvariants } from '../../../db/src/testing/ledger-invariants.ts';
-import { startJobWorkers } from '../../../workers/src/job-workers.ts';
-import { processors } from '../../../workers/src/processors/index.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { expireWithTwoWorkers, untilPast } from '../helpers/expiry.ts';
 import { fundWallet, stockOf, walletBalanceMinor } from '../helpers/orders.ts';
 import { createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../helpers/staff.ts';
@@ -63,11 +59,6 @@ async function partlyFilledTeam(teamSize: number, joiners: number): Promise<{ te
   return { team: opened.json(), members };
 }
 
-async function untilPast(isoTime: string): Promise<void> {
-  const waitMs = new Date(isoTime).getTime() - Date.now() + 150;
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-}
-
 async function releaseCount(teamId: string): Promise<number> {
   const { rows } = await testApp.app.database.pool.query<{ count: number }>(
     `select count(*)::int as count from ledger_transfer where reason = 'group_buy_release'
@@ -117,37 +108,18 @@ describe('a group-buy team whose window closes first', () => {
     const { team, members } = await partlyFilledTeam(3, 1);
     await untilPast(team.expiresAt);
 
-    const workers = await Promise.all(
-      [1, 2].map(() =>
-        startJobWorkers({
-          config: testApp.config,
-          services: app.services,
-          logger: pino({ level: 'silent' }),
-          registry: { 'group_buy.expire': JOBS['group_buy.expire'] },
-          scheduleRepeatableJobs: false,
-          processors: { 'group_buy.expire': processors['group_buy.expire'] },
-        }),
-      ),
-    );
-    try {
-      const due = (await app.services.dueWork.find()).filter((work) => work.name === 'group_buy.expire' && work.key === team.id);
-      expect(due).toHaveLength(1);
-      // The sweeper enqueues twice (a second sweep while the first job runs): one job id, one expiry.
-      await enqueueDueWork(queues, due);
-      await enqueueDueWork(queues, due);
-      const deadline = Date.now() + 15_000;
-      while ((await releaseCount(team.id)) < 2) {
-        if (Date.now() > deadline) throw new Error('the team did not expire');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await releaseCount(team.id)).toBe(2);
-      for (const member of members) expect(await walletBalanceMinor(app, member.shopperId)).toBe(TEAM_PRICE_MINOR);
-      expect(await stockOf(app, shop.variantIds[0]!)).toEqual(stockBefore);
-      expect((await app.services.dueWork.find()).filter((work) => work.key === team.id)).toEqual([]);
-      await assertLedgerInvariants(app.database);
-    } finally {
-      await Promise.all(workers.map((worker) => worker.close()));
-    }
+    await expireWithTwoWorkers(testApp, queues, {
+      job: 'group_buy.expire',
+      key: team.id,
+      isDone: async () => (await releaseCount(team.id)) >= 2,
+      notDone: 'the team did not expire',
+      check: async () => {
+        expect(await releaseCount(team.id)).toBe(2);
+        for (const member of members) expect(await walletBalanceMinor(app, member.shopperId)).toBe(TEAM_PRICE_MINOR);
+        expect(await stockOf(app, shop.variantIds[0]!)).toEqual(stockBefore);
+        expect((await app.services.dueWork.find()).filter((work) => work.key === team.id)).toEqual([]);
+        await assertLedgerInvariants(app.database);
+      },
+    });
   }, 30_000);
 });

@@ -1,20 +1,16 @@
 import { pino } from 'pino';
-import type { Redis } from 'ioredis';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CHAT_HOST_NAME } from '../../../db/src/seeds/demo-chat-members.ts';
-import { OutboxRelay } from '../../../db/src/outbox/outbox-relay.ts';
-import { JobQueues } from '../../../db/src/queues/job-queues.ts';
 import { JOBS } from '../../../db/src/queues/registry.ts';
-import { connectRedis, createRedis } from '../../../db/src/redis.ts';
 import { assertLedgerInvariants } from '../../../db/src/testing/ledger-invariants.ts';
 import { startJobWorkers, type JobWorkers } from '../../../workers/src/job-workers.ts';
 import { processors } from '../../../workers/src/processors/index.ts';
-import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { fundWallet, walletBalanceMinor } from '../helpers/orders.ts';
 import { createOperator, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
-import { ensureWidgetBuilt } from '../helpers/widget.ts';
+import { startWidgetBrowser, type WidgetBrowser } from '../helpers/widget-browser.ts';
 import { signInThroughHost, type ChatHostFixture } from './social-helpers.ts';
 
 /**
@@ -25,21 +21,17 @@ import { signInThroughHost, type ChatHostFixture } from './social-helpers.ts';
  */
 const EXPIRY_SECONDS = 30;
 
+let stand: WidgetBrowser;
 let testApp: TestApp;
 let browser: Browser;
 let apiUrl: string;
 let shop: StoreFixture;
 let host: ChatHostFixture;
-let relay: OutboxRelay;
-let queues: JobQueues;
-let publisher: Redis;
-let wakeSubscriber: Redis;
 let workers: JobWorkers;
 
 beforeAll(async () => {
-  await ensureWidgetBuilt();
-  testApp = await buildTestApp({ RED_ENVELOPE_EXPIRY_SECONDS: String(EXPIRY_SECONDS) });
-  apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  stand = await startWidgetBrowser({ env: { RED_ENVELOPE_EXPIRY_SECONDS: String(EXPIRY_SECONDS) }, relay: { pollIntervalMs: 500 } });
+  ({ testApp, apiUrl, browser } = stand);
   const owner = await createMerchantWithStaff(testApp.app, 'owner');
   shop = await createStoreFixture(testApp.app, owner.merchantId, { variants: [{ priceMinor: 900, stockOnHand: 5, title: 'Tin' }] });
   // The chat host the demo chat plays, registered by an operator as the demo seed does.
@@ -52,11 +44,6 @@ beforeAll(async () => {
   expect(registered.statusCode, registered.body).toBe(201);
   host = { id: registered.json().id, secret: registered.json().secret };
 
-  queues = new JobQueues(testApp.config);
-  publisher = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
-  wakeSubscriber = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
-  relay = new OutboxRelay({ config: testApp.config, pool: testApp.database.pool, queues, publisher, pollIntervalMs: 500, wakeSubscriber });
-  relay.start();
   workers = await startJobWorkers({
     config: testApp.config,
     services: testApp.app.services,
@@ -65,16 +52,10 @@ beforeAll(async () => {
     scheduleRepeatableJobs: false,
     processors: { 'red_envelope.return': processors['red_envelope.return'] },
   });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
   await workers?.close();
-  await relay?.stop();
-  await queues?.close();
-  publisher?.disconnect();
-  wakeSubscriber?.disconnect();
-  await testApp?.close();
+  await stand?.close();
 });
 
 /** Waits for an element; on a timeout the error carries what the widget showed instead. */

@@ -1,13 +1,9 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../db/src/ids.ts';
-import { enqueueDueWork } from '../../../db/src/queues/due-work.ts';
 import { JobQueues } from '../../../db/src/queues/job-queues.ts';
-import { JOBS } from '../../../db/src/queues/registry.ts';
 import { assertLedgerInvariants } from '../../../db/src/testing/ledger-invariants.ts';
-import { startJobWorkers } from '../../../workers/src/job-workers.ts';
-import { processors } from '../../../workers/src/processors/index.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { expireWithTwoWorkers, untilPast } from '../helpers/expiry.ts';
 import { fundWallet, walletBalanceMinor } from '../helpers/orders.ts';
 import { createOperator } from '../helpers/shoppers.ts';
 import { groupProof, registerChatHost, signInThroughHost, type ChatHostFixture, type HostShopper } from './social-helpers.ts';
@@ -41,11 +37,6 @@ async function sendEnvelope(sender: HostShopper, amountMinor: number, shareCount
 
 async function claim(member: HostShopper, envelopeId: string) {
   return testApp.app.inject({ method: 'POST', url: `/api/store/red-envelopes/${envelopeId}/claims`, headers: member.headers, payload: { group: await groupProof(host, member, group) } });
-}
-
-async function untilPast(isoTime: string): Promise<void> {
-  const waitMs = new Date(isoTime).getTime() - Date.now() + 150;
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
 }
 
 async function holdBalanceMinor(envelopeId: string): Promise<number> {
@@ -101,37 +92,18 @@ describe('unclaimed red envelope money', () => {
     expect(await walletBalanceMinor(app, sender.shopperId)).toBe(0);
     await untilPast(envelope.expiresAt);
 
-    const workers = await Promise.all(
-      [1, 2].map(() =>
-        startJobWorkers({
-          config: testApp.config,
-          services: app.services,
-          logger: pino({ level: 'silent' }),
-          registry: { 'red_envelope.return': JOBS['red_envelope.return'] },
-          scheduleRepeatableJobs: false,
-          processors: { 'red_envelope.return': processors['red_envelope.return'] },
-        }),
-      ),
-    );
-    try {
-      const due = (await app.services.dueWork.find()).filter((work) => work.name === 'red_envelope.return' && work.key === envelope.id);
-      expect(due).toHaveLength(1);
-      // The sweeper enqueues twice (a second sweep while the first job runs): one job id, one return.
-      await enqueueDueWork(queues, due);
-      await enqueueDueWork(queues, due);
-      const deadline = Date.now() + 15_000;
-      while ((await walletBalanceMinor(app, sender.shopperId)) !== 700) {
-        if (Date.now() > deadline) throw new Error('the unclaimed money did not come back');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await walletBalanceMinor(app, sender.shopperId)).toBe(700);
-      expect((await app.services.dueWork.find()).filter((work) => work.key === envelope.id)).toEqual([]);
-      const { rows } = await app.database.pool.query(`select 1 from ledger_transfer where reason = 'red_envelope_return' and reference_id = $1`, [envelope.id]);
-      expect(rows).toHaveLength(1);
-      await assertLedgerInvariants(app.database);
-    } finally {
-      await Promise.all(workers.map((worker) => worker.close()));
-    }
+    await expireWithTwoWorkers(testApp, queues, {
+      job: 'red_envelope.return',
+      key: envelope.id,
+      isDone: async () => (await walletBalanceMinor(app, sender.shopperId)) === 700,
+      notDone: 'the unclaimed money did not come back',
+      check: async () => {
+        expect(await walletBalanceMinor(app, sender.shopperId)).toBe(700);
+        expect((await app.services.dueWork.find()).filter((work) => work.key === envelope.id)).toEqual([]);
+        const { rows } = await app.database.pool.query(`select 1 from ledger_transfer where reason = 'red_envelope_return' and reference_id = $1`, [envelope.id]);
+        expect(rows).toHaveLength(1);
+        await assertLedgerInvariants(app.database);
+      },
+    });
   }, 30_000);
 });

@@ -1,13 +1,11 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertLedgerInvariants } from '../../../db/src/testing/ledger-invariants.ts';
-import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { fundWallet, walletBalanceMinor } from '../helpers/orders.ts';
 import { createOperator, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
-import { ensureWidgetBuilt } from '../helpers/widget.ts';
+import { allowHostPage, startWidgetBrowser, type WidgetBrowser } from '../helpers/widget-browser.ts';
 import { hostToken, registerChatHost, signInThroughHost, type ChatHostFixture, type HostShopper } from './social-helpers.ts';
 
 /**
@@ -16,10 +14,10 @@ import { hostToken, registerChatHost, signInThroughHost, type ChatHostFixture, t
  * reports each send and claim back to the host as a `red-envelope` message.
  */
 const GROUP = 'framed-tea-group';
+let stand: WidgetBrowser;
 let testApp: TestApp;
 let browser: Browser;
 let apiUrl: string;
-let hostServer: Server;
 let hostPort: number;
 let shop: StoreFixture;
 let host: ChatHostFixture;
@@ -42,26 +40,14 @@ window.addEventListener('message', function (event) {
 }
 
 beforeAll(async () => {
-  await ensureWidgetBuilt();
-  hostServer = createServer((request, response) => {
-    const init = new URL(request.url ?? '/', 'http://host').searchParams.get('init') ?? '';
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(framingPage(init));
-  });
-  await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
-  hostPort = (hostServer.address() as AddressInfo).port;
-  testApp = await buildTestApp();
-  apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  stand = await startWidgetBrowser({ hostPage: (query) => framingPage(query.get('init') ?? '') });
+  ({ testApp, apiUrl, browser, hostPort } = stand);
   const owner = await createMerchantWithStaff(testApp.app, 'owner');
   shop = await createStoreFixture(testApp.app, owner.merchantId, { variants: [{ priceMinor: 900, stockOnHand: 5, title: 'Tin' }] });
-  await testApp.database.pool.query(`update shop set allowed_embed_origins = $2 where id = $1`, [shop.shopId, [`http://localhost:${hostPort}`]]);
+  await allowHostPage(stand, owner.headers, shop.shopId);
   host = await registerChatHost(testApp.app, (await createOperator(testApp.app)).headers);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => hostServer?.close(resolve));
-  await testApp?.close();
-});
+afterAll(() => stand?.close());
 
 type Received = { v: number; type: string; envelopeId?: string; action?: string }[];
 

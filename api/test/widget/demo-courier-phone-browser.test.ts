@@ -1,49 +1,27 @@
-import type { Redis } from 'ioredis';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxRelay } from '../../../db/src/outbox/outbox-relay.ts';
-import { JobQueues } from '../../../db/src/queues/job-queues.ts';
-import { connectRedis, createRedis } from '../../../db/src/redis.ts';
 import { seedDemo } from '../../../db/src/seeds/demo.ts';
 import { DEMO_SHOPPER_DEVICE_ID, seedDemoOrders } from '../../../db/src/seeds/demo-orders.ts';
-import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { ensureWidgetBuilt } from '../helpers/widget.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { startWidgetBrowser, type WidgetBrowser } from '../helpers/widget-browser.ts';
 
 /**
  * `/demo` as `npm start` leaves it (the demo seed loaded): the demo shopper pays an order in the widget,
  * "Send a demo courier" on the courier's phone beside the chat sends a new courier with it, and the
  * widget follows the ride live to the door.
  */
+let stand: WidgetBrowser;
 let testApp: TestApp;
 let apiUrl: string;
 let browser: Browser;
-let relay: OutboxRelay;
-let queues: JobQueues;
-let publisher: Redis;
-let wakeSubscriber: Redis;
 
 beforeAll(async () => {
-  await ensureWidgetBuilt();
-  testApp = await buildTestApp();
+  stand = await startWidgetBrowser({ relay: { pollIntervalMs: 1_000 } });
+  ({ testApp, apiUrl, browser } = stand);
   await seedDemo(testApp.database, testApp.config);
   await seedDemoOrders(testApp.database, testApp.app.services);
-  apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  queues = new JobQueues(testApp.config);
-  publisher = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
-  wakeSubscriber = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
-  // The outbox relay, as the workers process runs it, so that GET /ws carries live updates.
-  relay = new OutboxRelay({ config: testApp.config, pool: testApp.database.pool, queues, publisher, pollIntervalMs: 1_000, wakeSubscriber });
-  relay.start();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
-  await queues?.close();
-  publisher?.disconnect();
-  wakeSubscriber?.disconnect();
-  await testApp?.close();
-});
+afterAll(() => stand?.close());
 
 describe('the demo chat after npm start', () => {
   it('sends a demo courier with the order the demo shopper just paid, and the widget follows it to the door', { timeout: 90_000 }, async () => {

@@ -1,24 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import jsQR from 'jsqr';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeStripeServer, type FakeStripeServer } from '../../../db/src/testing/stripe-server/stripe-server.ts';
-import type { Redis } from 'ioredis';
-import { OutboxRelay } from '../../../db/src/outbox/outbox-relay.ts';
-import { JobQueues } from '../../../db/src/queues/job-queues.ts';
-import { connectRedis, createRedis } from '../../../db/src/redis.ts';
-import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { createCourier, createShipment, postPosition, postStatus } from '../helpers/delivery.ts';
 import type { StaffSession } from '../helpers/staff.ts';
-import { serveStripeJsStandIn } from '../helpers/stripe-js-stand-in.ts';
 import { addProduct, createGuestShopper, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
-import { ensureWidgetBuilt } from '../helpers/widget.ts';
+import { allowHostPage, startWidgetBrowser, type WidgetBrowser } from '../helpers/widget-browser.ts';
 
 /**
  * The widget in Debian's Chromium (playwright-core) against the real API on a loopback port: in the demo
@@ -27,20 +19,14 @@ import { ensureWidgetBuilt } from '../helpers/widget.ts';
  */
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+let stand: WidgetBrowser;
 let testApp: TestApp;
-let stripe: FakeStripeServer;
 let browser: Browser;
 let apiUrl: string;
-let hostServer: Server;
 let hostPort: number;
 let merchantId: string;
 let owner: StaffSession;
 let shop: StoreFixture;
-// The outbox relay, as the workers process runs it, so that GET /ws carries live updates.
-let relay: OutboxRelay;
-let queues: JobQueues;
-let publisher: Redis;
-let wakeSubscriber: Redis;
 
 /** A host chat's page: hostile CSS on purpose, and the widget by its one script tag. */
 function hostPage(query: URLSearchParams): string {
@@ -79,47 +65,25 @@ window.addEventListener('message', function (event) {
 }
 
 beforeAll(async () => {
-  await ensureWidgetBuilt();
-  stripe = await startFakeStripeServer();
-  // The host page server also serves the Stripe.js stand-in, so it exists before the API is configured.
-  hostServer = createServer((request, response) => {
-    void serveStripeJsStandIn(request, response, stripe, () => `${apiUrl}/api/webhooks/stripe`).then((served) => {
-      if (!served) response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(new URL(request.url ?? '/', 'http://host').searchParams));
-    });
+  stand = await startWidgetBrowser({
+    hostPage,
+    stripe: true,
+    relay: { pollIntervalMs: 1_000 },
+    env: {
+      // Counter charges above €10.00 wait for the shopper's consent.
+      PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: '1000',
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+    },
   });
-  await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
-  hostPort = (hostServer.address() as AddressInfo).port;
-  testApp = await buildTestApp({
-    STRIPE_API_URL: stripe.url,
-    STRIPE_JS_URL: `http://localhost:${hostPort}/stripe-stand-in.js`,
-    // Counter charges above €10.00 wait for the shopper's consent.
-    PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: '1000',
-    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-  });
-  apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  ({ testApp, apiUrl, browser, hostPort } = stand);
   owner = await createMerchantWithStaff(testApp.app, 'owner');
   merchantId = owner.merchantId;
-  queues = new JobQueues(testApp.config);
-  publisher = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
-  wakeSubscriber = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
-  relay = new OutboxRelay({ config: testApp.config, pool: testApp.database.pool, queues, publisher, pollIntervalMs: 1_000, wakeSubscriber });
-  relay.start();
   shop = await createStoreFixture(testApp.app, merchantId, { variants: [{ priceMinor: 1250, stockOnHand: 20, title: '100 g' }, { priceMinor: 2200, stockOnHand: 3, title: '250 g' }] });
   await addProduct(testApp.app, merchantId, shop.shopId, { title: 'Oolong', variants: [{ priceMinor: 900, stockOnHand: 5, title: 'Tin' }] });
   // Host pages are served as http://localhost:<port> (allowed) and http://127.0.0.1:<port> (not allowed).
-  await testApp.database.pool.query(`update shop set allowed_embed_origins = $2 where id = $1`, [shop.shopId, [`http://localhost:${hostPort}`]]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  await allowHostPage(stand, owner.headers, shop.shopId);
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
-  await queues?.close();
-  publisher?.disconnect();
-  wakeSubscriber?.disconnect();
-  await new Promise((resolve) => hostServer?.close(resolve));
-  await testApp?.close();
-  await stripe?.close();
-});
+afterAll(() => stand?.close());
 
 async function newPage(locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 420, height: 900 }, locale });

@@ -1,26 +1,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxRelay } from '../../../db/src/outbox/outbox-relay.ts';
-import { JobQueues } from '../../../db/src/queues/job-queues.ts';
-import { connectRedis, createRedis } from '../../../db/src/redis.ts';
-import { startFakeStripeServer, type FakeStripeServer } from '../../../db/src/testing/stripe-server/stripe-server.ts';
-import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { createCourier, createShipment } from '../helpers/delivery.ts';
 import { operatorHeaders } from '../helpers/finance.ts';
 import { checkout, fundWallet } from '../helpers/orders.ts';
 import { addProduct, createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../helpers/staff.ts';
-import { serveStripeJsStandIn } from '../helpers/stripe-js-stand-in.ts';
-import { ensureWidgetBuilt } from '../helpers/widget.ts';
+import { startWidgetBrowser, type WidgetBrowser } from '../helpers/widget-browser.ts';
 import { hostToken, registerChatHost, type ChatHostFixture } from '../social/social-helpers.ts';
 
 /**
@@ -32,19 +24,14 @@ import { hostToken, registerChatHost, type ChatHostFixture } from '../social/soc
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DEVICE_KEY = 'minishop:device-id';
 
+let stand: WidgetBrowser;
 let testApp: TestApp;
-let stripe: FakeStripeServer;
 let browser: Browser;
 let apiUrl: string;
-let hostServer: Server;
 let hostPort: number;
 let owner: StaffSession;
 let shop: StoreFixture;
 let chatHost: ChatHostFixture;
-let relay: OutboxRelay;
-let queues: JobQueues;
-let publisher: Redis;
-let wakeSubscriber: Redis;
 const scratch = mkdtempSync(join(tmpdir(), 'widget-live-'));
 
 /** A host page: the widget by its script tag, or (`frame`) a host chat framing /embed/<slug> that passes a signed identity. */
@@ -67,28 +54,9 @@ window.addEventListener('message', function (event) {
 }
 
 beforeAll(async () => {
-  await ensureWidgetBuilt();
-  stripe = await startFakeStripeServer();
-  hostServer = createServer((request, response) => {
-    void serveStripeJsStandIn(request, response, stripe, () => `${apiUrl}/api/webhooks/stripe`).then((served) => {
-      if (!served) response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(new URL(request.url ?? '/', 'http://host').searchParams));
-    });
-  });
-  await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
-  hostPort = (hostServer.address() as AddressInfo).port;
-  testApp = await buildTestApp({
-    STRIPE_API_URL: stripe.url,
-    STRIPE_JS_URL: `http://localhost:${hostPort}/stripe-stand-in.js`,
-    PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: '1000',
-  });
-  apiUrl = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  stand = await startWidgetBrowser({ hostPage, stripe: true, relay: { pollIntervalMs: 1_000 }, env: { PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: '1000' } });
+  ({ testApp, apiUrl, browser, hostPort } = stand);
   owner = await createMerchantWithStaff(testApp.app, 'owner');
-  queues = new JobQueues(testApp.config);
-  publisher = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
-  wakeSubscriber = await connectRedis(createRedis(testApp.config), testApp.config.redis.url);
-  // The outbox relay, as the workers process runs it, so that GET /ws carries live updates.
-  relay = new OutboxRelay({ config: testApp.config, pool: testApp.database.pool, queues, publisher, pollIntervalMs: 1_000, wakeSubscriber });
-  relay.start();
   shop = await createStoreFixture(testApp.app, owner.merchantId, { variants: [{ priceMinor: 1250, stockOnHand: 50, title: '100 g' }] });
   await addProduct(testApp.app, owner.merchantId, shop.shopId, { title: 'Oolong', variants: [{ priceMinor: 900, stockOnHand: 50, title: 'Tin' }] });
   const settings = await testApp.app.inject({
@@ -99,17 +67,9 @@ beforeAll(async () => {
   });
   expect(settings.statusCode, settings.body).toBe(200);
   chatHost = await registerChatHost(testApp.app, await operatorHeaders(testApp.app));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
-  await queues?.close();
-  publisher?.disconnect();
-  wakeSubscriber?.disconnect();
-  await new Promise((resolve) => hostServer?.close(resolve));
-  await testApp?.close();
-  await stripe?.close();
+  await stand?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
