@@ -103,8 +103,16 @@ function ledgerSection(result: Result): string {
     '## Ledger transfers (HTTP) beside pgbench TPC-B',
     '',
     table(
-      ['scenario', 'transfers/s', 'p50 ms', 'p99 ms', `pgbench tps (${pgbench?.clients ?? '?'} clients, reference)`, 'ratio'],
-      scenarios.map(([name, scenario]) => [name, scenario.transfersPerSecond, scenario.latencyP50Ms, scenario.latencyP99Ms, pgbench?.tps ?? 'n/a', pgbench ? ratio(scenario.transfersPerSecond, pgbench.tps) : 'n/a']),
+      ['scenario', 'transfers/s', 'p50 ms', 'p99 ms', 'API CPU µs/request', `pgbench tps (${pgbench?.clients ?? '?'} clients, reference)`, 'ratio'],
+      scenarios.map(([name, scenario]) => [
+        name,
+        scenario.transfersPerSecond,
+        scenario.latencyP50Ms,
+        scenario.latencyP99Ms,
+        name.includes('no HTTP') ? '-' : (scenario.apiCpuMicrosecondsPerRequest ?? 'n/a'),
+        pgbench?.tps ?? 'n/a',
+        pgbench ? ratio(scenario.transfersPerSecond, pgbench.tps) : 'n/a',
+      ]),
     ),
     '',
     'Budgets: uniform >= 3,000 transfers/s, p99 <= 20 ms at 2,000/s offered; one hot account >= 2,000/s at p99 <= 25 ms.',
@@ -131,6 +139,44 @@ function memorySection(result: Result): string {
     ),
     '',
     table(['when', 'process', 'RSS MB', 'anonymous MB', 'file MB'], [...rows('idle', result.idle), ...rows('load peak', result.underLoadPeak)]),
+    '',
+    whereAndWhen(result),
+  ].join('\n');
+}
+
+/** Where a checkout's time goes (bench/checkout-profile): round trips, database states and statements, the API's CPU. */
+function checkoutProfileSection(result: Result): string {
+  const throughput = result.throughput ?? {};
+  const database = result.database ?? {};
+  const roundTrips = Object.entries((result.roundTrips as Record<string, { count: number }>) ?? {});
+  const statements = (result.statementTimes as { statement: string; calls: number; execute_ms: number; plan_ms: number }[] | null) ?? [];
+  const cell = (text: string) => `\`${text.replaceAll('|', '\\|').replaceAll('`', "'")}\``;
+  return [
+    '## Where a checkout\'s time goes (`bench checkout-profile`)',
+    '',
+    `${throughput.shoppers} shoppers: ${throughput.ordersPerSecond} orders/s, flow p50 ${throughput.flowP50Ms} ms, p99 ${throughput.flowP99Ms} ms, API CPU ${throughput.apiCpuMsPerOrder} ms per order`,
+    '(the V8 profiler and the 20 ms database sampler both run, so these figures sit below `bench checkout`\'s).',
+    '',
+    `Round trips to PostgreSQL per request (one shopper alone): ${roundTrips.map(([step, { count }]) => `${step} ${count}`).join(', ') || 'n/a'}.`,
+    '',
+    table(
+      ['PostgreSQL backends of the bench database', 'average backends', 'share of busy %'],
+      Object.entries((database.averageBackends as Record<string, number>) ?? {}).map(([state, backends]) => [state, backends, database.busyShare?.[state] ?? '-']),
+    ),
+    '',
+    ...(statements.length
+      ? [
+          table(
+            ['statement (pg_stat_statements, measured window)', 'calls', 'execute ms', 'plan ms'],
+            statements.slice(0, 12).map((row) => [cell(row.statement.slice(0, 90)), row.calls, row.execute_ms, row.plan_ms]),
+          ),
+          '',
+        ]
+      : []),
+    table(
+      ['API CPU bucket', 'ms', 'share of busy %'],
+      Object.entries((result.api?.milliseconds as Record<string, number>) ?? {}).map(([bucket, milliseconds]) => [bucket, milliseconds, result.api?.busyShare?.[bucket] ?? '-']),
+    ),
     '',
     whereAndWhen(result),
   ].join('\n');
@@ -180,7 +226,7 @@ export function checkoutChart(levels: { connections: number; ordersPerSecond: nu
   ].join('\n');
 }
 
-const KNOWN = ['catalog', 'checkout', 'pgbench', 'ledger', 'memory'];
+const KNOWN = ['catalog', 'checkout', 'pgbench', 'ledger', 'memory', 'checkout-profile'];
 
 /** Folders are URLs ending in '/'; the defaults are bench/results/ and docs/. */
 export function writePerformanceDoc({ resultsFolder = RESULTS_FOLDER, docsFolder = DOCS_FOLDER }: { resultsFolder?: URL; docsFolder?: URL } = {}): void {
@@ -196,6 +242,7 @@ export function writePerformanceDoc({ resultsFolder = RESULTS_FOLDER, docsFolder
   }
   if (results.has('ledger')) sections.push(ledgerSection(results.get('ledger')!));
   if (results.has('memory')) sections.push(memorySection(results.get('memory')!));
+  if (results.has('checkout-profile')) sections.push(checkoutProfileSection(results.get('checkout-profile')!));
   for (const [name, result] of results) if (!KNOWN.includes(name)) sections.push(otherSection(name, result));
 
   const document = [
