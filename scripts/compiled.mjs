@@ -17,4 +17,8 @@ if (staleReason()) {
   const result = spawnSync(process.execPath, [buildScript], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
-await import(pathToFileURL(entryFile(currentBuild(), name)).href);
+const program = entryFile(currentBuild(), name);
+// The program sees itself as argv[1], as under `node <file>`: a program that runs itself again (start's
+// preparation step) finds its own file there.
+process.argv[1] = program;
+await import(pathToFileURL(program).href);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { buildApp } from '../api/src/app.ts';
@@ -8,6 +9,7 @@ import { ensureDatabaseExists } from '../db/src/create-database.ts';
 import { connectDatabase, migrate, redactUrl } from '../db/src/database.ts';
 import { loggerOptions } from '../db/src/log-redaction.ts';
 import { connectRedis, createRedis } from '../db/src/redis.ts';
+import { createServices } from '../db/src/services.ts';
 import { seedDemo } from '../db/src/seeds/demo.ts';
 import { seedDemoOrders } from '../db/src/seeds/demo-orders.ts';
 import { seedDemoGroupWallets } from '../db/src/seeds/demo-group-wallets.ts';
@@ -19,6 +21,8 @@ import { startWorkers } from '../workers/src/start-workers.ts';
 import { stopOnSignals } from './stop-signals.ts';
 
 const rootFolder = fileURLToPath(new URL('..', import.meta.url));
+/** Runs the one-off start-up work (database, migrations, demo seed, front-end builds) and exits. */
+const PREPARE_ONLY = '--prepare-only';
 
 /**
  * The workers run inside this process, beside the API, on its database pool, Redis connection and
@@ -69,24 +73,52 @@ function banner(config: Config, adminAvailable: boolean, widgetAvailable: boolea
   return lines.join('\n');
 }
 
+/**
+ * The one-off work before the platform runs, in a process of its own (this program again, with
+ * PREPARE_ONLY) that exits before the platform starts: the migrator, the seed's modules and the password
+ * hashing library it loads for the demo staff never stay resident in the long-running process (about
+ * 5 MB of its idle memory, docs/performance.md).
+ */
+async function prepare(config: Config): Promise<void> {
+  if (await ensureDatabaseExists(config)) console.log(`Created the database of DATABASE_URL=${redactUrl(config.database.url)}.`);
+  const database = await connectDatabase(config);
+  try {
+    const applied = await migrate(database);
+    console.log(applied.length ? `Migrations: applied ${applied.length}.` : 'Migrations: up to date.');
+    const seed = await seedDemo(database, config);
+    console.log(describeSeed(seed));
+    if (seed.seeded) {
+      // The demo shopper's orders go through the services; the platform's relay publishes their events once it runs.
+      const redis = await connectRedis(createRedis(config), config.redis.url);
+      try {
+        const services = createServices({ config, database, redis });
+        console.log(describeDemoShopper(await seedDemoOrders(database, services), config.http.publicUrl));
+        // The demo chat's group members start with the demo promotion in their wallets (red envelopes, group buys).
+        await seedDemoGroupWallets(database, services);
+      } finally {
+        redis.disconnect();
+      }
+    }
+  } finally {
+    await database.close();
+  }
+  for (const build of buildFrontends(rootFolder)) console.log(`Front-end ${build.folder}: ${build.outcome}.`);
+}
+
 async function main() {
   const config = loadConfig();
   await checkRedis(config);
-  if (await ensureDatabaseExists(config)) console.log(`Created the database of DATABASE_URL=${redactUrl(config.database.url)}.`);
-  const database = await connectDatabase(config);
-  const applied = await migrate(database);
-  console.log(applied.length ? `Migrations: applied ${applied.length}.` : 'Migrations: up to date.');
-  const seed = await seedDemo(database, config);
-  console.log(describeSeed(seed));
-  for (const build of buildFrontends(rootFolder)) console.log(`Front-end ${build.folder}: ${build.outcome}.`);
-
-  const app = await buildApp(config, { database });
-  // The demo shopper's orders go through the services, so they follow the seed once the app is built.
-  if (seed.seeded) {
-    console.log(describeDemoShopper(await seedDemoOrders(database, app.services), config.http.publicUrl));
-    // The demo chat's group members start with the demo promotion in their wallets (red envelopes, group buys).
-    await seedDemoGroupWallets(database, app.services);
+  if (process.argv.includes(PREPARE_ONLY)) {
+    await prepare(config);
+    // Whatever the services left scheduled (timers, sockets) must not keep the preparation alive.
+    process.exit(0);
   }
+  // The same program and loader (tsx in development, the compiled build otherwise: scripts/compiled.mjs sets argv[1]).
+  const prepared = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, PREPARE_ONLY], { stdio: 'inherit' });
+  if (prepared.status !== 0) process.exit(prepared.status ?? 1);
+
+  const database = await connectDatabase(config);
+  const app = await buildApp(config, { database });
   await listen(app, config);
   const stopWorkers = await startWorkersInProcess(app, config);
 
