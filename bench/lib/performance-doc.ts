@@ -255,8 +255,9 @@ export function writePerformanceDoc({ resultsFolder = RESULTS_FOLDER, docsFolder
     'every figure stands beside its reference measured in the same run (a bare Fastify hello-world for HTTP, pgbench\'s',
     'TPC-B for the database) with the ratio, so that a slower or busier machine moves both sides.',
     '',
-    '**These figures were measured on a machine shared with other engineers\' builds and tests** (see each load',
-    'average): they are indicative only. Final figures are re-measured on a quiet machine.',
+    'Each figure carries the load average it was measured under: on a machine shared with other builds and tests',
+    '(load average well above the 2 cores) they are indicative only, and even on a quiet virtual machine the',
+    'reference itself moves between runs (the hello-world by up to 40 %), which is why every ratio is taken within one run.',
     '',
     machine
       ? `Machine: ${machine.nproc} CPU(s), ${machine.cpuModel}, ${machine.memoryMb} MB of memory, Node ${machine.node}.`
