@@ -1,5 +1,5 @@
 import { loadConfig } from '../db/src/config.ts';
-import { connectDatabase } from '../db/src/database.ts';
+import { connectDatabase, pendingMigrations } from '../db/src/database.ts';
 import { assertDemoSeedAllowed, seedDemo } from '../db/src/seeds/demo.ts';
 import { seedDemoOrders } from '../db/src/seeds/demo-orders.ts';
 import { seedDemoGroupWallets } from '../db/src/seeds/demo-group-wallets.ts';
@@ -15,7 +15,7 @@ async function main() {
   assertDemoSeedAllowed(config);
   const database = await connectDatabase(config);
   try {
-    const pending = await database.orm.getMigrator().getPendingMigrations();
+    const pending = await pendingMigrations(database);
     if (pending.length) throw new StartupError(`The database has ${pending.length} pending migration(s); run npm run db:migrate first.`);
     const summary = await seedDemo(database, config);
     console.log(describeSeed(summary));

@@ -1,9 +1,7 @@
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, type IMigrator, type Options } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Config } from './config.ts';
 import { entities } from './entities.ts';
-import { migrationsList } from './migrations/index.ts';
 
 // bigint (int8) columns hold money in minor units, always within Number.MAX_SAFE_INTEGER: read them as
 // numbers on the raw pool too, not strings.
@@ -18,8 +16,6 @@ export function ormOptions(config: Pick<Config, 'database' | 'environment'>): Op
     clientUrl: config.database.url,
     entities,
     pool: { min: 0, max: config.database.poolMax },
-    extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, tableName: 'mikro_orm_migrations' },
     allowGlobalContext: false,
     forceUtcTimezone: true,
     debug: false,
@@ -84,8 +80,30 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
+/**
+ * The migrator, loaded only by what migrates (`npm start`'s preparation step, db:migrate, db:seed, the
+ * test templates): the running API and workers never hold the migrator's code nor every migration's SQL.
+ */
+async function migratorOf(database: Database): Promise<IMigrator> {
+  const [{ Migrator }, { migrationsList }] = await Promise.all([import('@mikro-orm/migrations'), import('./migrations/index.ts')]);
+  database.orm.config.set('migrations', {
+    ...database.orm.config.get('migrations'),
+    migrationsList,
+    transactional: true,
+    allOrNothing: true,
+    snapshot: false,
+    tableName: 'mikro_orm_migrations',
+  });
+  return new Migrator(database.orm.em);
+}
+
 /** Runs every pending migration; returns the names it applied. */
 export async function migrate(database: Database): Promise<string[]> {
-  const applied = await database.orm.getMigrator().up();
+  const applied = await (await migratorOf(database)).up();
   return applied.map((migration) => migration.name);
+}
+
+/** The names of the migrations not applied yet. */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  return (await (await migratorOf(database)).getPendingMigrations()).map((migration) => migration.name);
 }
