@@ -50,7 +50,11 @@ async function socketOf(token: string, port = portA): Promise<TestSocket> {
 
 /** A paid order of `shopper` at the shop, through checkout and wallet payment on instance B. */
 async function paidOrder(buyer: ShopperSession = shopper): Promise<string> {
-  return (await placePaidOrder(instanceB, buyer, shop.slug, shop.variantIds[0] as string)).id;
+  const order = await placePaidOrder(instanceB, buyer, shop.slug, shop.variantIds[0] as string);
+  // Its events (placed, paid) are published before the test goes on: a woken relay lingers 10 ms first
+  // (docs/realtime.md), so without this a socket subscribing now could still hear them arrive.
+  await relay.drain();
+  return order.id;
 }
 
 async function fulfil(orderId: string, verb: 'pack' | 'ship'): Promise<void> {
