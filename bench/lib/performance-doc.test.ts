@@ -23,6 +23,17 @@ describe('docs/performance.md written from bench/results', () => {
     writeFileSync(new URL('catalog.json', resultsFolder), JSON.stringify({ settings: { connections: 32, durationSeconds: 5 }, runs: [{ placement: 'child', round: 1, hello, catalog, ratio: 0.5 }], run }));
     writeFileSync(new URL('checkout.json', resultsFolder), JSON.stringify({ results: [1, 8, 32].map((connections) => ({ connections, ordersPerSecond: connections * 10, flowP50Ms: 20, flowP99Ms: 40 + connections })), run }));
     writeFileSync(new URL('pgbench.json', resultsFolder), JSON.stringify({ levels: [{ clients: 32, tps: 1_600 }], run }));
+    writeFileSync(
+      new URL('checkout-profile.json', resultsFolder),
+      JSON.stringify({
+        throughput: { shoppers: 32, ordersPerSecond: 61, flowP50Ms: 500, flowP99Ms: 700, apiCpuMsPerOrder: 16.5 },
+        roundTrips: { cart: { count: 6, statements: [] }, checkout: { count: 6, statements: [] }, pay: { count: 13, statements: [] } },
+        database: { averageBackends: { 'waiting on a lock (tuple)': 0.4 }, busyShare: { 'waiting on a lock (tuple)': 3.5 } },
+        statementTimes: [{ statement: 'select a | b from t', calls: 500, execute_ms: 120.5, plan_ms: 0 }],
+        api: { milliseconds: { 'PostgreSQL driver (pg)': 4300 }, busyShare: { 'PostgreSQL driver (pg)': 55.1 } },
+        run,
+      }),
+    );
     writeFileSync(new URL('performance.md', docsFolder), `old figures\n${NOTES_MARKER}\nA profile written by hand.\n`);
 
     writePerformanceDoc({ resultsFolder, docsFolder });
@@ -33,7 +44,12 @@ describe('docs/performance.md written from bench/results', () => {
     expect(document).toContain('| 1 | 10 | 20 | 41 | n/a | n/a |');
     expect(document).toContain('2 CPU(s) (Test CPU), 24105 MB');
     expect(document).toContain('load average (1/5/15 min) 1.50 / 2.00 / 3.00 before, 2.50 / 2.00 / 3.00 after');
-    expect(document).toContain('re-measured on a quiet machine');
+    expect(document).toContain('every ratio is taken within one run');
+    // The checkout profile is kept in the page: round trips, database states, statements, the API's CPU.
+    expect(document).toContain('Round trips to PostgreSQL per request (one shopper alone): cart 6, checkout 6, pay 13.');
+    expect(document).toContain('| waiting on a lock (tuple) | 0.4 | 3.5 |');
+    expect(document).toContain('| `select a \\| b from t` | 500 | 120.5 | 0 |');
+    expect(document).toContain('| PostgreSQL driver (pg) | 4300 | 55.1 |');
     expect(document).not.toContain('old figures');
     expect(document.endsWith(`${NOTES_MARKER}\nA profile written by hand.\n`)).toBe(true);
     expect(readFileSync(new URL('performance-checkout.svg', docsFolder), 'utf8')).toContain('<svg');
