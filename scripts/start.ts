@@ -9,14 +9,11 @@ import { ensureDatabaseExists } from '../db/src/create-database.ts';
 import { connectDatabase, migrate, redactUrl } from '../db/src/database.ts';
 import { loggerOptions } from '../db/src/log-redaction.ts';
 import { connectRedis, createRedis } from '../db/src/redis.ts';
-import { createServices } from '../db/src/services.ts';
-import { seedDemo } from '../db/src/seeds/demo.ts';
-import { seedDemoOrders } from '../db/src/seeds/demo-orders.ts';
-import { seedDemoGroupWallets } from '../db/src/seeds/demo-group-wallets.ts';
 import { DEMO_EMAIL_DOMAIN } from '../db/src/seeds/demo-catalog.ts';
 import { exitOnStartupFailure } from '../db/src/startup-errors.ts';
 import { buildFrontends } from './frontends.ts';
-import { describeDemoLogins, describeDemoShopper, describeSeed } from './seed-output.ts';
+import { seedDemoPlatform } from './demo-seeding.ts';
+import { describeDemoLogins } from './seed-output.ts';
 import { startWorkers } from '../workers/src/start-workers.ts';
 import { stopOnSignals } from './stop-signals.ts';
 
@@ -76,8 +73,8 @@ function banner(config: Config, adminAvailable: boolean, widgetAvailable: boolea
 /**
  * The one-off work before the platform runs, in a process of its own (this program again, with
  * PREPARE_ONLY) that exits before the platform starts: the migrator, the seed's modules and the password
- * hashing library it loads for the demo staff never stay resident in the long-running process (about
- * 5 MB of its idle memory, docs/performance.md).
+ * hashing library it loads for the demo staff never stay resident in the long-running process
+ * (docs/performance.md).
  */
 async function prepare(config: Config): Promise<void> {
   if (await ensureDatabaseExists(config)) console.log(`Created the database of DATABASE_URL=${redactUrl(config.database.url)}.`);
@@ -85,20 +82,7 @@ async function prepare(config: Config): Promise<void> {
   try {
     const applied = await migrate(database);
     console.log(applied.length ? `Migrations: applied ${applied.length}.` : 'Migrations: up to date.');
-    const seed = await seedDemo(database, config);
-    console.log(describeSeed(seed));
-    if (seed.seeded) {
-      // The demo shopper's orders go through the services; the platform's relay publishes their events once it runs.
-      const redis = await connectRedis(createRedis(config), config.redis.url);
-      try {
-        const services = createServices({ config, database, redis });
-        console.log(describeDemoShopper(await seedDemoOrders(database, services), config.http.publicUrl));
-        // The demo chat's group members start with the demo promotion in their wallets (red envelopes, group buys).
-        await seedDemoGroupWallets(database, services);
-      } finally {
-        redis.disconnect();
-      }
-    }
+    await seedDemoPlatform(database, config);
   } finally {
     await database.close();
   }
