@@ -91,12 +91,13 @@ async function prepare(config: Config): Promise<void> {
 
 async function main() {
   const config = loadConfig();
-  await checkRedis(config);
   if (process.argv.includes(PREPARE_ONLY)) {
     await prepare(config);
     // Whatever the services left scheduled (timers, sockets) must not keep the preparation alive.
     process.exit(0);
   }
+  // Once, here, before the preparation starts: the child is only started with Redis known to answer.
+  await checkRedis(config);
   // The same program and loader (tsx in development, the compiled build otherwise: scripts/compiled.mjs sets argv[1]).
   const prepared = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, PREPARE_ONLY], { stdio: 'inherit' });
   if (prepared.status !== 0) process.exit(prepared.status ?? 1);

@@ -128,11 +128,11 @@ try {
     const cpuBefore = await apiCpuMicroseconds();
     const result = await run();
     // In process, the API is idle: its CPU per request is meaningful only for the HTTP scenarios.
-    const apiCpuMicrosecondsPerRequest = Math.round((await apiCpuMicroseconds()) - cpuBefore) / Math.max(result.requests, 1);
-    if (!name.startsWith('warm-up')) results[name] = { ...result, apiCpuMicrosecondsPerRequest: Math.round(apiCpuMicrosecondsPerRequest) };
+    const apiCpuMicrosecondsPerRequest = Math.round(((await apiCpuMicroseconds()) - cpuBefore) / Math.max(result.requests, 1));
+    if (!name.startsWith('warm-up')) results[name] = { ...result, apiCpuMicrosecondsPerRequest };
     console.log(
       `${name}: ${result.transfersPerSecond} transfers/s (${result.requestsPerSecond} req/s), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, max ${result.latencyMaxMs} ms, ` +
-        `failures ${result.failures}, API CPU ${Math.round(apiCpuMicrosecondsPerRequest)} µs/request`,
+        `failures ${result.failures}, API CPU ${apiCpuMicrosecondsPerRequest} µs/request`,
     );
   }
   report.scenarios = results;

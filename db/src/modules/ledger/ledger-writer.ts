@@ -29,10 +29,9 @@ const UNIQUE_VIOLATION = '23505';
 /**
  * The process's ledger writer. Concurrent submissions queue here and are applied together in one
  * transaction while earlier batches run (at most `maxConcurrentBatches`), so a hot account costs one row
- * update per batch. After
- * each commit the batch is sealed (its chain positions assigned, ledger-sealer.ts) before its callers
- * hear back, so `submit` answers with `sequence` and `hash`; the next batch does not wait for that seal.
- * Each submission keeps its own results; linked chains never cross submissions (the engine refuses an
+ * update per batch. After each commit the batch is sealed (its chain positions assigned, ledger-sealer.ts)
+ * before its callers hear back, so `submit` answers with `sequence` and `hash`; the next batch does not
+ * wait for that seal. Each submission keeps its own results; linked chains never cross submissions (the engine refuses an
  * open chain at the end of one).
  */
 export class LedgerWriter {
