@@ -11,14 +11,15 @@ import { newId } from '../../db/src/ids.ts';
 import { loggerOptions } from '../../db/src/log-redaction.ts';
 import { onOutboxCommitted, outboxCommittedChannel } from '../../db/src/outbox/outbox.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
+import { observeRouteDurations } from './http/route-durations.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
 import authentication from './plugins/app/authentication.ts';
 import errorHandler from './plugins/app/error-handler.ts';
 import { createValidatorCompiler } from './plugins/external/validator-compiler.ts';
-import { computeSecurityHeaders } from './http/security-headers.ts';
+import { API_HELMET_OPTIONS, computeSecurityHeaders, isApiPath } from './http/security-headers.ts';
 import { batchedRateLimitStore } from './http/batched-rate-limit-store.ts';
-import { corsDelegator, refuseForeignOrigins } from './http/embed-origins.ts';
+import { refuseForeignOrigins } from './http/embed-origins.ts';
 import shopperAuthentication from './plugins/app/shopper-authentication.ts';
 import realtime from './plugins/app/realtime.ts';
 import jobQueues from './plugins/app/job-queues.ts';
@@ -84,26 +85,30 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     redis.disconnect();
     if (!options.database) await database.close();
   });
-  // Helmet's security headers, computed once (api/src/http/security-headers.ts), and the request id: one
-  // callback hook as the request arrives, no promise per request, and error replies carry both too.
-  const securityHeaders = computeSecurityHeaders();
+  // Helmet's security headers, computed once (api/src/http/security-headers.ts): the JSON API's short set
+  // under /api/, the documents' set elsewhere; and the request id. One callback hook as the request
+  // arrives, no promise per request, and error replies carry both too.
+  const documentSecurityHeaders = computeSecurityHeaders();
+  const apiSecurityHeaders = computeSecurityHeaders(API_HELMET_OPTIONS);
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(securityHeaders);
+    reply.headers(isApiPath(request.url) ? apiSecurityHeaders : documentSecurityHeaders);
     reply.header('X-Request-Id', request.id);
     done();
   });
 
   // External plugins.
   // A shop's store API (/api/store/shops/<slug>/...) answers browsers on the API's own pages and on the
-  // shop's allowed embed origins only; the rest of the API reflects any origin (docs/storefront-widget.md).
-  const corsOptions = {
+  // shop's allowed embed origins only: the others are refused first; CORS then reflects any origin that
+  // got this far (docs/storefront-widget.md).
+  refuseForeignOrigins(app);
+  await app.register(cors, {
+    hook: 'onRequest',
+    origin: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     // One string, not an array @fastify/cors would join again for every reply.
     exposedHeaders: 'Content-Range, ETag, X-Request-Id, Retry-After, Idempotent-Replayed',
     maxAge: 600,
-  };
-  await app.register(cors, { hook: 'onRequest', delegator: corsDelegator(app, corsOptions) });
-  refuseForeignOrigins(app);
+  });
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimit.maxPerMinute,
@@ -126,9 +131,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  // Route durations as a histogram only: Prometheus computes quantiles from its buckets, while the
-  // summary's per-route quantile sketch cost every request more than the rest of the metrics together.
-  await app.register(metrics, { endpoint: metricsEndpoint(), clearRegisterOnInit: true, routeMetrics: { enabled: { histogram: true, summary: false }, registeredRoutesOnly: true } });
+  // fastify-metrics for the process metrics and /metrics; route durations as a histogram of our own
+  // (api/src/http/route-durations.ts), far cheaper per request. Prometheus computes quantiles from buckets.
+  await app.register(metrics, { endpoint: metricsEndpoint(), clearRegisterOnInit: true, routeMetrics: { enabled: false } });
+  observeRouteDurations(app);
 
   // The app's own plugins.
   await app.register(errorHandler);

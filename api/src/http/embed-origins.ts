@@ -1,4 +1,3 @@
-import type { FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../../../db/src/errors.ts';
 import { shopSlugOfStorePath } from '../../../db/src/modules/storefront-pages/embed-origins.service.ts';
@@ -17,7 +16,7 @@ function unrestricted(request: FastifyRequest): boolean {
  * Whether a browser on `Origin` may call this request: anything unrestricted is decided elsewhere; a
  * shop's store API takes the API's own pages and the shop's allowed embed origins only.
  */
-export async function originAllowed(app: FastifyInstance, request: FastifyRequest): Promise<boolean> {
+async function originAllowed(app: FastifyInstance, request: FastifyRequest): Promise<boolean> {
   const origin = request.headers.origin;
   const slug = shopSlugOfStorePath(request.url);
   if (!origin || !slug) return true;
@@ -26,25 +25,15 @@ export async function originAllowed(app: FastifyInstance, request: FastifyReques
 }
 
 /**
- * @fastify/cors options decided per request: a refused origin gets no Access-Control-Allow-Origin. The two
- * answers are built once, and an unrestricted request is answered synchronously (no promise per request).
+ * Refuses a shop's store API to any other origin (403 origin_not_allowed), preflights included, so that a
+ * refused page cannot even write a cart line. Added before @fastify/cors: a refused request ends here,
+ * without CORS headers, and every request that goes on gets @fastify/cors' one static set of options
+ * (the request's origin reflected), normalized once instead of on every request as a per-request
+ * options delegator would.
  */
-export function corsDelegator(app: FastifyInstance, base: FastifyCorsOptions) {
-  const allowed: FastifyCorsOptions = Object.freeze({ ...base, origin: true });
-  const refused: FastifyCorsOptions = Object.freeze({ ...base, origin: false });
-  return (request: FastifyRequest, callback: (error: Error | null, options?: FastifyCorsOptions) => void) => {
-    if (unrestricted(request)) return callback(null, allowed);
-    originAllowed(app, request).then(
-      (isAllowed) => callback(null, isAllowed ? allowed : refused),
-      (error: Error) => callback(error),
-    );
-  };
-}
-
-/** Refuses the request itself too (403 origin_not_allowed), so a refused page cannot even write a cart line. */
 export function refuseForeignOrigins(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
-    if (request.method === 'OPTIONS' || unrestricted(request)) return done();
+    if (unrestricted(request)) return done();
     originAllowed(app, request).then(
       (isAllowed) => done(isAllowed ? undefined : new ForbiddenError('origin_not_allowed', "This page's origin is not among the shop's allowed embed origins.")),
       (error: Error) => done(error),
