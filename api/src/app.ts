@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import metrics from 'fastify-metrics';
 import type { Config, TrustProxy } from '../../db/src/config.ts';
 import { connectDatabase, type Database } from '../../db/src/database.ts';
-import { newId } from '../../db/src/ids.ts';
+import { requestIdGenerator } from '../../db/src/ids.ts';
 import { loggerOptions } from '../../db/src/log-redaction.ts';
 import { onOutboxCommitted, outboxCommittedChannel } from '../../db/src/outbox/outbox.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
@@ -54,11 +54,12 @@ function fastifyTrustProxy(trustProxy: TrustProxy): boolean | string[] | ((addre
  * errors, authentication), then the routes. Nothing listens until the caller says so.
  */
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const nextRequestId = requestIdGenerator();
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : newId();
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : nextRequestId();
     },
     // Off unless TRUST_PROXY names the proxies: otherwise any client could pick its own address through
     // X-Forwarded-For and walk around the per-client rate limits.

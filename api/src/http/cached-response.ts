@@ -18,9 +18,14 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
   return false;
 }
 
-/** Sends the cached bytes as they are (no serialization, no encoding), or 304 when the client has them. */
-export function sendCached(request: FastifyRequest, reply: FastifyReply, cached: CachedResponse): FastifyReply {
+/**
+ * Sends the cached bytes as they are (no serialization, no encoding), or 304 when the client has them.
+ * A cache hit comes synchronously and is answered in the same tick, without a promise; a miss waits
+ * for its load. Handlers return what this returns: nothing once the reply is sent, or the promise of that.
+ */
+export function sendCached(request: FastifyRequest, reply: FastifyReply, cached: CachedResponse | Promise<CachedResponse>): void | Promise<void> {
+  if (cached instanceof Promise) return cached.then((loaded) => sendCached(request, reply, loaded));
   reply.header('etag', cached.etag).header('cache-control', STORE_CACHE_CONTROL);
-  if (matchesIfNoneMatch(request.headers['if-none-match'], cached.etag)) return reply.status(304).send();
-  return reply.type('application/json; charset=utf-8').send(cached.body);
+  if (matchesIfNoneMatch(request.headers['if-none-match'], cached.etag)) reply.status(304).send();
+  else reply.type('application/json; charset=utf-8').send(cached.body);
 }

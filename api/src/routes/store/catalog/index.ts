@@ -47,13 +47,13 @@ const storeCatalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:slug',
     { ...lean, schema: { tags, summary: 'An open shop', params: SlugParams, response: { 200: StoreShopBody, ...notModified } } },
-    async (request, reply) => sendCached(request, reply, await app.services.storeCatalog.shop(request.params.slug)),
+    (request, reply) => sendCached(request, reply, app.services.storeCatalog.shop(request.params.slug)),
   );
 
   app.get(
     '/:slug/categories',
     { ...lean, schema: { tags, summary: "An open shop's categories, in menu order", params: SlugParams, response: { 200: Type.Array(StoreCategoryBody), ...notModified } } },
-    async (request, reply) => sendCached(request, reply, await app.services.storeCatalog.categories(request.params.slug)),
+    (request, reply) => sendCached(request, reply, app.services.storeCatalog.categories(request.params.slug)),
   );
 
   app.get(
@@ -68,7 +68,7 @@ const storeCatalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: StoreProductPageBody, ...notModified },
       },
     },
-    async (request, reply) => sendCached(request, reply, await app.services.storeCatalog.products(request.params.slug, request.query)),
+    (request, reply) => sendCached(request, reply, app.services.storeCatalog.products(request.params.slug, request.query)),
   );
 
   app.get(
@@ -77,7 +77,7 @@ const storeCatalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...lean,
       schema: { tags, summary: 'An active product with its variants and their available stock', params: ProductParams, response: { 200: StoreProductBody, ...notModified } },
     },
-    async (request, reply) => sendCached(request, reply, await app.services.storeCatalog.product(request.params.slug, request.params.productId)),
+    (request, reply) => sendCached(request, reply, app.services.storeCatalog.product(request.params.slug, request.params.productId)),
   );
 };
 
