@@ -18,6 +18,19 @@ export function afterCommit(client: Queryable, callback: () => void | Promise<vo
   } else afterCommitCallbacks.set(client, [callback]);
 }
 
+/**
+ * Awaits statements that one transaction sent together (pipelined, so that they cost one round trip):
+ * every one settles before the caller goes on, so a failure can never start the rollback while a sibling
+ * is still about to write (it would write outside the transaction); then the first failure in the order
+ * they were sent, the cause rather than PostgreSQL's "current transaction is aborted", is thrown.
+ */
+export async function allInOrder<const Statements extends readonly unknown[]>(statements: Statements): Promise<{ -readonly [Index in keyof Statements]: Awaited<Statements[Index]> }> {
+  const outcomes = await Promise.allSettled(statements);
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as { -readonly [Index in keyof Statements]: Awaited<Statements[Index]> };
+}
+
 /** PostgreSQL's deadlock_detected: the transaction was chosen as the victim, nothing of it was kept. */
 const DEADLOCK_DETECTED = '40P01';
 const DEADLOCK_ATTEMPTS = 3;
@@ -53,6 +66,9 @@ async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolC
   // as before; PostgreSQL answers in order, and a failed one fails the rest of the transaction. The
   // client leaves pipeline mode before it goes back to the pool: streams (pg-query-stream) refuse it.
   (client as unknown as PipelineSwitch).pipeline = true;
+  // Callbacks left on this pooled connection by a transaction that withPoolTransaction did not run (a
+  // caller's own begin/commit) belong to that one, not to this.
+  afterCommitCallbacks.delete(client);
   const begun = client.query('begin');
   begun.catch(() => undefined);
   try {

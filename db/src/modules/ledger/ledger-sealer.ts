@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { allInOrder, withPoolTransaction } from '../../pool-transaction.ts';
 import { chainHash } from './ledger-hash.ts';
 
 export interface SealResult {
@@ -22,16 +23,16 @@ export const SEAL_BATCH_LIMIT = 5_000;
  * of what the first sealed, so a row is never sealed twice.
  */
 export async function sealTransfers(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Promise<SealResult> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('begin');
-    const head = (await client.query<{ last_sequence: number; last_hash: string }>('select last_sequence, last_hash from ledger_head where id = 1 for update')).rows[0];
+  return withPoolTransaction(pool, async (client) => {
+    // Sent together (the transaction is pipelined, db/src/pool-transaction.ts) but run in order: the
+    // read of unsealed rows still starts only once the head's lock is granted.
+    const [headResult, unsealedResult] = await allInOrder([
+      client.query<{ last_sequence: number; last_hash: string }>('select last_sequence, last_hash from ledger_head where id = 1 for update'),
+      client.query<{ id: string; body_hash: string; created_at: Date }>(`select id, body_hash, created_at from ledger_transfer where sequence is null order by append_order limit $1`, [limit]),
+    ]);
+    const head = headResult.rows[0];
     if (!head) throw new Error('Invariant violated: ledger_head has no row; run the migrations.');
-    const { rows } = await client.query<{ id: string; body_hash: string; created_at: Date }>(
-      `select id, body_hash, created_at from ledger_transfer where sequence is null order by append_order limit $1`,
-      [limit],
-    );
+    const rows = unsealedResult.rows;
     let sequence = head.last_sequence;
     let hash = head.last_hash;
     const ids: string[] = [];
@@ -57,16 +58,8 @@ export async function sealTransfers(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Pr
         [ids, sequences, previousHashes, hashes, sequence, hash],
       );
     }
-    await client.query('commit');
     return { sealed: rows.length, lastSequence: sequence, lastHash: hash };
-  } catch (error) {
-    await client.query('rollback').catch(() => {
-      broken = true;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /** Seals until nothing committed is left unsealed (tests, exports, the job); returns how many rows it sealed. */

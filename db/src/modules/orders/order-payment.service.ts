@@ -1,6 +1,6 @@
 import type { ShopperActor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
-import { withPoolTransaction } from '../../pool-transaction.ts';
+import { allInOrder, withPoolTransaction } from '../../pool-transaction.ts';
 import type { Order } from './order.entity.ts';
 import type { OrderLedger } from './order-ledger.ts';
 import { findOrder, withLines, type OrderWithLines } from './order-reads.ts';
@@ -41,13 +41,17 @@ export class OrderPaymentService {
       if (locked.paymentDueAt.getTime() <= now.getTime()) throw new PaymentWindowClosedError();
 
       const { lines, ...unpaid } = locked;
-      await commitStock(client, unpaid.merchantId, lines, actor, `order #${unpaid.number}`);
-      const paid = await recordTransition(client, unpaid, 'paid', actor, {
-        paymentMethod: 'wallet',
-        ...(legs[0] ? { paymentTransferId: legs[0].id } : {}),
-      });
-      // Last, because it holds the ledger's account locks (wallet, escrow) until this transaction commits.
-      await this.ledger.recordInTransaction(client, legs);
+      // Sent together and run in order (the transaction is pipelined, db/src/pool-transaction.ts): none
+      // needs what another returns. The ledger's comes last, because it holds the account locks (wallet,
+      // escrow) until this transaction commits.
+      const [, paid] = await allInOrder([
+        commitStock(client, unpaid.merchantId, lines, actor, `order #${unpaid.number}`),
+        recordTransition(client, unpaid, 'paid', actor, {
+          paymentMethod: 'wallet',
+          ...(legs[0] ? { paymentTransferId: legs[0].id } : {}),
+        }),
+        this.ledger.recordInTransaction(client, legs),
+      ]);
       return { ...paid, lines };
     });
   }

@@ -1,7 +1,7 @@
 import type { Actor } from '../../actor.ts';
 import { assert } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import type { Queryable } from '../../pool-transaction.ts';
+import { allInOrder, type Queryable } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
 import { eventActor } from './order-records.ts';
 
@@ -62,11 +62,13 @@ async function moveStock(
   movement: { reason: 'sale' | 'return'; note: string; sign: 1 | -1; reserved: boolean },
 ): Promise<void> {
   if (lines.length === 0) return;
-  await lockVariantsInOrder(client, lines.map((line) => line.variantId));
+  // The lock and the move are sent together (a pipelined transaction runs them in order without a round
+  // trip between them): the move needs nothing the lock returns.
+  const locked = lockVariantsInOrder(client, lines.map((line) => line.variantId));
   const { actorType, actorId } = eventActor(actor);
   const [variantIds, quantities] = columns(lines);
   const reservedChange = movement.reserved ? `, stock_reserved = v.stock_reserved + ${movement.sign} * l.quantity` : '';
-  const result = await client.query(
+  const moved = client.query(
     prepared(
       `with changed as (
          update variant v set stock_on_hand = v.stock_on_hand + ${movement.sign} * l.quantity${reservedChange}, updated_at = now()
@@ -79,5 +81,6 @@ async function moveStock(
       [variantIds, quantities, lines.map(() => newId()), merchantId, movement.reason, movement.note, actorType, actorId],
     ),
   );
+  const [, result] = await allInOrder([locked, moved]);
   assert(result.rowCount === lines.length, 'every ordered variant still exists');
 }
