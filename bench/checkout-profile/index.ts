@@ -146,7 +146,7 @@ try {
       // The outbox relay and the sealer answer after the reply: give them a moment to be counted too.
       await new Promise((resolve) => setTimeout(resolve, 200));
       const statements = (await ask(api.child, 'statements-stop', 'statements')).statements as string[];
-      roundTrips[step] = { count: statements.length, statements };
+      roundTrips[step] = { count: statements.filter((statement) => !statement.startsWith('+ ')).length, statements };
       return answer;
     };
     const variantId = variantIds[0]!;
@@ -196,7 +196,7 @@ try {
     loadGeneratorCpuMs,
   };
   console.log('\nthroughput:', throughput);
-  console.log('\nround trips to PostgreSQL per request (one shopper alone; statements sent by the API, after-reply work included):');
+  console.log('\nround trips to PostgreSQL per request (one shopper alone; statements sent by the API, after-reply work included; "+" = sent in the round trip of the one before):');
   for (const [step, { count, statements }] of Object.entries(roundTrips)) {
     console.log(`  ${step}: ${count}`);
     for (const statement of statements) console.log(`    ${statement}`);

@@ -9,19 +9,36 @@ import { loadConfig } from '../../db/src/config.ts';
  * checkout benchmark's server, plus a V8 CPU profile of the measured window only ('profile-start', then
  * 'profile-stop' writes it to the path given and answers `{ profileWritten }`), so that start-up and
  * module loading do not dilute it. Between 'statements-start' and 'statements-stop' it also records every
- * statement sent to PostgreSQL through the pg driver (the ORM's and the pool's alike), which index.ts
- * turns into round trips per request.
+ * statement sent to PostgreSQL through the pg driver (the ORM's and the pool's alike), marking with '+ '
+ * those sent while an earlier one of the same connection still waited for its answer (a pipelined
+ * transaction, db/src/pool-transaction.ts): index.ts counts the others as round trips per request.
  */
 const recorded: string[] = [];
 let recording = false;
+/** Statements each connection has sent and not yet had answered: one sent while another waits shares its round trip. */
+const unanswered = new WeakMap<object, number>();
+const PIPELINED_MARK = '+ ';
 const sendQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...parameters: unknown[]) {
-  if (recording) {
-    const config = parameters[0] as string | { text?: string; name?: string };
-    const text = typeof config === 'string' ? config : config.name ? `execute ${config.name}` : (config.text ?? '');
-    recorded.push(text.replace(/\s+/g, ' ').trim().slice(0, 100));
+  if (!recording) return (sendQuery as (...values: unknown[]) => unknown).apply(this, parameters);
+  const config = parameters[0] as string | { text?: string; name?: string };
+  const text = typeof config === 'string' ? config : config.name ? `execute ${config.name}` : (config.text ?? '');
+  const waiting = unanswered.get(this) ?? 0;
+  recorded.push(`${waiting > 0 ? PIPELINED_MARK : ''}${text.replace(/\s+/g, ' ').trim().slice(0, 100)}`);
+  unanswered.set(this, waiting + 1);
+  const answered = () => unanswered.set(this, Math.max(0, (unanswered.get(this) ?? 1) - 1));
+  const callback = parameters[parameters.length - 1];
+  if (typeof callback === 'function') {
+    parameters[parameters.length - 1] = (...results: unknown[]) => {
+      answered();
+      return (callback as (...values: unknown[]) => unknown)(...results);
+    };
+    return (sendQuery as (...values: unknown[]) => unknown).apply(this, parameters);
   }
-  return (sendQuery as (...values: unknown[]) => unknown).apply(this, parameters);
+  const result = (sendQuery as (...values: unknown[]) => unknown).apply(this, parameters);
+  if (result instanceof Promise) result.then(answered, answered);
+  else answered();
+  return result;
 } as typeof pg.Client.prototype.query;
 const app = await buildApp(loadConfig(), { logger: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
