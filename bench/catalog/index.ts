@@ -14,7 +14,11 @@ import { runLoadWith, type LoadGeneratorPlacement, type LoadResult } from '../li
  * machine: budget >= 1/2 of hello-world's requests/s with p99 < 10 ms at 32 connections (issue 12).
  *
  *   npm run bench -- catalog [--duration=10] [--connections=32] [--products=200] [--rounds=1]
- *                            [--load-generator=child|in-process|both]
+ *                            [--load-generator=child|in-process|both] [--accept-encoding="gzip, deflate, br"]
+ *
+ * Every request carries the Accept-Encoding that Chromium's fetch sends (what the widget's requests
+ * carry), so the catalog answers gzipped as it does for shoppers; `--accept-encoding=identity` measures
+ * the uncompressed bytes instead. The hello-world does not compress either way.
  *
  * With several rounds, hello-world and the catalog alternate, each round's ratio comes from two runs
  * seconds apart, and the medians are reported: on a shared, busy machine that is what keeps noise
@@ -27,6 +31,7 @@ const { values } = parseArgs({
     products: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '1' },
     'load-generator': { type: 'string', default: 'child' },
+    'accept-encoding': { type: 'string', default: 'gzip, deflate, br' },
   },
   strict: false,
 });
@@ -36,6 +41,7 @@ const connections = Number(values.connections);
 const productCount = Number(values.products);
 const rounds = Number(values.rounds);
 const placementOption = String(values['load-generator']);
+const acceptEncoding = String(values['accept-encoding']);
 if (![durationSeconds, connections, productCount, rounds].every((value) => Number.isSafeInteger(value) && value > 0) || durationSeconds > 300 || rounds > 20) {
   throw new Error('--duration (1..300 s), --connections, --products and --rounds (1..20) must be positive integers');
 }
@@ -68,7 +74,7 @@ async function main() {
 
     const runs: Run[] = [];
     for (const placement of placements) {
-      const options = { connections, durationSeconds };
+      const options = { connections, durationSeconds, headers: { 'accept-encoding': acceptEncoding } };
       await runLoadWith(placement, { ...options, url: helloUrl, paths: ['/'], durationSeconds: WARM_UP_SECONDS });
       await runLoadWith(placement, { ...options, url: apiUrl, paths: catalogPaths, durationSeconds: WARM_UP_SECONDS });
       const roundResults: Run[] = [];
@@ -91,7 +97,7 @@ async function main() {
       benchmark: 'catalog',
       measuredAt: new Date().toISOString(),
       machine: { cpus: cpus().length, node: process.version },
-      settings: { connections, durationSeconds, rounds, warmUpSeconds: WARM_UP_SECONDS, products: productCount, catalogPaths },
+      settings: { connections, durationSeconds, rounds, warmUpSeconds: WARM_UP_SECONDS, products: productCount, catalogPaths, acceptEncoding },
       loadAverageBefore,
       loadAverageAfter: loadavg(),
       budget: BUDGET,
@@ -182,7 +188,7 @@ function printTable(runs: Run[]) {
     { load: run.placement, round: run.round, target: 'hello-world', ...columns(run.hello), ratio: '' },
     { load: run.placement, round: run.round, target: 'store catalog list', ...columns(run.catalog), ratio: String(run.ratio) },
   ]);
-  console.log(`\n${connections} connections, ${durationSeconds} s per run after a ${WARM_UP_SECONDS} s warm-up, ${rounds} round(s), ${productCount} products`);
+  console.log(`\n${connections} connections, ${durationSeconds} s per run after a ${WARM_UP_SECONDS} s warm-up, ${rounds} round(s), ${productCount} products, Accept-Encoding: ${acceptEncoding}`);
   console.table(rows);
 }
 

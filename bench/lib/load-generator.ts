@@ -13,6 +13,8 @@ export interface LoadOptions {
   paths: string[];
   connections: number;
   durationSeconds: number;
+  /** Request headers every request carries (e.g. the Accept-Encoding a browser sends). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -33,6 +35,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationSeconds,
     requests: options.paths.map((path) => ({ path, method: 'GET' })),
+    ...(options.headers ? { headers: options.headers } : {}),
   });
   return {
     requestsPerSecond: Math.round(result.requests.average),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import helmet from 'helmet';
 import { API_HELMET_OPTIONS, HELMET_HEADER_NAMES, HELMET_OPTIONS } from '../../../src/http/security-headers.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
@@ -137,6 +138,36 @@ describe('GET /api/store/shops/:slug/products', () => {
     expect(searched.items.map((item: { id: string }) => item.id)).toEqual([ids[3]]);
     const byTitle = (await store(`${pagingShop.slug}/products?q=cup%204`)).json();
     expect(byTitle.items.map((item: { id: string }) => item.id)).toEqual([ids[4]]);
+  });
+
+  it('gzips a page once for clients that accept it, with its own ETag, and keeps identity bytes for the others', async () => {
+    const bigShop = await createShop(testApp.app, owner);
+    for (let index = 0; index < 8; index += 1) {
+      await createProduct(testApp.app, owner, bigShop.id, { title: `Kyusu teapot ${index}`, images: [{ url: `https://images.example/kyusu-${index}.jpg`, alt: `Kyusu ${index}` }] });
+    }
+    const url = `${bigShop.slug}/products?pageSize=8`;
+    const plain = await store(url);
+    expect(plain.rawPayload.length).toBeGreaterThanOrEqual(1_024);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['vary']).toBe('Origin, Accept-Encoding');
+
+    const zipped = await store(url, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['vary']).toBe('Origin, Accept-Encoding');
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    expect(JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8'))).toEqual(plain.json());
+    expect(zipped.headers['etag']).not.toBe(plain.headers['etag']);
+    expect((await store(url, { 'accept-encoding': 'gzip' })).rawPayload.equals(zipped.rawPayload)).toBe(true);
+
+    // Each representation revalidates against its own validator.
+    expect((await store(url, { 'accept-encoding': 'gzip', 'if-none-match': zipped.headers['etag'] as string })).statusCode).toBe(304);
+    expect((await store(url, { 'accept-encoding': 'gzip', 'if-none-match': plain.headers['etag'] as string })).statusCode).toBe(200);
+    // A client that refuses gzip, or names only codings we do not make, gets the identity bytes.
+    for (const refusing of ['gzip;q=0', 'br', 'identity']) {
+      const response = await store(url, { 'accept-encoding': refusing });
+      expect(response.headers['content-encoding'], refusing).toBeUndefined();
+      expect(response.headers['etag'], refusing).toBe(plain.headers['etag']);
+    }
   });
 
   it('shows a product without variants, or with all stock reserved, as unavailable', async () => {
