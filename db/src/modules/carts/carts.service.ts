@@ -4,7 +4,7 @@ import type { Database } from '../../database.ts';
 import { assert } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
-import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
+import { allInOrder, withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
 import { loadCartView, type CartHeader } from './cart-view.ts';
 import { CartAmountTooLargeError, CartFullError, CartInsufficientStockError, StoreShopNotFoundError, VariantNotSoldHereError } from './carts.errors.ts';
@@ -19,6 +19,15 @@ interface ShopAndCartRow {
 }
 
 type OpenCart = CartHeader & { merchantId: string };
+
+/** A cart write on its way to PostgreSQL, wrapped so that returning it from an async function does not await it. */
+interface SentWrite {
+  written: Promise<pg.QueryResult<{ updated_at: Date }>>;
+}
+
+function sent(written: Promise<pg.QueryResult<{ updated_at: Date }>>): SentWrite {
+  return { written };
+}
 
 const SHOP_AND_CART_COLUMNS = `shop.id as shop_id, shop.merchant_id, shop.currency, cart.id as cart_id, cart.updated_at as cart_updated_at`;
 
@@ -43,40 +52,45 @@ export class CartsService {
     if (input.quantity === 0) return this.removeLine(actor, input);
     return this.write(actor, input.shopSlug, async (client, cart) => {
       await this.checkLine(client, cart, input.variantId, input.quantity);
-      return client.query<{ updated_at: Date }>(
-        prepared(
+      return sent(
+        client.query<{ updated_at: Date }>(
+          prepared(
           `with line as (
              insert into cart_line (id, cart_id, merchant_id, variant_id, quantity) values ($2, $1, $3, $4, $5)
              on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now())
            ${TOUCH_CART}`,
-          [cart.id, newId(), cart.merchantId, input.variantId, input.quantity],
+            [cart.id, newId(), cart.merchantId, input.variantId, input.quantity],
+          ),
         ),
       );
     });
   }
 
   async removeLine(actor: ShopperActor, input: { shopSlug: string; variantId: string }): Promise<CartView> {
-    return this.write(actor, input.shopSlug, (client, cart) =>
-      client.query<{ updated_at: Date }>(`with removed as (delete from cart_line where cart_id = $1 and variant_id = $2) ${TOUCH_CART}`, [cart.id, input.variantId]),
+    return this.write(actor, input.shopSlug, async (client, cart) =>
+      sent(client.query<{ updated_at: Date }>(`with removed as (delete from cart_line where cart_id = $1 and variant_id = $2) ${TOUCH_CART}`, [cart.id, input.variantId])),
     );
   }
 
   async clear(actor: ShopperActor, shopSlug: string): Promise<CartView> {
-    return this.write(actor, shopSlug, (client, cart) =>
-      client.query<{ updated_at: Date }>(`with removed as (delete from cart_line where cart_id = $1) ${TOUCH_CART}`, [cart.id]),
-    );
+    return this.write(actor, shopSlug, async (client, cart) => sent(client.query<{ updated_at: Date }>(`with removed as (delete from cart_line where cart_id = $1) ${TOUCH_CART}`, [cart.id])));
   }
 
-  /** One write to a locked cart, answered with the cart as it is after the write, in the same transaction. */
+  /**
+   * One write to a locked cart, answered with the cart as it is after the write, in the same transaction.
+   * `change` makes its checks, then sends its write without awaiting it; the view is read in the same
+   * round trip, behind the write (the transaction is pipelined, db/src/pool-transaction.ts).
+   */
   private async write(
     actor: ShopperActor,
     shopSlug: string,
-    change: (client: pg.PoolClient, cart: OpenCart) => Promise<pg.QueryResult<{ updated_at: Date }>>,
+    change: (client: pg.PoolClient, cart: OpenCart) => Promise<SentWrite>,
   ): Promise<CartView> {
     return withPoolTransaction(this.database.pool, async (client) => {
       const cart = await this.openCart(client, actor, shopSlug, true);
-      const { rows } = await change(client, cart);
-      return loadCartView(client, { ...cart, updatedAt: rows[0]?.updated_at ?? cart.updatedAt });
+      const { written } = await change(client, cart);
+      const [{ rows }, view] = await allInOrder([written, loadCartView(client, cart)]);
+      return { ...view, updatedAt: rows[0]?.updated_at ?? cart.updatedAt };
     });
   }
 

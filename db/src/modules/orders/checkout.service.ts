@@ -7,7 +7,7 @@ import { ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
 import { noteOutboxWrite, OUTBOX_COLUMNS, outboxRowSql } from '../../outbox/outbox.ts';
-import { withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
+import { allInOrder, withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
 import { addressSnapshotJsonSql } from '../fulfilment/address-book.service.ts';
 import {
   checkFulfilmentRequest,
@@ -131,8 +131,8 @@ export class CheckoutService {
     const fulfilment = resolveFulfilment(shop, fulfilmentRequest, shop.savedAddress);
     const fieldOf = (variantId: string) => (request.source === 'cart' ? `lines.${variantId}` : 'variantId');
 
-    if (wanted.length > 1) await lockVariantsInOrder(client, wanted.map((line) => line.variantId));
-    const variants = await reserveStock(client, shop.id, wanted);
+    // The variants locked in id order (two carts never wait on each other crosswise) and reserved, in one round trip.
+    const [, variants] = await allInOrder([lockVariantsInOrder(client, wanted.map((line) => line.variantId)), reserveStock(client, shop.id, wanted)]);
     if (variants.some((variant) => variant.reserved === null)) throw refusal(variants, shop.id, request.source, fieldOf);
     const reserved = variants.map((variant) => variant.reserved as ReservedVariant);
 
@@ -143,8 +143,9 @@ export class CheckoutService {
     const totalMinor = subtotalMinor + BigInt(deliveryFeeMinor);
     if (totalMinor > BigInt(Number.MAX_SAFE_INTEGER)) throw new OrderAmountTooLargeError();
 
-    const order = await insertOrder(client, actor, {
-      id: newId(),
+    const orderId = newId();
+    const inserting = insertOrder(client, actor, {
+      id: orderId,
       shop,
       request,
       key,
@@ -155,11 +156,16 @@ export class CheckoutService {
       paymentDueAt: new Date(Date.now() + this.config.orders.paymentTimeoutSeconds * 1000),
       lines: reserved,
     });
-    // A concurrent request with the same key committed first; this one's reservation rolls back.
-    if (!order) throw new IdempotencyRaceLost();
-    // The sharer who brought this shopper here, if any (docs/social.md §3).
-    await attributeOrder(client, { orderId: order.id, shopId: shop.id, merchantId: shop.merchantId, shopperId: actor.shopperId, currency: shop.currency });
-    return order;
+    // The sharer who brought this shopper here, if any (docs/social.md §3): sent behind the order, in its
+    // round trip (the transaction is pipelined, db/src/pool-transaction.ts).
+    const attributing = attributeOrder(client, { orderId, shopId: shop.id, merchantId: shop.merchantId, shopperId: actor.shopperId, currency: shop.currency });
+    const [inserted, attributed] = await Promise.allSettled([inserting, attributing]);
+    if (inserted.status === 'rejected') throw inserted.reason;
+    // A concurrent request with the same key committed first; this one's reservation (and the attribution,
+    // which then names no order) rolls back.
+    if (!inserted.value) throw new IdempotencyRaceLost();
+    if (attributed.status === 'rejected') throw attributed.reason;
+    return inserted.value;
   }
 }
 
