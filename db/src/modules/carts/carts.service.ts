@@ -55,10 +55,10 @@ export class CartsService {
       return sent(
         client.query<{ updated_at: Date }>(
           prepared(
-          `with line as (
-             insert into cart_line (id, cart_id, merchant_id, variant_id, quantity) values ($2, $1, $3, $4, $5)
-             on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now())
-           ${TOUCH_CART}`,
+            `with line as (
+               insert into cart_line (id, cart_id, merchant_id, variant_id, quantity) values ($2, $1, $3, $4, $5)
+               on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now())
+             ${TOUCH_CART}`,
             [cart.id, newId(), cart.merchantId, input.variantId, input.quantity],
           ),
         ),
