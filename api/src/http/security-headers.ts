@@ -19,8 +19,8 @@ export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
  * so the headers that only govern documents (DNS prefetch, IE8 downloads, Flash policies, the XSS
  * auditor, opener and agent-cluster isolation, the referrer a page leaks) are left out, and the policy
  * forbids everything: an answer rendered or framed by mistake can load nothing and run nothing. Each
- * header costs every reply twice on the hottest routes (Node validates it, the client parses it): seven
- * fewer headers and a short policy made the catalog list about a quarter faster (docs/performance.md).
+ * header costs every reply twice on the hottest routes (Node validates it, the client parses it): a bare
+ * Fastify answering 6.4 kB served 27 % fewer requests with helmet's twelve (docs/performance.md).
  */
 export const API_HELMET_OPTIONS: Readonly<HelmetOptions> = {
   crossOriginResourcePolicy: { policy: 'cross-origin' },

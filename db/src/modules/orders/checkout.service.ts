@@ -158,14 +158,13 @@ export class CheckoutService {
     });
     // The sharer who brought this shopper here, if any (docs/social.md §3): sent behind the order, in its
     // round trip (the transaction is pipelined, db/src/pool-transaction.ts).
-    const attributing = attributeOrder(client, { orderId, shopId: shop.id, merchantId: shop.merchantId, shopperId: actor.shopperId, currency: shop.currency });
-    const [inserted, attributed] = await Promise.allSettled([inserting, attributing]);
-    if (inserted.status === 'rejected') throw inserted.reason;
-    // A concurrent request with the same key committed first; this one's reservation (and the attribution,
-    // which then names no order) rolls back.
-    if (!inserted.value) throw new IdempotencyRaceLost();
-    if (attributed.status === 'rejected') throw attributed.reason;
-    return inserted.value;
+    const [order] = await allInOrder([
+      inserting,
+      attributeOrder(client, { orderId, shopId: shop.id, merchantId: shop.merchantId, shopperId: actor.shopperId, currency: shop.currency }),
+    ]);
+    // A concurrent request with the same key committed first; this one's reservation rolls back.
+    if (!order) throw new IdempotencyRaceLost();
+    return order;
   }
 }
 
