@@ -72,7 +72,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   // Application state, decorated first so that every plugin below can read it.
   const database = options.database ?? (await connectDatabase(config));
-  const redis = await connectRedis(createRedis(config), config.redis.url);
+  const redis = await connectRedis(createRedis(config), config.redis.url, { logger: app.log, connection: 'api' });
   app.decorate('config', config);
   app.decorate('database', database);
   app.decorate('redis', redis);

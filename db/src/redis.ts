@@ -19,8 +19,18 @@ export function createRedis(config: Pick<Config, 'redis'>, options: { keyPrefix?
   });
 }
 
-/** Connects, failing with a message that names REDIS_URL when Redis does not answer. */
-export async function connectRedis(redis: Redis, url: string): Promise<Redis> {
+/** Where a connected client reports Redis going away and coming back (a pino logger fits). */
+export interface RedisOutageLogger {
+  warn(object: { err: Error; connection: string }, message: string): void;
+  info(object: { connection: string }, message: string): void;
+}
+
+/**
+ * Connects, failing with a message that names REDIS_URL when Redis does not answer. Once connected,
+ * ioredis reconnects by itself and emits an error per failed attempt: the logger hears the first of an
+ * outage and the return, not every attempt (and without a listener ioredis would print each one).
+ */
+export async function connectRedis(redis: Redis, url: string, outages?: { logger: RedisOutageLogger; connection: string }): Promise<Redis> {
   // A refused first connection is reported once, by the error below, not also by ioredis's own
   // "Unhandled error event" print with a stack trace.
   let connectionError: Error | undefined;
@@ -31,12 +41,23 @@ export async function connectRedis(redis: Redis, url: string): Promise<Redis> {
   try {
     await redis.connect();
     await redis.ping();
-    redis.off('error', ignoreWhileConnecting);
-    return redis;
   } catch (error) {
     redis.disconnect();
     const cause = connectionError ?? error;
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new RedisUnreachableError(`Cannot reach Redis at REDIS_URL=${url} (${detail}). Start Redis or set REDIS_URL.`);
   }
+  redis.off('error', ignoreWhileConnecting);
+  let away = false;
+  redis.on('error', (error: Error) => {
+    if (away) return;
+    away = true;
+    outages?.logger.warn({ err: error, connection: outages.connection }, 'Redis connection lost; reconnecting');
+  });
+  redis.on('ready', () => {
+    if (!away) return;
+    away = false;
+    outages?.logger.info({ connection: outages.connection }, 'Redis connection back');
+  });
+  return redis;
 }

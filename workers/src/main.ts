@@ -25,7 +25,7 @@ async function main() {
 
   const database = await connectDatabase(config);
   stops.push(() => database.close());
-  const redis = await connectRedis(createRedis(config), config.redis.url);
+  const redis = await connectRedis(createRedis(config), config.redis.url, { logger, connection: 'workers' });
   stops.push(() => redis.disconnect());
   const services = createServices({ config, database, redis, logger });
   await startWorkers({ config, database, redis, services, logger }, (stop) => stops.push(stop));

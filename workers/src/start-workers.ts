@@ -32,7 +32,7 @@ export async function startWorkers(dependencies: WorkersDependencies, onStarted:
   // The outbox relay turns committed outbox rows into the jobs above and pub/sub messages. It is woken
   // after every commit that wrote outbox rows, another process's through Redis and this process's
   // directly, for the live updates' latency; the poll is its safety net (docs/realtime.md).
-  const wakeSubscriber = await connectRedis(createRedis(config, { maxRetriesPerRequest: null }), config.redis.url);
+  const wakeSubscriber = await connectRedis(createRedis(config, { maxRetriesPerRequest: null }), config.redis.url, { logger, connection: 'outbox relay wake subscriber' });
   onStarted(() => wakeSubscriber.disconnect());
   const outboxRelay = new OutboxRelay({
     config,

@@ -44,9 +44,8 @@ export class RealtimeHub {
     connection.options.connectionName = this.subscriberName;
     // Every reconnect makes each subscription read the database; spacing them out spares both.
     connection.options.retryStrategy = (attempt) => Math.min(1_000 * attempt, 5_000);
-    const subscriber = await connectRedis(connection, this.config.redis.url);
+    const subscriber = await connectRedis(connection, this.config.redis.url, { logger: this.logger, connection: 'realtime subscriber' });
     this.subscriber = subscriber;
-    subscriber.on('error', (error) => this.logger.warn({ err: error }, 'realtime: Redis subscriber error'));
     subscriber.on('message', (_channel: string, text: string) => this.dispatch(text));
     // ioredis subscribes again after a reconnect, but what was published meanwhile is gone from Redis:
     // every subscription catches up from the database, as a reconnecting client would.

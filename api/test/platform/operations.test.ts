@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../../db/src/testing/databases.ts';
+import { startTcpProxy, type TcpProxy } from '../../../db/src/testing/tcp-proxy.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -78,23 +79,54 @@ describe('operations endpoints', () => {
   });
 });
 
-describe('readiness when Redis is gone', () => {
-  let testApp: TestApp;
-  beforeAll(async () => {
-    testApp = await buildTestApp();
-  });
-  afterAll(() => testApp?.close());
+describe('readiness while Redis is away, and after it is back', () => {
+  let proxy: TcpProxy;
+  let environment: TestEnvironment;
+  let app: FastifyInstance;
+  const logLines: string[] = [];
+  const logged = () => logLines.map((line) => JSON.parse(line) as { level: number; msg: string; connection?: string });
 
-  it('answers /readyz with 503 naming redis, while /healthz stays 200', async () => {
-    testApp.app.redis.disconnect();
-    const response = await testApp.app.inject({ method: 'GET', url: '/readyz' });
+  beforeAll(async () => {
+    const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+    redisUrl.host = proxy.address;
+    environment = await createTestEnvironment({ REDIS_URL: redisUrl.toString() });
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    });
+    app = await buildApp(environment.config, { database: environment.database, logger: { level: 'info', stream } });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await environment?.cleanup();
+    await proxy?.close();
+  });
+
+  it('answers /readyz with 503 naming redis while it is unreachable; /healthz and PostgreSQL routes stay up', async () => {
+    await proxy.cut();
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
     const body = response.json();
     expect(body.status).toBe('unavailable');
     expect(body.checks.postgres).toBe('ok');
     expect(body.checks.redis).not.toBe('ok');
     expect(body.checks.redis.length).toBeGreaterThan(0);
-    expect((await testApp.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    // Rate-limited routes keep counting in memory while Redis is away.
+    expect((await app.inject({ method: 'GET', url: '/api/store/shops/no-such-shop' })).statusCode).toBe(404);
+    // One warning for the outage, not one per reconnect attempt.
+    await expect.poll(() => logged().filter((entry) => entry.msg === 'Redis connection lost; reconnecting' && entry.connection === 'api').length).toBe(1);
+  });
+
+  it('is ready again once Redis answers, without a restart, and says so in the log', async () => {
+    await proxy.restore();
+    await expect.poll(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode, { timeout: 10_000, interval: 100 }).toBe(200);
+    expect(logged().filter((entry) => entry.msg === 'Redis connection lost; reconnecting' && entry.connection === 'api')).toHaveLength(1);
+    expect(logged()).toContainEqual(expect.objectContaining({ level: 30, msg: 'Redis connection back', connection: 'api' }));
   });
 });
 
