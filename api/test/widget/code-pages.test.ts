@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
-import { createMerchantWithStaff } from '../helpers/staff.ts';
+import { createMerchantWithStaff, type StaffSession } from '../helpers/staff.ts';
 import { ensureWidgetBuilt } from '../helpers/widget.ts';
 import { checkout } from '../helpers/orders.ts';
 import { createGuestShopper } from '../helpers/shoppers.ts';
@@ -10,14 +10,22 @@ import { createGuestShopper } from '../helpers/shoppers.ts';
 /** What printed codes open (/s/<token>), and how the widget's files are served and cached. */
 let testApp: TestApp;
 let merchantId: string;
+let owner: StaffSession;
 let shop: StoreFixture;
+
+/** Changes the shop as its owner would, through the console's API. */
+async function updateShop(body: Record<string, unknown>): Promise<void> {
+  const response = await testApp.app.inject({ method: 'PUT', url: `/api/admin/shops/${shop.shopId}`, headers: owner.headers, payload: body });
+  expect(response.statusCode, response.body).toBe(200);
+}
 
 beforeAll(async () => {
   await ensureWidgetBuilt();
   testApp = await buildTestApp();
-  merchantId = (await createMerchantWithStaff(testApp.app, 'owner')).merchantId;
+  owner = await createMerchantWithStaff(testApp.app, 'owner');
+  merchantId = owner.merchantId;
   shop = await createStoreFixture(testApp.app, merchantId, { slug: 'lantern-tea', variants: [{ priceMinor: 450, stockOnHand: 5 }] });
-  await testApp.database.pool.query(`update shop set name = 'Lantern Tea', description = 'Tea by the window' where id = $1`, [shop.shopId]);
+  await updateShop({ name: 'Lantern Tea', description: 'Tea by the window' });
 });
 afterAll(() => testApp?.close());
 
@@ -84,13 +92,13 @@ describe('a code that cannot be used', () => {
 
   it('says a closed shop is not available, with 404', async () => {
     const token = testApp.app.services.qr.sign({ type: 'shop', merchantId, shopId: shop.shopId });
-    await testApp.database.pool.query(`update shop set status = 'closed' where id = $1`, [shop.shopId]);
+    await updateShop({ status: 'closed' });
     try {
       const response = await open(token, 'en');
       expect(response.statusCode).toBe(404);
       expect(response.body).toContain('This shop is not available');
     } finally {
-      await testApp.database.pool.query(`update shop set status = 'open' where id = $1`, [shop.shopId]);
+      await updateShop({ status: 'open' });
     }
   });
 });
@@ -126,7 +134,7 @@ describe("a shop's store API from another web origin", () => {
   const shopUrl = () => '/api/store/shops/lantern-tea';
 
   it("answers the shop's allowed embed origins with CORS headers, preflights included", async () => {
-    await testApp.database.pool.query(`update shop set allowed_embed_origins = $2 where id = $1`, [shop.shopId, [allowed]]);
+    await updateShop({ allowedEmbedOrigins: [allowed] });
     const response = await testApp.app.inject({ method: 'GET', url: shopUrl(), headers: { origin: 'http://example.invalid' } });
     expect(response.statusCode).toBe(403);
     const get = await testApp.app.inject({ method: 'GET', url: shopUrl(), headers: { origin: allowed } });
@@ -179,7 +187,7 @@ describe('live updates (GET /ws) from a page embedding the widget', () => {
   }
 
   it("accepts an open shop's allowed embed origin and refuses any other", async () => {
-    await testApp.database.pool.query(`update shop set allowed_embed_origins = $2 where id = $1`, [shop.shopId, ['http://chat.example.test:8443']]);
+    await updateShop({ allowedEmbedOrigins: ['http://chat.example.test:8443'] });
     const base = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
     const url = `${base.replace(/^http/, 'ws')}/ws`;
     expect(await upgrade(url, 'http://chat.example.test:8443')).toBe(101);
@@ -189,7 +197,7 @@ describe('live updates (GET /ws) from a page embedding the widget', () => {
 
 describe('the framed widget page (GET /embed/:slug)', () => {
   it("may be framed by the shop's allowed embed origins only, and hands them to the widget's bridge", async () => {
-    await testApp.database.pool.query(`update shop set allowed_embed_origins = $2 where id = $1`, [shop.shopId, ['https://chat.example.test']]);
+    await updateShop({ allowedEmbedOrigins: ['https://chat.example.test'] });
     const response = await testApp.app.inject({ method: 'GET', url: '/embed/lantern-tea' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-security-policy']).toContain("frame-ancestors 'self' https://chat.example.test;");
