@@ -33,13 +33,15 @@ describe('the ledger.expire_pending job', () => {
       workers.queues.enqueue('ledger.expire_pending', {}, { key: 'first' }),
       workers.queues.enqueue('ledger.expire_pending', {}, { key: 'second' }),
     ]);
-    // Both runs must finish, each with its own result: a run that never happened has none.
+    // Both runs must finish, each with its own result: a run that never happened has none. The job is
+    // read after its state says finished: a copy read before holds no result yet.
     const finished = async (job: Job) => {
+      const queue = workers.queues.queue('maintenance');
       const deadline = Date.now() + 15_000;
       for (;;) {
-        const current = await workers.queues.queue('maintenance').getJob(job.id!);
-        if (current && (await current.isCompleted())) return current;
-        if (current && (await current.isFailed())) throw new Error(`job ${job.id} failed: ${current.failedReason}`);
+        const state = await queue.getJobState(job.id!);
+        if (state === 'completed') return queue.getJob(job.id!);
+        if (state === 'failed') throw new Error(`job ${job.id} failed: ${(await queue.getJob(job.id!))?.failedReason}`);
         if (Date.now() > deadline) throw new Error(`job ${job.id} did not finish`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
