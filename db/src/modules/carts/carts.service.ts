@@ -29,6 +29,25 @@ function sent(written: Promise<pg.QueryResult<{ updated_at: Date }>>): SentWrite
   return { written };
 }
 
+/** What the cart line write read before writing: null columns where the variant is not sold here. */
+interface LineCheckRow {
+  price_minor: number | null;
+  available_quantity: number | null;
+  current_quantity: number | null;
+  line_count: number | null;
+}
+
+/** Why a line was not written, from what its statement read (the same checks, in the same order). */
+function refusalOf(row: LineCheckRow, variantId: string, quantity: number): Error {
+  if (row.price_minor === null || row.available_quantity === null) return new VariantNotSoldHereError(variantId);
+  const currentQuantity = row.current_quantity ?? 0;
+  // Lowering a line that exceeds the stock stays possible; only growth is refused.
+  if (quantity > currentQuantity && quantity > row.available_quantity) return new CartInsufficientStockError(variantId, Math.max(row.available_quantity, 0));
+  if (row.current_quantity === null && (row.line_count ?? 0) >= MAX_CART_LINES) return new CartFullError(MAX_CART_LINES);
+  if (!Number.isSafeInteger(row.price_minor * quantity)) return new CartAmountTooLargeError();
+  assert(false, 'a cart line that passed every check is written');
+}
+
 const SHOP_AND_CART_COLUMNS = `shop.id as shop_id, shop.merchant_id, shop.currency, cart.id as cart_id, cart.updated_at as cart_updated_at`;
 
 /** Each write changes the lines and stamps the cart in one statement: `$1` is always the cart id. */
@@ -47,23 +66,47 @@ export class CartsService {
     return loadCartView(this.database.pool, cart);
   }
 
-  /** Sets a line's quantity (0 removes it). Only lines that grow are checked against stock and the line limit. */
+  /**
+   * Sets a line's quantity (0 removes it). Only lines that grow are checked against stock and the line
+   * limit. The checks and the write are one statement: the line is written only where every check
+   * passes, and the row the checks read comes back to name the refusal (refusalOf).
+   */
   async setLineQuantity(actor: ShopperActor, input: { shopSlug: string; variantId: string; quantity: number }): Promise<CartView> {
     if (input.quantity === 0) return this.removeLine(actor, input);
-    return this.write(actor, input.shopSlug, async (client, cart) => {
-      await this.checkLine(client, cart, input.variantId, input.quantity);
-      return sent(
-        client.query<{ updated_at: Date }>(
-          prepared(
-            `with line as (
-               insert into cart_line (id, cart_id, merchant_id, variant_id, quantity) values ($2, $1, $3, $4, $5)
-               on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now())
-             ${TOUCH_CART}`,
-            [cart.id, newId(), cart.merchantId, input.variantId, input.quantity],
-          ),
-        ),
-      );
-    });
+    return this.write(actor, input.shopSlug, async (client, cart) =>
+      sent(
+        client
+          .query<LineCheckRow & { updated_at: Date | null }>(
+            prepared(
+              `with checked as (
+                 select variant.price_minor,
+                        variant.stock_on_hand - variant.stock_reserved as available_quantity,
+                        (select quantity from cart_line where cart_id = $1 and variant_id = variant.id) as current_quantity,
+                        (select count(*)::int from cart_line where cart_id = $1) as line_count
+                   from variant join product on product.id = variant.product_id
+                  where variant.id = $4 and product.shop_id = $6 and product.status = 'active'
+               ), line as (
+                 insert into cart_line (id, cart_id, merchant_id, variant_id, quantity)
+                 select $2::uuid, $1::uuid, $3::uuid, $4::uuid, $5::int from checked
+                  where ($5 <= coalesce(current_quantity, 0) or $5 <= available_quantity)
+                    and (current_quantity is not null or line_count < $7)
+                    and price_minor::numeric * $5 <= $8::numeric
+                 on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now()
+                 returning 1
+               ), touched as (
+                 update cart set updated_at = now() where id = $1 and exists (select from line) returning updated_at
+               )
+               select checked.*, (select updated_at from touched) as updated_at from (select) as always left join checked on true`,
+              [cart.id, newId(), cart.merchantId, input.variantId, input.quantity, cart.shopId, MAX_CART_LINES, Number.MAX_SAFE_INTEGER],
+            ),
+          )
+          .then((result) => {
+            const row = result.rows[0]!;
+            if (row.updated_at === null) throw refusalOf(row, input.variantId, input.quantity);
+            return result as pg.QueryResult<{ updated_at: Date }>;
+          }),
+      ),
+    );
   }
 
   async removeLine(actor: ShopperActor, input: { shopSlug: string; variantId: string }): Promise<CartView> {
@@ -92,27 +135,6 @@ export class CartsService {
       const [{ rows }, view] = await allInOrder([written, loadCartView(client, cart)]);
       return { ...view, updatedAt: rows[0]?.updated_at ?? cart.updatedAt };
     });
-  }
-
-  private async checkLine(client: pg.PoolClient, cart: OpenCart, variantId: string, quantity: number): Promise<void> {
-    const { rows } = await client.query<{ price_minor: number; available_quantity: number; current_quantity: number | null; line_count: number }>(
-      prepared(
-        `select variant.price_minor,
-                variant.stock_on_hand - variant.stock_reserved as available_quantity,
-                (select quantity from cart_line where cart_id = $3 and variant_id = variant.id) as current_quantity,
-                (select count(*)::int from cart_line where cart_id = $3) as line_count
-           from variant join product on product.id = variant.product_id
-          where variant.id = $1 and product.shop_id = $2 and product.status = 'active'`,
-        [variantId, cart.shopId, cart.id],
-      ),
-    );
-    const variant = rows[0];
-    if (!variant) throw new VariantNotSoldHereError(variantId);
-    const currentQuantity = variant.current_quantity ?? 0;
-    // Lowering a line that exceeds the stock must stay possible; only growth is refused.
-    if (quantity > currentQuantity && quantity > variant.available_quantity) throw new CartInsufficientStockError(variantId, Math.max(variant.available_quantity, 0));
-    if (variant.current_quantity === null && variant.line_count >= MAX_CART_LINES) throw new CartFullError(MAX_CART_LINES);
-    if (!Number.isSafeInteger(variant.price_minor * quantity)) throw new CartAmountTooLargeError();
   }
 
   /**
