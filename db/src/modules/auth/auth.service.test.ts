@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../ids.ts';
 import { hashSecret } from '../../secrets.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
+import type { SessionGrant } from './auth.schemas.ts';
 import { AuthService } from './auth.service.ts';
 
 let environment: TestEnvironment;
@@ -28,6 +29,35 @@ describe('AuthService.refresh', () => {
     for (const result of results) if (result.status === 'rejected') expect(result.reason.code).toBe('refresh_token_reused');
     const { rows } = await environment.database.pool.query(`select family_id from refresh_token where token_hash = $1`, [hashSecret(session.refreshToken)]);
     expect(await count('refresh_token', 'family_id = $1', [rows[0].family_id])).toBe(2);
+  });
+});
+
+describe('AuthService.authenticate', () => {
+  it('lets concurrent requests of one session share the read in flight, and reads again once it has finished', async () => {
+    const accessTokenOf = async (grant: SessionGrant) => auth.signAccessToken({ sub: grant.user.id, isOperator: false, merchantId: grant.merchant!.id, role: 'owner' });
+    const session = { accessToken: await accessTokenOf(await auth.signup({ merchantName: 'Busy', name: 'B', email: 'busy@example.test', password: 'long enough password' })) };
+    const other = { accessToken: await accessTokenOf(await auth.signup({ merchantName: 'Other', name: 'O', email: 'other@example.test', password: 'long enough password' })) };
+    const { pool } = environment.database;
+    const query = pool.query.bind(pool);
+    let reads = 0;
+    pool.query = ((...parameters: Parameters<typeof query>) => {
+      reads += 1;
+      return query(...parameters);
+    }) as typeof pool.query;
+    try {
+      const actors = await Promise.all([...Array.from({ length: 16 }, () => auth.authenticate(session.accessToken)), auth.authenticate(other.accessToken)]);
+      const merchants = actors.map((actor) => (actor.type === 'staff' && actor.role === 'owner' ? actor.merchantId : null));
+      expect(new Set(merchants.slice(0, 16)).size).toBe(1);
+      expect(merchants[0]).not.toBeNull();
+      expect(merchants[16]).not.toBeNull();
+      expect(merchants[16]).not.toBe(merchants[0]);
+      // One read per session, not one per request.
+      expect(reads).toBe(2);
+      await auth.authenticate(session.accessToken);
+      expect(reads).toBe(3);
+    } finally {
+      pool.query = query as typeof pool.query;
+    }
   });
 });
 

@@ -76,6 +76,8 @@ function assertAcceptable(invitation: Invitation): void {
 export class AuthService {
   private dummyPasswordHash: Promise<string> | undefined;
   private readonly accessTokens: StaffAccessTokens;
+  /** Reads of a session's current access in flight, by user and merchant: at most one per session at a time. */
+  private readonly currentAccessReads = new Map<string, Promise<CurrentAccessRow>>();
 
   constructor(
     private readonly database: Database,
@@ -97,8 +99,7 @@ export class AuthService {
    */
   async authenticate(token: string): Promise<Actor> {
     const claims = await this.accessTokens.verify(token);
-    const { rows } = await this.database.pool.query<CurrentAccessRow>(prepared(CURRENT_ACCESS_QUERY, [claims.sub, claims.merchantId ?? null]));
-    const access = rows[0] as CurrentAccessRow;
+    const access = await this.readCurrentAccess(claims.sub, claims.merchantId ?? null);
     if (claims.merchantId) {
       if (!access.role) throw new MembershipEndedError();
       if (access.merchant_status !== 'active') throw new MerchantSuspendedError();
@@ -106,6 +107,26 @@ export class AuthService {
     }
     if (!access.is_operator) throw new OperatorAccessEndedError();
     return { type: 'operator', userId: claims.sub };
+  }
+
+  /**
+   * The current access of one session. Requests of the same session that arrive while its read is in
+   * flight share that read instead of sending their own (an operator's script posting ledger transfers
+   * on 64 connections sends one read per round trip, not one per request): each request is still judged
+   * on a read that had not finished when it arrived, so a change committed before a request is seen by
+   * it unless that same session already had a read on the way.
+   */
+  private readCurrentAccess(userId: string, merchantId: string | null): Promise<CurrentAccessRow> {
+    const key = `${userId}/${merchantId ?? ''}`;
+    let read = this.currentAccessReads.get(key);
+    if (!read) {
+      read = this.database.pool
+        .query<CurrentAccessRow>(prepared(CURRENT_ACCESS_QUERY, [userId, merchantId]))
+        .then(({ rows }) => rows[0] as CurrentAccessRow)
+        .finally(() => this.currentAccessReads.delete(key));
+      this.currentAccessReads.set(key, read);
+    }
+    return read;
   }
 
   /** A new merchant with its first owner, signed in. */
