@@ -2,16 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { addProduct, createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../../helpers/shoppers.ts';
-import { createMerchantWithStaff } from '../../helpers/staff.ts';
+import { checkout } from '../../helpers/orders.ts';
+import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
 let merchantId: string;
+let owner: StaffSession;
 let shop: StoreFixture;
 let shopper: ShopperSession;
 
 beforeAll(async () => {
   testApp = await buildTestApp();
-  merchantId = (await createMerchantWithStaff(testApp.app, 'owner')).merchantId;
+  owner = await createMerchantWithStaff(testApp.app, 'owner');
+  merchantId = owner.merchantId;
   shop = await createStoreFixture(testApp.app, merchantId, {
     slug: 'tea-house',
     variants: [
@@ -22,6 +25,26 @@ beforeAll(async () => {
   shopper = await createGuestShopper(testApp.app);
 });
 afterAll(() => testApp.close());
+
+/** Another shopper's order, awaiting payment, holds `quantity` units of the variant (the product's own reservation). */
+async function reserveByAnotherShopper(slug: string, variantId: string, quantity: number): Promise<{ cancel(): Promise<void> }> {
+  const other = await createGuestShopper(testApp.app);
+  const placed = await checkout(testApp.app, other, slug, { source: 'buy_now', variantId, quantity });
+  expect(placed.statusCode, placed.body).toBe(201);
+  return {
+    async cancel() {
+      const cancelled = await testApp.app.inject({ method: 'POST', url: `/api/store/orders/${placed.json().id}/cancel`, headers: other.headers });
+      expect(cancelled.statusCode, cancelled.body).toBe(200);
+    },
+  };
+}
+
+/** A console call as the shop's owner; answers the response after checking its status. */
+async function asOwner(method: 'POST' | 'PUT' | 'DELETE', url: string, payload: object | undefined, status: number) {
+  const response = await testApp.app.inject({ method, url, headers: owner.headers, ...(payload ? { payload } : {}) });
+  expect(response.statusCode, response.body).toBe(status);
+  return response;
+}
 
 const cartUrl = (slug = shop.slug) => `/api/store/shops/${slug}/cart`;
 const lineUrl = (variantId: string, slug = shop.slug) => `${cartUrl(slug)}/lines/${variantId}`;
@@ -96,11 +119,11 @@ describe('PUT /api/store/shops/:slug/cart/lines/:variantId', () => {
 
   it('shows catalog price changes at once: the cart stores no prices', async () => {
     const [small] = shop.variantIds as [string];
-    await testApp.database.pool.query('update variant set price_minor = 1500 where id = $1', [small]);
+    await asOwner('PUT', `/api/admin/variants/${small}`, { priceMinor: 1500 }, 200);
     const cart = (await testApp.app.inject({ method: 'GET', url: cartUrl(), headers: shopper.headers })).json();
     expect(cart.lines[0]).toMatchObject({ unitPriceMinor: 1500, lineTotalMinor: 4500 });
     expect(cart.totalMinor).toBe(4500 + 2450);
-    await testApp.database.pool.query('update variant set price_minor = 1299 where id = $1', [small]);
+    await asOwner('PUT', `/api/admin/variants/${small}`, { priceMinor: 1299 }, 200);
   });
 
   it('refuses quantities outside 0..99 and non-integers with 400 naming quantity, changing nothing', async () => {
@@ -140,11 +163,11 @@ describe('PUT /api/store/shops/:slug/cart/lines/:variantId', () => {
     expect(await linesOf(shopper)).toEqual(before);
 
     expect((await setQuantity(shopper, large, 2)).statusCode).toBe(200);
-    await testApp.database.pool.query('update variant set stock_reserved = 2 where id = $1', [large]);
+    const reservation = await reserveByAnotherShopper(shop.slug, large, 1);
     const shrunk = await setQuantity(shopper, large, 1);
     expect(shrunk.statusCode).toBe(200);
     expect(shrunk.json().lines[1]).toMatchObject({ quantity: 1, availableQuantity: 1, problem: null });
-    await testApp.database.pool.query('update variant set stock_reserved = 1 where id = $1', [large]);
+    await reservation.cancel();
   });
 
   it('refuses a line whose total would leave the safe integer range', async () => {
@@ -155,8 +178,7 @@ describe('PUT /api/store/shops/:slug/cart/lines/:variantId', () => {
     expect(response.statusCode).toBe(422);
     expect(response.json().code).toBe('amount_too_large');
     expect(await linesOf(guest)).toEqual([]);
-    await testApp.database.pool.query('delete from variant where product_id = $1', [productId]);
-    await testApp.database.pool.query('delete from product where id = $1', [productId]);
+    await asOwner('DELETE', `/api/admin/products/${productId}`, undefined, 200);
   });
 });
 
@@ -176,9 +198,9 @@ describe('line problems', () => {
     const archived = rows[0]!.id;
     for (const variantId of [healthy, soldOut, scarce, archived]) expect((await setQuantity(guest, variantId, 3, fixture.slug)).statusCode).toBe(200);
 
-    await testApp.database.pool.query('update variant set stock_reserved = 5 where id = $1', [soldOut]);
-    await testApp.database.pool.query('update variant set stock_on_hand = 2 where id = $1', [scarce]);
-    await testApp.database.pool.query(`update product set status = 'archived' where id = $1`, [otherProductId]);
+    await reserveByAnotherShopper(fixture.slug, soldOut, 5);
+    await asOwner('POST', '/api/admin/stock-movements', { variantId: scarce, quantityDelta: -3, reason: 'damage' }, 201);
+    await asOwner('PUT', `/api/admin/products/${otherProductId}`, { status: 'archived' }, 200);
 
     const cart = (await testApp.app.inject({ method: 'GET', url: cartUrl(fixture.slug), headers: guest.headers })).json();
     expect(cart.lines.map((line: { problem: string | null; availableQuantity: number }) => [line.problem, line.availableQuantity])).toEqual([
@@ -194,7 +216,7 @@ describe('line problems', () => {
     const fixture = await createStoreFixture(testApp.app, merchantId);
     const guest = await createGuestShopper(testApp.app);
     await setQuantity(guest, fixture.variantIds[0]!, 1, fixture.slug);
-    await testApp.database.pool.query('delete from variant where id = $1', [fixture.variantIds[0]]);
+    await asOwner('DELETE', `/api/admin/variants/${fixture.variantIds[0]}`, undefined, 200);
     const cart = (await testApp.app.inject({ method: 'GET', url: cartUrl(fixture.slug), headers: guest.headers })).json();
     expect(cart.lines).toEqual([]);
   });
