@@ -50,6 +50,22 @@ export function pay(app: FastifyInstance, shopper: ShopperSession, orderId: stri
   return app.inject({ method: 'POST', url: `/api/store/orders/${orderId}/pay`, headers: shopper.headers, payload: { method: 'wallet' } });
 }
 
+/**
+ * Units of a variant held the way the product holds them: another shopper's order awaiting payment. cancel()
+ * gives them back, as that shopper cancelling would.
+ */
+export async function reserveByAnotherShopper(app: FastifyInstance, slug: string, variantId: string, quantity: number): Promise<{ cancel(): Promise<void> }> {
+  const other = await createGuestShopper(app);
+  const placed = await checkout(app, other, slug, { source: 'buy_now', variantId, quantity });
+  if (placed.statusCode !== 201) throw new Error(`checkout answered ${placed.statusCode}: ${placed.body}`);
+  return {
+    async cancel() {
+      const cancelled = await app.inject({ method: 'POST', url: `/api/store/orders/${placed.json().id}/cancel`, headers: other.headers });
+      if (cancelled.statusCode !== 200) throw new Error(`cancel answered ${cancelled.statusCode}: ${cancelled.body}`);
+    },
+  };
+}
+
 /** Checks out one "buy now" line and pays it by wallet (funding the wallet first); returns the paid order. */
 export async function placePaidOrder(app: FastifyInstance, shopper: ShopperSession, slug: string, variantId: string, quantity = 1): Promise<{ id: string; totalMinor: number; lines: { id: string }[] }> {
   const placed = await checkout(app, shopper, slug, { source: 'buy_now', variantId, quantity });

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { createProduct, createShop, createVariant, moveStock } from '../../helpers/catalog.ts';
+import { reserveByAnotherShopper } from '../../helpers/orders.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
 let owner: StaffSession;
 let productId: string;
+let shopSlug: string;
 
 beforeAll(async () => {
   testApp = await buildTestApp();
   owner = await createMerchantWithStaff(testApp.app, 'owner');
   const shop = await createShop(testApp.app, owner);
+  shopSlug = shop.slug;
   productId = (await createProduct(testApp.app, owner, shop.id)).id;
 });
 afterAll(() => testApp.close());
@@ -46,7 +49,7 @@ describe('/api/admin/stock-movements', () => {
 
   it('refuses to go below the reserved units with 422 insufficient_stock and changes nothing', async () => {
     const variant = await createVariant(testApp.app, owner, productId, { stockOnHand: 5 });
-    await testApp.database.pool.query('update variant set stock_reserved = 3 where id = $1', [variant.id]);
+    await reserveByAnotherShopper(testApp.app, shopSlug, variant.id, 3);
     const refused = await moveStock(testApp.app, owner, variant.id, -3, 'loss');
     expect(refused.statusCode).toBe(422);
     expect(refused.json()).toMatchObject({ type: 'business_rule', code: 'insufficient_stock' });
@@ -97,7 +100,7 @@ describe('/api/admin/stock-movements', () => {
 
   it('never oversells under concurrent withdrawals: exactly the available units go, the rest get 422', async () => {
     const variant = await createVariant(testApp.app, owner, productId, { stockOnHand: 7 });
-    await testApp.database.pool.query('update variant set stock_reserved = 2 where id = $1', [variant.id]);
+    await reserveByAnotherShopper(testApp.app, shopSlug, variant.id, 2);
     const responses = await Promise.all(Array.from({ length: 12 }, () => moveStock(testApp.app, owner, variant.id, -1, 'loss')));
     const statuses = responses.map((response) => response.statusCode);
     expect(statuses.filter((status) => status === 201)).toHaveLength(5);

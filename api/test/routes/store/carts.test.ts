@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { addProduct, createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../../helpers/shoppers.ts';
-import { checkout } from '../../helpers/orders.ts';
+import { reserveByAnotherShopper } from '../../helpers/orders.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
@@ -25,19 +25,6 @@ beforeAll(async () => {
   shopper = await createGuestShopper(testApp.app);
 });
 afterAll(() => testApp.close());
-
-/** Another shopper's order, awaiting payment, holds `quantity` units of the variant (the product's own reservation). */
-async function reserveByAnotherShopper(slug: string, variantId: string, quantity: number): Promise<{ cancel(): Promise<void> }> {
-  const other = await createGuestShopper(testApp.app);
-  const placed = await checkout(testApp.app, other, slug, { source: 'buy_now', variantId, quantity });
-  expect(placed.statusCode, placed.body).toBe(201);
-  return {
-    async cancel() {
-      const cancelled = await testApp.app.inject({ method: 'POST', url: `/api/store/orders/${placed.json().id}/cancel`, headers: other.headers });
-      expect(cancelled.statusCode, cancelled.body).toBe(200);
-    },
-  };
-}
 
 /** A console call as the shop's owner; answers the response after checking its status. */
 async function asOwner(method: 'POST' | 'PUT' | 'DELETE', url: string, payload: object | undefined, status: number) {
@@ -163,7 +150,7 @@ describe('PUT /api/store/shops/:slug/cart/lines/:variantId', () => {
     expect(await linesOf(shopper)).toEqual(before);
 
     expect((await setQuantity(shopper, large, 2)).statusCode).toBe(200);
-    const reservation = await reserveByAnotherShopper(shop.slug, large, 1);
+    const reservation = await reserveByAnotherShopper(testApp.app, shop.slug, large, 1);
     const shrunk = await setQuantity(shopper, large, 1);
     expect(shrunk.statusCode).toBe(200);
     expect(shrunk.json().lines[1]).toMatchObject({ quantity: 1, availableQuantity: 1, problem: null });
@@ -198,7 +185,7 @@ describe('line problems', () => {
     const archived = rows[0]!.id;
     for (const variantId of [healthy, soldOut, scarce, archived]) expect((await setQuantity(guest, variantId, 3, fixture.slug)).statusCode).toBe(200);
 
-    await reserveByAnotherShopper(fixture.slug, soldOut, 5);
+    await reserveByAnotherShopper(testApp.app, fixture.slug, soldOut, 5);
     await asOwner('POST', '/api/admin/stock-movements', { variantId: scarce, quantityDelta: -3, reason: 'damage' }, 201);
     await asOwner('PUT', `/api/admin/products/${otherProductId}`, { status: 'archived' }, 200);
 

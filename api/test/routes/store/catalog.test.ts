@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { API_HELMET_OPTIONS, HELMET_HEADER_NAMES, HELMET_OPTIONS } from '../../../src/http/security-headers.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { createCategory, createProduct, createShop, createVariant, moveStock } from '../../helpers/catalog.ts';
+import { reserveByAnotherShopper } from '../../helpers/orders.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
@@ -175,7 +176,7 @@ describe('GET /api/store/shops/:slug/products', () => {
     const empty = await createProduct(testApp.app, owner, quietShop.id, { title: 'No variants' });
     const reserved = await createProduct(testApp.app, owner, quietShop.id, { title: 'All reserved' });
     const variant = await createVariant(testApp.app, owner, reserved.id, { stockOnHand: 2, priceMinor: 100 });
-    await testApp.database.pool.query('update variant set stock_reserved = 2 where id = $1', [variant.id]);
+    await reserveByAnotherShopper(testApp.app, quietShop.slug, variant.id, 2);
     const items = (await store(`${quietShop.slug}/products`)).json().items;
     expect(items).toEqual([
       expect.objectContaining({ id: reserved.id, available: false, priceFromMinor: 100 }),
@@ -194,9 +195,7 @@ describe('GET /api/store/shops/:slug/products', () => {
 
 describe('GET /api/store/shops/:slug/products/:productId', () => {
   it('shows an active product with its variants and their available units', async () => {
-    await testApp.database.pool.query('update variant set stock_reserved = 1 where id = $1', [senchaVariant.id]);
-    // A direct database change is not a catalog write; say so, as an order's reservation would.
-    await testApp.app.services.catalogInvalidations.shopChanged(shop.id);
+    await reserveByAnotherShopper(testApp.app, shop.slug, senchaVariant.id, 1);
     const response = await store(`${shop.slug}/products/${sencha.id}`);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
