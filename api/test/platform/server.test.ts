@@ -21,7 +21,8 @@ function runServer(environment: Record<string, string>, whileRunning?: (output: 
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': the process can exit before its stdout and stderr have been read to the end.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
     whileRunning?.({ stdout: () => stdout, kill: (signal) => child.kill(signal) }).catch((error) => {
       child.kill('SIGKILL');
       reject(error);
