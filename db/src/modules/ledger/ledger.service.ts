@@ -179,7 +179,7 @@ export class LedgerService {
    * Applies transfers inside the caller's open transaction on `client`, so that they commit with the
    * caller's own state. Holds the locks of the accounts it touched until that transaction ends: post
    * last, commit soon. The transfers come back unsealed (`sequence: null`); once the transaction commits,
-   * this process's sealer seals them (sealSoon), while the caller goes on.
+   * withPoolTransaction has this process's sealer seal them before it returns.
    */
   async applyInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<TransferResult[]> {
     if (transfers.length > MAX_TRANSFERS_PER_SUBMISSION) throw new LedgerBatchTooLargeError(MAX_TRANSFERS_PER_SUBMISSION);
@@ -190,13 +190,11 @@ export class LedgerService {
   }
 
   /**
-   * After a caller's commit (its locks already released): starts a seal without making the caller wait
-   * for it (three round trips of its own, shared by the payments of the moment). Readers that order by the
-   * chain seal first (sealBeforeRead), so nobody sees the transfers without their place; a failure is the
-   * ledger.seal job's to make up.
+   * After a caller's commit (its locks already released): seal, so that once withPoolTransaction returns,
+   * its transfers have their place in the chain. A failure is the ledger.seal job's to make up.
    */
-  private readonly sealSoon = (): void => {
-    void this.sealer.seal().catch(() => 0);
+  private readonly sealSoon = async (): Promise<void> => {
+    await this.sealer.seal().catch(() => 0);
   };
 
   /** Seals every committed transfer (the workers' ledger.seal job; tests). */
