@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../../db/src/testing/databases.ts';
@@ -20,4 +21,16 @@ export async function buildTestApp(overrides: Parameters<typeof createTestEnviro
       await environment.cleanup();
     },
   };
+}
+
+/** A log destination in memory: give `stream` to the app's logger, read what it wrote in `lines` (one JSON line each). */
+export function captureLog(): { stream: Writable; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, lines };
 }

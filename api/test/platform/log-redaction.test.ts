@@ -1,10 +1,10 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loggerOptions } from '../../../db/src/log-redaction.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../../db/src/testing/databases.ts';
 import { buildApp } from '../../src/app.ts';
 import { createGuestShopper, createStoreFixture } from '../helpers/shoppers.ts';
+import { captureLog } from '../helpers/app.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
 
 /** What nobody may read in the logs: the personal parts of a delivery address. */
@@ -15,16 +15,10 @@ const address = { recipient: RECIPIENT, phone: PHONE, line1: LINE1, line2: 'Aufg
 
 let environment: TestEnvironment;
 let app: FastifyInstance;
-const lines: string[] = [];
+const { stream, lines } = captureLog();
 
 beforeAll(async () => {
   environment = await createTestEnvironment();
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
   // The app's own logger configuration, at the most talkative level, written to memory.
   app = await buildApp(environment.config, { database: environment.database, logger: { ...loggerOptions(environment.config), level: 'trace', stream } });
   await app.ready();

@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../../db/src/testing/databases.ts';
 import { startTcpProxy, type TcpProxy } from '../../../db/src/testing/tcp-proxy.ts';
-import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { buildTestApp, captureLog, type TestApp } from '../helpers/app.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -83,20 +82,15 @@ describe('readiness while Redis is away, and after it is back', () => {
   let proxy: TcpProxy;
   let environment: TestEnvironment;
   let app: FastifyInstance;
-  const logLines: string[] = [];
+  const { stream, lines: logLines } = captureLog();
   const logged = () => logLines.map((line) => JSON.parse(line) as { level: number; msg: string; connection?: string });
+  const outageWarnings = () => logged().filter((entry) => entry.msg === 'Redis connection lost; reconnecting' && entry.connection === 'api');
 
   beforeAll(async () => {
     const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
     redisUrl.host = proxy.address;
     environment = await createTestEnvironment({ REDIS_URL: redisUrl.toString() });
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        logLines.push(String(chunk));
-        done();
-      },
-    });
     app = await buildApp(environment.config, { database: environment.database, logger: { level: 'info', stream } });
     await app.ready();
   });
@@ -119,13 +113,13 @@ describe('readiness while Redis is away, and after it is back', () => {
     // Rate-limited routes keep counting in memory while Redis is away.
     expect((await app.inject({ method: 'GET', url: '/api/store/shops/no-such-shop' })).statusCode).toBe(404);
     // One warning for the outage, not one per reconnect attempt.
-    await expect.poll(() => logged().filter((entry) => entry.msg === 'Redis connection lost; reconnecting' && entry.connection === 'api').length).toBe(1);
+    await expect.poll(() => outageWarnings().length).toBe(1);
   });
 
   it('is ready again once Redis answers, without a restart, and says so in the log', async () => {
     await proxy.restore();
     await expect.poll(async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode, { timeout: 10_000, interval: 100 }).toBe(200);
-    expect(logged().filter((entry) => entry.msg === 'Redis connection lost; reconnecting' && entry.connection === 'api')).toHaveLength(1);
+    expect(outageWarnings()).toHaveLength(1);
     expect(logged()).toContainEqual(expect.objectContaining({ level: 30, msg: 'Redis connection back', connection: 'api' }));
   });
 });
@@ -133,16 +127,10 @@ describe('readiness while Redis is away, and after it is back', () => {
 describe('an unexpected error', () => {
   let environment: TestEnvironment;
   let app: FastifyInstance;
-  const logLines: string[] = [];
+  const { stream, lines: logLines } = captureLog();
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        logLines.push(String(chunk));
-        done();
-      },
-    });
     app = await buildApp(environment.config, { database: environment.database, logger: { level: 'error', stream } });
     app.get('/test/explode', async () => {
       throw new Error('connection to 10.0.0.7 refused: secret detail');

@@ -30,12 +30,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  let listening: Server | null = await listen(server, 0);
+  await listen(server, 0);
   const port = (server.address() as { port: number }).port;
 
   const stopListening = async () => {
-    if (!listening) return;
-    listening = null;
+    if (!server.listening) return;
     for (const socket of sockets) socket.resetAndDestroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
@@ -43,18 +42,18 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     address: `127.0.0.1:${port}`,
     cut: stopListening,
     async restore() {
-      listening ??= await listen(server, port);
+      if (!server.listening) await listen(server, port);
     },
     close: stopListening,
   };
 }
 
-function listen(server: Server, port: number): Promise<Server> {
+function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
-      resolve(server);
+      resolve();
     });
   });
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { addProduct, createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../../helpers/shoppers.ts';
+import { moveStock } from '../../helpers/catalog.ts';
 import { reserveByAnotherShopper } from '../../helpers/orders.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => testApp.close());
 
 /** A console call as the shop's owner; answers the response after checking its status. */
-async function asOwner(method: 'POST' | 'PUT' | 'DELETE', url: string, payload: object | undefined, status: number) {
+async function asOwner(method: 'PUT' | 'DELETE', url: string, payload: object | undefined, status: number) {
   const response = await testApp.app.inject({ method, url, headers: owner.headers, ...(payload ? { payload } : {}) });
   expect(response.statusCode, response.body).toBe(status);
   return response;
@@ -186,7 +187,7 @@ describe('line problems', () => {
     for (const variantId of [healthy, soldOut, scarce, archived]) expect((await setQuantity(guest, variantId, 3, fixture.slug)).statusCode).toBe(200);
 
     await reserveByAnotherShopper(testApp.app, fixture.slug, soldOut, 5);
-    await asOwner('POST', '/api/admin/stock-movements', { variantId: scarce, quantityDelta: -3, reason: 'damage' }, 201);
+    expect((await moveStock(testApp.app, owner, scarce, -3, 'damage')).statusCode).toBe(201);
     await asOwner('PUT', `/api/admin/products/${otherProductId}`, { status: 'archived' }, 200);
 
     const cart = (await testApp.app.inject({ method: 'GET', url: cartUrl(fixture.slug), headers: guest.headers })).json();
