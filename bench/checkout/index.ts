@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { newId } from '../../db/src/ids.ts';
 import { seedBenchShop } from '../lib/bench-shop.ts';
+import { machineBusyMicroseconds } from '../lib/machine.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
@@ -131,6 +132,8 @@ try {
 
   async function level(connections: number, seconds: number) {
     const cpuBefore = await cpuSeconds();
+    const machineBefore = machineBusyMicroseconds();
+    const loadGeneratorBefore = process.cpuUsage();
     const flowLatencies: number[] = [];
     const stepLatencies: number[][] = [[], [], []];
     let failed = 0;
@@ -151,6 +154,8 @@ try {
       }),
     );
     const elapsedSeconds = (performance.now() - started) / 1000;
+    const loadGenerator = process.cpuUsage(loadGeneratorBefore);
+    const machineMicroseconds = machineBusyMicroseconds() - machineBefore;
     const cpuAfter = await cpuSeconds();
     flowLatencies.sort((a, b) => a - b);
     stepLatencies.forEach((latencies) => latencies.sort((a, b) => a - b));
@@ -166,6 +171,10 @@ try {
       // Backends that ended or began during the level are missed, so the PostgreSQL figure is a floor.
       apiCpuMsPerOrder: Math.round(((cpuAfter.api - cpuBefore.api) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
       postgresCpuMsPerOrder: Math.round(((cpuAfter.postgres - cpuBefore.postgres) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
+      loadGeneratorCpuMsPerOrder: Math.round((loadGenerator.user + loadGenerator.system) / 10 / Math.max(flowLatencies.length, 1)) / 100,
+      // Every core's busy time (API, PostgreSQL, relay, Redis, this load generator) per order: moves much
+      // less with the machine's speed from run to run than orders/s does.
+      machineCpuMsPerOrder: Math.round(machineMicroseconds / 10 / Math.max(flowLatencies.length, 1)) / 100,
       steps: Object.fromEntries(
         ['cart', 'checkout', 'pay'].map((step, index) => [step, { p50Ms: percentile(stepLatencies[index]!, 0.5), p99Ms: percentile(stepLatencies[index]!, 0.99) }]),
       ),
@@ -193,6 +202,8 @@ try {
       'pay p99 ms': result.steps.pay!.p99Ms,
       'API CPU ms/order': result.apiCpuMsPerOrder,
       'PostgreSQL CPU ms/order': result.postgresCpuMsPerOrder,
+      'load generator CPU ms/order': result.loadGeneratorCpuMsPerOrder,
+      'machine CPU ms/order': result.machineCpuMsPerOrder,
       failed: result.failed,
     })),
   );

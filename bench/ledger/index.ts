@@ -6,6 +6,7 @@ import type { TransferInput } from '../../db/src/modules/ledger/ledger.types.ts'
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
 import { closedLoop, openLoop, type LoadReport, type LoadTarget } from './load.ts';
+import { machineBusyMicroseconds } from '../lib/machine.ts';
 import { runPgbench } from '../lib/pgbench.ts';
 
 /**
@@ -71,7 +72,8 @@ try {
     port,
     path: '/api/admin/operator/ledger/transfers',
     headers: { authorization: `Bearer ${token}` },
-    nextBody: () => ({ body: JSON.stringify({ transfers: Array.from({ length: perRequest }, make) }), transfers: perRequest }),
+    transfersPerRequest: perRequest,
+    nextBody: () => JSON.stringify({ transfers: Array.from({ length: perRequest }, make) }),
   });
 
   const scenarios: [string, () => Promise<LoadReport>][] = [
@@ -123,16 +125,21 @@ try {
       server.on('message', listener);
       server.send('cpu');
     });
-  const results: Record<string, LoadReport & { apiCpuMicrosecondsPerRequest: number }> = {};
+  const results: Record<string, LoadReport & { apiCpuMicrosecondsPerRequest: number; loadGeneratorCpuMicrosecondsPerRequest: number; machineCpuMicrosecondsPerTransfer: number }> = {};
   for (const [name, run] of scenarios) {
     const cpuBefore = await apiCpuMicroseconds();
+    const machineBefore = machineBusyMicroseconds();
+    const loadGeneratorBefore = process.cpuUsage();
     const result = await run();
+    const loadGeneratorUsage = process.cpuUsage(loadGeneratorBefore);
+    const loadGeneratorCpuMicrosecondsPerRequest = Math.round((loadGeneratorUsage.user + loadGeneratorUsage.system) / Math.max(result.requests, 1));
+    const machineCpuMicrosecondsPerTransfer = Math.round((machineBusyMicroseconds() - machineBefore) / Math.max(result.transfers, 1));
     // In process, the API is idle: its CPU per request is meaningful only for the HTTP scenarios.
     const apiCpuMicrosecondsPerRequest = Math.round(((await apiCpuMicroseconds()) - cpuBefore) / Math.max(result.requests, 1));
-    if (!name.startsWith('warm-up')) results[name] = { ...result, apiCpuMicrosecondsPerRequest };
+    if (!name.startsWith('warm-up')) results[name] = { ...result, apiCpuMicrosecondsPerRequest, loadGeneratorCpuMicrosecondsPerRequest, machineCpuMicrosecondsPerTransfer };
     console.log(
       `${name}: ${result.transfersPerSecond} transfers/s (${result.requestsPerSecond} req/s), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, max ${result.latencyMaxMs} ms, ` +
-        `failures ${result.failures}, API CPU ${apiCpuMicrosecondsPerRequest} µs/request`,
+        `failures ${result.failures}, API CPU ${apiCpuMicrosecondsPerRequest} µs/request, load generator ${loadGeneratorCpuMicrosecondsPerRequest} µs/request, machine CPU ${machineCpuMicrosecondsPerTransfer} µs/transfer`,
     );
   }
   report.scenarios = results;

@@ -20,15 +20,24 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     non2xx: number;
+    '2xx': number;
     statusCodeStats: Record<string, { count: number }>;
+  }
+  interface RequestParameters {
+    path?: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
   }
   interface Options {
     url: string;
     connections?: number;
     duration?: number;
     pipelining?: number;
+    method?: string;
     headers?: Record<string, string>;
-    requests?: { path?: string; method?: string; headers?: Record<string, string> }[];
+    /** `setupRequest` builds each request anew (e.g. a body per request). */
+    requests?: (RequestParameters & { setupRequest?(request: RequestParameters): RequestParameters })[];
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;
