@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { MerchantActor } from '../../../db/src/actor.ts';
 import { newId } from '../../../db/src/ids.ts';
+import type { CurrencyCode } from '../../../db/src/money.ts';
 
 export interface ShopperSession {
   shopperId: string;
@@ -36,58 +38,58 @@ export interface StoreFixture {
 }
 
 /**
- * A shop with one product and its variants, written straight to the database so that store tests do not
- * depend on the catalog admin API. Each variant is `{priceMinor, stockOnHand, stockReserved?}`.
+ * A member of the merchant acting in the console's services: the fixture below goes through the same
+ * service calls the console's routes make (opening stock lands in the stock journal as `initial`), so a
+ * test starts from a state the product itself creates.
  */
+async function consoleActorOf(app: FastifyInstance, merchantId: string): Promise<MerchantActor> {
+  const { rows } = await app.database.pool.query<{ user_id: string }>('select user_id from membership where merchant_id = $1 order by created_at limit 1', [merchantId]);
+  if (!rows[0]) throw new Error(`merchant ${merchantId} has no staff: create it with createMerchantWithStaff first`);
+  return { type: 'staff', userId: rows[0].user_id, merchantId, role: 'owner', isOperator: false };
+}
+
+/** A shop with one product and its variants, made through the console's services. Each variant is `{priceMinor, stockOnHand}`. */
 export async function createStoreFixture(
   app: FastifyInstance,
   merchantId: string,
   options: {
     slug?: string;
-    currency?: string;
+    currency?: CurrencyCode;
     shopStatus?: 'open' | 'closed';
     productStatus?: 'draft' | 'active' | 'archived';
-    variants?: { priceMinor: number; stockOnHand: number; stockReserved?: number; title?: string }[];
+    variants?: { priceMinor: number; stockOnHand: number; title?: string }[];
   } = {},
 ): Promise<StoreFixture> {
-  const { pool } = app.database;
-  const shopId = newId();
-  const slug = options.slug ?? `shop-${shopId.slice(-12)}`;
-  await pool.query(`insert into shop (id, merchant_id, slug, name, currency, status) values ($1, $2, $3, $4, $5, $6)`, [
-    shopId,
-    merchantId,
-    slug,
-    `Shop ${slug}`,
-    options.currency ?? 'EUR',
-    options.shopStatus ?? 'open',
-  ]);
-  const productId = await addProduct(app, merchantId, shopId, options);
-  const { rows } = await pool.query<{ id: string }>('select id from variant where product_id = $1 order by position', [productId]);
-  return { shopId, slug, productId, variantIds: rows.map((row) => row.id) };
+  const actor = await consoleActorOf(app, merchantId);
+  const slug = options.slug ?? `shop-${newId().slice(-12)}`;
+  const shop = await app.services.shops.create(actor, { slug, name: `Shop ${slug}`, currency: options.currency ?? 'EUR', status: options.shopStatus ?? 'open' });
+  const productId = await addProduct(app, merchantId, shop.id, options);
+  const { rows } = await app.database.pool.query<{ id: string }>('select id from variant where product_id = $1 order by position', [productId]);
+  return { shopId: shop.id, slug, productId, variantIds: rows.map((row) => row.id) };
 }
 
+/** A product with its variants in the shop, made through the console's services; answers its id. */
 export async function addProduct(
   app: FastifyInstance,
   merchantId: string,
   shopId: string,
-  options: { productStatus?: 'draft' | 'active' | 'archived'; title?: string; variants?: { priceMinor: number; stockOnHand: number; stockReserved?: number; title?: string }[] } = {},
+  options: { productStatus?: 'draft' | 'active' | 'archived'; title?: string; variants?: { priceMinor: number; stockOnHand: number; title?: string }[] } = {},
 ): Promise<string> {
-  const { pool } = app.database;
-  const productId = newId();
-  await pool.query(`insert into product (id, merchant_id, shop_id, title, status) values ($1, $2, $3, $4, $5)`, [
-    productId,
-    merchantId,
-    shopId,
-    options.title ?? 'Jasmine Tea',
-    options.productStatus ?? 'active',
-  ]);
+  const actor = await consoleActorOf(app, merchantId);
+  const status = options.productStatus ?? 'active';
+  // An archived product was once on sale: created active, then archived, as in the console.
+  const product = await app.services.products.create(actor, { shopId, title: options.title ?? 'Jasmine Tea', status: status === 'archived' ? 'active' : status });
   const variants = options.variants ?? [{ priceMinor: 1299, stockOnHand: 10 }];
   for (const [position, variant] of variants.entries()) {
-    await pool.query(
-      `insert into variant (id, merchant_id, product_id, sku, title, price_minor, stock_on_hand, stock_reserved, position)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [newId(), merchantId, productId, `SKU-${newId()}`, variant.title ?? `Variant ${position + 1}`, variant.priceMinor, variant.stockOnHand, variant.stockReserved ?? 0, position],
-    );
+    await app.services.variants.create(actor, {
+      productId: product.id,
+      sku: `SKU-${newId()}`,
+      title: variant.title ?? `Variant ${position + 1}`,
+      priceMinor: variant.priceMinor,
+      stockOnHand: variant.stockOnHand,
+      position,
+    });
   }
-  return productId;
+  if (status === 'archived') await app.services.products.update(actor, product.id, { status: 'archived' });
+  return product.id;
 }

@@ -2,16 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { createCategory, createProduct, createShop, createVariant, moveStock } from '../../helpers/catalog.ts';
+import { reserveByAnotherShopper } from '../../helpers/orders.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
 let owner: StaffSession;
 let shopId: string;
+let shopSlug: string;
 
 beforeAll(async () => {
   testApp = await buildTestApp();
   owner = await createMerchantWithStaff(testApp.app, 'owner');
-  shopId = (await createShop(testApp.app, owner)).id;
+  ({ id: shopId, slug: shopSlug } = await createShop(testApp.app, owner));
 });
 afterAll(() => testApp.close());
 
@@ -154,7 +156,7 @@ describe('/api/admin/products', () => {
   it('refuses to delete a product while open orders hold its stock (409 stock_reserved)', async () => {
     const product = await createProduct(testApp.app, owner, shopId, { title: 'Reserved' });
     const variant = await createVariant(testApp.app, owner, product.id, { stockOnHand: 5 });
-    await testApp.database.pool.query('update variant set stock_reserved = 1 where id = $1', [variant.id]);
+    await reserveByAnotherShopper(testApp.app, shopSlug, variant.id, 1);
     const response = await testApp.app.inject({ method: 'DELETE', url: `/api/admin/products/${product.id}`, headers: owner.headers });
     expect(response.statusCode).toBe(409);
     expect(response.json().code).toBe('stock_reserved');

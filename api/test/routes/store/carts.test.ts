@@ -20,10 +20,12 @@ beforeAll(async () => {
     slug: 'tea-house',
     variants: [
       { priceMinor: 1299, stockOnHand: 10, title: '100 g' },
-      { priceMinor: 2450, stockOnHand: 3, stockReserved: 1, title: '250 g' },
+      { priceMinor: 2450, stockOnHand: 3, title: '250 g' },
     ],
   });
   shopper = await createGuestShopper(testApp.app);
+  // One of the three 250 g bags is held by another shopper's unpaid order: two are available.
+  await reserveByAnotherShopper(testApp.app, shop.slug, shop.variantIds[1]!, 1);
 });
 afterAll(() => testApp.close());
 
