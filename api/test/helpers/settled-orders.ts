@@ -3,7 +3,7 @@ import { newId } from '../../../db/src/ids.ts';
 import type { CurrencyCode } from '../../../db/src/money.ts';
 import type { StripeTestApp } from './card-payments.ts';
 import { createGuestShopper, createOperator, createStoreFixture, type ShopperSession, type StoreFixture } from './shoppers.ts';
-import { createMerchantWithStaff, type StaffSession } from './staff.ts';
+import { signInAsOwner, type StaffSession } from './staff.ts';
 
 /**
  * Money for merchants the way the product makes it: a shopper tops up the wallet by card (the real Stripe
@@ -90,7 +90,7 @@ export async function setPlatformFee(app: FastifyInstance, operator: { authoriza
  */
 export async function fundMerchantThroughOrder(stripe: StripeTestApp, merchantId: string, grossMinor: number, currency: CurrencyCode = 'EUR'): Promise<SettledOrder> {
   const app = stripe.testApp.app;
-  const owner = await createMerchantWithStaff(app, 'owner', merchantId);
+  const owner = await signInAsOwner(app, merchantId);
   await setPlatformFee(app, (await createOperator(app)).headers, merchantId, 0);
   const shop = await createStoreFixture(app, merchantId, { currency, variants: [{ priceMinor: grossMinor, stockOnHand: 1 }] });
   return settledOrder(stripe, { merchant: owner, shop });

@@ -1,30 +1,59 @@
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../../../db/src/ids.ts';
 import type { StaffRole } from '../../../db/src/modules/staff/membership.entity.ts';
+import { bearer, logIn, signUp, TEST_PASSWORD, type SessionAnswer } from './auth.ts';
 
 export interface StaffSession {
   merchantId: string;
   userId: string;
+  email: string;
   role: StaffRole;
   accessToken: string;
   /** Headers for app.inject: `{ authorization: 'Bearer ...' }`. */
   headers: { authorization: string };
 }
 
+async function expectJson(response: { statusCode: number; body: string; json(): any }, status: number, what: string): Promise<any> {
+  if (response.statusCode !== status) throw new Error(`${what} answered ${response.statusCode}: ${response.body}`);
+  return response.json();
+}
+
+function staffSession(body: SessionAnswer): StaffSession {
+  if (!body.merchant || !body.role) throw new Error('a staff session without a merchant');
+  return { merchantId: body.merchant.id, userId: body.user.id, email: body.user.email, role: body.role as StaffRole, accessToken: body.accessToken, headers: bearer(body.accessToken) };
+}
+
+/** Signs in (email and the tests' password) as the merchant's first owner. */
+export async function signInAsOwner(app: FastifyInstance, merchantId: string): Promise<StaffSession> {
+  const { rows } = await app.database.pool.query<{ email: string }>(
+    `select staff_user.email from membership join staff_user on staff_user.id = membership.user_id
+      where membership.merchant_id = $1 and membership.role = 'owner' order by membership.created_at limit 1`,
+    [merchantId],
+  );
+  if (!rows[0]) throw new Error(`merchant ${merchantId} has no owner: create it with createMerchantWithStaff or signUp first`);
+  return staffSession(await expectJson(await logIn(app, rows[0].email, TEST_PASSWORD, merchantId), 200, 'sign-in'));
+}
+
+/** Invites someone into the owner's merchant with a role, and accepts as them: their first session. */
+async function invite(app: FastifyInstance, owner: StaffSession, role: StaffRole): Promise<StaffSession> {
+  const email = `${role}.${newId()}@example.test`;
+  const invitation = await expectJson(await app.inject({ method: 'POST', url: '/api/admin/invitations', headers: owner.headers, payload: { email, role } }), 201, 'invitation');
+  return staffSession(
+    await expectJson(
+      await app.inject({ method: 'POST', url: '/api/auth/invitations/accept', payload: { token: invitation.token, name: `Test ${role}`, password: TEST_PASSWORD } }),
+      200,
+      'accepting the invitation',
+    ),
+  );
+}
+
 /**
- * A merchant with one staff member of the given role, written straight to the database and signed in
- * with a real access token. Route tests use it so that they do not depend on the sign-up flow.
+ * A staff member of the given role, signed in, through the console's own paths: without `merchantId`, a
+ * new merchant signs up (its owner) and, for another role, the owner invites them; with `merchantId`, the
+ * merchant's owner signs in and invites them.
  */
-export async function createMerchantWithStaff(app: FastifyInstance, role: StaffRole = 'owner', merchantId: string = newId()): Promise<StaffSession> {
-  const userId = newId();
-  const { pool } = app.database;
-  await pool.query(`insert into merchant (id, name) values ($1, $2) on conflict (id) do nothing`, [merchantId, `Merchant ${merchantId.slice(-6)}`]);
-  await pool.query(`insert into staff_user (id, email, name, password_hash) values ($1, $2, $3, 'not-a-password-hash')`, [
-    userId,
-    `${role}.${userId}@example.test`,
-    `Test ${role}`,
-  ]);
-  await pool.query(`insert into membership (id, merchant_id, user_id, role) values ($1, $2, $3, $4)`, [newId(), merchantId, userId, role]);
-  const accessToken = await app.services.auth.signAccessToken({ sub: userId, merchantId, role, isOperator: false });
-  return { merchantId, userId, role, accessToken, headers: { authorization: `Bearer ${accessToken}` } };
+export async function createMerchantWithStaff(app: FastifyInstance, role: StaffRole = 'owner', merchantId?: string): Promise<StaffSession> {
+  if (merchantId) return invite(app, await signInAsOwner(app, merchantId), role);
+  const owner = staffSession(await signUp(app));
+  return role === 'owner' ? owner : invite(app, owner, role);
 }

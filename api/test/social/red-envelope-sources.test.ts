@@ -43,9 +43,9 @@ async function availableMinor(merchantId: string): Promise<number> {
 describe('red envelopes funded by a merchant and by Telegram groups', () => {
   it('a merchant sends a promotion from the balance a settled order put there; members claim it; the console shows the ledger transfers behind it', async () => {
     const app = stripe.testApp.app;
-    const merchantId = newId();
+    const owner = await createMerchantWithStaff(app);
+    const { merchantId } = owner;
     await fundMerchantThroughOrder(stripe, merchantId, 600);
-    const owner = await createMerchantWithStaff(app, 'owner', merchantId);
     expect(await availableMinor(merchantId)).toBe(600);
 
     const created = await app.inject({

@@ -38,8 +38,8 @@ export interface OutboxRelayOptions {
   wakeSubscriber?: Pick<Redis, 'subscribe' | 'on' | 'off' | 'unsubscribe'>;
   /**
    * How long a woken relay waits for company before its pass (default 10 ms): under load every commit
-   * wakes it, and a pass per commit would pay the pass's fixed cost (its transaction, lock, claim and
-   * marking: seven round trips) for one or two rows each time.
+   * wakes it, and a pass per commit would pay the pass's fixed cost (its transaction, lock and claim,
+   * subscriptions, positions, marking: five round trips) for one or two rows each time.
    */
   wakeLingerMs?: number;
   logger?: { error(object: object, message: string): void };

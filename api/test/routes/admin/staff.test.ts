@@ -40,7 +40,7 @@ describe('/api/admin/staff', () => {
       id: await membershipIdOf(clerk),
       merchantId: owner.merchant!.id,
       userId: clerk.userId,
-      email: `clerk.${clerk.userId}@example.test`,
+      email: clerk.email,
       name: 'Test clerk',
       role: 'clerk',
       createdAt: expect.any(String),

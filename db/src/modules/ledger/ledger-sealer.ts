@@ -25,9 +25,9 @@ export const SEAL_BATCH_LIMIT = 5_000;
 export async function sealTransfers(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Promise<SealResult> {
   return withPoolTransaction(pool, async (client) => {
     // Sent together (the transaction is pipelined, db/src/pool-transaction.ts) but run in order: the
-    // read of unsealed rows still starts only once the head's lock is granted.
-    // Named, so planned once per connection. The chain write below stays unnamed: a plan made once for an
-    // array of unknown length could pick the unsealed index and keep it while that index fills with dead entries.
+    // read of unsealed rows still starts only once the head's lock is granted. Both named, so planned once
+    // per connection; the chain write below stays unnamed: a plan made once for an array of unknown length
+    // could pick the unsealed index and keep it while that index fills with dead entries.
     const [headResult, unsealedResult] = await allInOrder([
       client.query<{ last_sequence: number; last_hash: string }>({ name: 'ledger_seal_head_v1', text: 'select last_sequence, last_hash from ledger_head where id = 1 for update' }),
       client.query<{ id: string; body_hash: string; created_at: Date }>({

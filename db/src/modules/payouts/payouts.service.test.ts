@@ -3,6 +3,7 @@ import type { MerchantActor } from '../../actor.ts';
 import { newId } from '../../ids.ts';
 import { buildStripeTestApp, type StripeTestApp } from '../../../../api/test/helpers/card-payments.ts';
 import { fundMerchantThroughOrder } from '../../../../api/test/helpers/settled-orders.ts';
+import { createMerchantWithStaff } from '../../../../api/test/helpers/staff.ts';
 import type { TestEnvironment } from '../../testing/databases.ts';
 import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
 import { LedgerService } from '../ledger/ledger.service.ts';
@@ -50,9 +51,9 @@ class SteeredProvider implements PaymentsProvider {
 
 /** A merchant whose available balance holds `amountMinor`, earned through a real order (api/test/helpers/settled-orders.ts). */
 async function merchantWithBalance(amountMinor: number): Promise<MerchantActor> {
-  const merchantId = newId();
-  await fundMerchantThroughOrder(stripe, merchantId, amountMinor);
-  return { type: 'staff', userId: newId(), merchantId, role: 'finance', isOperator: false };
+  const finance = await createMerchantWithStaff(stripe.testApp.app, 'finance');
+  await fundMerchantThroughOrder(stripe, finance.merchantId, amountMinor);
+  return { type: 'staff', userId: finance.userId, merchantId: finance.merchantId, role: 'finance', isOperator: false };
 }
 
 async function available(merchantId: string): Promise<number> {
