@@ -37,13 +37,16 @@ export async function logIn(app: FastifyInstance, email: string, password = TEST
   return app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password, ...(merchantId ? { merchantId } : {}) } });
 }
 
-/** A staff user with a real password, written straight to the database; optionally a platform operator. */
+/**
+ * A staff user with a real password: a platform operator made as `npm run operator:grant` makes one, or
+ * (without `operator`) an account that belongs to no merchant yet, written straight to the database.
+ */
 export async function createUser(app: FastifyInstance, options: { operator?: boolean; email?: string } = {}): Promise<{ id: string; email: string }> {
+  const email = options.email ?? `user.${newId()}@example.test`;
+  if (options.operator) return { id: (await app.services.auth.grantOperator({ email, name: 'Test User', password: TEST_PASSWORD })).userId, email };
   const id = newId();
-  const email = options.email ?? `user.${id}@example.test`;
   const passwordHash = await hashPassword(TEST_PASSWORD, app.config.auth.passwordHashMemoryKib);
   await app.database.pool.query(`insert into staff_user (id, email, name, password_hash) values ($1, $2, 'Test User', $3)`, [id, email, passwordHash]);
-  if (options.operator) await app.database.pool.query(`insert into operator (id, user_id) values ($1, $2)`, [newId(), id]);
   return { id, email };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { MerchantActor } from '../../../db/src/actor.ts';
 import { newId } from '../../../db/src/ids.ts';
+import { bearer, logIn, TEST_PASSWORD } from './auth.ts';
 import type { CurrencyCode } from '../../../db/src/money.ts';
 
 export interface ShopperSession {
@@ -19,15 +20,13 @@ export async function createGuestShopper(app: FastifyInstance, deviceId = random
   return { shopperId: body.shopper.id, accessToken: body.accessToken, headers: { authorization: `Bearer ${body.accessToken}` } };
 }
 
-/** A platform operator (staff user + operator row) signed in with a real staff access token. */
+/** A platform operator, made as `npm run operator:grant` makes one, signed in through the real sign-in route. */
 export async function createOperator(app: FastifyInstance): Promise<{ userId: string; headers: { authorization: string } }> {
-  const userId = newId();
-  await app.database.pool.query(`insert into staff_user (id, email, name, password_hash) values ($1, $2, 'Operator', 'not-a-password-hash')`, [
-    userId,
-    `operator.${userId}@example.test`,
-  ]);
-  await app.database.pool.query('insert into operator (id, user_id) values ($1, $2)', [newId(), userId]);
-  return { userId, headers: { authorization: `Bearer ${await app.services.auth.signAccessToken({ sub: userId, isOperator: true })}` } };
+  const email = `operator.${newId()}@example.test`;
+  const { userId } = await app.services.auth.grantOperator({ email, name: 'Operator', password: TEST_PASSWORD });
+  const response = await logIn(app, email);
+  if (response.statusCode !== 200) throw new Error(`operator sign-in answered ${response.statusCode}: ${response.body}`);
+  return { userId, headers: bearer(response.json().accessToken) };
 }
 
 export interface StoreFixture {

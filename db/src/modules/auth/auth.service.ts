@@ -203,6 +203,41 @@ export class AuthService {
   }
 
   /**
+   * Makes a staff account a platform operator (`npm run operator:grant`, run by whoever runs the servers:
+   * there is no HTTP route to become one). An existing account is found by its email and keeps its password;
+   * a new one needs a name and a password. Granting twice changes nothing.
+   */
+  async grantOperator(input: { email: string; name?: string; password?: string }): Promise<{ userId: string; createdAccount: boolean; alreadyOperator: boolean }> {
+    const email = normalizeEmail(input.email);
+    if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new ValidationError({ email: 'must be an email address' });
+    const existingUser = await this.database.orm.em.fork().findOne(StaffUserEntity, { email });
+    let passwordHash: string | undefined;
+    if (!existingUser) {
+      const fields: Record<string, string> = {};
+      if (!input.name?.trim()) fields.name = 'is required for a new account';
+      if ((input.password ?? '').length < MINIMUM_NEW_PASSWORD_LENGTH) fields.password = `must NOT have fewer than ${MINIMUM_NEW_PASSWORD_LENGTH} characters`;
+      if (Object.keys(fields).length) throw new ValidationError(fields);
+      passwordHash = await hashPassword(input.password as string, this.config.auth.passwordHashMemoryKib);
+    }
+    try {
+      return await this.database.orm.em.fork().transactional(async (entityManager) => {
+        let userId = existingUser?.id;
+        if (!userId) {
+          userId = newId();
+          entityManager.create(StaffUserEntity, { id: userId, email, name: (input.name as string).trim(), passwordHash: passwordHash as string });
+          await entityManager.flush();
+        }
+        const inserted: { id: string }[] = await entityManager.execute('insert into operator (id, user_id) values (?, ?) on conflict (user_id) do nothing returning id', [newId(), userId]);
+        return { userId, createdAccount: !existingUser, alreadyOperator: inserted.length === 0 };
+      });
+    } catch (error) {
+      // Someone created the account between the look-up and the insert: grant again, to the account now there.
+      if (error instanceof UniqueConstraintViolationException && !existingUser) return this.grantOperator({ email });
+      throw error;
+    }
+  }
+
+  /**
    * Joins the inviting merchant: a new account is created with the given name and password, an existing
    * one must prove its password. The invitation row is locked, so a token is accepted at most once.
    */
