@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { MerchantActor } from '../../../db/src/actor.ts';
 import { newId } from '../../../db/src/ids.ts';
-import { bearer, logIn, TEST_PASSWORD } from './auth.ts';
 import type { CurrencyCode } from '../../../db/src/money.ts';
+import { bearer, logIn, TEST_PASSWORD } from './auth.ts';
 
 export interface ShopperSession {
   shopperId: string;

@@ -38,6 +38,14 @@ import { grantSession, loadProfile } from './sessions.ts';
 
 const DAY_MS = 86_400_000;
 const MINIMUM_NEW_PASSWORD_LENGTH = 10;
+
+/** A new account needs a name and a password of at least MINIMUM_NEW_PASSWORD_LENGTH characters; each one missing is named. */
+function assertNewAccount(name: string | undefined, password: string | undefined): void {
+  const fields: Record<string, string> = {};
+  if (!name?.trim()) fields.name = 'is required for a new account';
+  if ((password ?? '').length < MINIMUM_NEW_PASSWORD_LENGTH) fields.password = `must NOT have fewer than ${MINIMUM_NEW_PASSWORD_LENGTH} characters`;
+  if (Object.keys(fields).length) throw new ValidationError(fields);
+}
 /** Rows deleted per statement when purging, so the purge never holds many locks at once. */
 const PURGE_BATCH_SIZE = 5_000;
 
@@ -213,10 +221,7 @@ export class AuthService {
     const existingUser = await this.database.orm.em.fork().findOne(StaffUserEntity, { email });
     let passwordHash: string | undefined;
     if (!existingUser) {
-      const fields: Record<string, string> = {};
-      if (!input.name?.trim()) fields.name = 'is required for a new account';
-      if ((input.password ?? '').length < MINIMUM_NEW_PASSWORD_LENGTH) fields.password = `must NOT have fewer than ${MINIMUM_NEW_PASSWORD_LENGTH} characters`;
-      if (Object.keys(fields).length) throw new ValidationError(fields);
+      assertNewAccount(input.name, input.password);
       passwordHash = await hashPassword(input.password as string, this.config.auth.passwordHashMemoryKib);
     }
     try {
@@ -251,10 +256,7 @@ export class AuthService {
     if (existingUser) {
       if (!(await verifyPassword(existingUser.passwordHash, input.password))) throw new InvalidCredentialsError();
     } else {
-      const fields: Record<string, string> = {};
-      if (!input.name?.trim()) fields.name = 'is required for a new account';
-      if (input.password.length < MINIMUM_NEW_PASSWORD_LENGTH) fields.password = `must NOT have fewer than ${MINIMUM_NEW_PASSWORD_LENGTH} characters`;
-      if (Object.keys(fields).length) throw new ValidationError(fields);
+      assertNewAccount(input.name, input.password);
       passwordHash = await hashPassword(input.password, this.config.auth.passwordHashMemoryKib);
     }
 
