@@ -63,7 +63,10 @@ export class CatalogInvalidations implements CatalogChanges {
   /** Subscribes and turns the cache on; resolves once the subscription is active. */
   async listen(): Promise<void> {
     if (this.subscriber) return;
-    const subscriber = this.redis.duplicate({ keyPrefix: undefined, maxRetriesPerRequest: null });
+    // autoResubscribe off: the 'ready' handler below subscribes again itself, with its failure handled;
+    // ioredis's own re-subscription leaves its promise unhandled, so a subscriber closed while it is in
+    // flight (a shutdown right after Redis came back) rejected with nobody listening.
+    const subscriber = this.redis.duplicate({ keyPrefix: undefined, maxRetriesPerRequest: null, autoResubscribe: false });
     this.subscriber = subscriber;
     subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.channel) return;
