@@ -61,3 +61,29 @@ export async function connectRedis(redis: Redis, url: string, outages?: { logger
   });
   return redis;
 }
+
+/**
+ * Subscribes to `channel` now and again after every reconnect, each attempt's failure handled (the next
+ * reconnect tries again). ioredis's own re-subscription (`autoResubscribe`, switched off here) leaves its
+ * promise unhandled, so a subscriber closed while it was in flight (a shutdown right after Redis came
+ * back) rejected with nobody listening. `onSubscribed` runs after each subscription that Redis confirmed.
+ * Resolves, once the first is confirmed, with a function that stops the re-subscribing.
+ */
+export async function subscribeAcrossReconnects(subscriber: Pick<Redis, 'subscribe' | 'on' | 'off' | 'options'>, channel: string, onSubscribed: () => void = () => undefined): Promise<() => void> {
+  subscriber.options.autoResubscribe = false;
+  let subscribed = false;
+  const subscribeAgain = () => {
+    // A 'ready' while the first subscription below is under way belongs to that one.
+    if (subscribed) subscriber.subscribe(channel).then(onSubscribed, () => undefined);
+  };
+  subscriber.on('ready', subscribeAgain);
+  try {
+    await subscriber.subscribe(channel);
+  } catch (error) {
+    subscriber.off('ready', subscribeAgain);
+    throw error;
+  }
+  subscribed = true;
+  onSubscribed();
+  return () => subscriber.off('ready', subscribeAgain);
+}

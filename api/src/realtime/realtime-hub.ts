@@ -4,7 +4,7 @@ import type { Config } from '../../../db/src/config.ts';
 import { allEventsChannel, type OutboxMessage } from '../../../db/src/outbox/outbox.ts';
 import { subscriptionKey, topicEventsOf } from '../../../db/src/modules/realtime/realtime-topics.ts';
 import { newId } from '../../../db/src/ids.ts';
-import { connectRedis, createRedis } from '../../../db/src/redis.ts';
+import { connectRedis, createRedis, subscribeAcrossReconnects } from '../../../db/src/redis.ts';
 import { CLOSE_CODES, type RealtimeConnection, type Subscription } from './realtime-connection.ts';
 
 export interface RealtimeStats {
@@ -47,13 +47,13 @@ export class RealtimeHub {
     const subscriber = await connectRedis(connection, this.config.redis.url, { logger: this.logger, connection: 'realtime subscriber' });
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, text: string) => this.dispatch(text));
-    // ioredis subscribes again after a reconnect, but what was published meanwhile is gone from Redis:
-    // every subscription catches up from the database, as a reconnecting client would.
+    // The subscription is renewed after a reconnect (subscribeAcrossReconnects), but what was published
+    // meanwhile is gone from Redis: every subscription catches up from the database, as a reconnecting client would.
     subscriber.on('ready', () => {
       if (this.hasBeenReady) for (const connection of this.connections) this.counters.caughtUp += connection.catchUp();
       this.hasBeenReady = true;
     });
-    await subscriber.subscribe(allEventsChannel(this.config));
+    await subscribeAcrossReconnects(subscriber, allEventsChannel(this.config));
     this.hasBeenReady = true;
     this.heartbeat = setInterval(() => this.beat(), this.config.realtime.heartbeatIntervalMs);
     this.heartbeat.unref();

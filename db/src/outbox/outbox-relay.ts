@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { allInOrder, withPoolTransaction } from '../pool-transaction.ts';
+import { subscribeAcrossReconnects } from '../redis.ts';
 import type { JobQueues } from '../queues/job-queues.ts';
 import type { JobRegistry } from '../queues/registry.ts';
 import { jobsOfEventTypes } from './event-jobs.ts';
@@ -35,7 +36,7 @@ export interface OutboxRelayOptions {
    * that wrote outbox rows (`outboxCommittedChannel`, published by onOutboxCommitted listeners), so that
    * it runs at once instead of at the next poll. Without it the relay only polls.
    */
-  wakeSubscriber?: Pick<Redis, 'subscribe' | 'on' | 'off' | 'unsubscribe'>;
+  wakeSubscriber?: Pick<Redis, 'subscribe' | 'on' | 'off' | 'unsubscribe' | 'options'>;
   /**
    * How long a woken relay waits for company before its pass (default 10 ms): under load every commit
    * wakes it, and a pass per commit would pay the pass's fixed cost (its transaction, lock and claim,
@@ -71,6 +72,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly wakeLingerMs: number;
+  private stopResubscribing: (() => void) | undefined;
   private running: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -164,9 +166,13 @@ export class OutboxRelay {
     const subscriber = this.options.wakeSubscriber;
     if (subscriber) {
       subscriber.on('message', this.onWake);
-      // Until the subscription is in place only the poll wakes the relay; it runs a pass once it is.
-      subscriber.subscribe(outboxCommittedChannel(this.options.config)).then(
-        () => this.nudge(),
+      // Until the subscription is in place only the poll wakes the relay; it runs a pass once it is, and
+      // again after every reconnect (wake-ups published meanwhile are lost).
+      subscribeAcrossReconnects(subscriber, outboxCommittedChannel(this.options.config), () => this.nudge()).then(
+        (stopResubscribing) => {
+          if (this.stopping) stopResubscribing();
+          else this.stopResubscribing = stopResubscribing;
+        },
         (error: unknown) => this.options.logger?.error({ err: error }, 'outbox relay could not subscribe to its wake-up channel; polling only'),
       );
     }
@@ -178,6 +184,8 @@ export class OutboxRelay {
     const subscriber = this.options.wakeSubscriber;
     if (subscriber) {
       subscriber.off('message', this.onWake);
+      this.stopResubscribing?.();
+      this.stopResubscribing = undefined;
       await subscriber.unsubscribe(outboxCommittedChannel(this.options.config)).catch(() => undefined);
     }
     this.wake?.();

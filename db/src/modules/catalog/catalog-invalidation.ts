@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { subscribeAcrossReconnects } from '../../redis.ts';
 import { newId } from '../../ids.ts';
 import type { CatalogCache } from './catalog-cache.ts';
 
@@ -63,10 +64,7 @@ export class CatalogInvalidations implements CatalogChanges {
   /** Subscribes and turns the cache on; resolves once the subscription is active. */
   async listen(): Promise<void> {
     if (this.subscriber) return;
-    // autoResubscribe off: the 'ready' handler below subscribes again itself, with its failure handled;
-    // ioredis's own re-subscription leaves its promise unhandled, so a subscriber closed while it is in
-    // flight (a shutdown right after Redis came back) rejected with nobody listening.
-    const subscriber = this.redis.duplicate({ keyPrefix: undefined, maxRetriesPerRequest: null, autoResubscribe: false });
+    const subscriber = this.redis.duplicate({ keyPrefix: undefined, maxRetriesPerRequest: null });
     this.subscriber = subscriber;
     subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.channel) return;
@@ -80,17 +78,10 @@ export class CatalogInvalidations implements CatalogChanges {
     subscriber.on('error', () => {
       // ioredis reconnects by itself; 'close' above has already switched the cache off.
     });
-    // 'ready' comes before ioredis re-subscribes; trust the cache again only once Redis confirms.
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel).then(
-        () => {
-          if (this.subscriber === subscriber) this.cache.setEnabled(true);
-        },
-        () => {},
-      );
+    // After a reconnect, trust the cache again only once Redis confirms the subscription.
+    await subscribeAcrossReconnects(subscriber, this.channel, () => {
+      if (this.subscriber === subscriber) this.cache.setEnabled(true);
     });
-    await subscriber.subscribe(this.channel);
-    this.cache.setEnabled(true);
   }
 
   async close(): Promise<void> {
