@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { allInOrder, withPoolTransaction } from '../pool-transaction.ts';
+import { prepared } from '../prepared-statements.ts';
 import { subscribeAcrossReconnects } from '../redis.ts';
 import type { JobQueues } from '../queues/job-queues.ts';
 import type { JobRegistry } from '../queues/registry.ts';
@@ -94,18 +95,19 @@ export class OutboxRelay {
       // Sent together (the transaction is pipelined, db/src/pool-transaction.ts) and run in order: the
       // claim starts once the publishing lock is granted. Both named, so planned once per connection.
       const [, { rows }] = await allInOrder([
-        client.query({ name: 'outbox_publish_lock_v1', text: 'select pg_advisory_xact_lock($1)', values: [OUTBOX_PUBLISH_LOCK_KEY] }),
-        client.query<OutboxRow>({
-          name: 'outbox_claim_v1',
-          text: `select id, type, aggregate_type as "aggregateType", aggregate_id as "aggregateId", merchant_id as "merchantId",
+        client.query(prepared('select pg_advisory_xact_lock($1)', [OUTBOX_PUBLISH_LOCK_KEY])),
+        client.query<OutboxRow>(
+          prepared(
+            `select id, type, aggregate_type as "aggregateType", aggregate_id as "aggregateId", merchant_id as "merchantId",
                         payload, jobs, created_at as "createdAt"
                    from outbox
                   where published_at is null
                   order by sequence
                   limit $1
                   for update skip locked`,
-          values: [this.batchSize],
-        }),
+            [this.batchSize],
+          ),
+        ),
       ]);
       if (rows.length === 0) return { published: 0, failed: 0 };
 
@@ -240,11 +242,9 @@ export class OutboxRelay {
   /** `count` fresh positions, ascending; taken under the publishing lock, so later passes get larger ones. */
   private async positions(client: pg.PoolClient, count: number): Promise<number[]> {
     if (count === 0) return [];
-    const { rows } = await client.query<{ position: string }>({
-      name: 'outbox_positions_v1',
-      text: `select nextval('outbox_published_sequence') as position from generate_series(1, $1) order by 1`,
-      values: [count],
-    });
+    const { rows } = await client.query<{ position: string }>(
+      prepared(`select nextval('outbox_published_sequence') as position from generate_series(1, $1) order by 1`, [count]),
+    );
     return rows.map((row) => Number(row.position));
   }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { allInOrder, withPoolTransaction } from '../../pool-transaction.ts';
+import { prepared } from '../../prepared-statements.ts';
 import { chainHash } from './ledger-hash.ts';
 
 export interface SealResult {
@@ -29,12 +30,10 @@ export async function sealTransfers(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Pr
     // per connection; the chain write below stays unnamed: a plan made once for an array of unknown length
     // could pick the unsealed index and keep it while that index fills with dead entries.
     const [headResult, unsealedResult] = await allInOrder([
-      client.query<{ last_sequence: number; last_hash: string }>({ name: 'ledger_seal_head_v1', text: 'select last_sequence, last_hash from ledger_head where id = 1 for update' }),
-      client.query<{ id: string; body_hash: string; created_at: Date }>({
-        name: 'ledger_seal_unsealed_v1',
-        text: 'select id, body_hash, created_at from ledger_transfer where sequence is null order by append_order limit $1',
-        values: [limit],
-      }),
+      client.query<{ last_sequence: number; last_hash: string }>(prepared('select last_sequence, last_hash from ledger_head where id = 1 for update', [])),
+      client.query<{ id: string; body_hash: string; created_at: Date }>(
+        prepared('select id, body_hash, created_at from ledger_transfer where sequence is null order by append_order limit $1', [limit]),
+      ),
     ]);
     const head = headResult.rows[0];
     if (!head) throw new Error('Invariant violated: ledger_head has no row; run the migrations.');
