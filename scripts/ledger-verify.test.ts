@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../db/src/ids.ts';
 import { LedgerService } from '../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, type TestEnvironment } from '../db/src/testing/databases.ts';
+import { runScript } from '../db/src/testing/run-script.ts';
 
-const run = promisify(execFile);
 let environment: TestEnvironment;
 
 beforeAll(async () => {
@@ -13,14 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => environment.cleanup());
 
-async function verifyCommand(): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/ledger-verify.ts'], { env: { ...process.env, DATABASE_URL: environment.config.database.url } });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, output: failure.stdout + failure.stderr };
-  }
+function verifyCommand(): Promise<{ code: number; output: string }> {
+  return runScript('scripts/ledger-verify.ts', [], { ...process.env, DATABASE_URL: environment.config.database.url });
 }
 
 describe('npm run ledger:verify', () => {

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthService } from '../db/src/modules/auth/auth.service.ts';
 import { createTestEnvironment, type TestEnvironment } from '../db/src/testing/databases.ts';
+import { runScript } from '../db/src/testing/run-script.ts';
 
-const run = promisify(execFile);
 let environment: TestEnvironment;
 let auth: AuthService;
 
@@ -14,16 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => environment.cleanup());
 
-async function grant(parameters: string[], password?: string): Promise<{ code: number; output: string }> {
-  const env = { ...process.env, DATABASE_URL: environment.config.database.url, PASSWORD_HASH_MEMORY_KIB: '1024', ...(password ? { OPERATOR_PASSWORD: password } : {}) };
+function grant(parameters: string[], password?: string): Promise<{ code: number; output: string }> {
+  const env = { ...process.env, DATABASE_URL: environment.config.database.url, PASSWORD_HASH_MEMORY_KIB: '1024', OPERATOR_PASSWORD: password };
   if (!password) delete env.OPERATOR_PASSWORD;
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/operator-grant.ts', ...parameters], { env });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, output: failure.stdout + failure.stderr };
-  }
+  return runScript('scripts/operator-grant.ts', parameters, env);
 }
 
 async function operatorRows(): Promise<number> {
