@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { assert } from './errors.ts';
 
 /** Anything that runs SQL: the pool itself, or one client holding a transaction open. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
@@ -29,6 +30,26 @@ export async function allInOrder<const Statements extends readonly unknown[]>(st
   const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failure) throw failure.reason;
   return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as { -readonly [Index in keyof Statements]: Awaited<Statements[Index]> };
+}
+
+const commitsSent = new WeakMap<object, Promise<pg.QueryResult>>();
+
+/**
+ * Sends the transaction's `commit` now, right behind the statements `work` has already sent, so that its
+ * last statements and the commit share one round trip instead of costing two (withPoolTransaction then
+ * waits for this commit instead of sending its own). PostgreSQL answers in order: if one of those
+ * statements fails, the transaction is aborted and this commit rolls it back.
+ *
+ * Only for a transaction whose statements sent so far may all be kept whatever `work` does next: after
+ * this call `work` sends nothing, and it may throw only because one of those statements failed, or to
+ * refuse a change that its statement did not write (a conditional write that matched nothing). A check
+ * that would throw on a statement's answer after it has written something must come before this call.
+ */
+export function commitBehind(client: pg.PoolClient): void {
+  assert(!commitsSent.has(client), 'a transaction commits once');
+  const committing = client.query('commit');
+  committing.catch(() => undefined);
+  commitsSent.set(client, committing);
 }
 
 /** PostgreSQL's deadlock_detected: the transaction was chosen as the victim, nothing of it was kept. */
@@ -69,22 +90,30 @@ async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolC
   // Callbacks left on this pooled connection by a transaction that withPoolTransaction did not run (a
   // caller's own begin/commit) belong to that one, not to this.
   afterCommitCallbacks.delete(client);
+  commitsSent.delete(client);
   const begun = client.query('begin');
   begun.catch(() => undefined);
   try {
     result = await work(client);
     await begun;
-    await client.query('commit');
+    const committed = await (commitsSent.get(client) ?? client.query('commit'));
+    // PostgreSQL answers a commit of an aborted transaction with ROLLBACK: a statement sent before
+    // commitBehind failed and `work` returned without awaiting it.
+    assert(committed.command === 'COMMIT', 'a transaction whose work succeeded commits');
     callbacks = afterCommitCallbacks.get(client);
     afterCommitCallbacks.delete(client);
   } catch (error) {
     afterCommitCallbacks.delete(client);
-    // A client that cannot even roll back is in an unknown state: destroy it rather than reuse it.
-    await client.query('rollback').catch(() => {
+    const commitSent = commitsSent.get(client);
+    // With the commit already sent, the transaction has ended either way (commitBehind says why keeping
+    // it is safe); otherwise it is rolled back. A client that can do neither is in an unknown state:
+    // destroy it rather than reuse it.
+    await (commitSent ?? client.query('rollback')).catch(() => {
       broken = true;
     });
     throw error;
   } finally {
+    commitsSent.delete(client);
     (client as unknown as PipelineSwitch).pipeline = false;
     client.release(broken);
   }

@@ -4,7 +4,7 @@ import type { Database } from '../../database.ts';
 import { assert } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
-import { allInOrder, withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
+import { allInOrder, commitBehind, withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
 import { loadCartView, type CartHeader } from './cart-view.ts';
 import { CartAmountTooLargeError, CartFullError, CartInsufficientStockError, StoreShopNotFoundError, VariantNotSoldHereError } from './carts.errors.ts';
@@ -18,7 +18,8 @@ interface ShopAndCartRow {
   cart_updated_at: Date | null;
 }
 
-type OpenCart = CartHeader & { merchantId: string };
+/** `created`: this request inserted the cart (it did not exist before). */
+type OpenCart = CartHeader & { merchantId: string; created: boolean };
 
 /** A cart write on its way to PostgreSQL, wrapped so that returning it from an async function does not await it. */
 interface SentWrite {
@@ -35,6 +36,8 @@ interface LineCheckRow {
   available_quantity: number | null;
   current_quantity: number | null;
   line_count: number | null;
+  /** The cart's other lines at today's prices (numeric, so a string), which the write keeps within the safe range too. */
+  other_lines_minor: string | null;
 }
 
 /** Why a line was not written, from what its statement read (the same checks, in the same order). */
@@ -44,7 +47,7 @@ function refusalOf(row: LineCheckRow, variantId: string, quantity: number): Erro
   // Lowering a line that exceeds the stock stays possible; only growth is refused.
   if (quantity > currentQuantity && quantity > row.available_quantity) return new CartInsufficientStockError(variantId, Math.max(row.available_quantity, 0));
   if (row.current_quantity === null && (row.line_count ?? 0) >= MAX_CART_LINES) return new CartFullError(MAX_CART_LINES);
-  if (!Number.isSafeInteger(row.price_minor * quantity)) return new CartAmountTooLargeError();
+  if (BigInt(row.price_minor) * BigInt(quantity) + BigInt(row.other_lines_minor ?? 0) > BigInt(Number.MAX_SAFE_INTEGER)) return new CartAmountTooLargeError();
   assert(false, 'a cart line that passed every check is written');
 }
 
@@ -68,7 +71,8 @@ export class CartsService {
 
   /**
    * Sets a line's quantity (0 removes it). Only lines that grow are checked against stock and the line
-   * limit. The checks and the write are one statement: the line is written only where every check
+   * limit; every write keeps the cart's total (all lines at today's prices) within the safe integer range,
+   * so that the view read behind it cannot refuse what it wrote. The checks and the write are one statement: the line is written only where every check
    * passes, and the row the checks read comes back to name the refusal (refusalOf).
    */
   async setLineQuantity(actor: ShopperActor, input: { shopSlug: string; variantId: string; quantity: number }): Promise<CartView> {
@@ -82,7 +86,10 @@ export class CartsService {
                  select variant.price_minor,
                         variant.stock_on_hand - variant.stock_reserved as available_quantity,
                         (select quantity from cart_line where cart_id = $1 and variant_id = variant.id) as current_quantity,
-                        (select count(*)::int from cart_line where cart_id = $1) as line_count
+                        (select count(*)::int from cart_line where cart_id = $1) as line_count,
+                        (select coalesce(sum(other.price_minor::numeric * line.quantity), 0)
+                           from cart_line line join variant other on other.id = line.variant_id
+                          where line.cart_id = $1 and line.variant_id <> variant.id) as other_lines_minor
                    from variant join product on product.id = variant.product_id
                   where variant.id = $4 and product.shop_id = $6 and product.status = 'active'
                ), line as (
@@ -90,7 +97,7 @@ export class CartsService {
                  select $2::uuid, $1::uuid, $3::uuid, $4::uuid, $5::int from checked
                   where ($5 <= coalesce(current_quantity, 0) or $5 <= available_quantity)
                     and (current_quantity is not null or line_count < $7)
-                    and price_minor::numeric * $5 <= $8::numeric
+                    and price_minor::numeric * $5 + other_lines_minor <= $8::numeric
                  on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now()
                  returning 1
                ), touched as (
@@ -132,7 +139,13 @@ export class CartsService {
     return withPoolTransaction(this.database.pool, async (client) => {
       const cart = await this.openCart(client, actor, shopSlug, true);
       const { written } = await change(client, cart);
-      const [{ rows }, view] = await allInOrder([written, loadCartView(client, cart)]);
+      const viewed = loadCartView(client, cart);
+      // The write changes nothing where its checks refuse, so the commit can go with it (one round trip
+      // less): a cart that existed before is kept as it was. A cart this request made is committed only
+      // after the write succeeded, so a refused first tap leaves no empty cart behind. (The view refuses a
+      // total beyond the safe range only for a cart already there before the write, from raised prices.)
+      if (!cart.created) commitBehind(client);
+      const [{ rows }, view] = await allInOrder([written, viewed]);
       return { ...view, updatedAt: rows[0]?.updated_at ?? cart.updatedAt };
     });
   }
@@ -155,7 +168,8 @@ export class CartsService {
       ),
     );
     let row = rows[0];
-    if (!row || row.cart_id === null) {
+    const created = !row || row.cart_id === null;
+    if (created) {
       const shop = (
         await queryable.query<Pick<ShopAndCartRow, 'shop_id' | 'merchant_id'>>(`select id as shop_id, merchant_id from shop where slug = $1 and status = 'open'`, [shopSlug])
       ).rows[0];
@@ -174,6 +188,6 @@ export class CartsService {
       ).rows[0];
     }
     assert(row && row.cart_id !== null && row.cart_updated_at !== null, 'a cart exists once it has been inserted');
-    return { id: row.cart_id, shopId: row.shop_id, merchantId: row.merchant_id, shopSlug, currency: row.currency, updatedAt: row.cart_updated_at };
+    return { id: row.cart_id, shopId: row.shop_id, merchantId: row.merchant_id, shopSlug, currency: row.currency, updatedAt: row.cart_updated_at, created };
   }
 }

@@ -319,8 +319,28 @@ async function writeOutcome(client: LedgerClient, outcome: EngineOutcome, state:
  * transaction itself (the caller commits); otherwise the caller's is used.
  */
 export async function applyTransfers(client: LedgerClient, transfers: readonly TransferInput[], now: Date, options: { begin?: boolean } = {}): Promise<TransferResult[]> {
+  const decided = await lockAndDecide(client, transfers, now, options);
+  await decided.write();
+  return decided.results;
+}
+
+/** A batch decided under its accounts' locks; `write()` sends its write at once (nothing if nothing was created). */
+export interface DecidedBatch {
+  results: TransferResult[];
+  write(): Promise<void>;
+}
+
+/**
+ * applyTransfers' first half: locks, loads and decides, and leaves the write to the caller, who may send
+ * more behind it in the same round trip (the transaction's commit, withPoolTransaction's commitBehind).
+ */
+export async function lockAndDecide(client: LedgerClient, transfers: readonly TransferInput[], now: Date, options: { begin?: boolean } = {}): Promise<DecidedBatch> {
   const state = await lockAccountsAndLoadState(client, transfers, options.begin === true);
   const outcome = decideTransfers(transfers, state, now);
-  if (outcome.created.length) await writeOutcome(client, outcome, state, now);
-  return outcome.results;
+  return {
+    results: outcome.results,
+    write: async () => {
+      if (outcome.created.length) await writeOutcome(client, outcome, state, now);
+    },
+  };
 }

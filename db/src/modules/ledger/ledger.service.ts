@@ -14,7 +14,7 @@ import { UUID_PATTERN } from './ledger-engine.ts';
 import { orderPaymentEscrowAccountId } from './ledger-escrow.ts';
 import { LedgerRecipes } from './ledger-recipes.ts';
 import { LedgerSealer } from './ledger-sealer.ts';
-import { applyTransfers, TRANSFER_COLUMNS, transferFromRow, type LedgerClient, type TransferRow } from './ledger-store.ts';
+import { lockAndDecide, TRANSFER_COLUMNS, transferFromRow, type DecidedBatch, type LedgerClient, type TransferRow } from './ledger-store.ts';
 import { LedgerTransferEntity } from './ledger-transfer.entity.ts';
 import { verifyLedger, type LedgerVerification } from './ledger-verify.ts';
 import { LedgerWriter } from './ledger-writer.ts';
@@ -79,9 +79,9 @@ function withBalances(account: LedgerAccount): LedgerAccountView {
 }
 
 /**
- * The wallet ledger (docs/ledger.md is the contract). Writes go through one path, applyTransfers, either
- * via the in-process micro-batching writer (`submit`) or inside a caller's own transaction
- * (`applyInTransaction`). MikroORM serves only the read-side lists.
+ * The wallet ledger (docs/ledger.md is the contract). Writes go through one path, ledger-store.ts's
+ * lockAndDecide and its write, either via the in-process micro-batching writer (`submit`) or inside a
+ * caller's own transaction (`applyInTransaction` and its kin). MikroORM serves only the read-side lists.
  */
 export class LedgerService {
   readonly recipes: LedgerRecipes;
@@ -182,11 +182,28 @@ export class LedgerService {
    * withPoolTransaction has this process's sealer seal them before it returns.
    */
   async applyInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<TransferResult[]> {
+    const decided = await this.lockAndDecideInTransaction(client, transfers);
+    await decided.write();
+    return decided.results;
+  }
+
+  /**
+   * recordInTransaction in two steps, for a caller whose transaction ends with these transfers: the
+   * accounts are locked and the transfers decided (the first failure is thrown, nothing is written); then
+   * `write()` sends the write, and the caller, once every other check of its own has passed, can send its
+   * commit in the same round trip (commitBehind, db/src/pool-transaction.ts).
+   */
+  async decideInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<{ transfers: LedgerTransfer[]; write(): Promise<void> }> {
+    const decided = await this.lockAndDecideInTransaction(client, transfers);
+    return { transfers: LedgerService.transfersOrThrow(decided.results), write: decided.write };
+  }
+
+  private async lockAndDecideInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<DecidedBatch> {
     if (transfers.length > MAX_TRANSFERS_PER_SUBMISSION) throw new LedgerBatchTooLargeError(MAX_TRANSFERS_PER_SUBMISSION);
-    if (!transfers.length) return [];
-    const results = await applyTransfers(client, transfers, this.now());
-    if (results.some((result) => result.status === 'created')) afterCommit(client, this.sealSoon);
-    return results;
+    if (!transfers.length) return { results: [], write: async () => undefined };
+    const decided = await lockAndDecide(client, transfers, this.now());
+    if (decided.results.some((result) => result.status === 'created')) afterCommit(client, this.sealSoon);
+    return decided;
   }
 
   /**
@@ -209,7 +226,9 @@ export class LedgerService {
 
   /** Like applyInTransaction, throwing the first failure so that the caller's transaction rolls back. */
   async recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]> {
-    return LedgerService.transfersOrThrow(await this.applyInTransaction(client, transfers));
+    const decided = await this.decideInTransaction(client, transfers);
+    await decided.write();
+    return decided.transfers;
   }
 
   private static transfersOrThrow(results: TransferResult[]): LedgerTransfer[] {

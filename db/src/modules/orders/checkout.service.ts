@@ -1,13 +1,13 @@
 import type pg from 'pg';
-import { IdempotencyRaceLost, runIdempotent, type EarlierRequest } from '../../idempotency/idempotency.ts';
+import { IdempotencyRaceLost, isUniqueViolation, runIdempotent, type EarlierRequest } from '../../idempotency/idempotency.ts';
 import type { ShopperActor } from '../../actor.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
-import { ValidationError } from '../../errors.ts';
+import { assert, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
 import { noteOutboxWrite, OUTBOX_COLUMNS, outboxRowSql } from '../../outbox/outbox.ts';
-import { allInOrder, withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
+import { allInOrder, commitBehind, withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
 import { addressSnapshotJsonSql } from '../fulfilment/address-book.service.ts';
 import {
   checkFulfilmentRequest,
@@ -55,6 +55,9 @@ interface ShopRow extends ShopFulfilmentSettings {
   savedAddress: AddressSnapshot | null;
 }
 
+/** The unique key of (shopper, Idempotency-Key) on shop_order: a twin request's order is already there. */
+const ORDER_IDEMPOTENCY_CONSTRAINT = 'shop_order_shopper_id_idempotency_key_key';
+
 /** The shop columns checkout's first statement reads, beside the replay check and the cart. */
 const SHOP_COLUMNS = `shop.id, shop.merchant_id as "merchantId", shop.currency, shop.fulfilment_methods as "fulfilmentMethods",
             shop.position, shop.delivery,
@@ -100,6 +103,7 @@ export class CheckoutService {
       lookFirst: false,
       find: (existingKey) => this.findEarlier(actor, existingKey),
       perform: () => withPoolTransaction(this.database.pool, (client) => this.placeInTransaction(client, actor, request, fulfilment, key)),
+      twinInFlight: (error) => isUniqueViolation(error, ORDER_IDEMPOTENCY_CONSTRAINT),
     });
     return { order: result, replayed };
   }
@@ -156,14 +160,13 @@ export class CheckoutService {
       paymentDueAt: new Date(Date.now() + this.config.orders.paymentTimeoutSeconds * 1000),
       lines: reserved,
     });
-    // The sharer who brought this shopper here, if any (docs/social.md §3): sent behind the order, in its
-    // round trip (the transaction is pipelined, db/src/pool-transaction.ts).
-    const [order] = await allInOrder([
-      inserting,
-      attributeOrder(client, { orderId, shopId: shop.id, merchantId: shop.merchantId, shopperId: actor.shopperId, currency: shop.currency }),
-    ]);
-    // A concurrent request with the same key committed first; this one's reservation rolls back.
-    if (!order) throw new IdempotencyRaceLost();
+    // The sharer who brought this shopper here, if any (docs/social.md §3), and the commit: sent behind the
+    // order, in its round trip (the transaction is pipelined, db/src/pool-transaction.ts). Nothing is
+    // checked after them: a concurrent request with the same key that committed first makes the order's
+    // insert fail, and with it the whole transaction, reservation included.
+    const attributing = attributeOrder(client, { orderId, shopId: shop.id, merchantId: shop.merchantId, shopperId: actor.shopperId, currency: shop.currency });
+    commitBehind(client);
+    const [order] = await allInOrder([inserting, attributing]);
     return order;
   }
 }
@@ -343,9 +346,10 @@ interface NewOrder {
 /**
  * The order, its lines, its first event and its `order.placed` outbox row (which starts the payment
  * timeout), and for a cart checkout the emptied cart: one statement. If another request with the same
- * Idempotency-Key won, nothing is written and null comes back.
+ * Idempotency-Key committed first, it fails on ORDER_IDEMPOTENCY_CONSTRAINT (after waiting for that one to
+ * commit or roll back, as PostgreSQL does for a unique key) and the transaction with it.
  */
-async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrder): Promise<PlacedOrder | null> {
+async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrder): Promise<PlacedOrder> {
   const parameters = new SqlParameters();
   const lines: OrderLine[] = order.lines.map((line, position) => ({
     id: newId(),
@@ -395,7 +399,6 @@ async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrd
                ${parameters.add(order.fulfilment.method, 'text')}, ${parameters.add(order.deliveryFeeMinor, 'bigint')},
                ${parameters.add(order.fulfilment.address && JSON.stringify(order.fulfilment.address), 'jsonb')},
                ${parameters.add(order.fulfilment.distanceMeters, 'int')}, ${parameters.add(order.fulfilment.tableLabel, 'text')})
-       on conflict (shopper_id, idempotency_key) do nothing
        returning ${orderSelectList('shop_order')}
      ),
      lines as (
@@ -420,6 +423,7 @@ async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrd
     ),
   );
   const placed = rows[0];
-  if (placed) noteOutboxWrite(client);
-  return placed ? { ...placed, lines } : null;
+  assert(placed, 'an order insert that did not fail returns the order');
+  noteOutboxWrite(client);
+  return { ...placed, lines };
 }

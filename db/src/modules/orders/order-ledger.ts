@@ -10,6 +10,7 @@ export interface OrderLedger {
   openAccount: RecipeDependencies['openAccount'];
   readonly escrowShards: number;
   recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]>;
+  decideInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<{ transfers: LedgerTransfer[]; write(): Promise<void> }>;
   applyInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<TransferResult[]>;
 }
 

@@ -1,6 +1,6 @@
 import type { ShopperActor } from '../../actor.ts';
 import type { Database } from '../../database.ts';
-import { allInOrder, withPoolTransaction } from '../../pool-transaction.ts';
+import { allInOrder, commitBehind, withPoolTransaction } from '../../pool-transaction.ts';
 import type { Order } from './order.entity.ts';
 import type { OrderLedger } from './order-ledger.ts';
 import { findOrder, withLines, type OrderWithLines } from './order-reads.ts';
@@ -44,14 +44,18 @@ export class OrderPaymentService {
       // Sent together and run in order (the transaction is pipelined, db/src/pool-transaction.ts): none
       // needs what another returns. The ledger's comes last, because it holds the account locks (wallet,
       // escrow) until this transaction commits.
-      const [, paid] = await allInOrder([
+      const [, paid, ledger] = await allInOrder([
         commitStock(client, unpaid.merchantId, lines, actor, `order #${unpaid.number}`),
         recordTransition(client, unpaid, 'paid', actor, {
           paymentMethod: 'wallet',
           ...(legs[0] ? { paymentTransferId: legs[0].id } : {}),
         }),
-        this.ledger.recordInTransaction(client, legs),
+        this.ledger.decideInTransaction(client, legs),
       ]);
+      // Every check has passed (the wallet covers the total): the ledger's write and the commit leave together.
+      const written = ledger.write();
+      commitBehind(client);
+      await written;
       return { ...paid, lines };
     });
   }

@@ -1,0 +1,101 @@
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { commitBehind, withPoolTransaction } from './pool-transaction.ts';
+import { createTestEnvironment, type TestEnvironment } from './testing/databases.ts';
+
+let environment: TestEnvironment;
+/** One connection, so that every transaction below runs on the connection the one before it left behind. */
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  environment = await createTestEnvironment();
+  pool = new pg.Pool({ connectionString: environment.config.database.url, max: 1 });
+  await pool.query('create table probe (id int primary key, note text not null)');
+});
+afterAll(async () => {
+  await pool?.end();
+  await environment?.cleanup();
+});
+beforeEach(async () => {
+  await pool.query('delete from probe');
+  await pool.query(`insert into probe (id, note) values (1, 'first')`);
+});
+
+async function notes(): Promise<string[]> {
+  return (await pool.query<{ note: string }>('select note from probe order by id')).rows.map((row) => row.note);
+}
+
+/** True when the pool's connection is not inside a transaction left open (a statement of its own starts one). */
+async function outsideTransaction(): Promise<boolean> {
+  return (await pool.query<{ fresh: boolean }>('select now() = statement_timestamp() as fresh')).rows[0]!.fresh;
+}
+
+describe('commitBehind', () => {
+  it('commits the statements sent before it, in their round trip, and answers what they returned', async () => {
+    const result = await withPoolTransaction(pool, async (client) => {
+      await client.query(`update probe set note = 'changed' where id = 1`);
+      const inserted = client.query<{ id: number }>(`insert into probe (id, note) values (2, 'second') returning id`);
+      commitBehind(client);
+      return (await inserted).rows[0]!.id;
+    });
+    expect(result).toBe(2);
+    expect(await notes()).toEqual(['changed', 'second']);
+    expect(await outsideTransaction()).toBe(true);
+  });
+
+  it('rolls everything back when a statement sent before it fails, and throws that statement\'s error', async () => {
+    const run = withPoolTransaction(pool, async (client) => {
+      await client.query(`update probe set note = 'changed' where id = 1`);
+      const duplicate = client.query(`insert into probe (id, note) values (1, 'again')`);
+      commitBehind(client);
+      await duplicate;
+    });
+    await expect(run).rejects.toMatchObject({ code: '23505' });
+    expect(await notes()).toEqual(['first']);
+    expect(await outsideTransaction()).toBe(true);
+  });
+
+  it('lets work refuse after it when the last write matched nothing, leaving the connection reusable', async () => {
+    const run = withPoolTransaction(pool, async (client) => {
+      const written = client.query(`update probe set note = 'changed' where id = 1 and note = 'never'`);
+      commitBehind(client);
+      if ((await written).rowCount === 0) throw new Error('refused: nothing matched');
+    });
+    await expect(run).rejects.toThrow('refused: nothing matched');
+    expect(await notes()).toEqual(['first']);
+    expect(await outsideTransaction()).toBe(true);
+  });
+
+  it('fails loudly, keeping nothing, when work returns without awaiting a statement that failed', async () => {
+    const run = withPoolTransaction(pool, async (client) => {
+      await client.query(`update probe set note = 'changed' where id = 1`);
+      client.query(`insert into probe (id, note) values (1, 'again')`).catch(() => undefined);
+      commitBehind(client);
+      return 'done';
+    });
+    await expect(run).rejects.toThrow('Invariant violated: a transaction whose work succeeded commits');
+    expect(await notes()).toEqual(['first']);
+    expect(await outsideTransaction()).toBe(true);
+  });
+
+  it('refuses a second commit in one transaction', async () => {
+    const run = withPoolTransaction(pool, async (client) => {
+      commitBehind(client);
+      commitBehind(client);
+    });
+    await expect(run).rejects.toThrow('Invariant violated: a transaction commits once');
+    expect(await outsideTransaction()).toBe(true);
+  });
+
+  it('leaves the next transaction on the same connection to commit on its own', async () => {
+    await withPoolTransaction(pool, async (client) => {
+      const written = client.query(`update probe set note = 'early' where id = 1`);
+      commitBehind(client);
+      await written;
+    });
+    await withPoolTransaction(pool, async (client) => {
+      await client.query(`update probe set note = 'late' where id = 1`);
+    });
+    expect(await notes()).toEqual(['late']);
+  });
+});
