@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
-import { allInOrder, withPoolTransaction } from '../pool-transaction.ts';
+import { allInOrder, commitBehind, withPoolTransaction } from '../pool-transaction.ts';
 import { prepared } from '../prepared-statements.ts';
 import { subscribeAcrossReconnects } from '../redis.ts';
 import type { JobQueues } from '../queues/job-queues.ts';
 import type { JobRegistry } from '../queues/registry.ts';
-import { jobsOfEventTypes } from './event-jobs.ts';
+import { jobsOfEventType, WEBHOOK_SUBSCRIBED_SQL } from './event-jobs.ts';
 import { aggregateEventsChannel, allEventsChannel, outboxCommittedChannel, type OutboxJob, type OutboxMessage } from './outbox.ts';
 
 interface OutboxRow {
@@ -93,33 +93,40 @@ export class OutboxRelay {
   async relayOnce(): Promise<RelayPass> {
     return withPoolTransaction(this.options.pool, async (client) => {
       // Sent together (the transaction is pipelined, db/src/pool-transaction.ts) and run in order: the
-      // claim starts once the publishing lock is granted. Both named, so planned once per connection.
+      // claim starts once the publishing lock is granted. Both named, so planned once per connection. The
+      // claim also takes each row's position and reads whether a webhook endpoint wants it (WEBHOOK_SUBSCRIBED_SQL).
       const [, { rows }] = await allInOrder([
         client.query(prepared('select pg_advisory_xact_lock($1)', [OUTBOX_PUBLISH_LOCK_KEY])),
-        client.query<OutboxRow>(
+        client.query<OutboxRow & { position: string; webhookSubscribed: boolean }>(
           prepared(
-            `select id, type, aggregate_type as "aggregateType", aggregate_id as "aggregateId", merchant_id as "merchantId",
-                        payload, jobs, created_at as "createdAt"
-                   from outbox
-                  where published_at is null
-                  order by sequence
-                  limit $1
-                  for update skip locked`,
+            `select claimed.id, claimed.type, claimed.aggregate_type as "aggregateType", claimed.aggregate_id as "aggregateId",
+                    claimed.merchant_id as "merchantId", claimed.payload, claimed.jobs, claimed.created_at as "createdAt",
+                    nextval('outbox_published_sequence') as position, ${WEBHOOK_SUBSCRIBED_SQL} as "webhookSubscribed"
+               from (select id, sequence, type, aggregate_type, aggregate_id, merchant_id, payload, jobs, created_at
+                       from outbox
+                      where published_at is null
+                      order by sequence
+                      limit $1
+                      for update skip locked) as claimed
+              order by claimed.sequence`,
             [this.batchSize],
           ),
         ),
       ]);
       if (rows.length === 0) return { published: 0, failed: 0 };
+      // Taken under the publishing lock, so later passes get larger ones; handed out ascending in row order
+      // whatever order PostgreSQL computed them in. A row that fails below leaves its position unused.
+      const positions = rows.map((row) => Number(row.position)).sort((left, right) => left - right);
 
       const published: OutboxRow[] = [];
+      const publishedPositions: number[] = [];
       const failures: { id: string; error: string }[] = [];
-      // Plus the jobs that follow from the events' types (webhooks, notifications: event-jobs.ts).
-      const jobsOfTypes = await jobsOfEventTypes(client, rows);
-      const outcomes = await Promise.allSettled(rows.map((row) => this.enqueueJobs(row, jobsOfTypes.get(row.id) ?? [])));
+      const outcomes = await Promise.allSettled(rows.map((row) => this.enqueueJobs(row, jobsOfEventType(row))));
       outcomes.forEach((outcome, index) => {
         const row = rows[index] as OutboxRow;
         if (outcome.status === 'fulfilled') {
           published.push(row);
+          publishedPositions.push(positions[index] as number);
           return;
         }
         // One bad row must not hold back the others; it stays unpublished and is retried next pass.
@@ -127,26 +134,28 @@ export class OutboxRelay {
         failures.push({ id: row.id, error: error instanceof Error ? error.message : String(error) });
         this.options.logger?.error({ err: error, outboxId: row.id, type: row.type }, 'outbox row could not be relayed');
       });
-      const positions = await this.positions(client, published.length);
-      await this.publish(published, positions);
+      await this.publish(published, publishedPositions);
       await this.options.afterEnqueue?.(published.map((row) => row.id));
 
-      if (published.length) {
-        await client.query(
-          `update outbox o set published_at = now(), published_sequence = p.position, publish_attempts = o.publish_attempts + 1
-             from unnest($1::uuid[], $2::bigint[]) as p(id, position)
-            where o.id = p.id`,
-          [published.map((row) => row.id), positions],
-        );
-      }
-      if (failures.length) {
-        await client.query(
-          `update outbox o set publish_attempts = o.publish_attempts + 1, last_error = f.error
-             from unnest($1::uuid[], $2::text[]) as f(id, error)
-            where o.id = f.id`,
-          [failures.map((failure) => failure.id), failures.map((failure) => failure.error)],
-        );
-      }
+      // The marks and the commit leave together: nothing is checked after them.
+      const marked = published.length
+        ? client.query(
+            `update outbox o set published_at = now(), published_sequence = p.position, publish_attempts = o.publish_attempts + 1
+               from unnest($1::uuid[], $2::bigint[]) as p(id, position)
+              where o.id = p.id`,
+            [published.map((row) => row.id), publishedPositions],
+          )
+        : null;
+      const noted = failures.length
+        ? client.query(
+            `update outbox o set publish_attempts = o.publish_attempts + 1, last_error = f.error
+               from unnest($1::uuid[], $2::text[]) as f(id, error)
+              where o.id = f.id`,
+            [failures.map((failure) => failure.id), failures.map((failure) => failure.error)],
+          )
+        : null;
+      commitBehind(client);
+      await allInOrder([marked, noted]);
       return { published: published.length, failed: failures.length };
     });
   }
@@ -237,15 +246,6 @@ export class OutboxRelay {
       const delayMs = job.runAt === null ? 0 : Math.max(0, Date.parse(job.runAt) - Date.now());
       await this.options.queues.enqueue(job.name, job.payload as never, { key: job.key, delayMs });
     }
-  }
-
-  /** `count` fresh positions, ascending; taken under the publishing lock, so later passes get larger ones. */
-  private async positions(client: pg.PoolClient, count: number): Promise<number[]> {
-    if (count === 0) return [];
-    const { rows } = await client.query<{ position: string }>(
-      prepared(`select nextval('outbox_published_sequence') as position from generate_series(1, $1) order by 1`, [count]),
-    );
-    return rows.map((row) => Number(row.position));
   }
 
   private async publish(rows: OutboxRow[], positions: number[]): Promise<void> {
