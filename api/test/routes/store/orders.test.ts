@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
+import { LedgerService } from '../../../../db/src/modules/ledger/ledger.service.ts';
+import { OrderPaymentService } from '../../../../db/src/modules/orders/order-payment.service.ts';
 import type { TestApp } from '../../helpers/app.ts';
 import { checkout, closeOrdersFixture, countRows, createOrdersFixture, escrowBalanceMinor, fundWallet, pay, stockOf, walletBalanceMinor } from '../../helpers/orders.ts';
 import { addProduct, createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../../helpers/shoppers.ts';
@@ -262,6 +264,19 @@ describe('payment by wallet (POST /api/store/orders/:id/pay)', () => {
     const again = await pay(testApp.app, buyer, order.id);
     expect(again.json().status).toBe('paid');
     expect(await walletBalanceMinor(testApp.app, buyer.shopperId)).toBe(5000 - 1299);
+  });
+
+  it('pays on the first call in a process that has not opened the wallet or the escrow yet (one just started)', async () => {
+    const buyer = await createGuestShopper(testApp.app);
+    const order = (await checkout(testApp.app, buyer, shop.slug, { source: 'buy_now', variantId: first() })).json();
+    await fundWallet(testApp.app, buyer.shopperId, 5000);
+    // A second API process: its own ledger service, with no account known yet.
+    const justStarted = new OrderPaymentService(testApp.database, new LedgerService(testApp.database));
+    const paid = await justStarted.payByWallet({ type: 'shopper', shopperId: buyer.shopperId, provider: 'guest' }, order.id);
+    expect(paid).toMatchObject({ id: order.id, status: 'paid', paymentMethod: 'wallet' });
+    expect(await walletBalanceMinor(testApp.app, buyer.shopperId)).toBe(5000 - 1299);
+    const { rows } = await testApp.database.pool.query(`select count(*)::int as transfers from ledger_transfer where reference_id = $1`, [order.id]);
+    expect(rows).toEqual([{ transfers: 1 }]);
   });
 
   it('refuses insufficient funds with 422 and changes nothing', async () => {

@@ -5,6 +5,7 @@ import { createTestEnvironment, type TestEnvironment } from '../../testing/datab
 import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
 import { LedgerService } from './ledger.service.ts';
 import { codes, fundedWallet, ManualClock } from './ledger.test-support.ts';
+import { AccountNotKnownYet } from './ledger.errors.ts';
 import { orderSettlementLegId } from './ledger-recipes.ts';
 import type { AccountKind } from './ledger.types.ts';
 
@@ -199,5 +200,21 @@ describe('posting recipes', () => {
     // The release's id derives from the hold's: recording it again moves nothing.
     await ledger.record(release);
     expect(await balance('shopper_wallet', second)).toMatchObject({ balanceMinor: 600, availableMinor: 600 });
+  });
+});
+
+describe('recipes without I/O (knownAccountRecipes)', () => {
+  it('name an account this process has not opened yet, and build the same legs as the recipes once it has', async () => {
+    const justStarted = new LedgerService(environment.database);
+    const input = { eventId: newId(), orderId: newId(), shopperId: newId(), currency: 'EUR' as const, amountMinor: 700 };
+    const wallet = await justStarted.knownAccountRecipes.walletPayment(input).catch((error: unknown) => error);
+    expect(wallet).toBeInstanceOf(AccountNotKnownYet);
+    expect(wallet).toMatchObject({ account: { kind: 'shopper_wallet', currency: 'EUR', ownerId: input.shopperId } });
+    await justStarted.openAccount((wallet as AccountNotKnownYet).account);
+    const escrow = await justStarted.knownAccountRecipes.walletPayment(input).catch((error: unknown) => error);
+    expect(escrow).toMatchObject({ account: { kind: 'escrow', currency: 'EUR' } });
+    await justStarted.openAccount((escrow as AccountNotKnownYet).account);
+    expect(await justStarted.knownAccountRecipes.walletPayment(input)).toEqual(await justStarted.recipes.walletPayment(input));
+    await justStarted.close();
   });
 });

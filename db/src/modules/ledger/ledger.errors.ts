@@ -1,5 +1,6 @@
 import { DomainError, type DomainErrorType } from '../../errors.ts';
-import type { FailedTransferResult, LedgerErrorCode } from './ledger.types.ts';
+import type { CurrencyCode } from '../../money.ts';
+import type { AccountKind, FailedTransferResult, LedgerErrorCode } from './ledger.types.ts';
 
 /** Each per-transfer code as a DomainError type, hence an HTTP status (409 for id reuse, 422 for rules ...). */
 export const LEDGER_ERROR_TYPES: Record<LedgerErrorCode, DomainErrorType> = {
@@ -34,5 +35,15 @@ export class LedgerTransferError extends DomainError {
 export class LedgerBatchTooLargeError extends DomainError {
   constructor(limit: number) {
     super('validation', 'batch_too_large', `At most ${limit} transfers may be submitted at once.`, { transfers: `must hold at most ${limit} transfers` });
+  }
+}
+
+/**
+ * Thrown by LedgerService.knownAccountRecipes for an account this process has not opened yet: not a
+ * refusal, a request to open it (LedgerService.openAccount, outside the caller's transaction) and retry.
+ */
+export class AccountNotKnownYet extends Error {
+  constructor(readonly account: { kind: AccountKind; currency: CurrencyCode; ownerId?: string; merchantId?: string; shard?: number }) {
+    super(`The ledger account ${account.kind}/${account.currency} is not known to this process yet.`);
   }
 }

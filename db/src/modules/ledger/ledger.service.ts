@@ -18,7 +18,7 @@ import { lockAndDecide, TRANSFER_COLUMNS, transferFromRow, type DecidedBatch, ty
 import { LedgerTransferEntity } from './ledger-transfer.entity.ts';
 import { verifyLedger, type LedgerVerification } from './ledger-verify.ts';
 import { LedgerWriter } from './ledger-writer.ts';
-import { LedgerBatchTooLargeError, LedgerTransferError } from './ledger.errors.ts';
+import { AccountNotKnownYet, LedgerBatchTooLargeError, LedgerTransferError } from './ledger.errors.ts';
 import { MAX_TRANSFERS_PER_SUBMISSION, type AccountListFilterInput, type TransferListFilterInput } from './ledger.schemas.ts';
 import type { AccountKind, LedgerAccount, LedgerTransfer, TransferInput, TransferResult } from './ledger.types.ts';
 
@@ -78,6 +78,19 @@ function withBalances(account: LedgerAccount): LedgerAccountView {
   return { ...account, ...accountBalances(account) };
 }
 
+/** An account's identity (kind, currency, owner, shard) checked, and the key it is cached under. */
+function accountIdentity(input: OpenAccountInput): { key: string; rule: (typeof KIND_RULES)[AccountKind]; ownerId: string | null; shard: number } {
+  const rule = KIND_RULES[input.kind];
+  if (!rule) throw new ValidationError({ kind: 'is not an account kind' });
+  if (rule.ownerType === 'platform' && input.ownerId) throw new ValidationError({ ownerId: `a ${input.kind} account belongs to the platform; send no owner` });
+  if (rule.ownerType !== 'platform' && !input.ownerId) throw new ValidationError({ ownerId: `a ${input.kind} account needs its ${rule.ownerType} id` });
+  const shard = input.shard ?? 0;
+  if (!Number.isInteger(shard) || shard < 0 || shard > MAX_ESCROW_SHARD) throw new ValidationError({ shard: `must be an integer from 0 to ${MAX_ESCROW_SHARD}` });
+  if (shard > 0 && input.kind !== 'escrow') throw new ValidationError({ shard: 'only escrow is split into sub-accounts' });
+  const ownerId = input.ownerId?.toLowerCase() ?? null;
+  return { key: `${input.kind}:${input.currency}:${ownerId ?? ''}:${shard}`, rule, ownerId, shard };
+}
+
 /**
  * The wallet ledger (docs/ledger.md is the contract). Writes go through one path, ledger-store.ts's
  * lockAndDecide and its write, either via the in-process micro-batching writer (`submit`) or inside a
@@ -85,6 +98,12 @@ function withBalances(account: LedgerAccount): LedgerAccountView {
  */
 export class LedgerService {
   readonly recipes: LedgerRecipes;
+  /**
+   * The recipes without I/O, for a transaction that already holds locks and must not wait for a second
+   * pooled connection: every account comes from this process's cache of opened accounts, and one not
+   * there yet is thrown as AccountNotKnownYet, for the caller to open (outside) and try again.
+   */
+  readonly knownAccountRecipes: Pick<LedgerRecipes, 'walletPayment'>;
   /** This process's sealer (chain positions after commit); the workers' ledger.seal job is the safety net. */
   readonly sealer: LedgerSealer;
   /** Escrow sub-accounts per currency that payments spread over (docs/ledger.md §5). */
@@ -114,19 +133,20 @@ export class LedgerService {
       orderPaymentEscrowAccountId: (orderId) => orderPaymentEscrowAccountId(this.database.pool, orderId),
       escrowShards: this.escrowShards,
     });
+    const readsNothing = async (): Promise<never> => {
+      throw new Error('Invariant violated: known-account recipes read nothing');
+    };
+    this.knownAccountRecipes = new LedgerRecipes({
+      openAccount: async (input) => this.knownAccount(input),
+      getTransferById: readsNothing,
+      orderPaymentEscrowAccountId: readsNothing,
+      escrowShards: this.escrowShards,
+    });
   }
 
   /** Finds or creates the account of (kind, currency, owner); safe to call concurrently. */
   async openAccount(input: OpenAccountInput): Promise<LedgerAccount> {
-    const rule = KIND_RULES[input.kind];
-    if (!rule) throw new ValidationError({ kind: 'is not an account kind' });
-    if (rule.ownerType === 'platform' && input.ownerId) throw new ValidationError({ ownerId: `a ${input.kind} account belongs to the platform; send no owner` });
-    if (rule.ownerType !== 'platform' && !input.ownerId) throw new ValidationError({ ownerId: `a ${input.kind} account needs its ${rule.ownerType} id` });
-    const shard = input.shard ?? 0;
-    if (!Number.isInteger(shard) || shard < 0 || shard > MAX_ESCROW_SHARD) throw new ValidationError({ shard: `must be an integer from 0 to ${MAX_ESCROW_SHARD}` });
-    if (shard > 0 && input.kind !== 'escrow') throw new ValidationError({ shard: 'only escrow is split into sub-accounts' });
-    const ownerId = input.ownerId?.toLowerCase() ?? null;
-    const key = `${input.kind}:${input.currency}:${ownerId ?? ''}:${shard}`;
+    const { key, rule, ownerId, shard } = accountIdentity(input);
     const cached = this.accountIds.get(key);
     if (cached) return cached;
     // Shard 0 stands for all of escrow's sub-accounts in finance (docs/ledger.md §5), so it exists before any other.
@@ -154,6 +174,13 @@ export class LedgerService {
     if (this.accountIds.size >= ACCOUNT_CACHE_LIMIT) this.accountIds.clear();
     // Only the identity is cached; balances of a cached account are stale by design.
     this.accountIds.set(key, account);
+    return account;
+  }
+
+  /** An account this process has opened or found before, without I/O (knownAccountRecipes); else AccountNotKnownYet. */
+  private knownAccount(input: OpenAccountInput): LedgerAccount {
+    const account = this.accountIds.get(accountIdentity(input).key);
+    if (!account) throw new AccountNotKnownYet(input);
     return account;
   }
 

@@ -7,6 +7,8 @@ import type { LedgerTransfer, TransferInput, TransferResult } from '../ledger/le
 /** What orders need of the ledger (docs/ledger.md): account opening, their recipes, the in-transaction write path. */
 export interface OrderLedger {
   recipes: Pick<LedgerRecipes, 'walletPayment' | 'refund' | 'orderSettlement' | 'referralCommission'>;
+  /** The recipes without I/O, inside a transaction that holds locks (LedgerService.knownAccountRecipes). */
+  knownAccountRecipes: Pick<LedgerRecipes, 'walletPayment'>;
   openAccount: RecipeDependencies['openAccount'];
   readonly escrowShards: number;
   recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]>;
