@@ -170,6 +170,20 @@ describe('PUT /api/store/shops/:slug/cart/lines/:variantId', () => {
     expect(await linesOf(guest)).toEqual([]);
     await asOwner('DELETE', `/api/admin/products/${productId}`, undefined, 200);
   });
+
+  it('refuses a line that would take the whole cart beyond the safe integer range, keeping the lines it has', async () => {
+    const half = Math.floor(Number.MAX_SAFE_INTEGER / 2) + 1;
+    const productId = await addProduct(testApp.app, merchantId, shop.shopId, { title: 'Two halves', variants: [{ priceMinor: half, stockOnHand: 5 }, { priceMinor: half, stockOnHand: 5 }] });
+    const { rows } = await testApp.database.pool.query<{ id: string }>('select id from variant where product_id = $1 order by position, id', [productId]);
+    const guest = await createGuestShopper(testApp.app);
+    expect((await setQuantity(guest, rows[0]!.id, 1)).statusCode).toBe(200);
+    const before = await linesOf(guest);
+    const response = await setQuantity(guest, rows[1]!.id, 1);
+    expect(response.statusCode).toBe(422);
+    expect(response.json().code).toBe('amount_too_large');
+    expect(await linesOf(guest)).toEqual(before);
+    await asOwner('DELETE', `/api/admin/products/${productId}`, undefined, 200);
+  });
 });
 
 describe('line problems', () => {

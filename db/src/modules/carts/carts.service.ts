@@ -72,8 +72,9 @@ export class CartsService {
   /**
    * Sets a line's quantity (0 removes it). Only lines that grow are checked against stock and the line
    * limit; every write keeps the cart's total (all lines at today's prices) within the safe integer range,
-   * so that the view read behind it cannot refuse what it wrote. The checks and the write are one statement: the line is written only where every check
-   * passes, and the row the checks read comes back to name the refusal (refusalOf).
+   * so that the view read behind it cannot refuse what it wrote. The checks and the write are one
+   * statement: the line is written only where every check passes, and the row the checks read comes back
+   * to name the refusal (refusalOf).
    */
   async setLineQuantity(actor: ShopperActor, input: { shopSlug: string; variantId: string; quantity: number }): Promise<CartView> {
     if (input.quantity === 0) return this.removeLine(actor, input);

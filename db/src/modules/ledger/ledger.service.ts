@@ -20,7 +20,7 @@ import { verifyLedger, type LedgerVerification } from './ledger-verify.ts';
 import { LedgerWriter } from './ledger-writer.ts';
 import { AccountNotKnownYet, LedgerBatchTooLargeError, LedgerTransferError } from './ledger.errors.ts';
 import { MAX_TRANSFERS_PER_SUBMISSION, type AccountListFilterInput, type TransferListFilterInput } from './ledger.schemas.ts';
-import type { AccountKind, LedgerAccount, LedgerTransfer, TransferInput, TransferResult } from './ledger.types.ts';
+import type { AccountKind, DecidedTransfers, LedgerAccount, LedgerTransfer, TransferInput, TransferResult } from './ledger.types.ts';
 
 /** Two: one batch's round trips overlap the other's, while the pool keeps connections for the rest of the API. */
 const DEFAULT_CONCURRENT_BATCHES = 2;
@@ -220,7 +220,7 @@ export class LedgerService {
    * `write()` sends the write, and the caller, once every other check of its own has passed, can send its
    * commit in the same round trip (commitBehind, db/src/pool-transaction.ts).
    */
-  async decideInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<{ transfers: LedgerTransfer[]; write(): Promise<void> }> {
+  async decideInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<DecidedTransfers> {
     const decided = await this.lockAndDecideInTransaction(client, transfers);
     return { transfers: LedgerService.transfersOrThrow(decided.results), write: decided.write };
   }

@@ -151,3 +151,9 @@ export interface CorrectionTarget {
   amountMinor: number;
   reversedMinor: number;
 }
+
+/** Transfers decided inside a caller's transaction and not written yet: `write()` sends their one write statement. */
+export interface DecidedTransfers {
+  transfers: LedgerTransfer[];
+  write(): Promise<void>;
+}

@@ -2,7 +2,7 @@ import type { LedgerAccount } from '../ledger/ledger.types.ts';
 import { orderPaymentEscrowAccountId } from '../ledger/ledger-escrow.ts';
 import { LedgerRecipes, type RecipeDependencies } from '../ledger/ledger-recipes.ts';
 import { TRANSFER_COLUMNS, transferFromRow, type LedgerClient, type TransferRow } from '../ledger/ledger-store.ts';
-import type { LedgerTransfer, TransferInput, TransferResult } from '../ledger/ledger.types.ts';
+import type { DecidedTransfers, LedgerTransfer, TransferInput, TransferResult } from '../ledger/ledger.types.ts';
 
 /** What orders need of the ledger (docs/ledger.md): account opening, their recipes, the in-transaction write path. */
 export interface OrderLedger {
@@ -12,7 +12,7 @@ export interface OrderLedger {
   openAccount: RecipeDependencies['openAccount'];
   readonly escrowShards: number;
   recordInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<LedgerTransfer[]>;
-  decideInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<{ transfers: LedgerTransfer[]; write(): Promise<void> }>;
+  decideInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<DecidedTransfers>;
   applyInTransaction(client: LedgerClient, transfers: readonly TransferInput[]): Promise<TransferResult[]>;
 }
 
