@@ -13,7 +13,7 @@ export interface CartHeader {
   updatedAt: Date;
 }
 
-interface LineRow {
+export interface LineRow {
   variant_id: string;
   product_id: string;
   product_title: string;
@@ -32,30 +32,51 @@ export function lineProblem(row: { sellable: boolean; available_quantity: number
   return null;
 }
 
-/**
- * A cart priced from the catalog as it is now: unit prices, availability and problems are never stored
- * with the cart. Checkout calls this inside its own transaction (pass its client) to price the order from
- * the same rows it reserves. Totals are summed in bigint and refused if they leave the safe range.
- */
-export async function loadCartView(queryable: Queryable, cart: CartHeader): Promise<CartView> {
-  const lines = await queryable.query<LineRow>(
-    prepared(
-      `select line.variant_id, variant.product_id, product.title as product_title, variant.title as variant_title, variant.sku,
-              variant.price_minor, line.quantity,
-              greatest(variant.stock_on_hand - variant.stock_reserved, 0) as available_quantity,
-              (product.status = 'active' and product.shop_id = $2) as sellable
-         from cart_line line
-         join variant on variant.id = line.variant_id
-         join product on product.id = variant.product_id
-        where line.cart_id = $1
-        order by line.created_at, line.id`,
-      [cart.id, cart.shopId],
-    ),
-  );
+/** A cart named by its shopper and shop, so that a statement can find it without waiting for its row to be read. */
+export interface CartKey {
+  shopperId: string;
+  shopSlug: string;
+}
 
+/**
+ * The cart of shopper `shopper` in the open shop `slug` (SQL expressions, usually parameters) as a CTE body:
+ * its id, merchant and shop; no row when there is none.
+ */
+export function cartOfShopperSql(slug: string, shopper: string): string {
+  return `select cart.id, cart.merchant_id, cart.shop_id from cart join shop on shop.id = cart.shop_id
+           where shop.slug = ${slug} and shop.status = 'open' and cart.shopper_id = ${shopper}`;
+}
+
+/** Sends the read of a cart's lines at once (the caller may send more behind it); no rows for no cart. */
+export function readCartLines(queryable: Queryable, key: CartKey): Promise<LineRow[]> {
+  return queryable
+    .query<LineRow>(
+      prepared(
+        `with cart_row as (${cartOfShopperSql('$1', '$2')})
+         select line.variant_id, variant.product_id, product.title as product_title, variant.title as variant_title, variant.sku,
+                variant.price_minor, line.quantity,
+                greatest(variant.stock_on_hand - variant.stock_reserved, 0) as available_quantity,
+                (product.status = 'active' and product.shop_id = cart_row.shop_id) as sellable
+           from cart_row
+           join cart_line line on line.cart_id = cart_row.id
+           join variant on variant.id = line.variant_id
+           join product on product.id = variant.product_id
+          order by line.created_at, line.id`,
+        [key.shopSlug, key.shopperId],
+      ),
+    )
+    .then((result) => result.rows);
+}
+
+/**
+ * A cart priced from the catalog as it is now, from its lines as readCartLines read them: unit prices,
+ * availability and problems are never stored with the cart. Totals are summed in bigint and refused if they
+ * leave the safe range.
+ */
+export function cartView(cart: CartHeader, lines: LineRow[]): CartView {
   let totalMinor = 0n;
   let itemCount = 0;
-  const views: CartLineView[] = lines.rows.map((row) => {
+  const views: CartLineView[] = lines.map((row) => {
     const lineTotal = BigInt(row.price_minor) * BigInt(row.quantity);
     totalMinor += lineTotal;
     itemCount += row.quantity;

@@ -6,7 +6,7 @@ import { newId } from '../../ids.ts';
 import type { CurrencyCode } from '../../money.ts';
 import { allInOrder, commitBehind, withPoolTransaction, type Queryable } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
-import { loadCartView, type CartHeader } from './cart-view.ts';
+import { cartOfShopperSql, cartView, readCartLines, type CartHeader, type LineRow } from './cart-view.ts';
 import { CartAmountTooLargeError, CartFullError, CartInsufficientStockError, StoreShopNotFoundError, VariantNotSoldHereError } from './carts.errors.ts';
 import { MAX_CART_LINES, type CartView } from './carts.schemas.ts';
 
@@ -18,16 +18,14 @@ interface ShopAndCartRow {
   cart_updated_at: Date | null;
 }
 
-/** `created`: this request inserted the cart (it did not exist before). */
-type OpenCart = CartHeader & { merchantId: string; created: boolean };
+type OpenCart = CartHeader & { merchantId: string };
 
-/** A cart write on its way to PostgreSQL, wrapped so that returning it from an async function does not await it. */
+/**
+ * A cart write sent (not awaited), naming the cart by its shopper and shop: `refusal` reads its answer and
+ * names why nothing was written (null: it was written); `updatedAt` is the cart's stamp after it.
+ */
 interface SentWrite {
-  written: Promise<pg.QueryResult<{ updated_at: Date }>>;
-}
-
-function sent(written: Promise<pg.QueryResult<{ updated_at: Date }>>): SentWrite {
-  return { written };
+  answered: Promise<{ refusal: Error | null; updatedAt: Date | null }>;
 }
 
 /** What the cart line write read before writing: null columns where the variant is not sold here. */
@@ -53,8 +51,44 @@ function refusalOf(row: LineCheckRow, variantId: string, quantity: number): Erro
 
 const SHOP_AND_CART_COLUMNS = `shop.id as shop_id, shop.merchant_id, shop.currency, cart.id as cart_id, cart.updated_at as cart_updated_at`;
 
-/** Each write changes the lines and stamps the cart in one statement: `$1` is always the cart id. */
-const TOUCH_CART = 'update cart set updated_at = now() where id = $1 returning updated_at';
+/**
+ * The open shop at `$1` and the cart of shopper `$2` there. With `lock`, the cart row is locked for the
+ * transaction, so that concurrent writes to one cart (the line limit) take turns; PostgreSQL cannot lock the
+ * nullable side of an outer join, so the locking read joins the cart inner (no row without a cart).
+ */
+function shopAndCartSql(lock: boolean): string {
+  return `select ${SHOP_AND_CART_COLUMNS}
+            from shop ${lock ? 'join' : 'left join'} cart on cart.shop_id = shop.id and cart.shopper_id = $2
+           where shop.slug = $1 and shop.status = 'open'
+           ${lock ? 'for update of cart' : ''}`;
+}
+
+function openCartOf(row: ShopAndCartRow, shopSlug: string): OpenCart {
+  assert(row.cart_id !== null && row.cart_updated_at !== null, 'a cart row comes with its id and stamp');
+  return { id: row.cart_id, shopId: row.shop_id, merchantId: row.merchant_id, shopSlug, currency: row.currency, updatedAt: row.cart_updated_at };
+}
+
+/** What a cart write answers: its refusal, else the cart as the write left it. */
+function answerOf(cart: OpenCart, answer: { refusal: Error | null; updatedAt: Date | null }, lines: LineRow[]): CartView {
+  if (answer.refusal) throw answer.refusal;
+  return { ...cartView(cart, lines), updatedAt: answer.updatedAt ?? cart.updatedAt };
+}
+
+/** Deletes the cart's lines (all, or those `condition` picks with `$3`) and stamps the cart, in one statement. */
+function removeLines(client: pg.PoolClient, condition: string, parameters: unknown[]): SentWrite {
+  return {
+    answered: client
+      .query<{ updated_at: Date }>(
+        prepared(
+          `with cart_row as (${cartOfShopperSql('$1', '$2')}),
+                removed as (delete from cart_line where cart_id = (select id from cart_row) ${condition})
+           update cart set updated_at = now() where id = (select id from cart_row) returning updated_at`,
+          parameters,
+        ),
+      )
+      .then(({ rows }) => ({ refusal: null, updatedAt: rows[0]?.updated_at ?? null })),
+  };
+}
 
 /**
  * Carts: one per shopper and shop, created on first sight, lines by variant and quantity. Prices,
@@ -66,7 +100,7 @@ export class CartsService {
 
   async get(actor: ShopperActor, shopSlug: string): Promise<CartView> {
     const cart = await this.openCart(this.database.pool, actor, shopSlug, false);
-    return loadCartView(this.database.pool, cart);
+    return cartView(cart, await readCartLines(this.database.pool, { shopperId: actor.shopperId, shopSlug }));
   }
 
   /**
@@ -78,99 +112,98 @@ export class CartsService {
    */
   async setLineQuantity(actor: ShopperActor, input: { shopSlug: string; variantId: string; quantity: number }): Promise<CartView> {
     if (input.quantity === 0) return this.removeLine(actor, input);
-    return this.write(actor, input.shopSlug, async (client, cart) =>
-      sent(
-        client
-          .query<LineCheckRow & { updated_at: Date | null }>(
-            prepared(
-              `with checked as (
-                 select variant.price_minor,
-                        variant.stock_on_hand - variant.stock_reserved as available_quantity,
-                        (select quantity from cart_line where cart_id = $1 and variant_id = variant.id) as current_quantity,
-                        (select count(*)::int from cart_line where cart_id = $1) as line_count,
-                        (select coalesce(sum(other.price_minor::numeric * line.quantity), 0)
-                           from cart_line line join variant other on other.id = line.variant_id
-                          where line.cart_id = $1 and line.variant_id <> variant.id) as other_lines_minor
-                   from variant join product on product.id = variant.product_id
-                  where variant.id = $4 and product.shop_id = $6 and product.status = 'active'
-               ), line as (
-                 insert into cart_line (id, cart_id, merchant_id, variant_id, quantity)
-                 select $2::uuid, $1::uuid, $3::uuid, $4::uuid, $5::int from checked
-                  where ($5 <= coalesce(current_quantity, 0) or $5 <= available_quantity)
-                    and (current_quantity is not null or line_count < $7)
-                    and price_minor::numeric * $5 + other_lines_minor <= $8::numeric
-                 on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now()
-                 returning 1
-               ), touched as (
-                 update cart set updated_at = now() where id = $1 and exists (select from line) returning updated_at
-               )
-               select checked.*, (select updated_at from touched) as updated_at from (select) as always left join checked on true`,
-              [cart.id, newId(), cart.merchantId, input.variantId, input.quantity, cart.shopId, MAX_CART_LINES, Number.MAX_SAFE_INTEGER],
-            ),
-          )
-          .then((result) => {
-            const row = result.rows[0]!;
-            if (row.updated_at === null) throw refusalOf(row, input.variantId, input.quantity);
-            return result as pg.QueryResult<{ updated_at: Date }>;
-          }),
-      ),
-    );
+    return this.write(actor, input.shopSlug, (client) => ({
+      answered: client
+        .query<LineCheckRow & { updated_at: Date | null }>(
+          prepared(
+            `with cart_row as (${cartOfShopperSql('$1', '$2')}),
+             checked as (
+               select variant.price_minor,
+                      variant.stock_on_hand - variant.stock_reserved as available_quantity,
+                      (select quantity from cart_line where cart_id = cart_row.id and variant_id = variant.id) as current_quantity,
+                      (select count(*)::int from cart_line where cart_id = cart_row.id) as line_count,
+                      (select coalesce(sum(other.price_minor::numeric * line.quantity), 0)
+                         from cart_line line join variant other on other.id = line.variant_id
+                        where line.cart_id = cart_row.id and line.variant_id <> variant.id) as other_lines_minor,
+                      cart_row.id as cart_id, cart_row.merchant_id
+                 from variant
+                 join product on product.id = variant.product_id
+                 join cart_row on cart_row.shop_id = product.shop_id
+                where variant.id = $4 and product.status = 'active'
+             ), line as (
+               insert into cart_line (id, cart_id, merchant_id, variant_id, quantity)
+               select $3::uuid, cart_id, merchant_id, $4::uuid, $5::int from checked
+                where ($5 <= coalesce(current_quantity, 0) or $5 <= available_quantity)
+                  and (current_quantity is not null or line_count < $6)
+                  and price_minor::numeric * $5 + other_lines_minor <= $7::numeric
+               on conflict (cart_id, variant_id) do update set quantity = excluded.quantity, updated_at = now()
+               returning cart_id
+             ), touched as (
+               update cart set updated_at = now() where id = (select cart_id from line) returning updated_at
+             )
+             select checked.price_minor, checked.available_quantity, checked.current_quantity, checked.line_count, checked.other_lines_minor,
+                    (select updated_at from touched) as updated_at
+               from (select) as always left join checked on true`,
+            [input.shopSlug, actor.shopperId, newId(), input.variantId, input.quantity, MAX_CART_LINES, Number.MAX_SAFE_INTEGER],
+          ),
+        )
+        .then(({ rows: [row] }) => ({
+          refusal: row!.updated_at === null ? refusalOf(row!, input.variantId, input.quantity) : null,
+          updatedAt: row!.updated_at,
+        })),
+    }));
   }
 
   async removeLine(actor: ShopperActor, input: { shopSlug: string; variantId: string }): Promise<CartView> {
-    return this.write(actor, input.shopSlug, async (client, cart) =>
-      sent(client.query<{ updated_at: Date }>(`with removed as (delete from cart_line where cart_id = $1 and variant_id = $2) ${TOUCH_CART}`, [cart.id, input.variantId])),
-    );
+    return this.write(actor, input.shopSlug, (client) => removeLines(client, 'and variant_id = $3', [input.shopSlug, actor.shopperId, input.variantId]));
   }
 
   async clear(actor: ShopperActor, shopSlug: string): Promise<CartView> {
-    return this.write(actor, shopSlug, async (client, cart) => sent(client.query<{ updated_at: Date }>(`with removed as (delete from cart_line where cart_id = $1) ${TOUCH_CART}`, [cart.id])));
+    return this.write(actor, shopSlug, (client) => removeLines(client, '', [shopSlug, actor.shopperId]));
   }
 
   /**
    * One write to a locked cart, answered with the cart as it is after the write, in the same transaction.
-   * `change` makes its checks, then sends its write without awaiting it; the view is read in the same
-   * round trip, behind the write (the transaction is pipelined, db/src/pool-transaction.ts).
+   * The usual case, a cart that exists, is one round trip: the cart's lock, the write and the view behind it,
+   * then the commit. The write and the view name the cart by shopper and shop, so none of them waits for the
+   * lock's answer, and each starts only after the one before (the transaction is pipelined,
+   * db/src/pool-transaction.ts): after the lock was granted, on the cart as the lock left it. A refused write
+   * changes nothing, so the commit can go with it (the view refuses a total beyond the safe range only for a
+   * cart already there before the write, from raised prices). The first write in a shop makes the cart first,
+   * in a transaction of its own that keeps the cart only with the write. (Should another request of the same
+   * shopper make the cart between the lock and the write, the write lands on it and is then made again, which
+   * every cart write allows: each sets a state, none adds to one.)
    */
-  private async write(
-    actor: ShopperActor,
-    shopSlug: string,
-    change: (client: pg.PoolClient, cart: OpenCart) => Promise<SentWrite>,
-  ): Promise<CartView> {
+  private async write(actor: ShopperActor, shopSlug: string, change: (client: pg.PoolClient) => SentWrite): Promise<CartView> {
+    const key = { shopperId: actor.shopperId, shopSlug };
+    const existing = await withPoolTransaction(this.database.pool, async (client) => {
+      const locked = this.lockCart(client, actor, shopSlug);
+      const { answered } = change(client);
+      const lines = readCartLines(client, key);
+      commitBehind(client);
+      const [cart, answer, rows] = await allInOrder([locked, answered, lines]);
+      // No cart (or no open shop): the write and the view found none, so nothing was written.
+      return cart ? answerOf(cart, answer, rows) : null;
+    });
+    if (existing) return existing;
     return withPoolTransaction(this.database.pool, async (client) => {
       const cart = await this.openCart(client, actor, shopSlug, true);
-      const { written } = await change(client, cart);
-      const viewed = loadCartView(client, cart);
-      // The write changes nothing where its checks refuse, so the commit can go with it (one round trip
-      // less): a cart that existed before is kept as it was. A cart this request made is committed only
-      // after the write succeeded, so a refused first tap leaves no empty cart behind. (The view refuses a
-      // total beyond the safe range only for a cart already there before the write, from raised prices.)
-      if (!cart.created) commitBehind(client);
-      const [{ rows }, view] = await allInOrder([written, viewed]);
-      return { ...view, updatedAt: rows[0]?.updated_at ?? cart.updatedAt };
+      const [answer, rows] = await allInOrder([change(client).answered, readCartLines(client, key)]);
+      return answerOf(cart, answer, rows);
     });
   }
 
-  /**
-   * The open shop at `shopSlug` and this shopper's cart there, created if missing. With `lock`, the cart
-   * row is locked for the transaction, so that concurrent writes to one cart (the line limit) take turns.
-   * The usual case, an existing cart, costs one query either way.
-   */
+  /** The shopper's cart in the open shop at `shopSlug`, locked for the transaction; null if there is none (yet). */
+  private async lockCart(client: pg.PoolClient, actor: ShopperActor, shopSlug: string): Promise<OpenCart | null> {
+    const { rows } = await client.query<ShopAndCartRow>(prepared(shopAndCartSql(true), [shopSlug, actor.shopperId]));
+    return rows[0] ? openCartOf(rows[0], shopSlug) : null;
+  }
+
+  /** The open shop at `shopSlug` and this shopper's cart there (shopAndCartSql), created if missing. */
   private async openCart(queryable: Queryable, actor: ShopperActor, shopSlug: string, lock: boolean): Promise<OpenCart> {
-    const parameters = [shopSlug, actor.shopperId];
-    // PostgreSQL cannot lock the nullable side of an outer join, so the locking read joins the cart inner.
-    const { rows } = await queryable.query<ShopAndCartRow>(
-      prepared(
-        `select ${SHOP_AND_CART_COLUMNS}
-           from shop ${lock ? 'join' : 'left join'} cart on cart.shop_id = shop.id and cart.shopper_id = $2
-          where shop.slug = $1 and shop.status = 'open'
-          ${lock ? 'for update of cart' : ''}`,
-        parameters,
-      ),
-    );
+    const { rows } = await queryable.query<ShopAndCartRow>(prepared(shopAndCartSql(lock), [shopSlug, actor.shopperId]));
     let row = rows[0];
-    const created = !row || row.cart_id === null;
-    if (created) {
+    if (!row || row.cart_id === null) {
       const shop = (
         await queryable.query<Pick<ShopAndCartRow, 'shop_id' | 'merchant_id'>>(`select id as shop_id, merchant_id from shop where slug = $1 and status = 'open'`, [shopSlug])
       ).rows[0];
@@ -188,7 +221,7 @@ export class CartsService {
         )
       ).rows[0];
     }
-    assert(row && row.cart_id !== null && row.cart_updated_at !== null, 'a cart exists once it has been inserted');
-    return { id: row.cart_id, shopId: row.shop_id, merchantId: row.merchant_id, shopSlug, currency: row.currency, updatedAt: row.cart_updated_at, created };
+    assert(row, 'a cart exists once it has been inserted');
+    return openCartOf(row, shopSlug);
   }
 }
