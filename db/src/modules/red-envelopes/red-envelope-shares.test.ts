@@ -42,12 +42,19 @@ function simulate(mode: RedEnvelopeMode): PositionFigures {
 const round = (values: number[]) => values.map((value) => Math.round(value));
 
 describe('red envelope shares', () => {
-  it.each(['double_mean', 'fair'] as const)('%s over 100,000 envelopes: no share below one unit, every envelope sums exactly, every position averages amount/N within 1 %', (mode) => {
+  it.each(['double_mean', 'fair'] as const)('%s over 100,000 envelopes: no share below one unit, every envelope sums exactly, every position averages amount/N within 5 standard errors', (mode) => {
     const figures = simulate(mode);
     expect(figures.sharesBelowOne).toBe(0);
     expect(figures.envelopesNotSummingExactly).toBe(0);
     const expectedMean = AMOUNT_MINOR / COUNT;
-    for (const mean of figures.meanMinor) expect(Math.abs(mean - expectedMean) / expectedMean).toBeLessThan(0.01);
+    // The shares are drawn from crypto's source, so each position's mean is off by chance too: its standard
+    // error is its spread over the square root of the envelopes (2 to 3 units of 1,000 here). Five of them
+    // is a false alarm once in millions of runs; a position biased by 2 % (20 units) fails every time. A
+    // fixed 1 % bound was only 3.5 standard errors in fair mode, and failed a full run now and then.
+    figures.meanMinor.forEach((mean, position) => {
+      const standardError = figures.standardDeviationMinor[position]! / Math.sqrt(ENVELOPES);
+      expect(Math.abs(mean - expectedMean), `position ${position}: mean ${mean}, standard error ${standardError}`).toBeLessThan(5 * standardError);
+    });
     console.info(`${mode} ${AMOUNT_MINOR}/${COUNT}: mean ${round(figures.meanMinor).join(' ')} | sd ${round(figures.standardDeviationMinor).join(' ')} | min ${figures.minimumMinor.join(' ')} | max ${figures.maximumMinor.join(' ')}`);
   });
 
