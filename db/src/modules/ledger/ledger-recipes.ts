@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { CurrencyCode } from '../../money.ts';
-import type { AccountKind, LedgerAccount, LedgerTransfer, TransferInput } from './ledger.types.ts';
+import type { AccountKind, LedgerAccount, LedgerTransfer, OpenAccountInput, TransferInput } from './ledger.types.ts';
 
 /** Namespace of the leg ids derived from a business event's id. */
 const LEG_NAMESPACE = 'a3f1c7e2-5b8d-4e0a-9c61-2f7d8b9e4a10';
@@ -37,7 +37,7 @@ export function linkAll(legs: TransferInput[]): TransferInput[] {
 }
 
 export interface RecipeDependencies {
-  openAccount(input: { kind: AccountKind; currency: CurrencyCode; ownerId?: string; merchantId?: string; shard?: number }): Promise<LedgerAccount>;
+  openAccount(input: OpenAccountInput): Promise<LedgerAccount>;
   getTransferById(id: string): Promise<LedgerTransfer | null>;
   /** The escrow sub-account the order's payment leg credited, or null when it has none. */
   orderPaymentEscrowAccountId(orderId: string): Promise<string | null>;

@@ -1,6 +1,5 @@
 import { DomainError, type DomainErrorType } from '../../errors.ts';
-import type { CurrencyCode } from '../../money.ts';
-import type { AccountKind, FailedTransferResult, LedgerErrorCode } from './ledger.types.ts';
+import type { FailedTransferResult, LedgerErrorCode, OpenAccountInput } from './ledger.types.ts';
 
 /** Each per-transfer code as a DomainError type, hence an HTTP status (409 for id reuse, 422 for rules ...). */
 export const LEDGER_ERROR_TYPES: Record<LedgerErrorCode, DomainErrorType> = {
@@ -43,7 +42,7 @@ export class LedgerBatchTooLargeError extends DomainError {
  * refusal, a request to open it (LedgerService.openAccount, outside the caller's transaction) and retry.
  */
 export class AccountNotKnownYet extends Error {
-  constructor(readonly account: { kind: AccountKind; currency: CurrencyCode; ownerId?: string; merchantId?: string; shard?: number }) {
+  constructor(readonly account: OpenAccountInput) {
     super(`The ledger account ${account.kind}/${account.currency} is not known to this process yet.`);
   }
 }

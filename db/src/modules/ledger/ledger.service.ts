@@ -20,7 +20,7 @@ import { verifyLedger, type LedgerVerification } from './ledger-verify.ts';
 import { LedgerWriter } from './ledger-writer.ts';
 import { AccountNotKnownYet, LedgerBatchTooLargeError, LedgerTransferError } from './ledger.errors.ts';
 import { MAX_TRANSFERS_PER_SUBMISSION, type AccountListFilterInput, type TransferListFilterInput } from './ledger.schemas.ts';
-import type { AccountKind, DecidedTransfers, LedgerAccount, LedgerTransfer, TransferInput, TransferResult } from './ledger.types.ts';
+import type { AccountKind, DecidedTransfers, LedgerAccount, LedgerTransfer, OpenAccountInput, TransferInput, TransferResult } from './ledger.types.ts';
 
 /** Two: one batch's round trips overlap the other's, while the pool keeps connections for the rest of the API. */
 const DEFAULT_CONCURRENT_BATCHES = 2;
@@ -38,16 +38,6 @@ export interface LedgerServiceOptions {
   escrowShards?: number;
 }
 
-export interface OpenAccountInput {
-  kind: AccountKind;
-  currency: CurrencyCode;
-  /** The shopper, merchant, envelope or group buy; none for platform accounts. */
-  ownerId?: string;
-  /** Tenancy of accounts not owned by a merchant (a merchant's group buy hold). */
-  merchantId?: string;
-  /** Escrow's sub-account (docs/ledger.md §5); 0, the default, for every other kind. */
-  shard?: number;
-}
 
 export type LedgerAccountView = LedgerAccount & AccountBalances;
 

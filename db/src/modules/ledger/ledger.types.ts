@@ -157,3 +157,15 @@ export interface DecidedTransfers {
   transfers: LedgerTransfer[];
   write(): Promise<void>;
 }
+
+/** Which account to open (or find): its identity. */
+export interface OpenAccountInput {
+  kind: AccountKind;
+  currency: CurrencyCode;
+  /** The shopper, merchant, envelope or group buy; none for platform accounts. */
+  ownerId?: string;
+  /** Tenancy of accounts not owned by a merchant (a merchant's group buy hold). */
+  merchantId?: string;
+  /** Escrow's sub-account (docs/ledger.md §5); 0, the default, for every other kind. */
+  shard?: number;
+}
