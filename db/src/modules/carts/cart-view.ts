@@ -7,7 +7,6 @@ import type { CartLineProblem, CartLineView, CartView } from './carts.schemas.ts
 /** The cart row with what the view needs of its shop. */
 export interface CartHeader {
   id: string;
-  shopId: string;
   shopSlug: string;
   currency: CurrencyCode;
   updatedAt: Date;

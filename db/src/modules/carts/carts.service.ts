@@ -11,14 +11,10 @@ import { CartAmountTooLargeError, CartFullError, CartInsufficientStockError, Sto
 import { MAX_CART_LINES, type CartView } from './carts.schemas.ts';
 
 interface ShopAndCartRow {
-  shop_id: string;
-  merchant_id: string;
   currency: CurrencyCode;
   cart_id: string | null;
   cart_updated_at: Date | null;
 }
-
-type OpenCart = CartHeader & { merchantId: string };
 
 /**
  * A cart write sent (not awaited), naming the cart by its shopper and shop: `refusal` reads its answer and
@@ -49,7 +45,7 @@ function refusalOf(row: LineCheckRow, variantId: string, quantity: number): Erro
   assert(false, 'a cart line that passed every check is written');
 }
 
-const SHOP_AND_CART_COLUMNS = `shop.id as shop_id, shop.merchant_id, shop.currency, cart.id as cart_id, cart.updated_at as cart_updated_at`;
+const SHOP_AND_CART_COLUMNS = `shop.currency, cart.id as cart_id, cart.updated_at as cart_updated_at`;
 
 /**
  * The open shop at `$1` and the cart of shopper `$2` there. With `lock`, the cart row is locked for the
@@ -63,13 +59,13 @@ function shopAndCartSql(lock: boolean): string {
            ${lock ? 'for update of cart' : ''}`;
 }
 
-function openCartOf(row: ShopAndCartRow, shopSlug: string): OpenCart {
+function cartHeaderOf(row: ShopAndCartRow, shopSlug: string): CartHeader {
   assert(row.cart_id !== null && row.cart_updated_at !== null, 'a cart row comes with its id and stamp');
-  return { id: row.cart_id, shopId: row.shop_id, merchantId: row.merchant_id, shopSlug, currency: row.currency, updatedAt: row.cart_updated_at };
+  return { id: row.cart_id, shopSlug, currency: row.currency, updatedAt: row.cart_updated_at };
 }
 
 /** What a cart write answers: its refusal, else the cart as the write left it. */
-function answerOf(cart: OpenCart, answer: { refusal: Error | null; updatedAt: Date | null }, lines: LineRow[]): CartView {
+function answerOf(cart: CartHeader, answer: { refusal: Error | null; updatedAt: Date | null }, lines: LineRow[]): CartView {
   if (answer.refusal) throw answer.refusal;
   return { ...cartView(cart, lines), updatedAt: answer.updatedAt ?? cart.updatedAt };
 }
@@ -194,18 +190,18 @@ export class CartsService {
   }
 
   /** The shopper's cart in the open shop at `shopSlug`, locked for the transaction; null if there is none (yet). */
-  private async lockCart(client: pg.PoolClient, actor: ShopperActor, shopSlug: string): Promise<OpenCart | null> {
+  private async lockCart(client: pg.PoolClient, actor: ShopperActor, shopSlug: string): Promise<CartHeader | null> {
     const { rows } = await client.query<ShopAndCartRow>(prepared(shopAndCartSql(true), [shopSlug, actor.shopperId]));
-    return rows[0] ? openCartOf(rows[0], shopSlug) : null;
+    return rows[0] ? cartHeaderOf(rows[0], shopSlug) : null;
   }
 
   /** The open shop at `shopSlug` and this shopper's cart there (shopAndCartSql), created if missing. */
-  private async openCart(queryable: Queryable, actor: ShopperActor, shopSlug: string, lock: boolean): Promise<OpenCart> {
+  private async openCart(queryable: Queryable, actor: ShopperActor, shopSlug: string, lock: boolean): Promise<CartHeader> {
     const { rows } = await queryable.query<ShopAndCartRow>(prepared(shopAndCartSql(lock), [shopSlug, actor.shopperId]));
     let row = rows[0];
     if (!row || row.cart_id === null) {
       const shop = (
-        await queryable.query<Pick<ShopAndCartRow, 'shop_id' | 'merchant_id'>>(`select id as shop_id, merchant_id from shop where slug = $1 and status = 'open'`, [shopSlug])
+        await queryable.query<{ shop_id: string; merchant_id: string }>(`select id as shop_id, merchant_id from shop where slug = $1 and status = 'open'`, [shopSlug])
       ).rows[0];
       if (!shop) throw new StoreShopNotFoundError(shopSlug);
       await queryable.query(`insert into cart (id, shopper_id, shop_id, merchant_id) values ($1, $2, $3, $4) on conflict (shopper_id, shop_id) do nothing`, [
@@ -222,6 +218,6 @@ export class CartsService {
       ).rows[0];
     }
     assert(row, 'a cart exists once it has been inserted');
-    return openCartOf(row, shopSlug);
+    return cartHeaderOf(row, shopSlug);
   }
 }
