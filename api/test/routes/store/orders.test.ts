@@ -77,6 +77,25 @@ describe('checkout (POST /api/store/shops/:slug/orders)', () => {
     expect(cart.json()).toMatchObject({ lines: [], itemCount: 0 });
   });
 
+  it('orders a cart once when two checkouts of it (different keys) race: the second finds it emptied', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const cartShopper = await createGuestShopper(testApp.app);
+      for (const [variantId, quantity] of [[first(), 2], [second(), 1]] as const) {
+        const line = await testApp.app.inject({ method: 'PUT', url: `/api/store/shops/${shop.slug}/cart/lines/${variantId}`, headers: cartShopper.headers, payload: { quantity } });
+        expect(line.statusCode).toBe(200);
+      }
+      const before = { first: await stockOf(testApp.app, first()), second: await stockOf(testApp.app, second()) };
+      const responses = await Promise.all([newId(), newId()].map((key) => checkout(testApp.app, cartShopper, shop.slug, { source: 'cart' }, key)));
+      expect(responses.map((response) => response.statusCode).sort()).toEqual([201, 422]);
+      expect(responses.find((response) => response.statusCode === 422)?.json().code).toBe('cart_empty');
+      expect(await stockOf(testApp.app, first())).toEqual({ onHand: before.first.onHand, reserved: before.first.reserved + 2 });
+      expect(await stockOf(testApp.app, second())).toEqual({ onHand: before.second.onHand, reserved: before.second.reserved + 1 });
+      const placed = responses.find((response) => response.statusCode === 201)?.json();
+      const cancelled = await testApp.app.inject({ method: 'POST', url: `/api/store/orders/${placed.id}/cancel`, headers: cartShopper.headers });
+      expect(cancelled.statusCode).toBe(200);
+    }
+  });
+
   it('refuses an empty cart with 422 cart_empty', async () => {
     const emptyShopper = await createGuestShopper(testApp.app);
     const response = await checkout(testApp.app, emptyShopper, shop.slug, { source: 'cart' });

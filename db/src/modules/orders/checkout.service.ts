@@ -35,7 +35,8 @@ import {
   UnknownVariantError,
 } from './orders.errors.ts';
 import type { CheckoutInput } from './orders.schemas.ts';
-import { lockVariantsInOrder, type StockLine } from './stock-reservations.ts';
+import type { StockLine } from './stock-reservations.ts';
+import { cartOfShopperSql, type CartKey } from '../carts/cart-view.ts';
 import { attributeOrder } from '../referrals/referral-attribution.ts';
 
 export type PlacedOrder = Order & { lines: OrderLine[] };
@@ -126,17 +127,16 @@ export class CheckoutService {
     key: string | null,
   ): Promise<PlacedOrder> {
     // The first statement also looks for an order placed with this key: a retry is answered before
-    // anything else is checked (the cart it emptied, a shop closed since) and rolls back untouched.
+    // anything else is checked (the cart it emptied, a shop closed since) and rolls back untouched. The
+    // reservation leaves with it, in its round trip: whatever it reserved is rolled back with the
+    // transaction when the answers say no.
     const addressId = fulfilmentRequest.addressId;
-    const found = request.source === 'cart' ? await lockCartLines(client, actor, request.shopSlug, key, addressId) : await buyNowLine(client, actor, request, key, addressId);
+    const found = request.source === 'cart' ? await lockCartAndReserve(client, actor, request.shopSlug, key, addressId) : await buyNowReserved(client, actor, request, key, addressId);
     if (found === 'replay') throw new IdempotencyRaceLost();
-    const { shop, wanted } = found;
-    // Where the order goes is settled before any stock is touched: a refusal rolls back a transaction that changed nothing.
+    const { shop, variants } = found;
+    // Where the order goes is refused before the stock is (a shopper fixes the address first).
     const fulfilment = resolveFulfilment(shop, fulfilmentRequest, shop.savedAddress);
     const fieldOf = (variantId: string) => (request.source === 'cart' ? `lines.${variantId}` : 'variantId');
-
-    // The variants locked in id order (two carts never wait on each other crosswise) and reserved, in one round trip.
-    const [, variants] = await allInOrder([lockVariantsInOrder(client, wanted.map((line) => line.variantId)), reserveStock(client, shop.id, wanted)]);
     if (variants.some((variant) => variant.reserved === null)) throw refusal(variants, shop.id, request.source, fieldOf);
     const reserved = variants.map((variant) => variant.reserved as ReservedVariant);
 
@@ -210,50 +210,66 @@ async function findShop(client: Queryable, actor: ShopperActor, slug: string, ke
   return shopOf(row, null);
 }
 
-async function buyNowLine(
+/** The shop, and the one line named reserved (sent behind the shop's read, in its round trip). */
+async function buyNowReserved(
   client: Queryable,
   actor: ShopperActor,
   request: NormalisedRequest,
   key: string | null,
   addressId: string | null,
-): Promise<{ shop: ShopRow; wanted: StockLine[] } | 'replay'> {
-  const shop = await findShop(client, actor, request.shopSlug, key, addressId);
+): Promise<{ shop: ShopRow; variants: VariantOutcome[] } | 'replay'> {
+  const line: StockLine = { variantId: request.variantId as string, quantity: request.quantity as number };
+  const [shop, variants] = await allInOrder([findShop(client, actor, request.shopSlug, key, addressId), reserveStock(client, { shopSlug: request.shopSlug, lines: [line] })]);
   if (shop === 'replay') return shop;
-  return { shop, wanted: [{ variantId: request.variantId as string, quantity: request.quantity as number }] };
+  return { shop, variants };
 }
 
 /**
- * The shop and the shopper's cart lines in one query, the cart locked so that the shopper's taps on
- * it wait until the checkout has taken its lines. No row: a replay, no such shop, or an empty cart.
+ * The shop and the shopper's cart, locked so that the shopper's taps on it wait until the checkout has
+ * taken its lines, then the cart's variants locked in id order (two carts never wait on each other
+ * crosswise) and its lines reserved: three statements in one round trip. The lines are read by the
+ * reservation, after the lock was granted: a checkout that waited for another one of the same cart sees
+ * the cart as that one left it (emptied), never the lines of the snapshot it started with. No row from
+ * the lock: a replay, no such shop, or no cart.
  */
-async function lockCartLines(
+async function lockCartAndReserve(
   client: Queryable,
   actor: ShopperActor,
   slug: string,
   key: string | null,
   addressId: string | null,
-): Promise<{ shop: ShopRow; wanted: StockLine[] } | 'replay'> {
-  const { rows } = await client.query<ShopRow & StockLine & { existingOrderId: string | null }>(
+): Promise<{ shop: ShopRow; variants: VariantOutcome[] } | 'replay'> {
+  const cart: CartKey = { shopperId: actor.shopperId, shopSlug: slug };
+  const locking = client.query<ShopRow & { existingOrderId: string | null }>(
     prepared(
       `select (select id from shop_order where shopper_id = $2 and idempotency_key = $3) as "existingOrderId",
-            ${SHOP_COLUMNS}, cart.id as "cartId", line.variant_id as "variantId", line.quantity
+            ${SHOP_COLUMNS}, cart.id as "cartId"
        from shop
        join cart on cart.shop_id = shop.id and cart.shopper_id = $2
-       join cart_line line on line.cart_id = cart.id
       where shop.slug = $1 and shop.status = 'open'
-      order by line.created_at, line.id
       for update of cart`,
       [slug, actor.shopperId, key, addressId],
     ),
   );
-  const [first] = rows;
-  if (!first) {
+  const variantsLocked = client.query(
+    prepared(
+      `with cart_row as (${cartOfShopperSql('$1', '$2')})
+       select variant.id from variant
+        where variant.id in (select line.variant_id from cart_row join cart_line line on line.cart_id = cart_row.id)
+        order by variant.id
+        for update of variant`,
+      [cart.shopSlug, cart.shopperId],
+    ),
+  );
+  const [{ rows }, , variants] = await allInOrder([locking, variantsLocked, reserveStock(client, { cart })]);
+  const [row] = rows;
+  if (!row) {
     if ((await findShop(client, actor, slug, key, addressId)) === 'replay') return 'replay';
     throw new CartEmptyError();
   }
-  if (first.existingOrderId) return 'replay';
-  const shop = shopOf(first, first.cartId);
-  return { shop, wanted: rows.map((row) => ({ variantId: row.variantId, quantity: row.quantity })) };
+  if (row.existingOrderId) return 'replay';
+  if (variants.length === 0) throw new CartEmptyError();
+  return { shop: shopOf(row, row.cartId), variants };
 }
 
 interface ReservedVariant extends StockLine {
@@ -274,42 +290,68 @@ interface VariantOutcome {
   availableQuantity: number | null;
 }
 
+/** What a checkout reserves: the lines of the shopper's cart in an open shop, or lines named in an open shop. */
+type WantedLines = { cart: CartKey } | { shopSlug: string; lines: StockLine[] };
+
+/** The wanted lines (variant_id, quantity, position) and the shop (id) as CTEs, with their parameters. */
+function wantedLinesSql(wanted: WantedLines): { sql: string; parameters: unknown[] } {
+  if ('cart' in wanted) {
+    return {
+      sql: `cart_row as (${cartOfShopperSql('$1', '$2')}),
+            wanted as (select line.variant_id, line.quantity, row_number() over (order by line.created_at, line.id) as position
+                         from cart_row join cart_line line on line.cart_id = cart_row.id),
+            shop_row as (select shop_id as id from cart_row)`,
+      parameters: [wanted.cart.shopSlug, wanted.cart.shopperId],
+    };
+  }
+  return {
+    sql: `wanted as (select * from unnest($1::uuid[], $2::int[]) with ordinality as w(variant_id, quantity, position)),
+          shop_row as (select id from shop where slug = $3 and status = 'open')`,
+    parameters: [wanted.lines.map((line) => line.variantId), wanted.lines.map((line) => line.quantity), wanted.shopSlug],
+  };
+}
+
 /**
- * Reserves every wanted line that is sold in this shop and has the stock, in one statement: a
- * conditional update per variant, and for the lines it could not reserve, what the catalog says about
- * them. The caller rolls back unless every line was reserved.
+ * Reserves every wanted line that is sold in the shop and has the stock, in one statement: a conditional
+ * update per variant, and for the lines it could not reserve, what the catalog says about them. The
+ * statement needs nothing an earlier answer returns, so it is sent behind them. The caller rolls back
+ * unless every line was reserved; no rows for no lines.
  */
-async function reserveStock(client: Queryable, shopId: string, wanted: StockLine[]): Promise<VariantOutcome[]> {
-  const { rows } = await client.query<VariantOutcome & { productId: string; sku: string; title: string; productTitle: string; priceMinor: number; quantity: number; isReserved: boolean }>(
-    prepared(
-      `with wanted as (select * from unnest($1::uuid[], $2::int[]) with ordinality as w(variant_id, quantity, position)),
-          reserved as (
-            update variant v set stock_reserved = v.stock_reserved + w.quantity
-              from wanted w, product p
-             where v.id = w.variant_id and p.id = v.product_id and p.shop_id = $3 and p.status = 'active'
-               and v.stock_on_hand - v.stock_reserved >= w.quantity
-            returning v.id, v.product_id, v.sku, v.title, v.price_minor, p.title as product_title
-          )
-     select w.variant_id as "variantId", w.quantity, r.id is not null as "isReserved",
-            r.product_id as "productId", r.sku, r.title, r.product_title as "productTitle", r.price_minor as "priceMinor",
-            p.shop_id as "shopId", p.status as "productStatus", v.stock_on_hand - v.stock_reserved as "availableQuantity"
-       from wanted w
-       left join reserved r on r.id = w.variant_id
-       left join variant v on v.id = w.variant_id
-       left join product p on p.id = v.product_id
-      order by w.position`,
-      [wanted.map((line) => line.variantId), wanted.map((line) => line.quantity), shopId],
-    ),
-  );
-  return rows.map((row) => ({
-    variantId: row.variantId,
-    reserved: row.isReserved
-      ? { variantId: row.variantId, quantity: row.quantity, productId: row.productId, sku: row.sku, title: row.title, productTitle: row.productTitle, priceMinor: row.priceMinor }
-      : null,
-    shopId: row.shopId,
-    productStatus: row.productStatus,
-    availableQuantity: row.availableQuantity,
-  }));
+function reserveStock(client: Queryable, wanted: WantedLines): Promise<VariantOutcome[]> {
+  const lines = wantedLinesSql(wanted);
+  return client
+    .query<VariantOutcome & { productId: string; sku: string; title: string; productTitle: string; priceMinor: number; quantity: number; isReserved: boolean }>(
+      prepared(
+        `with ${lines.sql},
+            reserved as (
+              update variant v set stock_reserved = v.stock_reserved + w.quantity
+                from wanted w, product p, shop_row
+               where v.id = w.variant_id and p.id = v.product_id and p.shop_id = shop_row.id and p.status = 'active'
+                 and v.stock_on_hand - v.stock_reserved >= w.quantity
+              returning v.id, v.product_id, v.sku, v.title, v.price_minor, p.title as product_title
+            )
+       select w.variant_id as "variantId", w.quantity, r.id is not null as "isReserved",
+              r.product_id as "productId", r.sku, r.title, r.product_title as "productTitle", r.price_minor as "priceMinor",
+              p.shop_id as "shopId", p.status as "productStatus", v.stock_on_hand - v.stock_reserved as "availableQuantity"
+         from wanted w
+         left join reserved r on r.id = w.variant_id
+         left join variant v on v.id = w.variant_id
+         left join product p on p.id = v.product_id
+        order by w.position`,
+        lines.parameters,
+      ),
+    )
+    .then(({ rows }) =>
+      rows.map((row) => ({
+        variantId: row.variantId,
+        reserved: row.isReserved
+          ? { variantId: row.variantId, quantity: row.quantity, productId: row.productId, sku: row.sku, title: row.title, productTitle: row.productTitle, priceMinor: row.priceMinor }
+          : null,
+        shopId: row.shopId,
+        productStatus: row.productStatus,
+        availableQuantity: row.availableQuantity,
+      })),
+    );
 }
 
 /** The first reason, in order of precedence, why some line could not be reserved. */
