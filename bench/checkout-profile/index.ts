@@ -10,6 +10,7 @@ import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.t
 import { BenchClient } from '../checkout/client.ts';
 import { summariseCpuProfile } from '../lib/cpu-profile-summary.ts';
 import { WaitSampler } from '../lib/wait-sampler.ts';
+import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
 
 /**
  * `npm run bench -- checkout-profile [--duration=8] [--shoppers=32] [--variants=64] [--interval=20]`:
@@ -134,6 +135,7 @@ try {
   console.log(`load average before: ${loadAverageBefore.map((value) => value.toFixed(2)).join(' ')} (other processes on this machine skew the numbers)`);
   console.log('warm-up (not reported) ...');
   await run(Math.min(3, durationSeconds));
+  await analyzeLikeAutovacuum(pool);
   for (const list of Object.values(steps)) list.length = 0;
 
   // Round trips to PostgreSQL per request: one shopper alone, each step recorded by the API's pg driver.

@@ -8,6 +8,7 @@ import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
 import { BenchClient } from './client.ts';
+import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
 
 /**
  * `npm run bench -- checkout [--duration=10] [--variants=64] [--relay=1]`: complete checkouts paid by
@@ -184,6 +185,7 @@ try {
   console.log(`load average before: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} (other processes on this machine skew the numbers)`);
   console.log('warm-up (not reported) ...');
   await level(8, Math.min(3, durationSeconds));
+  await analyzeLikeAutovacuum(pool);
   const results = [];
   for (const connections of LEVELS) {
     console.log(`${connections} concurrent shopper(s), ${durationSeconds} s ...`);
