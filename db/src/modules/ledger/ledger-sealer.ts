@@ -3,9 +3,19 @@ import { allInOrder, commitBehind, withPoolTransaction } from '../../pool-transa
 import { prepared } from '../../prepared-statements.ts';
 import { chainHash } from './ledger-hash.ts';
 
+/** A sealed transfer's place in the chain. */
+export interface ChainPosition {
+  id: string;
+  sequence: number;
+  previousHash: string;
+  hash: string;
+}
+
 export interface SealResult {
   /** Rows given their chain position by this call. */
   sealed: number;
+  /** Their positions, in chain order. */
+  positions: ChainPosition[];
   /** The head after the call: the last sealed row's sequence and hash. */
   lastSequence: number;
   lastHash: string;
@@ -40,17 +50,12 @@ export async function sealTransfers(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Pr
     const rows = unsealedResult.rows;
     let sequence = head.last_sequence;
     let hash = head.last_hash;
-    const ids: string[] = [];
-    const sequences: number[] = [];
-    const previousHashes: string[] = [];
-    const hashes: string[] = [];
+    const positions: ChainPosition[] = [];
     for (const row of rows) {
       sequence += 1;
-      ids.push(row.id);
-      sequences.push(sequence);
-      previousHashes.push(hash);
-      hash = chainHash(hash, sequence, row.created_at, row.body_hash);
-      hashes.push(hash);
+      const previousHash = hash;
+      hash = chainHash(previousHash, sequence, row.created_at, row.body_hash);
+      positions.push({ id: row.id, sequence, previousHash, hash });
     }
     if (rows.length) {
       // Nothing is checked after the chain write: the commit leaves with it (one round trip, not two).
@@ -61,20 +66,31 @@ export async function sealTransfers(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Pr
             where t.id = s.id and t.sequence is null
          )
          update ledger_head set last_sequence = $5, last_hash = $6 where id = 1`,
-        [ids, sequences, previousHashes, hashes, sequence, hash],
+        [
+          positions.map((position) => position.id),
+          positions.map((position) => position.sequence),
+          positions.map((position) => position.previousHash),
+          positions.map((position) => position.hash),
+          sequence,
+          hash,
+        ],
       );
       commitBehind(client);
       await written;
     }
-    return { sealed: rows.length, lastSequence: sequence, lastHash: hash };
+    return { sealed: rows.length, positions, lastSequence: sequence, lastHash: hash };
   });
 }
 
-/** Seals until nothing committed is left unsealed (tests, exports, the job); returns how many rows it sealed. */
-export async function sealAll(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Promise<number> {
+/**
+ * Seals until nothing committed is left unsealed (tests, exports, the job); returns how many rows it sealed.
+ * `onSealed` sees each transaction's positions once it has committed.
+ */
+export async function sealAll(pool: pg.Pool, limit = SEAL_BATCH_LIMIT, onSealed?: (positions: ChainPosition[]) => void): Promise<number> {
   let total = 0;
   for (;;) {
-    const { sealed } = await sealTransfers(pool, limit);
+    const { sealed, positions } = await sealTransfers(pool, limit);
+    onSealed?.(positions);
     total += sealed;
     if (sealed < limit) return total;
   }
@@ -86,6 +102,9 @@ export async function hasUnsealedTransfers(pool: pg.Pool): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** The most positions one run remembers for positionOf (a backlog's run seals more; those are read back). */
+const REMEMBERED_POSITIONS_LIMIT = SEAL_BATCH_LIMIT;
+
 /**
  * One process's door to the sealer: concurrent requests share a run, and a request made while a run is
  * under way gets the next run (which starts after it, so it seals whatever the requester committed).
@@ -93,13 +112,32 @@ export async function hasUnsealedTransfers(pool: pg.Pool): Promise<boolean> {
 export class LedgerSealer {
   private current: Promise<number> | null = null;
   private next: Promise<number> | null = null;
+  /**
+   * The positions given by the last run and by the one before it. A caller of seal() finds its rows in
+   * one of the two once its promise resolves: they were committed before the call, so the run it awaited
+   * sealed them unless the run under way at the call did, and no other run can finish in between (a run
+   * needs the database; the caller goes on without waiting for it). Rows another process sealed are not here.
+   */
+  private sealedByLastRun = new Map<string, ChainPosition>();
+  private sealedByRunBefore = new Map<string, ChainPosition>();
 
   constructor(private readonly pool: pg.Pool) {}
+
+  /** Where this process's last two runs placed transfer `id`, if one of them sealed it. */
+  positionOf(id: string): ChainPosition | undefined {
+    return this.sealedByLastRun.get(id) ?? this.sealedByRunBefore.get(id);
+  }
 
   /** Seals every transfer committed before the call; resolves with the rows this run sealed. */
   seal(): Promise<number> {
     if (!this.current) {
-      this.current = sealAll(this.pool).finally(() => {
+      const sealed = new Map<string, ChainPosition>();
+      const remember = (positions: ChainPosition[]) => {
+        for (const position of positions) if (sealed.size < REMEMBERED_POSITIONS_LIMIT) sealed.set(position.id, position);
+      };
+      this.current = sealAll(this.pool, SEAL_BATCH_LIMIT, remember).finally(() => {
+        this.sealedByRunBefore = this.sealedByLastRun;
+        this.sealedByLastRun = sealed;
         this.current = null;
       });
       return this.current;
