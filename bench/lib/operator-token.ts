@@ -1,16 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../../db/src/ids.ts';
 
 /**
- * An access token of a platform operator created for the benchmark: authentication reads the operator
- * row on every request, so the token must belong to a real one.
+ * An access token of a platform operator made for the benchmark as `npm run operator:grant` makes one,
+ * then signed in: authentication reads the operator row on every request, so the token must be a real one's.
  */
 export async function benchOperatorToken(app: FastifyInstance): Promise<string> {
-  const userId = newId();
-  await app.database.pool.query(`insert into staff_user (id, email, name, password_hash) values ($1, $2, 'Benchmark operator', 'not-a-password-hash')`, [
-    userId,
-    `bench.operator.${userId}@example.test`,
-  ]);
-  await app.database.pool.query('insert into operator (id, user_id) values ($1, $2)', [newId(), userId]);
-  return app.services.auth.signAccessToken({ sub: userId, isOperator: true });
+  const email = `bench.operator.${newId()}@example.test`;
+  const password = randomBytes(18).toString('base64url');
+  await app.services.auth.grantOperator({ email, name: 'Benchmark operator', password });
+  const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+  if (response.statusCode !== 200) throw new Error(`the benchmark operator's sign-in answered ${response.statusCode}: ${response.body}`);
+  return response.json().accessToken;
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../../../db/src/ids.ts';
-import { hashPassword } from '../../../db/src/modules/auth/passwords.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
 
@@ -37,23 +36,10 @@ export async function logIn(app: FastifyInstance, email: string, password = TEST
   return app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password, ...(merchantId ? { merchantId } : {}) } });
 }
 
-/**
- * A staff user with a real password: a platform operator made as `npm run operator:grant` makes one, or
- * (without `operator`) an account that belongs to no merchant yet, written straight to the database.
- */
-export async function createUser(app: FastifyInstance, options: { operator?: boolean; email?: string } = {}): Promise<{ id: string; email: string }> {
-  const email = options.email ?? `user.${newId()}@example.test`;
-  if (options.operator) return { id: (await app.services.auth.grantOperator({ email, name: 'Test User', password: TEST_PASSWORD })).userId, email };
-  const id = newId();
-  const passwordHash = await hashPassword(TEST_PASSWORD, app.config.auth.passwordHashMemoryKib);
-  await app.database.pool.query(`insert into staff_user (id, email, name, password_hash) values ($1, $2, 'Test User', $3)`, [id, email, passwordHash]);
-  return { id, email };
-}
-
-export async function addMembership(app: FastifyInstance, merchantId: string, userId: string, role: string): Promise<string> {
-  const id = newId();
-  await app.database.pool.query(`insert into membership (id, merchant_id, user_id, role) values ($1, $2, $3, $4)`, [id, merchantId, userId, role]);
-  return id;
+/** A platform operator with a real password, made as `npm run operator:grant` makes one. */
+export async function createOperatorUser(app: FastifyInstance): Promise<{ id: string; email: string }> {
+  const email = `user.${newId()}@example.test`;
+  return { id: (await app.services.auth.grantOperator({ email, name: 'Test User', password: TEST_PASSWORD })).userId, email };
 }
 
 /** The number of rows of a table matching a condition: for asserting that a refusal changed nothing. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../../../db/src/secrets.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { bearer, countRows, signUp, type SessionAnswer } from '../../helpers/auth.ts';
-import { createMerchantWithStaff } from '../../helpers/staff.ts';
+import { createMerchantWithStaff, suspendMerchant } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
 let owner: SessionAnswer;
@@ -83,7 +83,7 @@ describe('/api/admin/api-keys', () => {
   it("refuses a suspended merchant's keys with 403 merchant_suspended", async () => {
     const paused = await signUp(testApp.app, { merchantName: 'Paused Keys' });
     const key = (await createKey({ name: 'paused', role: 'owner' }, bearer(paused.accessToken))).json();
-    await testApp.database.pool.query(`update merchant set status = 'suspended' where id = $1`, [paused.merchant!.id]);
+    await suspendMerchant(testApp.app, paused.merchant!.id);
     const response = await testApp.app.inject({ method: 'GET', url: '/api/admin/shops', headers: bearer(key.secret) });
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('merchant_suspended');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
-import { addMembership, bearer, countRows, createUser, logIn, signUp, type SessionAnswer } from '../../helpers/auth.ts';
-import { createMerchantWithStaff } from '../../helpers/staff.ts';
+import { bearer, countRows, createOperatorUser, logIn, signUp, type SessionAnswer } from '../../helpers/auth.ts';
+import { addMembership, createMerchantWithStaff } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
 let operatorHeaders: { authorization: string };
@@ -10,7 +10,7 @@ let merchantB: SessionAnswer;
 
 beforeAll(async () => {
   testApp = await buildTestApp();
-  const operator = await createUser(testApp.app, { operator: true });
+  const operator = await createOperatorUser(testApp.app);
   operatorHeaders = bearer((await logIn(testApp.app, operator.email)).json().accessToken);
   merchantA = await signUp(testApp.app, { merchantName: 'Alpha Teas' });
   merchantB = await signUp(testApp.app, { merchantName: 'Beta Books' });
@@ -90,7 +90,7 @@ describe('/api/admin/operator/merchants', () => {
   });
 
   it('lets an operator who is also merchant staff operate with their merchant session', async () => {
-    const operator = await createUser(testApp.app, { operator: true });
+    const operator = await createOperatorUser(testApp.app);
     await addMembership(testApp.app, merchantA.merchant!.id, operator.id, 'clerk');
     const session = (await logIn(testApp.app, operator.email)).json();
     expect(session).toMatchObject({ role: 'clerk', isOperator: true });

@@ -6,6 +6,7 @@ import { PERMISSIONS, roleAllows, type Permission } from '../../../../db/src/mod
 import { guardedRoutes, type GuardedRoute } from '../../../src/plugins/app/authentication.ts';
 import type { RoutePermission } from '../../../src/types.ts';
 import { buildTestApp } from '../../helpers/app.ts';
+import { logIn } from '../../helpers/auth.ts';
 import { createGuestShopper, createOperator } from '../../helpers/shoppers.ts';
 import { snapshotDatabase } from '../../helpers/snapshots.ts';
 import { createMerchantWithStaff } from '../../helpers/staff.ts';
@@ -225,8 +226,11 @@ async function buildCallers(): Promise<Caller[]> {
   const operator = await createOperator(app);
   // A clerk of the merchant who is also a platform operator: clerk rights in the merchant, all platform rights.
   const operatorClerk = await createMerchantWithStaff(app, 'clerk', owner.merchantId);
-  await app.database.pool.query('insert into operator (id, user_id) values ($1, $2)', [newId(), operatorClerk.userId]);
-  const operatorClerkToken = await app.services.auth.signAccessToken({ sub: operatorClerk.userId, merchantId: owner.merchantId, role: 'clerk', isOperator: true });
+  // Made an operator as `npm run operator:grant` makes one, then signed in to the merchant again.
+  await app.services.auth.grantOperator({ email: operatorClerk.email });
+  const operatorClerkSession = await logIn(app, operatorClerk.email, undefined, owner.merchantId);
+  if (operatorClerkSession.statusCode !== 200) throw new Error(`the operator clerk's sign-in answered ${operatorClerkSession.statusCode}`);
+  const operatorClerkToken: string = operatorClerkSession.json().accessToken;
   const shopper = await createGuestShopper(app);
   return [
     { name: 'no token', headers: {}, refusedAs: 'missing_token' },

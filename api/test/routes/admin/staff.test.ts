@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { bearer, countRows, signUp, type SessionAnswer } from '../../helpers/auth.ts';
-import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
+import { addMembership, createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
 let owner: SessionAnswer;
@@ -82,10 +82,7 @@ describe('/api/admin/staff', () => {
 
   it("changes a member's role, which the next refresh of their session carries", async () => {
     const member = await signUp(testApp.app, { merchantName: 'Elsewhere' });
-    await testApp.database.pool.query(`insert into membership (id, merchant_id, user_id, role) values (gen_random_uuid(), $1, $2, 'clerk')`, [
-      owner.merchant!.id,
-      member.user.id,
-    ]);
+    await addMembership(testApp.app, owner.merchant!.id, member.user.id, 'clerk');
     const login = (await testApp.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: member.user.email, password: 'correct horse battery', merchantId: owner.merchant!.id } })).json();
     const { rows } = await testApp.database.pool.query(`select id from membership where user_id = $1 and merchant_id = $2`, [member.user.id, owner.merchant!.id]);
     const response = await testApp.app.inject({ method: 'PUT', url: staffUrl(rows[0].id), headers: ownerHeaders, payload: { role: 'manager' } });
@@ -123,10 +120,7 @@ describe('/api/admin/staff', () => {
 
   it("removes a member and ends their sessions at that merchant (their refresh tokens are revoked)", async () => {
     const leaver = await signUp(testApp.app, { merchantName: 'Leaver Home' });
-    await testApp.database.pool.query(`insert into membership (id, merchant_id, user_id, role) values (gen_random_uuid(), $1, $2, 'finance')`, [
-      owner.merchant!.id,
-      leaver.user.id,
-    ]);
+    await addMembership(testApp.app, owner.merchant!.id, leaver.user.id, 'finance');
     const atOwner = (await testApp.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: leaver.user.email, password: 'correct horse battery', merchantId: owner.merchant!.id } })).json();
     const { rows } = await testApp.database.pool.query(`select id from membership where user_id = $1 and merchant_id = $2`, [leaver.user.id, owner.merchant!.id]);
     const response = await testApp.app.inject({ method: 'DELETE', url: staffUrl(rows[0].id), headers: ownerHeaders });

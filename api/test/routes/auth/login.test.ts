@@ -2,7 +2,8 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
-import { addMembership, bearer, countRows, createUser, logIn, signUp, TEST_PASSWORD, type SessionAnswer } from '../../helpers/auth.ts';
+import { bearer, countRows, createOperatorUser, logIn, signUp, TEST_PASSWORD, type SessionAnswer } from '../../helpers/auth.ts';
+import { addMembership, createAccountWithoutMerchant, suspendMerchant } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
 let first: SessionAnswer;
@@ -62,15 +63,16 @@ describe('POST /api/auth/login', () => {
   });
 
   it('refuses a user with no membership who is not an operator with 403', async () => {
-    const loner = await createUser(testApp.app);
+    const loner = await createAccountWithoutMerchant(testApp.app);
+    const tokensBefore = await countRows(testApp.app, 'refresh_token', 'user_id = $1', [loner.id]);
     const response = await logIn(testApp.app, loner.email);
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('no_membership');
-    expect(await countRows(testApp.app, 'refresh_token', 'user_id = $1', [loner.id])).toBe(0);
+    expect(await countRows(testApp.app, 'refresh_token', 'user_id = $1', [loner.id])).toBe(tokensBefore);
   });
 
   it('signs a platform operator in with isOperator and no merchant', async () => {
-    const operator = await createUser(testApp.app, { operator: true });
+    const operator = await createOperatorUser(testApp.app);
     const response = await logIn(testApp.app, operator.email);
     expect(response.statusCode).toBe(200);
     const session = response.json();
@@ -85,7 +87,7 @@ describe('POST /api/auth/login', () => {
   });
 
   it('signs an operator who is also staff in to their merchant, still as operator', async () => {
-    const operator = await createUser(testApp.app, { operator: true });
+    const operator = await createOperatorUser(testApp.app);
     await addMembership(testApp.app, first.merchant!.id, operator.id, 'manager');
     const session = (await logIn(testApp.app, operator.email)).json();
     expect(session).toMatchObject({ merchant: { id: first.merchant!.id }, role: 'manager', isOperator: true });
@@ -93,7 +95,7 @@ describe('POST /api/auth/login', () => {
 
   it('refuses to sign in to a suspended merchant with 403 merchant_suspended', async () => {
     const suspended = await signUp(testApp.app, { merchantName: 'Suspended Merchant' });
-    await testApp.database.pool.query(`update merchant set status = 'suspended' where id = $1`, [suspended.merchant!.id]);
+    await suspendMerchant(testApp.app, suspended.merchant!.id);
     const tokensBefore = await countRows(testApp.app, 'refresh_token');
 
     const response = await logIn(testApp.app, suspended.user.email);
@@ -106,12 +108,12 @@ describe('POST /api/auth/login', () => {
   });
 
   it('skips a suspended merchant when choosing the default and picks the next active one', async () => {
-    const user = await createUser(testApp.app);
+    const user = await createAccountWithoutMerchant(testApp.app);
     const suspended = await signUp(testApp.app, { merchantName: 'Old And Suspended' });
     await addMembership(testApp.app, suspended.merchant!.id, user.id, 'manager');
     await new Promise((resolve) => setTimeout(resolve, 5));
     await addMembership(testApp.app, first.merchant!.id, user.id, 'finance');
-    await testApp.database.pool.query(`update merchant set status = 'suspended' where id = $1`, [suspended.merchant!.id]);
+    await suspendMerchant(testApp.app, suspended.merchant!.id);
     const session = (await logIn(testApp.app, user.email)).json();
     expect(session).toMatchObject({ merchant: { id: first.merchant!.id }, role: 'finance' });
   });

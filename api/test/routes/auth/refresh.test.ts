@@ -2,7 +2,8 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../../../db/src/secrets.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
-import { addMembership, bearer, countRows, logIn, signUp, type SessionAnswer } from '../../helpers/auth.ts';
+import { bearer, countRows, logIn, signUp, type SessionAnswer } from '../../helpers/auth.ts';
+import { addMembership, suspendMerchant } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
 let owner: SessionAnswer;
@@ -103,7 +104,10 @@ describe('POST /api/auth/refresh', () => {
     const manager = await signUp(testApp.app, { merchantName: 'Role Change' });
     const membership = await testApp.database.pool.query(`select id from membership where user_id = $1`, [manager.user.id]);
     await addMembership(testApp.app, manager.merchant!.id, owner.user.id, 'owner');
-    await testApp.database.pool.query(`update membership set role = 'clerk' where id = $1`, [membership.rows[0].id]);
+    // The other owner makes the first a clerk, in the console.
+    const asOtherOwner = (await logIn(testApp.app, owner.user.email, undefined, manager.merchant!.id)).json();
+    const demoted = await testApp.app.inject({ method: 'PUT', url: `/api/admin/staff/${membership.rows[0].id}`, headers: bearer(asOtherOwner.accessToken), payload: { role: 'clerk' } });
+    expect(demoted.statusCode).toBe(200);
     const next = (await refresh(manager.refreshToken)).json();
     expect(next.role).toBe('clerk');
     expect(decodeJwt(next.accessToken)).toMatchObject({ role: 'clerk' });
@@ -127,8 +131,13 @@ describe('POST /api/auth/refresh', () => {
 
   it('refuses to refresh into a merchant suspended since sign-in', async () => {
     const suspended = await signUp(testApp.app, { merchantName: 'Soon Suspended' });
-    await testApp.database.pool.query(`update merchant set status = 'suspended' where id = $1`, [suspended.merchant!.id]);
-    const response = await refresh(suspended.refreshToken);
+    const elsewhere = await signUp(testApp.app, { merchantName: 'Still Open' });
+    await addMembership(testApp.app, suspended.merchant!.id, elsewhere.user.id, 'clerk');
+    await suspendMerchant(testApp.app, suspended.merchant!.id);
+    // The suspension ended the sessions at that merchant (their refresh tokens were revoked) ...
+    expect((await refresh(suspended.refreshToken)).statusCode).toBe(401);
+    // ... and a member's session at another merchant cannot switch into it.
+    const response = await refresh(elsewhere.refreshToken, suspended.merchant!.id);
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('merchant_suspended');
   });

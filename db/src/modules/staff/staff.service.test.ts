@@ -3,28 +3,43 @@ import type { MerchantActor } from '../../actor.ts';
 import { newId } from '../../ids.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
 import type { StaffRole } from './membership.entity.ts';
+import { AuthService } from '../auth/auth.service.ts';
+import { InvitationsService } from './invitations.service.ts';
 import { StaffService } from './staff.service.ts';
 
 let environment: TestEnvironment;
 let staff: StaffService;
+let auth: AuthService;
+let invitations: InvitationsService;
 
 beforeAll(async () => {
   environment = await createTestEnvironment();
   staff = new StaffService(environment.database);
+  auth = new AuthService(environment.database, environment.config);
+  invitations = new InvitationsService(environment.database, environment.config);
 });
 afterAll(() => environment.cleanup());
 
+/**
+ * A merchant with staff of the given roles, made through the product: the first signs up (an owner), the
+ * first owner invites the others and each accepts.
+ */
 async function merchantWith(roles: StaffRole[]): Promise<{ merchantId: string; members: { membershipId: string; actor: MerchantActor }[] }> {
-  const merchantId = newId();
-  const { pool } = environment.database;
-  await pool.query(`insert into merchant (id, name) values ($1, 'Concurrent')`, [merchantId]);
+  if (roles[0] !== 'owner') throw new Error('the first member signs up, so is an owner');
+  const password = 'correct horse battery';
+  const founder = await auth.signup({ merchantName: 'Concurrent', name: 'Founder', email: `${newId()}@example.test`, password });
+  const merchantId = founder.merchant!.id;
+  const founderActor: MerchantActor = { type: 'staff', userId: founder.user.id, merchantId, role: 'owner', isOperator: false };
+  const userIds: string[] = [];
+  for (const role of roles.slice(1)) {
+    const invitation = await invitations.create(founderActor, { email: `${newId()}@example.test`, role });
+    userIds.push((await auth.acceptInvitation({ token: invitation.token, name: 'Staff', password })).user.id);
+  }
   const members = [];
-  for (const role of roles) {
-    const userId = newId();
-    const membershipId = newId();
-    await pool.query(`insert into staff_user (id, email, name, password_hash) values ($1, $2, 'Owner', 'x')`, [userId, `${userId}@example.test`]);
-    await pool.query(`insert into membership (id, merchant_id, user_id, role) values ($1, $2, $3, $4)`, [membershipId, merchantId, userId, role]);
-    members.push({ membershipId, actor: { type: 'staff' as const, userId, merchantId, role, isOperator: false } });
+  for (const [index, userId] of [founder.user.id, ...userIds].entries()) {
+    const role = index === 0 ? 'owner' : roles[index]!;
+    const { rows } = await environment.database.pool.query<{ id: string }>('select id from membership where merchant_id = $1 and user_id = $2', [merchantId, userId]);
+    members.push({ membershipId: rows[0]!.id, actor: { type: 'staff' as const, userId, merchantId, role, isOperator: false } });
   }
   return { merchantId, members };
 }
