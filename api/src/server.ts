@@ -17,17 +17,6 @@ async function main() {
     await app.close();
   });
   await listen(app, config);
-  await warnIfAutovacuumIsOff(app);
-}
-
-/**
- * Without autovacuum, PostgreSQL never refreshes its statistics as the tables grow, and plans made while
- * they were small stay (a foreign key check that walks every order of a merchant): fine for a test
- * database, a slow decay on a server.
- */
-async function warnIfAutovacuumIsOff(app: Awaited<ReturnType<typeof buildApp>>): Promise<void> {
-  const { rows } = await app.database.pool.query<{ autovacuum: string }>('show autovacuum');
-  if (rows[0]?.autovacuum !== 'on') app.log.warn('PostgreSQL runs with autovacuum off: its plans go stale as tables grow; turn it on on a server');
 }
 
 main().catch(exitOnStartupFailure);
