@@ -80,10 +80,10 @@ function shopOf(row: ShopRow, cartId: string | null): ShopRow {
 /**
  * Checkout: a cart, or one "buy now" line, becomes an order awaiting payment, with prices copied from
  * the catalog and stock reserved by conditional updates, in one transaction on the raw pool. This is
- * the hot path, so it takes three statements between begin and commit: the shop (with the cart's lines,
- * locked, and any order already placed with this Idempotency-Key), the reservation, and the order with
- * everything that goes with it. Multi-line orders first lock their
- * variants in id order, so that concurrent checkouts queue rather than deadlock.
+ * the hot path, so it takes two round trips: the shop (the cart locked, and any order already placed with
+ * this Idempotency-Key) with the cart's variants locked in id order (so that concurrent checkouts queue
+ * rather than deadlock) and the reservation behind it; then the order with everything that goes with it,
+ * and the commit.
  */
 export class CheckoutService {
   constructor(
