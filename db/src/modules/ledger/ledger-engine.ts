@@ -186,16 +186,16 @@ export function decideTransfers(transfers: readonly TransferInput[], state: Engi
     const transfer: LedgerTransfer = { ...body, sequence: null, bodyHash: bodyHash(body), previousHash: null, hash: null, createdAt: now };
     outcome.created.push(transfer);
     state.existing.set(transfer.id, transfer);
-    if (body.kind === 'posted' || body.kind === 'post_pending') {
-      state.corrections.set(transfer.id, {
-        id: transfer.id,
-        kind: body.kind,
-        debitAccountId: body.debitAccountId,
-        creditAccountId: body.creditAccountId,
-        amountMinor: body.amountMinor,
-        reversedMinor: 0,
-      });
-    }
+    // Every kind, as the load reads a stored one: a correction of a pending created earlier in this batch
+    // is refused as not reversing, exactly as when the pending was created in an earlier batch.
+    state.corrections.set(transfer.id, {
+      id: transfer.id,
+      kind: body.kind,
+      debitAccountId: body.debitAccountId,
+      creditAccountId: body.creditAccountId,
+      amountMinor: body.amountMinor,
+      reversedMinor: 0,
+    });
     undo.push(() => {
       outcome.created.pop();
       state.existing.delete(transfer.id);

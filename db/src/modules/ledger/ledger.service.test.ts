@@ -365,6 +365,14 @@ describe('corrections', () => {
     ).toEqual(['correction_not_reversing', 'correction_not_reversing', 'invalid_transfer']);
     await ledger.record([{ id: newId(), kind: 'void_pending', pendingId: held!.id }]);
   });
+
+  it('refuses to correct a pending created earlier in the same batch as it does one from an earlier batch', async () => {
+    // Found by the property test (seed 733349402): the same batch used to answer correction_not_found.
+    const wallet = await fundedWallet(ledger, 500);
+    const held = payment(wallet, escrow, 100, { kind: 'pending' });
+    expect(codes(await ledger.submit([held, payment(escrow, wallet, 100, { correctsId: held.id })]))).toEqual(['created', 'correction_not_reversing']);
+    await ledger.record([{ id: newId(), kind: 'void_pending', pendingId: held.id }]);
+  });
 });
 
 describe('in the caller’s transaction', () => {
