@@ -135,24 +135,24 @@ export class LedgerWriter {
     // and the workers' ledger.seal job seals the rows (the verifier watches that it does).
     await this.sealer.seal().catch(() => 0);
     // The positions the seal gave come back with it; only rows another process sealed are read back.
-    const elsewhere = unsealed.filter((result) => this.sealer.positionOf(result.transfer.id) === undefined).map((result) => result.transfer.id);
-    const { rows } = elsewhere.length
-      ? await this.pool
-          .query<{ id: string; sequence: number | null; previous_hash: string | null; hash: string | null }>(
-            'select id, sequence, previous_hash, hash from ledger_transfer where id = any($1::uuid[])',
-            [elsewhere],
-          )
-          .catch(() => ({ rows: [] }))
-      : { rows: [] };
-    const readBack = new Map(rows.map((row) => [row.id, row]));
+    const positions = new Map<string, { sequence: number; previousHash: string | null; hash: string | null }>();
     for (const result of unsealed) {
       const position = this.sealer.positionOf(result.transfer.id);
-      if (position) {
-        result.transfer = { ...result.transfer, sequence: position.sequence, previousHash: position.previousHash, hash: position.hash };
-        continue;
-      }
-      const row = readBack.get(result.transfer.id);
-      if (row && row.sequence !== null) result.transfer = { ...result.transfer, sequence: row.sequence, previousHash: row.previous_hash, hash: row.hash };
+      if (position) positions.set(position.id, position);
+    }
+    const elsewhere = unsealed.map((result) => result.transfer.id).filter((id) => !positions.has(id));
+    if (elsewhere.length) {
+      const { rows } = await this.pool
+        .query<{ id: string; sequence: number | null; previous_hash: string | null; hash: string | null }>(
+          'select id, sequence, previous_hash, hash from ledger_transfer where id = any($1::uuid[])',
+          [elsewhere],
+        )
+        .catch(() => ({ rows: [] }));
+      for (const row of rows) if (row.sequence !== null) positions.set(row.id, { sequence: row.sequence, previousHash: row.previous_hash, hash: row.hash });
+    }
+    for (const result of unsealed) {
+      const position = positions.get(result.transfer.id);
+      if (position) result.transfer = { ...result.transfer, sequence: position.sequence, previousHash: position.previousHash, hash: position.hash };
     }
   }
 

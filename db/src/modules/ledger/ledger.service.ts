@@ -38,7 +38,6 @@ export interface LedgerServiceOptions {
   escrowShards?: number;
 }
 
-
 export type LedgerAccountView = LedgerAccount & AccountBalances;
 
 /** Namespace of the ids of expiry transfers: one id per pending transfer, so that workers racing agree. */

@@ -59,6 +59,9 @@ interface ShopRow extends ShopFulfilmentSettings {
 /** The unique key of (shopper, Idempotency-Key) on shop_order: a twin request's order is already there. */
 const ORDER_IDEMPOTENCY_CONSTRAINT = 'shop_order_shopper_id_idempotency_key_key';
 
+/** Checkout's first statement: the order this shopper already placed with the Idempotency-Key `$3`, if any. */
+const EXISTING_ORDER_COLUMN = `(select id from shop_order where shopper_id = $2 and idempotency_key = $3) as "existingOrderId"`;
+
 /** The shop columns checkout's first statement reads, beside the replay check and the cart. */
 const SHOP_COLUMNS = `shop.id, shop.merchant_id as "merchantId", shop.currency, shop.fulfilment_methods as "fulfilmentMethods",
             shop.position, shop.delivery,
@@ -197,7 +200,7 @@ function normaliseRequest(input: CheckoutInput & { shopSlug: string }, fulfilmen
 async function findShop(client: Queryable, actor: ShopperActor, slug: string, key: string | null, addressId: string | null): Promise<ShopRow | 'replay'> {
   const { rows } = await client.query<ShopRow & { existingOrderId: string | null }>(
     prepared(
-      `select (select id from shop_order where shopper_id = $2 and idempotency_key = $3) as "existingOrderId",
+      `select ${EXISTING_ORDER_COLUMN},
             ${SHOP_COLUMNS}
        from (values (1)) as always_one_row
        left join shop on shop.slug = $1 and shop.status = 'open'`,
@@ -242,7 +245,7 @@ async function lockCartAndReserve(
   const cart: CartKey = { shopperId: actor.shopperId, shopSlug: slug };
   const locking = client.query<ShopRow & { existingOrderId: string | null }>(
     prepared(
-      `select (select id from shop_order where shopper_id = $2 and idempotency_key = $3) as "existingOrderId",
+      `select ${EXISTING_ORDER_COLUMN},
             ${SHOP_COLUMNS}, cart.id as "cartId"
        from shop
        join cart on cart.shop_id = shop.id and cart.shopper_id = $2
