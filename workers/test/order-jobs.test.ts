@@ -9,8 +9,10 @@ import { startJobWorkers, type JobWorkers } from '../src/job-workers.ts';
 import { processors } from '../src/processors/index.ts';
 
 /**
- * The unpaid-order timeout end to end: checkout writes the outbox row, the relay enqueues the delayed
- * `order.timeout` job, the worker runs it through the orders service. The payment window is 2 seconds.
+ * The unpaid-order timeout end to end: the database is its only schedule. Checkout enqueues nothing per
+ * order (the relay turns `order.placed` into no delayed job); the repeatable `order.expire_overdue` job
+ * (every 5 s in production; enqueued by hand here, the workers run without their schedulers) reads the
+ * unpaid orders past their window and cancels them through the orders service. The window is 3 seconds.
  */
 let testApp: TestApp;
 let workers: JobWorkers;
@@ -19,7 +21,7 @@ let shop: StoreFixture;
 let shopper: ShopperSession;
 
 beforeAll(async () => {
-  testApp = await buildTestApp({ ORDER_PAYMENT_TIMEOUT_SECONDS: '2' });
+  testApp = await buildTestApp({ ORDER_PAYMENT_TIMEOUT_SECONDS: '3' });
   const logger = pino({ level: 'silent' });
   workers = await startJobWorkers({ config: testApp.config, services: testApp.app.services, processors, logger, scheduleRepeatableJobs: false });
   relay = new OutboxRelay({ config: testApp.config, pool: testApp.database.pool, queues: workers.queues, publisher: testApp.app.redis, pollIntervalMs: 20 });
@@ -50,50 +52,44 @@ async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise
 }
 
 describe('the unpaid-order timeout', () => {
-  it('cancels an order left unpaid past its window and releases its stock, as the system', async () => {
+  it('takes at most its limit of overdue orders a run, oldest first, and the next run the rest', async () => {
+    const first = (await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: variant() })).json();
+    const second = (await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: variant() })).json();
+    // Read as of a moment after both windows closed (the service takes the clock as an argument).
+    const later = new Date(Date.now() + 5_000);
+    expect(await testApp.app.services.orders.expireOverdue(later, 1)).toEqual({ expired: 1 });
+    expect([(await orderStatus(first.id)).status, (await orderStatus(second.id)).status]).toEqual(['cancelled', 'pending_payment']);
+    expect(await testApp.app.services.orders.expireOverdue(later, 1)).toEqual({ expired: 1 });
+    expect((await orderStatus(second.id)).status).toBe('cancelled');
+  });
+
+  it('cancels the orders left unpaid past their window and releases their stock, as the system; paid and not-yet-due orders stay', async () => {
     const before = await stockOf(testApp.app, variant());
-    const order = (await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: variant(), quantity: 4 })).json();
-    expect(await stockOf(testApp.app, variant())).toEqual({ onHand: before.onHand, reserved: before.reserved + 4 });
-
-    await until(async () => (await orderStatus(order.id)).status === 'cancelled');
-    expect(await orderStatus(order.id)).toEqual({ status: 'cancelled', cancellation_reason: 'payment_timeout' });
-    expect(await stockOf(testApp.app, variant())).toEqual(before);
-    const { rows } = await testApp.database.pool.query(`select actor_type, actor_id from order_event where order_id = $1 and to_status = 'cancelled'`, [order.id]);
-    expect(rows).toEqual([{ actor_type: 'system', actor_id: null }]);
-    const job = await workers.queues.queue('orders').getJob(`order.timeout@${order.id}`);
-    expect(await job?.getState()).toBe('completed');
-    expect(job?.returnvalue).toEqual({ cancelled: true });
-  });
-
-  it('leaves an order paid in time alone when its timeout job runs', async () => {
+    const overdue = (await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: variant(), quantity: 4 })).json();
     await fundWallet(testApp.app, shopper.shopperId, 700);
-    const order = (await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: variant() })).json();
-    expect((await pay(testApp.app, shopper, order.id)).statusCode).toBe(200);
-    const queue = workers.queues.queue('orders');
-    await until(async () => (await (await queue.getJob(`order.timeout@${order.id}`))?.getState()) === 'completed');
-    expect((await queue.getJob(`order.timeout@${order.id}`))?.returnvalue).toEqual({ cancelled: false });
-    expect((await orderStatus(order.id)).status).toBe('paid');
+    const paid = (await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: variant() })).json();
+    expect((await pay(testApp.app, shopper, paid.id)).statusCode).toBe(200);
+    expect(await stockOf(testApp.app, variant())).toEqual({ onHand: before.onHand - 1, reserved: before.reserved + 4 });
+    await relay.drain();
+    expect(await workers.queues.queue('orders').getDelayed()).toEqual([]);
+
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    const fresh = (await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: variant(), quantity: 2 })).json();
+
+    const run = await workers.queues.enqueue('order.expire_overdue', {}, { key: 'first-run' });
+    await until(async () => (await run.getState()) === 'completed');
+    expect((await workers.queues.queue('orders').getJob(run.id as string))?.returnvalue).toEqual({ expired: 1 });
+    expect(await orderStatus(overdue.id)).toEqual({ status: 'cancelled', cancellation_reason: 'payment_timeout' });
+    expect(await orderStatus(paid.id)).toEqual({ status: 'paid', cancellation_reason: null });
+    expect(await orderStatus(fresh.id)).toEqual({ status: 'pending_payment', cancellation_reason: null });
+    expect(await stockOf(testApp.app, variant())).toEqual({ onHand: before.onHand - 1, reserved: before.reserved + 2 });
+    const { rows } = await testApp.database.pool.query(`select actor_type, actor_id from order_event where order_id = $1 and to_status = 'cancelled'`, [overdue.id]);
+    expect(rows).toEqual([{ actor_type: 'system', actor_id: null }]);
+
+    // Once more: nothing is due any longer, nothing changes.
+    expect(await testApp.app.services.orders.expireOverdue()).toEqual({ expired: 0 });
+    expect(await testApp.app.services.orders.expire(overdue.id)).toEqual({ cancelled: false });
+    expect(await orderStatus(fresh.id)).toEqual({ status: 'pending_payment', cancellation_reason: null });
   });
 
-  it('has a sweeper that gives overdue unpaid orders whose job never came their timeout job, and nothing else', async () => {
-    await relay.stop();
-    try {
-      const overdue = (await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: variant(), quantity: 2 })).json();
-      // The relay is stopped: no job exists for this order. Its window closes.
-      await new Promise((resolve) => setTimeout(resolve, 2_100));
-      expect(await testApp.app.services.dueWork.find(new Date(Date.now() - 60_000))).toEqual([]);
-      expect(await testApp.app.services.dueWork.find()).toEqual([{ name: 'order.timeout', key: overdue.id, payload: { orderId: overdue.id } }]);
-
-      const sweep = await workers.queues.enqueue('jobs.sweep_due', {}, { key: 'overdue' });
-      await until(async () => (await sweep.getState()) === 'completed');
-      expect((await workers.queues.queue('maintenance').getJob(sweep.id as string))?.returnvalue).toEqual({ due: { 'order.timeout': 1 }, enqueued: { 'order.timeout': 1 }, failed: {} });
-      await until(async () => (await orderStatus(overdue.id)).status === 'cancelled');
-      expect(await orderStatus(overdue.id)).toEqual({ status: 'cancelled', cancellation_reason: 'payment_timeout' });
-      expect(await testApp.app.services.dueWork.find()).toEqual([]);
-      expect(await testApp.app.services.orders.expire(overdue.id)).toEqual({ cancelled: false });
-    } finally {
-      await relay.drain();
-      relay.start();
-    }
-  });
 });

@@ -72,12 +72,12 @@ describe('the outbox relay', () => {
   it('turns committed rows into delayed jobs with deterministic ids and pub/sub messages, then marks them', async () => {
     const orderId = watchedAggregateId;
     const runAt = new Date(Date.now() + 60_000);
-    const [eventId] = await write(orderEvent(orderId, [{ name: 'order.timeout', key: orderId, payload: { orderId }, runAt }]));
+    const [eventId] = await write(orderEvent(orderId, [{ name: 'group_buy.expire', key: orderId, payload: { teamId: orderId }, runAt }]));
 
     expect(await relay().relayOnce()).toEqual({ published: 1, failed: 0 });
 
-    const job = await queues.queue('orders').getJob(jobId('order.timeout', orderId));
-    expect(job?.data).toEqual({ orderId });
+    const job = await queues.queue('orders').getJob(jobId('group_buy.expire', orderId));
+    expect(job?.data).toEqual({ teamId: orderId });
     expect(await job?.getState()).toBe('delayed');
     expect(job?.opts.delay).toBeGreaterThan(55_000);
     expect(job?.opts.delay).toBeLessThanOrEqual(60_000);
@@ -101,7 +101,7 @@ describe('the outbox relay', () => {
 
   it('re-enqueues harmlessly after dying between enqueue and mark: one job, the row published on the next pass', async () => {
     const orderId = newId();
-    const [eventId] = await write(orderEvent(orderId, [{ name: 'order.timeout', key: orderId, payload: { orderId }, runAt: new Date(Date.now() + 60_000) }]));
+    const [eventId] = await write(orderEvent(orderId, [{ name: 'group_buy.expire', key: orderId, payload: { teamId: orderId }, runAt: new Date(Date.now() + 60_000) }]));
 
     const crashing = relay({
       afterEnqueue: () => {
@@ -110,7 +110,7 @@ describe('the outbox relay', () => {
     });
     await expect(crashing.relayOnce()).rejects.toThrow('killed after enqueue');
     expect(await unpublished()).toBe(1);
-    const jobIdOfOrder = jobId('order.timeout', orderId);
+    const jobIdOfOrder = jobId('group_buy.expire', orderId);
     expect(await queues.queue('orders').getJob(jobIdOfOrder)).toBeTruthy();
 
     expect(await relay().relayOnce()).toEqual({ published: 1, failed: 0 });

@@ -15,7 +15,7 @@ export interface DueWorkSource {
   find(queryable: Queryable, now: Date, limit: number): Promise<DueWork[]>;
 }
 
-function orderJobs<Name extends 'order.timeout' | 'order.auto_confirm' | 'order.settle'>(name: Name, sql: string): DueWorkSource {
+function orderJobs<Name extends 'order.auto_confirm' | 'order.settle'>(name: Name, sql: string): DueWorkSource {
   return {
     name,
     async find(queryable, now, limit) {
@@ -46,8 +46,6 @@ const groupBuyTeamExpiries: DueWorkSource = {
 export const DUE_WORK_SOURCES: readonly DueWorkSource[] = [
   redEnvelopeReturns,
   groupBuyTeamExpiries,
-  // Unpaid orders whose payment window closed.
-  orderJobs('order.timeout', `select id from shop_order where status = 'pending_payment' and payment_due_at <= $1 order by payment_due_at limit $2`),
   // Delivered orders whose shopper did not confirm receipt in time.
   orderJobs(
     'order.auto_confirm',

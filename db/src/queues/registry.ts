@@ -48,10 +48,12 @@ export const JOBS = {
     repeatEveryMs: 60 * 60 * 1_000,
     options: { attempts: 3 },
   }),
-  'order.timeout': defineJob({
+  'order.expire_overdue': defineJob({
     queue: 'orders',
-    description: 'Cancels an order still unpaid when its payment window closes, releasing its stock (enqueued by the outbox at checkout).',
-    payload: Type.Object({ orderId: Uuid }, { additionalProperties: false }),
+    description: 'Cancels every order still unpaid after its payment window closed and releases its stock, read from the database (a partial index on unpaid orders); payment itself is refused from the instant the window closes.',
+    payload: Type.Object({}, { additionalProperties: false }),
+    repeatEveryMs: 5 * 1_000,
+    options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
   }),
   'order.card_refund': defineJob({
     queue: 'orders',
@@ -86,7 +88,7 @@ export const JOBS = {
   }),
   'jobs.sweep_due': defineJob({
     queue: 'maintenance',
-    description: 'Re-enqueues the work the database says is due but Redis has no job for: unpaid orders past their window, delivered orders past their auto-confirm time, completed orders not settled.',
+    description: 'Re-enqueues the work the database says is due but Redis has no job for: delivered orders past their auto-confirm time, completed orders not settled.',
     payload: Type.Object({}, { additionalProperties: false }),
     repeatEveryMs: 30 * 1_000,
     options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
@@ -198,7 +200,7 @@ export type JobName<Registry extends JobRegistry = typeof JOBS> = keyof Registry
 export type JobPayload<Name extends JobName<Registry>, Registry extends JobRegistry = typeof JOBS> = Static<Registry[Name]['payload']>;
 
 /**
- * The deterministic id of a job: `<job-name>@<key>`, e.g. `order.timeout@<orderId>`, so that enqueuing the
+ * The deterministic id of a job: `<job-name>@<key>`, e.g. `order.settle@<orderId>`, so that enqueuing the
  * same work twice is a no-op. BullMQ refuses a custom id with a single `:`, hence `@` rather than the
  * `name:id` of DESIGN.md.
  */

@@ -14,7 +14,7 @@ import { ledgerVerifySweep } from './ledger-verify-sweep.ts';
 import { orderAutoConfirm } from './order-auto-confirm.ts';
 import { orderCardRefund } from './order-card-refund.ts';
 import { orderSettle } from './order-settle.ts';
-import { orderTimeout } from './order-timeout.ts';
+import { orderExpireOverdue } from './order-expire-overdue.ts';
 import { redEnvelopeReturn } from './red-envelope-return.ts';
 import { groupBuyExpire } from './group-buy-expire.ts';
 import { outboxPurgePublished } from './outbox-purge-published.ts';
@@ -26,7 +26,7 @@ import { webhookSweepDue } from './webhook-sweep-due.ts';
 /** Every job name of the registry with its processor; the workers refuse to boot if one is missing. */
 export const processors: Processors<typeof JOBS> = {
   'auth.purge_expired': authPurgeExpired,
-  'order.timeout': orderTimeout,
+  'order.expire_overdue': orderExpireOverdue,
   'order.card_refund': orderCardRefund,
   'order.auto_confirm': orderAutoConfirm,
   'order.settle': orderSettle,

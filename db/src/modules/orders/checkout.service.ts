@@ -425,7 +425,7 @@ async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrd
       { id: order.id, number: null, shopId: order.shop.id, shopperId: actor.shopperId, status: 'pending_payment', currency: order.shop.currency, totalMinor: order.totalMinor, refundedMinor: 0 },
       null,
     ),
-    jobs: [{ name: 'order.timeout', key: order.id, payload: { orderId: order.id }, runAt: order.paymentDueAt }],
+    // No job per order: the unpaid-order timeout reads the database (order.expire_overdue).
   });
   // The number is the database's; everything else in the payload is known here.
   const [outboxId, type, aggregateType, aggregateId, outboxMerchantId, payload, jobs] = outbox.expressions;

@@ -9,7 +9,10 @@ import { DeliveryTrackedByShipmentsError, OrderNotFoundError } from './orders.er
 import type { NoteInput } from './orders.schemas.ts';
 import { releaseStock } from './stock-reservations.ts';
 
-const TIMEOUT_ACTOR: Actor = { type: 'system', process: 'order.timeout' };
+const TIMEOUT_ACTOR: Actor = { type: 'system', process: 'order.expire_overdue' };
+
+/** Most overdue orders one `expireOverdue` call reads; the next run takes the rest. */
+const EXPIRE_OVERDUE_LIMIT = 500;
 
 /** The merchant's fulfilment steps and the unpaid-order timeout. */
 export class OrderFulfilmentService {
@@ -36,8 +39,8 @@ export class OrderFulfilmentService {
   }
 
   /**
-   * The unpaid-order timeout: cancels the order and releases its stock if it is still unpaid and its
-   * time is up; otherwise does nothing, so the job may run late, early or twice.
+   * The unpaid-order timeout for one order: cancels it and releases its stock if it is still unpaid and
+   * its time is up; otherwise does nothing, so it may run late, early or twice.
    */
   async expire(orderId: string, now: Date = new Date()): Promise<{ cancelled: boolean }> {
     return withPoolTransaction(this.database.pool, async (client) => {
@@ -48,6 +51,30 @@ export class OrderFulfilmentService {
       await recordTransition(client, order, 'cancelled', TIMEOUT_ACTOR, { cancellationReason: 'payment_timeout' });
       return { cancelled: true };
     });
+  }
+
+  /**
+   * Every unpaid order past its window, oldest first (the `order.expire_overdue` job, every few seconds):
+   * the database is the timeout's only schedule, so checkout enqueues nothing per order and nothing is lost
+   * with Redis. Each order is expired in a transaction of its own; one that fails does not hold back the
+   * others and is thrown at the end (the next run finds it again, still due).
+   */
+  async expireOverdue(now: Date = new Date(), limit = EXPIRE_OVERDUE_LIMIT): Promise<{ expired: number }> {
+    const { rows } = await this.database.pool.query<{ id: string }>(
+      `select id from shop_order where status = 'pending_payment' and payment_due_at <= $1 order by payment_due_at limit $2`,
+      [now, limit],
+    );
+    let expired = 0;
+    const failures: unknown[] = [];
+    for (const { id } of rows) {
+      try {
+        if ((await this.expire(id, now)).cancelled) expired += 1;
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length) throw new AggregateError(failures, `${failures.length} of ${rows.length} overdue orders could not be expired (${expired} were)`);
+    return { expired };
   }
 
   private async transition(actor: MerchantActor, id: string, change: (order: Order, client: pg.PoolClient) => Promise<Order>): Promise<Order> {

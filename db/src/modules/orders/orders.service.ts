@@ -131,6 +131,10 @@ export class OrdersService {
     return this.fulfilment.expire(orderId, now);
   }
 
+  expireOverdue(now?: Date, limit?: number): Promise<{ expired: number }> {
+    return this.fulfilment.expireOverdue(now, limit);
+  }
+
   completeCardRefund(refundId: string) {
     return this.refunds.completeCardRefund(refundId);
   }
