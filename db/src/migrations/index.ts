@@ -22,6 +22,7 @@ import { Migration20261203000100_ledger_sealed_chain } from './Migration20261203
 import { Migration20261203000300_group_buys } from './Migration20261203000300_group_buys.ts';
 import { Migration20261203000400_share_links_referrals } from './Migration20261203000400_share_links_referrals.ts';
 import { Migration20261203000800_ledger_escrow_shards } from './Migration20261203000800_ledger_escrow_shards.ts';
+import { Migration20261205000100_ledger_seal_in_database } from './Migration20261205000100_ledger_seal_in_database.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -52,4 +53,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203000300_group_buys', class: Migration20261203000300_group_buys },
   { name: 'Migration20261203000400_share_links_referrals', class: Migration20261203000400_share_links_referrals },
   { name: 'Migration20261203000800_ledger_escrow_shards', class: Migration20261203000800_ledger_escrow_shards },
+  { name: 'Migration20261205000100_ledger_seal_in_database', class: Migration20261205000100_ledger_seal_in_database },
 ];

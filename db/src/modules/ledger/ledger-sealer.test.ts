@@ -5,6 +5,7 @@ import { withPoolTransaction } from '../../pool-transaction.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
 import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
 import { LedgerSealer, sealAll, sealTransfers } from './ledger-sealer.ts';
+import { chainHash } from './ledger-hash.ts';
 import { verifyLedger } from './ledger-verify.ts';
 import { LedgerService } from './ledger.service.ts';
 import { fundedWallet, ManualClock, payment } from './ledger.test-support.ts';
@@ -61,6 +62,32 @@ async function chainShape(): Promise<{ transfers: number; sealed: number; distin
 }
 
 describe('the sealer', () => {
+  it("computes in the database the very hash anyone recomputes from an export (chainHash), at every millisecond edge", async () => {
+    const wallet = await fundedWallet(ledger, 10_000);
+    // Creation times the writer takes from its clock: the turn of a second, of a year, odd milliseconds.
+    const instants = ['2026-12-31T23:59:59.999Z', '2027-01-01T00:00:00.000Z', '2027-01-01T00:00:00.001Z', '2027-03-04T05:06:07.089Z', '2027-03-04T05:06:07.900Z'];
+    const ids: string[] = [];
+    for (const instant of instants) {
+      const writer = new LedgerService(environment.database, { now: () => new Date(instant) });
+      const transfer = payment(wallet, escrow, 7);
+      await commitWithoutSealing(writer, [transfer]);
+      await writer.close();
+      ids.push(transfer.id);
+    }
+    const { positions } = await sealTransfers(pool(), 5_000);
+    expect(positions.map((position) => position.id).filter((id) => ids.includes(id))).toEqual(ids);
+    const { rows } = await pool().query<{ id: string; sequence: number; previous_hash: string; hash: string; body_hash: string; created_at: Date }>(
+      'select id, sequence, previous_hash, hash, body_hash, created_at from ledger_transfer where id = any($1::uuid[]) order by sequence',
+      [ids],
+    );
+    expect(rows.map((row) => row.created_at.toISOString())).toEqual(instants);
+    for (const row of rows) {
+      expect(row.hash).toBe(chainHash(row.previous_hash, row.sequence, row.created_at, row.body_hash));
+      expect(positions.find((position) => position.id === row.id)).toEqual({ id: row.id, sequence: row.sequence, previousHash: row.previous_hash, hash: row.hash });
+    }
+    expect(await unsealedCount()).toBe(0);
+  });
+
   it('seals every transfer exactly once while writers commit and three sealers run at the same time', async () => {
     const wallets = await Promise.all(Array.from({ length: 8 }, () => fundedWallet(ledger, 10_000)));
     const merchants = await Promise.all(Array.from({ length: 4 }, () => ledger.openAccount({ kind: 'merchant_available', currency: 'EUR', ownerId: newId() })));

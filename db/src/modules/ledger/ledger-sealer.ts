@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import { allInOrder, commitBehind, withPoolTransaction } from '../../pool-transaction.ts';
+import { assert } from '../../errors.ts';
 import { prepared } from '../../prepared-statements.ts';
-import { chainHash } from './ledger-hash.ts';
 
 /** A sealed transfer's place in the chain. */
 export interface ChainPosition {
@@ -16,70 +15,28 @@ export interface SealResult {
   sealed: number;
   /** Their positions, in chain order. */
   positions: ChainPosition[];
-  /** The head after the call: the last sealed row's sequence and hash. */
-  lastSequence: number;
-  lastHash: string;
 }
 
-/** Default rows per seal transaction: one statement each way, a few milliseconds of hashing. */
+/** Default rows per seal transaction: one statement, a few milliseconds of hashing in the database. */
 export const SEAL_BATCH_LIMIT = 5_000;
 
 /**
  * The ledger's sealer (docs/ledger.md §4): gives committed, unsealed transfers their place in the one hash
- * chain. Writers never take the head; only this short transaction of its own does: it locks `ledger_head`,
- * reads unsealed rows in `append_order` (a statement that starts after the lock is granted, so it sees
- * every earlier sealer's work and only committed rows), computes each row's chain hash with the unchanged
- * formula, writes the three chain columns with one `update ... from unnest` (the write-once trigger allows
- * exactly that) and moves the head. Two sealers racing queue on the head and the second finds nothing left
- * of what the first sealed, so a row is never sealed twice.
+ * chain. Writers never take the head; only this short transaction of its own does, one statement in the
+ * database (`ledger_seal_chain`, Migration20261205000100_ledger_seal_in_database.ts): it locks `ledger_head`,
+ * reads unsealed rows in `append_order` (a statement that starts after the lock is granted, so it sees every
+ * earlier sealer's work and only committed rows), computes each row's chain hash with the formula of
+ * `chainHash` (ledger-hash.ts, which the verifier recomputes for every row), writes the three chain columns
+ * (the write-once trigger allows exactly that) and moves the head. Two sealers racing queue on the head and
+ * the second finds nothing left of what the first sealed, so a row is never sealed twice.
  */
 export async function sealTransfers(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Promise<SealResult> {
-  return withPoolTransaction(pool, async (client) => {
-    // Sent together (the transaction is pipelined, db/src/pool-transaction.ts) but run in order: the
-    // read of unsealed rows still starts only once the head's lock is granted. Both named, so planned once
-    // per connection; the chain write below stays unnamed: a plan made once for an array of unknown length
-    // could pick the unsealed index and keep it while that index fills with dead entries.
-    const [headResult, unsealedResult] = await allInOrder([
-      client.query<{ last_sequence: number; last_hash: string }>(prepared('select last_sequence, last_hash from ledger_head where id = 1 for update', [])),
-      client.query<{ id: string; body_hash: string; created_at: Date }>(
-        prepared('select id, body_hash, created_at from ledger_transfer where sequence is null order by append_order limit $1', [limit]),
-      ),
-    ]);
-    const head = headResult.rows[0];
-    if (!head) throw new Error('Invariant violated: ledger_head has no row; run the migrations.');
-    const rows = unsealedResult.rows;
-    let sequence = head.last_sequence;
-    let hash = head.last_hash;
-    const positions: ChainPosition[] = [];
-    for (const row of rows) {
-      sequence += 1;
-      const previousHash = hash;
-      hash = chainHash(previousHash, sequence, row.created_at, row.body_hash);
-      positions.push({ id: row.id, sequence, previousHash, hash });
-    }
-    if (rows.length) {
-      // Nothing is checked after the chain write: the commit leaves with it (one round trip, not two).
-      const written = client.query(
-        `with sealed as (
-           update ledger_transfer t set sequence = s.sequence, previous_hash = s.previous_hash, hash = s.hash
-             from unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[]) as s (id, sequence, previous_hash, hash)
-            where t.id = s.id and t.sequence is null
-         )
-         update ledger_head set last_sequence = $5, last_hash = $6 where id = 1`,
-        [
-          positions.map((position) => position.id),
-          positions.map((position) => position.sequence),
-          positions.map((position) => position.previousHash),
-          positions.map((position) => position.hash),
-          sequence,
-          hash,
-        ],
-      );
-      commitBehind(client);
-      await written;
-    }
-    return { sealed: rows.length, positions, lastSequence: sequence, lastHash: hash };
-  });
+  assert(Number.isInteger(limit) && limit >= 1, 'a seal takes at least one row');
+  const { rows } = await pool.query<{ id: string; sequence: number; previous_hash: string; hash: string }>(
+    prepared('select id, sequence, previous_hash, hash from ledger_seal_chain($1)', [limit]),
+  );
+  const positions = rows.map((row) => ({ id: row.id, sequence: Number(row.sequence), previousHash: row.previous_hash, hash: row.hash }));
+  return { sealed: positions.length, positions };
 }
 
 /**
