@@ -76,6 +76,14 @@ export async function withPoolTransaction<Result>(pool: pg.Pool, work: (client: 
 /** node-postgres' pipeline mode, switched per transaction (the typings declare it read-only). */
 type PipelineSwitch = { pipeline: boolean };
 
+/**
+ * Switches a pooled client into or out of node-postgres' pipeline mode: statements are written without
+ * waiting for the previous one's answer. A client must leave it before it goes back to the pool.
+ */
+export function setPipelineMode(client: pg.PoolClient, on: boolean): void {
+  (client as unknown as PipelineSwitch).pipeline = on;
+}
+
 async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<Result>): Promise<Result> {
   const client = await pool.connect();
   let broken = false;
@@ -86,7 +94,7 @@ async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolC
   // three to five per request on the store's write paths). Statements that `work` awaits one by one run
   // as before; PostgreSQL answers in order, and a failed one fails the rest of the transaction. The
   // client leaves pipeline mode before it goes back to the pool: streams (pg-query-stream) refuse it.
-  (client as unknown as PipelineSwitch).pipeline = true;
+  setPipelineMode(client, true);
   // Callbacks left on this pooled connection by a transaction that withPoolTransaction did not run (a
   // caller's own begin/commit) belong to that one, not to this.
   afterCommitCallbacks.delete(client);
@@ -114,7 +122,7 @@ async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolC
     throw error;
   } finally {
     commitsSent.delete(client);
-    (client as unknown as PipelineSwitch).pipeline = false;
+    setPipelineMode(client, false);
     client.release(broken);
   }
   // After the client went back to the pool: a callback that needs a connection of its own (the ledger's

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { assert } from '../../errors.ts';
+import type { Queryable } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
 
 /** A sealed transfer's place in the chain. */
@@ -28,11 +29,12 @@ export const SEAL_BATCH_LIMIT = 5_000;
  * earlier sealer's work and only committed rows), computes each row's chain hash with the formula of
  * `chainHash` (ledger-hash.ts, which the verifier recomputes for every row), writes the three chain columns
  * (the write-once trigger allows exactly that) and moves the head. Two sealers racing queue on the head and
- * the second finds nothing left of what the first sealed, so a row is never sealed twice.
+ * the second finds nothing left of what the first sealed, so a row is never sealed twice. Outside a
+ * transaction (a pool, or a client between transactions) the statement is a transaction of its own.
  */
-export async function sealTransfers(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Promise<SealResult> {
+export async function sealTransfers(queryable: Queryable, limit = SEAL_BATCH_LIMIT): Promise<SealResult> {
   assert(Number.isInteger(limit) && limit >= 1, 'a seal takes at least one row');
-  const { rows } = await pool.query<{ id: string; sequence: number; previous_hash: string; hash: string }>(
+  const { rows } = await queryable.query<{ id: string; sequence: number; previous_hash: string; hash: string }>(
     prepared('select id, sequence, previous_hash, hash from ledger_seal_chain($1)', [limit]),
   );
   const positions = rows.map((row) => ({ id: row.id, sequence: Number(row.sequence), previousHash: row.previous_hash, hash: row.hash }));

@@ -1,7 +1,15 @@
 import type pg from 'pg';
-import type { LedgerSealer } from './ledger-sealer.ts';
-import { applyTransfers } from './ledger-store.ts';
+import { assert } from '../../errors.ts';
+import { setPipelineMode } from '../../pool-transaction.ts';
+import { SEAL_BATCH_LIMIT, sealTransfers, type ChainPosition, type LedgerSealer } from './ledger-sealer.ts';
+import { lockAndDecide } from './ledger-store.ts';
 import type { LedgerTransfer, TransferInput, TransferResult } from './ledger.types.ts';
+
+/** A committed batch: its results, and the positions its own seal gave (null if that seal did not run or failed). */
+interface AppliedBatch {
+  results: TransferResult[];
+  sealed: ChainPosition[] | null;
+}
 
 interface Submission {
   transfers: readonly TransferInput[];
@@ -29,10 +37,10 @@ const UNIQUE_VIOLATION = '23505';
 /**
  * The process's ledger writer. Concurrent submissions queue here and are applied together in one
  * transaction while earlier batches run (at most `maxConcurrentBatches`), so a hot account costs one row
- * update per batch. After each commit the batch is sealed (its chain positions assigned, ledger-sealer.ts)
- * before its callers hear back, so `submit` answers with `sequence` and `hash`; the next batch does not
- * wait for that seal. Each submission keeps its own results; linked chains never cross submissions (the engine refuses an
- * open chain at the end of one).
+ * update per batch. Each batch's seal (its chain positions assigned, ledger-sealer.ts) is sent behind its
+ * commit, in the same round trip, and answers before its callers hear back, so `submit` answers with
+ * `sequence` and `hash`. Each submission keeps its own results; linked chains never cross submissions (the
+ * engine refuses an open chain at the end of one).
  */
 export class LedgerWriter {
   private queue: Submission[] = [];
@@ -99,21 +107,21 @@ export class LedgerWriter {
 
   private async run(batch: Submission[]): Promise<void> {
     try {
-      const results = await this.applyBatch(batch.flatMap((submission) => submission.transfers));
+      const applied = await this.applyBatch(batch.flatMap((submission) => submission.transfers));
       this.finish(() => {
         let offset = 0;
         for (const submission of batch) {
-          submission.resolve(results.slice(offset, offset + submission.transfers.length));
+          submission.resolve(applied.results.slice(offset, offset + submission.transfers.length));
           offset += submission.transfers.length;
         }
-      }, results);
+      }, applied);
     } catch (error) {
       if (batch.length === 1) batch[0]!.reject(error);
       // One submission must not sink the others: replay them one by one so only the culprit fails.
       else {
         for (const submission of batch) {
           await this.applyBatch(submission.transfers).then(
-            (results) => this.finish(() => submission.resolve(results), results),
+            (applied) => this.finish(() => submission.resolve(applied.results), applied),
             submission.reject,
           );
         }
@@ -121,25 +129,29 @@ export class LedgerWriter {
     }
   }
 
-  /** Seals what the batch committed, puts the chain positions into its results, then answers its callers. */
-  private finish(answer: () => void, results: TransferResult[]): void {
-    const finishing = this.sealInto(results).then(answer, answer);
+  /** Puts the chain positions into the batch's results, then answers its callers. */
+  private finish(answer: () => void, applied: AppliedBatch): void {
+    const finishing = this.sealInto(applied).then(answer, answer);
     this.finishing.add(finishing);
     void finishing.finally(() => this.finishing.delete(finishing));
   }
 
-  private async sealInto(results: TransferResult[]): Promise<void> {
+  private async sealInto({ results, sealed }: AppliedBatch): Promise<void> {
     const unsealed = results.filter((result): result is Extract<TransferResult, { transfer: LedgerTransfer }> => result.status !== 'failed' && result.transfer.sequence === null);
     if (!unsealed.length) return;
-    // The money is committed whatever happens here: if the seal fails, the callers get `sequence: null`
-    // and the workers' ledger.seal job seals the rows (the verifier watches that it does).
-    await this.sealer.seal().catch(() => 0);
-    // The positions the seal gave come back with it; only rows another process sealed are read back.
     const positions = new Map<string, { sequence: number; previousHash: string | null; hash: string | null }>();
-    for (const result of unsealed) {
-      const position = this.sealer.positionOf(result.transfer.id);
-      if (position) positions.set(position.id, position);
+    for (const position of sealed ?? []) positions.set(position.id, position);
+    if (sealed === null) {
+      // The money is committed whatever happens here: if the batch's own seal failed, this process's sealer
+      // tries; if that fails too, the callers get `sequence: null` and the workers' ledger.seal job seals the
+      // rows (the verifier watches that it does).
+      await this.sealer.seal().catch(() => 0);
+      for (const result of unsealed) {
+        const position = this.sealer.positionOf(result.transfer.id);
+        if (position) positions.set(position.id, position);
+      }
     }
+    // Rows a sealer elsewhere placed between the batch's commit and its seal are read back.
     const elsewhere = unsealed.map((result) => result.transfer.id).filter((id) => !positions.has(id));
     if (elsewhere.length) {
       const { rows } = await this.pool
@@ -156,7 +168,7 @@ export class LedgerWriter {
     }
   }
 
-  private async applyBatch(transfers: readonly TransferInput[]): Promise<TransferResult[]> {
+  private async applyBatch(transfers: readonly TransferInput[]): Promise<AppliedBatch> {
     try {
       return await this.applyBatchOnce(transfers);
     } catch (error) {
@@ -167,19 +179,41 @@ export class LedgerWriter {
     }
   }
 
-  private async applyBatchOnce(transfers: readonly TransferInput[]): Promise<TransferResult[]> {
+  /**
+   * One transaction in two round trips: the begin, the accounts' locks and their state; then the write, the
+   * commit and the seal, sent together (pipeline mode). Nothing is checked after the write: a failed write
+   * makes the commit answer ROLLBACK. The seal is a statement of its own once the commit is in, so the
+   * batch's rows (and any other committed rows waiting) get their chain positions without another round trip.
+   */
+  private async applyBatchOnce(transfers: readonly TransferInput[]): Promise<AppliedBatch> {
     const client = await this.pool.connect();
     let broken = false;
+    let commitSent = false;
+    setPipelineMode(client, true);
     try {
-      const results = await applyTransfers(client, transfers, this.options.now(), { begin: true });
-      await client.query('commit');
-      return results;
-    } catch (error) {
-      await client.query('rollback').catch(() => {
+      const decided = await lockAndDecide(client, transfers, this.options.now(), { begin: true });
+      const written = decided.write();
+      const committed = client.query('commit');
+      commitSent = true;
+      const created = decided.results.some((result) => result.status === 'created');
+      const sealing = created ? sealTransfers(client, SEAL_BATCH_LIMIT) : null;
+      const [write, commit, seal] = await Promise.allSettled([written, committed, sealing]);
+      if (write.status === 'rejected') throw write.reason;
+      if (commit.status === 'rejected') {
         broken = true;
-      });
+        throw commit.reason;
+      }
+      assert(commit.value.command === 'COMMIT', 'a batch whose write succeeded commits');
+      return { results: decided.results, sealed: seal.status === 'fulfilled' && seal.value ? seal.value.positions : null };
+    } catch (error) {
+      if (!commitSent) {
+        await client.query('rollback').catch(() => {
+          broken = true;
+        });
+      }
       throw error;
     } finally {
+      setPipelineMode(client, false);
       client.release(broken);
     }
   }
