@@ -69,7 +69,7 @@ const environmentSchema = Type.Object({
   /** How long a committed ledger transfer may wait for its place in the hash chain before the verifier reports it (docs/ledger.md §4). */
   LEDGER_SEAL_MAX_LAG_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
   /** Escrow sub-accounts per currency that payments spread over by order id (docs/ledger.md §5); changing it moves no money. */
-  LEDGER_ESCROW_SHARDS: Type.Integer({ minimum: 1, maximum: 1_024, default: 16 }),
+  LEDGER_ESCROW_SHARDS: Type.Integer({ minimum: 1, maximum: 1_024, default: 64 }),
   /** The demo seed creates logins with a published password, so production refuses it unless this says `yes`. */
   SEED_DEMO_IN_PRODUCTION: Type.Union([Type.Literal('yes'), Type.Literal('no')], { default: 'no' }),
   /** The courier's average speed for ETAs from the remaining distance (docs/delivery.md). */

@@ -43,7 +43,7 @@ export type LedgerAccountView = LedgerAccount & AccountBalances;
 /** Namespace of the ids of expiry transfers: one id per pending transfer, so that workers racing agree. */
 const EXPIRY_NAMESPACE = '6b0d2f3e-8a41-4c7b-b5d9-1e2f3a4b5c6d';
 const ACCOUNT_CACHE_LIMIT = 50_000;
-const DEFAULT_ESCROW_SHARDS = 16;
+const DEFAULT_ESCROW_SHARDS = 64;
 /** Highest escrow sub-account number (LEDGER_ESCROW_SHARDS at most 1,024). */
 const MAX_ESCROW_SHARD = 1_023;
 
