@@ -388,8 +388,10 @@ describe('sockets that may not stay', () => {
   it('closes with 4401 a socket whose token expires, unless a fresh token of the same identity came first', async () => {
     const claims = { sub: owner.userId, merchantId: owner.merchantId, role: owner.role, isOperator: false };
     const tokenFor = (lifetimeSeconds: number) => new StaffAccessTokens(instanceA.config.auth.jwtSecret, lifetimeSeconds).issue(claims);
-    const expiring = await socketOf(await tokenFor(1));
-    const extended = await socketOf(await tokenFor(1));
+    // Expiry is in whole seconds, so a token of n seconds lives between n - 1 and n: three leave the fresh
+    // token time to arrive on a busy machine (with one, the socket could close before it was sent).
+    const expiring = await socketOf(await tokenFor(3));
+    const extended = await socketOf(await tokenFor(3));
     extended.send({ type: 'auth', token: await tokenFor(60) });
     await extended.next((message) => message.type === 'authenticated', { from: 1 });
     // Someone else's token cannot take the socket over.
