@@ -311,19 +311,6 @@ async function writeOutcome(client: LedgerClient, outcome: EngineOutcome, state:
   });
 }
 
-/**
- * The one write path of the ledger. Runs inside a transaction on `client`: locks the accounts involved
- * (in id order, in the same round trip as the load of what the rules need), decides in memory, then
- * writes with one statement. Nothing global is locked: the transfers are appended unsealed and get their
- * place in the hash chain from the sealer after commit (ledger-sealer.ts). With `begin: true` it opens the
- * transaction itself (the caller commits); otherwise the caller's is used.
- */
-export async function applyTransfers(client: LedgerClient, transfers: readonly TransferInput[], now: Date, options: { begin?: boolean } = {}): Promise<TransferResult[]> {
-  const decided = await lockAndDecide(client, transfers, now, options);
-  await decided.write();
-  return decided.results;
-}
-
 /** A batch decided under its accounts' locks; `write()` sends its write at once (nothing if nothing was created). */
 export interface DecidedBatch {
   results: TransferResult[];
@@ -331,8 +318,12 @@ export interface DecidedBatch {
 }
 
 /**
- * applyTransfers' first half: locks, loads and decides, and leaves the write to the caller, who may send
- * more behind it in the same round trip (the transaction's commit, withPoolTransaction's commitBehind).
+ * The one write path of the ledger, in two halves. Runs inside a transaction on `client`: locks the accounts
+ * involved (in id order, in the same round trip as the load of what the rules need) and decides in memory;
+ * the decided batch's `write()` then writes with one statement, and the caller may send more behind it in
+ * the same round trip (the commit, the seal). Nothing global is locked: the transfers are appended unsealed
+ * and get their place in the hash chain from the sealer after commit (ledger-sealer.ts). With `begin: true`
+ * it opens the transaction itself (the caller commits); otherwise the caller's is used.
  */
 export async function lockAndDecide(client: LedgerClient, transfers: readonly TransferInput[], now: Date, options: { begin?: boolean } = {}): Promise<DecidedBatch> {
   const state = await lockAccountsAndLoadState(client, transfers, options.begin === true);

@@ -14,7 +14,7 @@ export interface PaymentEventContext<Type extends PaymentEventType = PaymentEven
   createdAt: Date;
   /**
    * The open transaction the event is processed in. Do every write through it (the ledger's
-   * `applyTransfers(transaction, ...)` takes it as is): your effects, the projection and the event's
+   * `applyInTransaction(transaction, ...)` takes it as is): your effects, the projection and the event's
    * processed mark commit together, or none of them does and Stripe's next delivery runs you again.
    */
   transaction: pg.PoolClient;
