@@ -4,7 +4,7 @@ import { newId } from '../../ids.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
 import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
-import { LedgerSealer, sealAll, sealTransfers } from './ledger-sealer.ts';
+import { sealAll, sealTransfers } from './ledger-sealer.ts';
 import { chainHash } from './ledger-hash.ts';
 import { verifyLedger } from './ledger-verify.ts';
 import { LedgerService } from './ledger.service.ts';
@@ -177,23 +177,6 @@ describe('the verifier and the unsealed tail', () => {
     expect((await ledger.getAccountById(wallet.id))!.balanceMinor).toBe(75);
     expect(await sealAll(pool())).toBe(1);
     expect(await verifyLedger(pool(), { sealMaxLagSeconds: 60 })).toMatchObject({ ok: true });
-  });
-
-  it('remembers the positions its runs gave, as the rows hold them, and none it did not give', async () => {
-    const wallet = await fundedWallet(ledger, 500);
-    const sealer = new LedgerSealer(pool());
-    const elsewhere = payment(wallet, escrow, 5);
-    await commitWithoutSealing(ledger, [elsewhere]);
-    await sealAll(pool());
-    const mine = [payment(wallet, escrow, 6), payment(wallet, escrow, 7)];
-    await commitWithoutSealing(ledger, mine);
-    expect(await sealer.seal()).toBe(2);
-
-    const { rows } = await pool().query('select id, sequence, previous_hash as "previousHash", hash from ledger_transfer where id = any($1::uuid[]) order by sequence', [
-      mine.map((transfer) => transfer.id),
-    ]);
-    expect(rows.map((row) => sealer.positionOf(row.id))).toEqual(rows);
-    expect(sealer.positionOf(elsewhere.id)).toBeUndefined();
   });
 
   it("answers every transfer with its chain position as the row holds it, when another process's sealer placed it", async () => {

@@ -41,15 +41,11 @@ export async function sealTransfers(queryable: Queryable, limit = SEAL_BATCH_LIM
   return { sealed: positions.length, positions };
 }
 
-/**
- * Seals until nothing committed is left unsealed (tests, exports, the job); returns how many rows it sealed.
- * `onSealed` sees each transaction's positions once it has committed.
- */
-export async function sealAll(pool: pg.Pool, limit = SEAL_BATCH_LIMIT, onSealed?: (positions: ChainPosition[]) => void): Promise<number> {
+/** Seals until nothing committed is left unsealed (tests, exports, the job); returns how many rows it sealed. */
+export async function sealAll(pool: pg.Pool, limit = SEAL_BATCH_LIMIT): Promise<number> {
   let total = 0;
   for (;;) {
-    const { sealed, positions } = await sealTransfers(pool, limit);
-    onSealed?.(positions);
+    const { sealed } = await sealTransfers(pool, limit);
     total += sealed;
     if (sealed < limit) return total;
   }
@@ -61,9 +57,6 @@ export async function hasUnsealedTransfers(pool: pg.Pool): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** The most positions one run remembers for positionOf (a backlog's run seals more; those are read back). */
-const REMEMBERED_POSITIONS_LIMIT = SEAL_BATCH_LIMIT;
-
 /**
  * One process's door to the sealer: concurrent requests share a run, and a request made while a run is
  * under way gets the next run (which starts after it, so it seals whatever the requester committed).
@@ -71,32 +64,13 @@ const REMEMBERED_POSITIONS_LIMIT = SEAL_BATCH_LIMIT;
 export class LedgerSealer {
   private current: Promise<number> | null = null;
   private next: Promise<number> | null = null;
-  /**
-   * The positions given by the last run and by the one before it. A caller of seal() finds its rows in
-   * one of the two once its promise resolves: they were committed before the call, so the run it awaited
-   * sealed them unless the run under way at the call did, and no other run can finish in between (a run
-   * needs the database; the caller goes on without waiting for it). Rows another process sealed are not here.
-   */
-  private sealedByLastRun = new Map<string, ChainPosition>();
-  private sealedByRunBefore = new Map<string, ChainPosition>();
 
   constructor(private readonly pool: pg.Pool) {}
-
-  /** Where this process's last two runs placed transfer `id`, if one of them sealed it. */
-  positionOf(id: string): ChainPosition | undefined {
-    return this.sealedByLastRun.get(id) ?? this.sealedByRunBefore.get(id);
-  }
 
   /** Seals every transfer committed before the call; resolves with the rows this run sealed. */
   seal(): Promise<number> {
     if (!this.current) {
-      const sealed = new Map<string, ChainPosition>();
-      const remember = (positions: ChainPosition[]) => {
-        for (const position of positions) if (sealed.size < REMEMBERED_POSITIONS_LIMIT) sealed.set(position.id, position);
-      };
-      this.current = sealAll(this.pool, SEAL_BATCH_LIMIT, remember).finally(() => {
-        this.sealedByRunBefore = this.sealedByLastRun;
-        this.sealedByLastRun = sealed;
+      this.current = sealAll(this.pool, SEAL_BATCH_LIMIT).finally(() => {
         this.current = null;
       });
       return this.current;

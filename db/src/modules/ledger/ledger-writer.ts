@@ -141,17 +141,12 @@ export class LedgerWriter {
     if (!unsealed.length) return;
     const positions = new Map<string, { sequence: number; previousHash: string | null; hash: string | null }>();
     for (const position of sealed ?? []) positions.set(position.id, position);
-    if (sealed === null) {
-      // The money is committed whatever happens here: if the batch's own seal failed, this process's sealer
-      // tries; if that fails too, the callers get `sequence: null` and the workers' ledger.seal job seals the
-      // rows (the verifier watches that it does).
-      await this.sealer.seal().catch(() => 0);
-      for (const result of unsealed) {
-        const position = this.sealer.positionOf(result.transfer.id);
-        if (position) positions.set(position.id, position);
-      }
-    }
-    // Rows a sealer elsewhere placed between the batch's commit and its seal are read back.
+    // The money is committed whatever happens here: if the batch's own seal did not run or failed, this
+    // process's sealer tries; if that fails too, the callers get `sequence: null` and the workers' ledger.seal
+    // job seals the rows (the verifier watches that it does).
+    if (sealed === null) await this.sealer.seal().catch(() => 0);
+    // What the batch's own seal did not place (a sealer elsewhere ran between its commit and its seal, or the
+    // fallback above did) is read back.
     const elsewhere = unsealed.map((result) => result.transfer.id).filter((id) => !positions.has(id));
     if (elsewhere.length) {
       const { rows } = await this.pool
