@@ -2,6 +2,7 @@ import { MikroORM, type IMigrator, type Options } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Config } from './config.ts';
 import { entities } from './entities.ts';
+import { StatementBatchingClient } from './pool-transaction.ts';
 
 // bigint (int8) columns hold money in minor units, always within Number.MAX_SAFE_INTEGER: read them as
 // numbers on the raw pool too, not strings.
@@ -58,7 +59,12 @@ export async function connectDatabase(config: Pick<Config, 'database' | 'environ
   // Named (prepared) statements are the hot paths' fixed-text queries, looked up by key: a generic plan
   // made once per connection serves every call, where PostgreSQL's default would re-plan the array-taking
   // ones on every execution (it judges their generic plan by a guessed array size).
-  const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax, options: '-c plan_cache_mode=force_generic_plan' });
+  const pool = new pg.Pool({
+    connectionString: config.database.url,
+    max: config.database.poolMax,
+    options: '-c plan_cache_mode=force_generic_plan',
+    Client: StatementBatchingClient,
+  });
   // Connections open on first use, so a process that never exports never opens one.
   const exportPool = new pg.Pool({ connectionString: config.database.url, max: config.database.exportPoolMax, idleTimeoutMillis: 30_000 });
   for (const each of [pool, exportPool]) {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { commitBehind, withPoolTransaction } from './pool-transaction.ts';
+import { commitBehind, StatementBatchingClient, withPoolTransaction } from './pool-transaction.ts';
 import { createTestEnvironment, type TestEnvironment } from './testing/databases.ts';
 
 let environment: TestEnvironment;
@@ -9,7 +9,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   environment = await createTestEnvironment();
-  pool = new pg.Pool({ connectionString: environment.config.database.url, max: 1 });
+  pool = new pg.Pool({ connectionString: environment.config.database.url, max: 1, Client: StatementBatchingClient });
   await pool.query('create table probe (id int primary key, note text not null)');
 });
 afterAll(async () => {
@@ -29,6 +29,55 @@ async function notes(): Promise<string[]> {
 async function outsideTransaction(): Promise<boolean> {
   return (await pool.query<{ fresh: boolean }>('select now() = statement_timestamp() as fresh')).rows[0]!.fresh;
 }
+
+describe('StatementBatchingClient', () => {
+  it('writes the statements a transaction issues in one tick in one socket write', async () => {
+    // The socket's own write calls, each a system call: one per chunk written alone, one per batch of corked chunks.
+    const messagesPerWrite: number[] = [];
+    const connected = await pool.connect();
+    type Write = (...parameters: unknown[]) => unknown;
+    const socket = (connected as unknown as { connection: { stream: { _write: Write; _writev: Write } } }).connection.stream;
+    const { _write: writeOne, _writev: writeMany } = socket;
+    socket._write = function (...parameters: unknown[]) {
+      messagesPerWrite.push(1);
+      return writeOne.apply(this, parameters);
+    };
+    socket._writev = function (...parameters: unknown[]) {
+      messagesPerWrite.push((parameters[0] as unknown[]).length);
+      return writeMany.apply(this, parameters);
+    };
+    connected.release();
+
+    try {
+      const notes = await withPoolTransaction(pool, async (client) => {
+        // `begin` and these two leave together; after the await, the third and the commit.
+        const [first, second] = await Promise.all([client.query<{ note: string }>('select note from probe where id = 1'), client.query(`update probe set note = 'batched' where id = 1`)]);
+        expect(second.rowCount).toBe(1);
+        const third = client.query<{ note: string }>('select note from probe where id = 1');
+        commitBehind(client);
+        return [first.rows[0]!.note, (await third).rows[0]!.note];
+      });
+      expect(notes).toEqual(['first', 'batched']);
+      expect(messagesPerWrite).toHaveLength(2);
+      // A simple-protocol statement is one message; each parameterless extended one is four or more.
+      expect(messagesPerWrite[0]).toBeGreaterThanOrEqual(3);
+      expect(messagesPerWrite[1]).toBeGreaterThanOrEqual(2);
+    } finally {
+      Reflect.deleteProperty(socket, '_write');
+      Reflect.deleteProperty(socket, '_writev');
+    }
+  });
+
+  it('answers statements queued outside pipeline mode one after another', async () => {
+    const client = await pool.connect();
+    try {
+      const results = await Promise.all([client.query('select 1 as one'), client.query('select 2 as two')]);
+      expect(results.map((result) => result.rows[0])).toEqual([{ one: 1 }, { two: 2 }]);
+    } finally {
+      client.release();
+    }
+  });
+});
 
 describe('commitBehind', () => {
   it('commits the statements sent before it, in their round trip, and answers what they returned', async () => {

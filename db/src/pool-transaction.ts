@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { assert } from './errors.ts';
 
 /** Anything that runs SQL: the pool itself, or one client holding a transaction open. */
@@ -82,6 +82,35 @@ type PipelineSwitch = { pipeline: boolean };
  */
 export function setPipelineMode(client: pg.PoolClient, on: boolean): void {
   (client as unknown as PipelineSwitch).pipeline = on;
+}
+
+/** The socket under a node-postgres client: not in its typings. */
+type ClientStream = { connection: { stream: { cork(): void; uncork(): void } } };
+
+/**
+ * The pool's client: in pipeline mode, the statements issued in one synchronous run (a transaction's
+ * `begin` and its first statements, `allInOrder([...])`, the last statements and `commitBehind`) leave in
+ * one socket write instead of one write each. node-postgres corks the socket only around each statement's
+ * own messages; every write to PostgreSQL over loopback is a system call that also runs the receiving side
+ * of the connection and wakes its backend, which then reads, runs and answers each statement on its own.
+ * Held only until the end of the current tick (`process.nextTick` runs before any promise continuation),
+ * so no statement waits longer than it would have.
+ */
+export class StatementBatchingClient extends pg.Client {
+  private corked = false;
+
+  override query: pg.Client['query'] = ((...parameters: unknown[]) => {
+    if ((this as unknown as PipelineSwitch).pipeline && !this.corked) {
+      const { stream } = (this as unknown as ClientStream).connection;
+      stream.cork();
+      this.corked = true;
+      process.nextTick(() => {
+        this.corked = false;
+        stream.uncork();
+      });
+    }
+    return (super.query as (...parameters: unknown[]) => unknown)(...parameters);
+  }) as pg.Client['query'];
 }
 
 async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<Result>): Promise<Result> {
