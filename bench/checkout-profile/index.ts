@@ -1,9 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { newId } from '../../db/src/ids.ts';
 import { seedBenchShop } from '../lib/bench-shop.ts';
+import { startBenchProcess } from '../lib/bench-process.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
@@ -51,13 +52,8 @@ const childEnvironment = {
 };
 const profileFolder = mkdtempSync(path.join(os.tmpdir(), 'checkout-profile-'));
 
-function start(script: string): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
-  const child = fork(new URL(script, import.meta.url), [], { execArgv: ['--import', 'tsx'], env: childEnvironment, stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
+/** The API and the relay, each in a process of its own with production's runtime flags. */
+const start = (script: string) => startBenchProcess(new URL(script, import.meta.url), { environment: childEnvironment, platform: true });
 
 function ask(child: ChildProcess, message: unknown, answerKey: string): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {

@@ -1,8 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { newId } from '../../db/src/ids.ts';
 import { seedBenchShop } from '../lib/bench-shop.ts';
+import { startBenchProcess } from '../lib/bench-process.ts';
 import { machineBusyMicroseconds } from '../lib/machine.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
@@ -41,15 +42,9 @@ const childEnvironment = {
   LOG_LEVEL: 'silent',
 };
 
-function start(script: string): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
-  // BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of each child process there.
-  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = fork(new URL(script, import.meta.url), [], { execArgv: ['--import', 'tsx', ...profile], env: childEnvironment, stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
+/** The API and the relay, each in a process of its own with production's runtime flags. */
+const start = (script: string) =>
+  startBenchProcess(new URL(script, import.meta.url), { environment: childEnvironment, platform: true, cpuProfileFolder: process.env.BENCH_CPU_PROFILE });
 
 function percentile(sorted: number[], fraction: number): number {
   if (!sorted.length) return 0;

@@ -8,6 +8,7 @@ import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.t
 import { closedLoop, openLoop, type LoadReport, type LoadTarget } from './load.ts';
 import { machineBusyMicroseconds } from '../lib/machine.ts';
 import { runPgbench } from '../lib/pgbench.ts';
+import { productionRuntime } from '../lib/bench-process.ts';
 
 /**
  * `npm run bench -- ledger [--duration=10] [--accounts=10000]`: ledger transfers through the HTTP API
@@ -28,10 +29,13 @@ const report: Record<string, unknown> = { machine: { cpus: (await import('node:o
 
 // BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of the API process there (as `bench checkout` does).
 const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+// The API with production's runtime flags (bench/lib/bench-process.ts).
+const runtime = productionRuntime();
 const server = fork(new URL('./server.ts', import.meta.url), [], {
-  execArgv: ['--import', 'tsx', ...profile],
+  execArgv: ['--import', 'tsx', ...runtime.nodeFlags, ...profile],
   env: {
     ...process.env,
+    ...runtime.environment,
     NODE_ENV: 'test',
     DATABASE_URL: environment.config.database.url,
     DATABASE_POOL_MAX: '10',

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
+import { productionRuntime } from '../lib/bench-process.ts';
 
 /**
  * `npm run bench -- red-envelope [--claimers=500] [--shares=100] [--rounds=3] [--pool=10]`: one hot red
@@ -82,10 +83,13 @@ const report: Record<string, unknown> = {
 };
 let server: ChildProcess | null = null;
 try {
+  const runtime = productionRuntime();
   server = fork(new URL('./server.ts', import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
+    // With production's runtime flags (bench/lib/bench-process.ts).
+    execArgv: ['--import', 'tsx', ...runtime.nodeFlags],
     env: {
       ...process.env,
+      ...runtime.environment,
       NODE_ENV: 'test',
       DATABASE_URL: environment.config.database.url,
       DATABASE_POOL_MAX: String(poolMax),

@@ -1,7 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { newId } from '../../db/src/ids.ts';
+import { startBenchProcess } from '../lib/bench-process.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { BenchClient } from '../checkout/client.ts';
@@ -49,13 +50,9 @@ const childEnvironment = {
   LOG_LEVEL: 'silent',
 };
 
-function start(script: string): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
-  const child = fork(new URL(script, import.meta.url), [], { execArgv: ['--import', 'tsx'], env: childEnvironment, stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
+/** The API and the relay run with production's runtime flags; the load generator does not. */
+const start = (script: string) =>
+  startBenchProcess(new URL(script, import.meta.url), { environment: childEnvironment, platform: !script.startsWith('./load') });
 
 /** Sends a request to a child and waits for the answer carrying `field`. */
 function ask<Answer>(child: ChildProcess, request: unknown, field: string): Promise<Answer> {

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { productionRuntime, startBenchProcess } from './bench-process.ts';
+
+describe('productionRuntime', () => {
+  it("reads npm start's V8 flags and malloc arenas, the same the production image runs with", () => {
+    const runtime = productionRuntime();
+    expect(runtime.nodeFlags).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--max-old-space-size=\d+$/)]));
+    expect(runtime.environment.MALLOC_ARENA_MAX).toMatch(/^\d+$/);
+    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    expect(dockerfile).toContain(`CMD ["node", ${runtime.nodeFlags.map((flag) => JSON.stringify(flag)).join(', ')}, "scripts/compiled.mjs", "api"]`);
+    expect(dockerfile).toContain(`MALLOC_ARENA_MAX=${runtime.environment.MALLOC_ARENA_MAX}`);
+  });
+});
+
+describe('startBenchProcess', () => {
+  it('runs a platform process with those flags and answers its first message', async () => {
+    const { child, message } = await startBenchProcess(new URL('./bench-process.fixture.ts', import.meta.url), { environment: process.env, platform: true });
+    try {
+      expect(message).toEqual({ execArgv: expect.arrayContaining(productionRuntime().nodeFlags), mallocArenaMax: productionRuntime().environment.MALLOC_ARENA_MAX });
+    } finally {
+      child.kill();
+    }
+  });
+});
