@@ -56,7 +56,7 @@ function shopAndCartSql(lock: boolean): string {
   return `select ${SHOP_AND_CART_COLUMNS}
             from shop ${lock ? 'join' : 'left join'} cart on cart.shop_id = shop.id and cart.shopper_id = $2
            where shop.slug = $1 and shop.status = 'open'
-           ${lock ? 'for update of cart' : ''}`;
+           ${lock ? 'for no key update of cart' : ''}`;
 }
 
 function cartHeaderOf(row: ShopAndCartRow, shopSlug: string): CartHeader {
@@ -212,7 +212,7 @@ export class CartsService {
       ]);
       row = (
         await queryable.query<ShopAndCartRow>(
-          `select ${SHOP_AND_CART_COLUMNS} from shop join cart on cart.shop_id = shop.id and cart.shopper_id = $2 where shop.id = $1 ${lock ? 'for update of cart' : ''}`,
+          `select ${SHOP_AND_CART_COLUMNS} from shop join cart on cart.shop_id = shop.id and cart.shopper_id = $2 where shop.id = $1 ${lock ? 'for no key update of cart' : ''}`,
           [shop.shop_id, actor.shopperId],
         )
       ).rows[0];

@@ -250,7 +250,7 @@ async function lockCartAndReserve(
        from shop
        join cart on cart.shop_id = shop.id and cart.shopper_id = $2
       where shop.slug = $1 and shop.status = 'open'
-      for update of cart`,
+      for no key update of cart`,
       [slug, actor.shopperId, key, addressId],
     ),
   );
@@ -260,7 +260,7 @@ async function lockCartAndReserve(
        select variant.id from variant
         where variant.id in (select line.variant_id from cart_row join cart_line line on line.cart_id = cart_row.id)
         order by variant.id
-        for update of variant`,
+        for no key update of variant`,
       [cart.shopSlug, cart.shopperId],
     ),
   );

@@ -91,10 +91,14 @@ function scopeCondition(scope: OrderScope, parameterIndex: number): { sql: strin
   return { sql: '', values: [] };
 }
 
-/** Reads and locks one order for the rest of the transaction; outside the scope it does not exist. */
+/**
+ * Reads and locks one order for the rest of the transaction; outside the scope it does not exist. The lock
+ * is `for no key update` (an update's own): `for update` would make every other transaction that writes a
+ * row referencing the order (an event, a shipment, a tracking update) wait at its foreign-key check.
+ */
 export async function lockOrder(client: Queryable, id: string, scope: OrderScope): Promise<Order | null> {
   const condition = scopeCondition(scope, 2);
-  const { rows } = await client.query<Order>(prepared(`select ${orderSelectList()} from shop_order where id = $1${condition.sql} for update`, [id, ...condition.values]));
+  const { rows } = await client.query<Order>(prepared(`select ${orderSelectList()} from shop_order where id = $1${condition.sql} for no key update`, [id, ...condition.values]));
   return rows[0] ?? null;
 }
 
@@ -106,7 +110,7 @@ export async function lockOrderWithLines(client: Queryable, id: string, scope: O
     .join(', ');
   const { rows } = await client.query<Order & { lines: OrderLine[] }>(
     prepared(
-      `with locked as (select ${orderSelectList()} from shop_order where id = $1${condition.sql} for update)
+      `with locked as (select ${orderSelectList()} from shop_order where id = $1${condition.sql} for no key update)
        select locked.*, coalesce((select json_agg(json_build_object(${lineObject}) order by line.position) from order_line line where line.order_id = locked.id), '[]') as lines
          from locked`,
       [id, ...condition.values],
