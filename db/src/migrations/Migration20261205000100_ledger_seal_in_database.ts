@@ -1,22 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/**
- * The sealer's transaction runs in the database as one statement, `select * from ledger_seal_chain(limit)`:
- * one round trip instead of two (lock and read, then the chain write with the commit), and the unsealed rows
- * and their hashes no longer cross the wire twice. The formula is the one anyone recomputes from an export
- * (db/src/modules/ledger/ledger-hash.ts `chainHash`): sha256 of the JSON text
- * `["<previous hash>",<sequence>,"<created_at, ISO 8601 in UTC to the millisecond>","<body hash>"]`. The
- * verifier recomputes it in TypeScript for every row, so a difference between the two fails every ledger test.
- *
- * Why it is safe: the head's row lock is taken by the first statement; the read of unsealed rows is a later
- * statement of this volatile function, so under READ COMMITTED it takes a snapshot after the lock was granted
- * and sees every earlier sealer's rows as sealed. Two sealers therefore queue on the head and never give a
- * row two places; the write-once trigger still refuses anything but filling the three chain columns once.
- */
-export class Migration20261205000100_ledger_seal_in_database extends Migration {
-  override async up(): Promise<void> {
-    this.addSql(`
-      create function ledger_seal_chain(batch_limit integer)
+/** The function as this migration created it (the next one's down() puts it back). */
+export const LEDGER_SEAL_CHAIN_BATCH_UPDATE = `
+      create or replace function ledger_seal_chain(batch_limit integer)
       returns table (id uuid, sequence bigint, previous_hash text, hash text)
       language plpgsql volatile as $$
       #variable_conflict use_column
@@ -66,7 +52,24 @@ export class Migration20261205000100_ledger_seal_in_database extends Migration {
         return query select chain.id, chain.sequence, chain.previous_hash, chain.hash
           from unnest(sealed_ids, sealed_sequences, sealed_previous_hashes, sealed_hashes) as chain (id, sequence, previous_hash, hash);
       end;
-      $$;`);
+      $$;`;
+
+/**
+ * The sealer's transaction runs in the database as one statement, `select * from ledger_seal_chain(limit)`:
+ * one round trip instead of two (lock and read, then the chain write with the commit), and the unsealed rows
+ * and their hashes no longer cross the wire twice. The formula is the one anyone recomputes from an export
+ * (db/src/modules/ledger/ledger-hash.ts `chainHash`): sha256 of the JSON text
+ * `["<previous hash>",<sequence>,"<created_at, ISO 8601 in UTC to the millisecond>","<body hash>"]`. The
+ * verifier recomputes it in TypeScript for every row, so a difference between the two fails every ledger test.
+ *
+ * Why it is safe: the head's row lock is taken by the first statement; the read of unsealed rows is a later
+ * statement of this volatile function, so under READ COMMITTED it takes a snapshot after the lock was granted
+ * and sees every earlier sealer's rows as sealed. Two sealers therefore queue on the head and never give a
+ * row two places; the write-once trigger still refuses anything but filling the three chain columns once.
+ */
+export class Migration20261205000100_ledger_seal_in_database extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(LEDGER_SEAL_CHAIN_BATCH_UPDATE);
   }
 
   override async down(): Promise<void> {

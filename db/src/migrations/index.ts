@@ -23,6 +23,7 @@ import { Migration20261203000300_group_buys } from './Migration20261203000300_gr
 import { Migration20261203000400_share_links_referrals } from './Migration20261203000400_share_links_referrals.ts';
 import { Migration20261203000800_ledger_escrow_shards } from './Migration20261203000800_ledger_escrow_shards.ts';
 import { Migration20261205000100_ledger_seal_in_database } from './Migration20261205000100_ledger_seal_in_database.ts';
+import { Migration20261206000100_ledger_seal_static_update } from './Migration20261206000100_ledger_seal_static_update.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -54,4 +55,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203000400_share_links_referrals', class: Migration20261203000400_share_links_referrals },
   { name: 'Migration20261203000800_ledger_escrow_shards', class: Migration20261203000800_ledger_escrow_shards },
   { name: 'Migration20261205000100_ledger_seal_in_database', class: Migration20261205000100_ledger_seal_in_database },
+  { name: 'Migration20261206000100_ledger_seal_static_update', class: Migration20261206000100_ledger_seal_static_update },
 ];

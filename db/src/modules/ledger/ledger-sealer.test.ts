@@ -151,6 +151,34 @@ describe('the sealer', () => {
     await sealAll(pool());
   });
 
+  it('keeps a primary-key plan for its write, even one planned once for every call (the API pool forces generic plans)', async () => {
+    const wallet = await fundedWallet(ledger, 1_000);
+    await sealAll(pool());
+    const client = await pool().connect();
+    const plans: string[] = [];
+    const onNotice = (notice: { message?: string }) => {
+      if (notice.message?.includes('Update on ledger_transfer')) plans.push(notice.message);
+    };
+    client.on('notice', onNotice);
+    try {
+      // auto_explain reports the plan of every statement the function runs; seven calls pass the five custom plans.
+      await client.query(`load 'auto_explain'`);
+      await client.query('set plan_cache_mode = force_generic_plan; set auto_explain.log_min_duration = 0; set auto_explain.log_nested_statements = on; set auto_explain.log_level = notice');
+      for (let call = 0; call < 7; call += 1) {
+        await commitWithoutSealing(ledger, [payment(wallet, escrow, 1), payment(wallet, escrow, 2)]);
+        expect((await sealTransfers(client)).sealed).toBe(2);
+      }
+    } finally {
+      client.off('notice', onNotice);
+      client.release(true);
+    }
+    expect(plans).toHaveLength(7);
+    for (const plan of plans) {
+      expect(plan).toMatch(/Nested Loop[\s\S]*Index Scan using ledger_transfer_pkey/);
+      expect(plan).not.toMatch(/Seq Scan|Hash Join|Merge Join|unsealed_index/);
+    }
+  });
+
   it('answers submit with the sealed place in the chain, and seals a caller transaction soon after its commit', async () => {
     const wallet = await fundedWallet(ledger, 100);
     const [recorded] = await ledger.record([payment(wallet, escrow, 10)]);
