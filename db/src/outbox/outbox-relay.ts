@@ -57,9 +57,11 @@ export interface RelayPass {
 /**
  * Turns committed outbox rows into BullMQ jobs and Redis pub/sub messages: at least once, never lost.
  *
- * A batch is claimed with `for update skip locked`, so several relays (one per worker process) share the
- * work without taking the same rows. Rows are marked published only after their jobs are enqueued, in
- * the claiming transaction; a relay that dies in between leaves them unmarked and the next pass enqueues
+ * Several relays (one per worker process) share the work one pass at a time: a pass takes the publishing
+ * lock below first, and its claim, a later statement, reads under READ COMMITTED a snapshot taken once the
+ * lock was granted, which holds every earlier pass's marks; so no two passes take the same rows, and the
+ * claim needs no row locks of its own (each would be one more write to the row's page and to the WAL).
+ * Rows are marked published only after their jobs are enqueued, in the claiming transaction; a relay that dies in between leaves them unmarked and the next pass enqueues
  * them again, which is harmless because job ids are deterministic (`<job>@<key>`) and BullMQ ignores a
  * second job with an existing id. Pub/sub messages may then arrive twice: they carry the event id.
  *
@@ -106,8 +108,7 @@ export class OutboxRelay {
                        from outbox
                       where published_at is null
                       order by sequence
-                      limit $1
-                      for update skip locked) as claimed
+                      limit $1) as claimed
               order by claimed.sequence`,
             [this.batchSize],
           ),
