@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxRelay } from '../../db/src/outbox/outbox-relay.ts';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/app.ts';
-import { checkout, fundWallet, pay, stockOf } from '../../api/test/helpers/orders.ts';
+import { checkout, fundWallet, pay, stockOf, walletBalanceMinor } from '../../api/test/helpers/orders.ts';
 import { createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../../api/test/helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../../api/test/helpers/staff.ts';
 import { startJobWorkers, type JobWorkers } from '../src/job-workers.ts';
@@ -74,6 +74,13 @@ describe('the unpaid-order timeout', () => {
     expect(await workers.queues.queue('orders').getDelayed()).toEqual([]);
 
     await new Promise((resolve) => setTimeout(resolve, 3_100));
+    // Payment is refused from the instant the window closes, before any job has run, and changes nothing.
+    await fundWallet(testApp.app, shopper.shopperId, 2_800);
+    const tooLate = await pay(testApp.app, shopper, overdue.id);
+    expect(tooLate.statusCode).toBe(422);
+    expect(tooLate.json().code).toBe('payment_window_closed');
+    expect(await walletBalanceMinor(testApp.app, shopper.shopperId)).toBe(2_800);
+    expect(await orderStatus(overdue.id)).toEqual({ status: 'pending_payment', cancellation_reason: null });
     const fresh = (await checkout(testApp.app, shopper, shop.slug, { source: 'buy_now', variantId: variant(), quantity: 2 })).json();
 
     const run = await workers.queues.enqueue('order.expire_overdue', {}, { key: 'first-run' });
@@ -91,5 +98,4 @@ describe('the unpaid-order timeout', () => {
     expect(await testApp.app.services.orders.expire(overdue.id)).toEqual({ cancelled: false });
     expect(await orderStatus(fresh.id)).toEqual({ status: 'pending_payment', cancellation_reason: null });
   });
-
 });

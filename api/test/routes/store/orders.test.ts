@@ -327,7 +327,8 @@ describe('payment by wallet (POST /api/store/orders/:id/pay)', () => {
     expect(await walletBalanceMinor(testApp.app, stranger.shopperId)).toBe(5000);
   });
 
-  it('refuses to pay a cancelled order (409) and an order whose payment window closed (422)', async () => {
+  // An order whose payment window closed is refused with 422 (workers/test/order-jobs.test.ts: a 3-second window).
+  it('refuses to pay a cancelled order (409)', async () => {
     const buyer = await createGuestShopper(testApp.app);
     await fundWallet(testApp.app, buyer.shopperId, 10_000);
     const cancelled = (await checkout(testApp.app, buyer, shop.slug, { source: 'buy_now', variantId: first() })).json();
@@ -335,14 +336,6 @@ describe('payment by wallet (POST /api/store/orders/:id/pay)', () => {
     const refused = await pay(testApp.app, buyer, cancelled.id);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe('invalid_order_transition');
-
-    const late = (await checkout(testApp.app, buyer, shop.slug, { source: 'buy_now', variantId: first() })).json();
-    await testApp.database.pool.query(`update shop_order set payment_due_at = now() - interval '1 second' where id = $1`, [late.id]);
-    const before = await snapshot();
-    const tooLate = await pay(testApp.app, buyer, late.id);
-    expect(tooLate.statusCode).toBe(422);
-    expect(tooLate.json().code).toBe('payment_window_closed');
-    expect(await snapshot()).toEqual(before);
     expect(await walletBalanceMinor(testApp.app, buyer.shopperId)).toBe(10_000);
   });
 
