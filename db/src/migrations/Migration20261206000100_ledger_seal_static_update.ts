@@ -15,21 +15,24 @@ import { LEDGER_SEAL_CHAIN_BATCH_UPDATE } from './Migration20261205000100_ledger
  * too (it made the partial index a candidate): the rows were read unsealed under the head lock, the function
  * still checks that it wrote every one, and the write-once trigger refuses a second seal of any row.
  */
-export class Migration20261206000100_ledger_seal_static_update extends Migration {
-  override async up(): Promise<void> {
-    this.addSql(
-      LEDGER_SEAL_CHAIN_BATCH_UPDATE.replace(
-        `        -- Planned at each call (EXECUTE), for the arrays' real length: a plan kept for an array of unknown length
+const EXECUTED_UPDATE = `        -- Planned at each call (EXECUTE), for the arrays' real length: a plan kept for an array of unknown length
         -- could pick the unsealed index and keep it while that index fills with dead entries.
         execute 'update ledger_transfer transfer set sequence = chain.sequence, previous_hash = chain.previous_hash, hash = chain.hash
                    from unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[]) as chain (id, sequence, previous_hash, hash)
                   where transfer.id = chain.id and transfer.sequence is null'
-          using sealed_ids, sealed_sequences, sealed_previous_hashes, sealed_hashes;`,
-        `        update ledger_transfer transfer set sequence = chain.sequence, previous_hash = chain.previous_hash, hash = chain.hash
+          using sealed_ids, sealed_sequences, sealed_previous_hashes, sealed_hashes;`;
+
+const STATIC_UPDATE = `        update ledger_transfer transfer set sequence = chain.sequence, previous_hash = chain.previous_hash, hash = chain.hash
           from unnest(sealed_ids, sealed_sequences, sealed_previous_hashes, sealed_hashes) as chain (id, sequence, previous_hash, hash)
-         where transfer.id = chain.id;`,
-      ),
-    );
+         where transfer.id = chain.id;`;
+
+/** The previous function with its one statement swapped; everything else (lock, read, hashes, checks) is unchanged. */
+const LEDGER_SEAL_CHAIN_STATIC_UPDATE = LEDGER_SEAL_CHAIN_BATCH_UPDATE.replace(EXECUTED_UPDATE, STATIC_UPDATE);
+if (LEDGER_SEAL_CHAIN_STATIC_UPDATE === LEDGER_SEAL_CHAIN_BATCH_UPDATE) throw new Error('Migration20261206000100: the EXECUTE it replaces was not found');
+
+export class Migration20261206000100_ledger_seal_static_update extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(LEDGER_SEAL_CHAIN_STATIC_UPDATE);
     this.addSql('alter function ledger_seal_chain(integer) set enable_seqscan = off set enable_hashjoin = off set enable_mergejoin = off;');
   }
 

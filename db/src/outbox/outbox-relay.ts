@@ -61,9 +61,10 @@ export interface RelayPass {
  * lock below first, and its claim, a later statement, reads under READ COMMITTED a snapshot taken once the
  * lock was granted, which holds every earlier pass's marks; so no two passes take the same rows, and the
  * claim needs no row locks of its own (each would be one more write to the row's page and to the WAL).
- * Rows are marked published only after their jobs are enqueued, in the claiming transaction; a relay that dies in between leaves them unmarked and the next pass enqueues
- * them again, which is harmless because job ids are deterministic (`<job>@<key>`) and BullMQ ignores a
- * second job with an existing id. Pub/sub messages may then arrive twice: they carry the event id.
+ * Rows are marked published only after their jobs are enqueued, in the claiming transaction; a relay that
+ * dies in between leaves them unmarked and the next pass enqueues them again, which is harmless because job
+ * ids are deterministic (`<job>@<key>`) and BullMQ ignores a second job with an existing id. Pub/sub
+ * messages may then arrive twice: they carry the event id.
  *
  * Publishing passes take a transaction-scoped advisory lock, one at a time across every relay, and hand
  * each published row the next `published_sequence` while holding it: positions therefore follow the order

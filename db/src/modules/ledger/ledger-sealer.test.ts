@@ -174,6 +174,8 @@ describe('the sealer', () => {
     }
     expect(plans).toHaveLength(7);
     for (const plan of plans) {
+      // The static statement (its arrays are the function's variables), not one run through EXECUTE.
+      expect(plan).toContain('from unnest(sealed_ids, sealed_sequences, sealed_previous_hashes, sealed_hashes)');
       expect(plan).toMatch(/Nested Loop[\s\S]*Index Scan using ledger_transfer_pkey/);
       expect(plan).not.toMatch(/Seq Scan|Hash Join|Merge Join|unsealed_index/);
     }

@@ -22,9 +22,9 @@ function columns(lines: readonly StockLine[]): [string[], number[]] {
 
 /**
  * Two orders sharing variants lock them in the same (id) order, so they queue instead of deadlocking.
- * One variant needs no ordering: the update below locks it anyway. `for no key update`, the lock an
- * update of stock takes anyway: `for update` would also hold off every other transaction's foreign-key
- * check on the variant (a cart line, an order line, a stock movement) until this one commits.
+ * One variant needs no ordering: the update below locks it anyway. The lock is `for no key update`, the
+ * one that update takes: `for update` would also hold off every other transaction's foreign-key check on
+ * the variant (a cart line, an order line, a stock movement) until this one commits.
  */
 export async function lockVariantsInOrder(client: Queryable, variantIds: readonly string[]): Promise<void> {
   if (variantIds.length < 2) return;
