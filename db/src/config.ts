@@ -2,6 +2,9 @@ import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
+/** Escrow sub-accounts per currency when LEDGER_ESCROW_SHARDS is not set; also LedgerService's default (docs/ledger.md §5: why 64). */
+export const DEFAULT_LEDGER_ESCROW_SHARDS = 64;
+
 /**
  * The environment, read once at boot. Every variable has a default that works with a local
  * PostgreSQL and Redis, except the secrets, which must be set when NODE_ENV=production or when the API
@@ -69,7 +72,7 @@ const environmentSchema = Type.Object({
   /** How long a committed ledger transfer may wait for its place in the hash chain before the verifier reports it (docs/ledger.md §4). */
   LEDGER_SEAL_MAX_LAG_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
   /** Escrow sub-accounts per currency that payments spread over by order id (docs/ledger.md §5); changing it moves no money. */
-  LEDGER_ESCROW_SHARDS: Type.Integer({ minimum: 1, maximum: 1_024, default: 64 }),
+  LEDGER_ESCROW_SHARDS: Type.Integer({ minimum: 1, maximum: 1_024, default: DEFAULT_LEDGER_ESCROW_SHARDS }),
   /** The demo seed creates logins with a published password, so production refuses it unless this says `yes`. */
   SEED_DEMO_IN_PRODUCTION: Type.Union([Type.Literal('yes'), Type.Literal('no')], { default: 'no' }),
   /** The courier's average speed for ETAs from the remaining distance (docs/delivery.md). */

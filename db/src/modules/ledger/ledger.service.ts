@@ -2,6 +2,7 @@ import { containsPattern } from '../../search-pattern.ts';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { v5 as uuidv5 } from 'uuid';
 import { actorId, isOperator, type Actor } from '../../actor.ts';
+import { DEFAULT_LEDGER_ESCROW_SHARDS } from '../../config.ts';
 import type { Database } from '../../database.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -43,7 +44,6 @@ export type LedgerAccountView = LedgerAccount & AccountBalances;
 /** Namespace of the ids of expiry transfers: one id per pending transfer, so that workers racing agree. */
 const EXPIRY_NAMESPACE = '6b0d2f3e-8a41-4c7b-b5d9-1e2f3a4b5c6d';
 const ACCOUNT_CACHE_LIMIT = 50_000;
-const DEFAULT_ESCROW_SHARDS = 64;
 /** Highest escrow sub-account number (LEDGER_ESCROW_SHARDS at most 1,024). */
 const MAX_ESCROW_SHARD = 1_023;
 
@@ -107,7 +107,7 @@ export class LedgerService {
     options: LedgerServiceOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
-    this.escrowShards = options.escrowShards ?? DEFAULT_ESCROW_SHARDS;
+    this.escrowShards = options.escrowShards ?? DEFAULT_LEDGER_ESCROW_SHARDS;
     this.sealer = new LedgerSealer(database.pool);
     this.sealMaxLagSeconds = options.sealMaxLagSeconds;
     this.writer = new LedgerWriter(database.pool, this.sealer, {
