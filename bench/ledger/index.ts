@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { newId } from '../../db/src/ids.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
@@ -8,7 +8,7 @@ import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.t
 import { closedLoop, openLoop, type LoadReport, type LoadTarget } from './load.ts';
 import { machineBusyMicroseconds } from '../lib/machine.ts';
 import { runPgbench } from '../lib/pgbench.ts';
-import { productionRuntime } from '../lib/bench-process.ts';
+import { startBenchProcess } from '../lib/bench-process.ts';
 
 /**
  * `npm run bench -- ledger [--duration=10] [--accounts=10000]`: ledger transfers through the HTTP API
@@ -27,30 +27,25 @@ const environment = await createTestEnvironment({ DATABASE_POOL_MAX: '10', RATE_
 const ledger = new LedgerService(environment.database);
 const report: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg() }, durationSeconds, accountCount };
 
-// BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of the API process there (as `bench checkout` does).
-const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-// The API with production's runtime flags (bench/lib/bench-process.ts).
-const runtime = productionRuntime();
-const server = fork(new URL('./server.ts', import.meta.url), [], {
-  execArgv: ['--import', 'tsx', ...runtime.nodeFlags, ...profile],
-  env: {
-    ...process.env,
-    ...runtime.environment,
-    NODE_ENV: 'test',
-    DATABASE_URL: environment.config.database.url,
-    DATABASE_POOL_MAX: '10',
-    REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
-    RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
-    LOG_LEVEL: 'silent',
-  },
-  stdio: 'inherit',
-});
-
+// The API in a process of its own, with production's runtime flags (bench/lib/bench-process.ts); its first
+// message gives its port and an operator token. BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of it there.
+let server: ChildProcess | undefined;
 try {
-  const { port, token } = await new Promise<{ port: number; token: string }>((resolve, reject) => {
-    server.once('message', (message) => resolve(message as { port: number; token: string }));
-    server.once('exit', (code) => reject(new Error(`The API process exited with ${code}`)));
+  const api = await startBenchProcess(new URL('./server.ts', import.meta.url), {
+    environment: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: environment.config.database.url,
+      DATABASE_POOL_MAX: '10',
+      REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
+      RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
+      LOG_LEVEL: 'silent',
+    },
+    platform: true,
+    cpuProfileFolder: process.env.BENCH_CPU_PROFILE,
   });
+  server = api.child;
+  const { port, token } = api.message as { port: number; token: string };
 
   console.log(`Opening and funding ${accountCount} wallets ...`);
   const world = await ledger.openAccount({ kind: 'world', currency: 'EUR' });
@@ -122,12 +117,12 @@ try {
     new Promise<number>((resolve) => {
       const listener = (message: unknown) => {
         if (typeof message === 'object' && message && 'cpuMicroseconds' in message) {
-          server.off('message', listener);
+          api.child.off('message', listener);
           resolve((message as { cpuMicroseconds: number }).cpuMicroseconds);
         }
       };
-      server.on('message', listener);
-      server.send('cpu');
+      api.child.on('message', listener);
+      api.child.send('cpu');
     });
   const results: Record<string, LoadReport & { apiCpuMicrosecondsPerRequest: number; loadGeneratorCpuMicrosecondsPerRequest: number; machineCpuMicrosecondsPerTransfer: number }> = {};
   for (const [name, run] of scenarios) {
@@ -154,8 +149,11 @@ try {
   report.verification = { ...verification, seconds: Math.round(performance.now() - started) / 1000 };
   console.log(`Ledger verified: ${JSON.stringify(report.verification)}`);
 } finally {
-  server.send('close');
-  await new Promise((resolve) => server.once('exit', resolve));
+  if (server) {
+    const exited = new Promise((resolve) => server!.once('exit', resolve));
+    server.send('close');
+    await exited;
+  }
   await ledger.close();
   await environment.cleanup();
 }

@@ -1,9 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
-import { productionRuntime } from '../lib/bench-process.ts';
+import { startBenchProcess } from '../lib/bench-process.ts';
 
 /**
  * `npm run bench -- red-envelope [--claimers=500] [--shares=100] [--rounds=3] [--pool=10]`: one hot red
@@ -83,13 +83,10 @@ const report: Record<string, unknown> = {
 };
 let server: ChildProcess | null = null;
 try {
-  const runtime = productionRuntime();
-  server = fork(new URL('./server.ts', import.meta.url), [], {
-    // With production's runtime flags (bench/lib/bench-process.ts).
-    execArgv: ['--import', 'tsx', ...runtime.nodeFlags],
-    env: {
+  // With production's runtime flags (bench/lib/bench-process.ts); its first message is `ready`, with its port.
+  const api = await startBenchProcess(new URL('./server.ts', import.meta.url), {
+    environment: {
       ...process.env,
-      ...runtime.environment,
       NODE_ENV: 'test',
       DATABASE_URL: environment.config.database.url,
       DATABASE_POOL_MAX: String(poolMax),
@@ -99,9 +96,10 @@ try {
       RATE_LIMIT_MAX_PER_MINUTE: '1000000',
       AUTH_RATE_LIMIT_MAX_PER_MINUTE: '1000000',
     },
-    stdio: 'inherit',
+    platform: true,
   });
-  const { port } = await nextMessage<{ port: number }>(server, 'ready');
+  server = api.child;
+  const { port } = api.message as { type: 'ready'; port: number };
   console.log(`Signing in ${claimerCount} group members through the chat host ...`);
   server.send({ type: 'members', claimers: claimerCount });
   const { members } = await nextMessage<{ members: Member[] }>(server, 'members');
