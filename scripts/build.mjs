@@ -74,16 +74,18 @@ function sourceLocationPlugin(outputFolder) {
   };
 }
 
-/** Builds into a fresh folder, then points dist/current.json at it. Returns the build. */
-export async function build() {
+/**
+ * Compiles entry points ({name: source}) into outputFolder/<name>.js as the production build does: one
+ * ESM bundle of our code per entry point, shared chunks beside them, dependencies left to node_modules.
+ * The benchmarks compile their API and relay processes with it (bench/lib/bench-process.ts). Returns
+ * esbuild's metafile.
+ */
+export async function bundle(entryPoints, outputFolder) {
   const { build: esbuild } = await import('esbuild');
-  const startedAtMs = Date.now();
-  const folder = `build-${startedAtMs}-${process.pid}`;
-  const outputFolder = join(distFolder, folder);
   mkdirSync(outputFolder, { recursive: true });
   const result = await esbuild({
     absWorkingDir: rootFolder,
-    entryPoints: ENTRY_POINTS,
+    entryPoints,
     outdir: outputFolder,
     // Shared modules become chunks beside the entry points, in the same folder, so that every output file
     // is at the same depth (the plugin's relative paths rely on it).
@@ -104,7 +106,15 @@ export async function build() {
     logLevel: 'warning',
     plugins: [sourceLocationPlugin(outputFolder)],
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.startsWith('node_modules/'));
+  return result.metafile;
+}
+
+/** Builds into a fresh folder, then points dist/current.json at it. Returns the build. */
+export async function build() {
+  const startedAtMs = Date.now();
+  const folder = `build-${startedAtMs}-${process.pid}`;
+  const metafile = await bundle(ENTRY_POINTS, join(distFolder, folder));
+  const inputs = Object.keys(metafile.inputs).filter((path) => !path.startsWith('node_modules/'));
   const current = { folder, builtAtMs: startedAtMs, inputs };
   const temporary = `${currentFile}.${process.pid}`;
   writeFileSync(temporary, `${JSON.stringify(current)}\n`);

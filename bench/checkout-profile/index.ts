@@ -52,7 +52,7 @@ const childEnvironment = {
 };
 const profileFolder = mkdtempSync(path.join(os.tmpdir(), 'checkout-profile-'));
 
-/** The API and the relay, each in a process of its own with production's runtime flags. */
+/** The API and the relay, each in a process of its own, compiled and run as production runs them (bench/lib/bench-process.ts). */
 const start = (script: string) => startBenchProcess(new URL(script, import.meta.url), { environment: childEnvironment, platform: true });
 
 function ask(child: ChildProcess, message: unknown, answerKey: string): Promise<Record<string, unknown>> {

@@ -42,7 +42,7 @@ const childEnvironment = {
   LOG_LEVEL: 'silent',
 };
 
-/** The API and the relay, each in a process of its own with production's runtime flags. */
+/** The API and the relay, each in a process of its own, compiled and run as production runs them (bench/lib/bench-process.ts). */
 const start = (script: string) =>
   startBenchProcess(new URL(script, import.meta.url), { environment: childEnvironment, platform: true, cpuProfileFolder: process.env.BENCH_CPU_PROFILE });
 

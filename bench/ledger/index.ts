@@ -27,7 +27,7 @@ const environment = await createTestEnvironment({ DATABASE_POOL_MAX: '10', RATE_
 const ledger = new LedgerService(environment.database);
 const report: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg() }, durationSeconds, accountCount };
 
-// The API in a process of its own, with production's runtime flags (bench/lib/bench-process.ts); its first
+// The API in a process of its own, compiled and run as production runs it (bench/lib/bench-process.ts); its first
 // message gives its port and an operator token. BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of it there.
 let server: ChildProcess | undefined;
 try {

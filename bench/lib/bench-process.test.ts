@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { productionRuntime, startBenchProcess } from './bench-process.ts';
 
@@ -14,10 +15,25 @@ describe('productionRuntime', () => {
 });
 
 describe('startBenchProcess', () => {
-  it('runs a platform process with those flags and answers its first message', async () => {
+  it('runs a platform process compiled, on plain Node with those flags, and answers its first message', async () => {
     const { child, message } = await startBenchProcess(new URL('./bench-process.fixture.ts', import.meta.url), { environment: process.env, platform: true });
     try {
-      expect(message).toEqual({ execArgv: expect.arrayContaining(productionRuntime().nodeFlags), mallocArenaMax: productionRuntime().environment.MALLOC_ARENA_MAX });
+      expect(message).toEqual({
+        execArgv: productionRuntime().nodeFlags,
+        mallocArenaMax: productionRuntime().environment.MALLOC_ARENA_MAX,
+        script: expect.stringMatching(/\/dist\/bench-\d+-\d+\/bench-process\.fixture-\d+\.js$/),
+      });
+      // What runs is the bundle, not the sources through a loader.
+      expect(readFileSync(message.script as string, 'utf8')).toContain('process.send?.({ execArgv: process.execArgv');
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('runs a load generator from its sources through tsx, without production flags', async () => {
+    const { child, message } = await startBenchProcess(new URL('./bench-process.fixture.ts', import.meta.url), { environment: process.env, platform: false });
+    try {
+      expect(message).toEqual({ execArgv: ['--import', 'tsx'], mallocArenaMax: process.env.MALLOC_ARENA_MAX, script: fileURLToPath(new URL('./bench-process.fixture.ts', import.meta.url)) });
     } finally {
       child.kill();
     }

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Sorts a V8 CPU profile (`node --cpu-prof`) into the buckets a request's time goes to: JSON, schema
@@ -9,7 +11,7 @@ import { readFileSync } from 'node:fs';
  */
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 
@@ -47,8 +49,31 @@ export interface CpuProfileSummary {
   topFunctions: { function: string; bucket: string; ms: number }[];
 }
 
+/**
+ * The benchmarks run our code compiled into bundles (bench/lib/bench-process.ts), so a frame of ours names a
+ * bundle; its source map (esbuild writes one beside each file) gives back the source file it came from, which
+ * is what the buckets look at.
+ */
+function sourceUrls(): (frame: ProfileNode['callFrame']) => string {
+  const maps = new Map<string, SourceMap | null>();
+  const mapOf = (url: string): SourceMap | null => {
+    if (!maps.has(url)) {
+      const mapFile = `${fileURLToPath(url)}.map`;
+      maps.set(url, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : null);
+    }
+    return maps.get(url)!;
+  };
+  return (frame) => {
+    if (!frame.url.startsWith('file://') || !frame.url.includes('/dist/')) return frame.url;
+    const entry = mapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber);
+    return entry && 'originalSource' in entry ? entry.originalSource : frame.url;
+  };
+}
+
 export function summariseCpuProfile(path: string): CpuProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+  const sourceUrl = sourceUrls();
+  for (const node of profile.nodes) node.callFrame.url = sourceUrl(node.callFrame);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);

@@ -83,7 +83,7 @@ const report: Record<string, unknown> = {
 };
 let server: ChildProcess | null = null;
 try {
-  // With production's runtime flags (bench/lib/bench-process.ts); its first message is `ready`, with its port.
+  // Compiled and run as production runs it (bench/lib/bench-process.ts); its first message is `ready`, with its port.
   const api = await startBenchProcess(new URL('./server.ts', import.meta.url), {
     environment: {
       ...process.env,

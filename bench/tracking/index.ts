@@ -50,7 +50,7 @@ const childEnvironment = {
   LOG_LEVEL: 'silent',
 };
 
-/** The API and the relay run with production's runtime flags; the load generator does not. */
+/** The API and the relay are compiled and run as production runs them; the load generator runs from its sources. */
 const start = (script: string) =>
   startBenchProcess(new URL(script, import.meta.url), { environment: childEnvironment, platform: !script.startsWith('./load') });
 
