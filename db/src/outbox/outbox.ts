@@ -50,7 +50,7 @@ export const OUTBOX_COLUMNS = 'id, type, aggregate_type, aggregate_id, merchant_
  */
 export function outboxRowSql(parameters: SqlParameters, event: OutboxEvent): { id: string; expressions: string[] } {
   const id = newId();
-  const jobs = (event.jobs ?? []).map((job) => ({ ...job, runAt: job.runAt?.toISOString() ?? null }));
+  const jobs = (event.jobs ?? []).map((job) => ({ name: job.name, key: job.key, payload: job.payload, runAt: job.runAt?.toISOString() ?? null }));
   return {
     id,
     expressions: [

@@ -157,6 +157,35 @@ function shapeFailure(input: TransferInput, kind: TransferKind): Failure | null 
   return null;
 }
 
+/**
+ * A new transfer: its body, and chain fields left for the sealer. Built field by field, not as `{ ...body,
+ * sequence: null, … }`: Node 20's V8 leaves every object made by a spread with keys added to it for the
+ * full (mark-compact) collector, and this runs once per transfer (docs/performance.md, "Spreads").
+ */
+function unsealedTransfer(body: TransferBody, now: Date): LedgerTransfer {
+  return {
+    id: body.id,
+    kind: body.kind,
+    pendingId: body.pendingId,
+    debitAccountId: body.debitAccountId,
+    creditAccountId: body.creditAccountId,
+    amountMinor: body.amountMinor,
+    currency: body.currency,
+    timeoutSeconds: body.timeoutSeconds,
+    linked: body.linked,
+    reason: body.reason,
+    referenceType: body.referenceType,
+    referenceId: body.referenceId,
+    correctsId: body.correctsId,
+    metadata: body.metadata,
+    sequence: null,
+    bodyHash: bodyHash(body),
+    previousHash: null,
+    hash: null,
+    createdAt: now,
+  };
+}
+
 /** Decides a batch of transfers against the loaded state; mutates that state and returns what to write. */
 export function decideTransfers(transfers: readonly TransferInput[], state: EngineState, now: Date): EngineOutcome {
   const nowMs = now.getTime();
@@ -183,7 +212,7 @@ export function decideTransfers(transfers: readonly TransferInput[], state: Engi
 
   function create(body: TransferBody): LedgerTransfer {
     // Appended unsealed: the sealer gives the row its chain position after commit (ledger-sealer.ts).
-    const transfer: LedgerTransfer = { ...body, sequence: null, bodyHash: bodyHash(body), previousHash: null, hash: null, createdAt: now };
+    const transfer = unsealedTransfer(body, now);
     outcome.created.push(transfer);
     state.existing.set(transfer.id, transfer);
     // Every kind, as the load reads a stored one: a correction of a pending created earlier in this batch

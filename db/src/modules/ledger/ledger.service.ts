@@ -60,7 +60,8 @@ function assertOperator(actor: Actor): void {
 function withMetadata(transfer: TransferInput, added: Record<string, unknown>): TransferInput {
   const { metadata } = transfer;
   if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) return transfer;
-  return { ...transfer, metadata: { ...metadata, ...added } };
+  // Object.assign, not a spread with a key added: see unsealedTransfer in ledger-engine.ts.
+  return Object.assign({}, transfer, { metadata: Object.assign({}, metadata, added) });
 }
 
 function withBalances(account: LedgerAccount): LedgerAccountView {

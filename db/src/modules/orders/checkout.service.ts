@@ -119,7 +119,7 @@ export class CheckoutService {
     ]);
     const existing = rows[0];
     if (!existing) return null;
-    return { request: existing.idempotencyRequest, answer: async () => ({ ...existing, lines: await loadLines(this.database.pool, existing.id) }) };
+    return { request: existing.idempotencyRequest, answer: async () => Object.assign(existing, { lines: await loadLines(this.database.pool, existing.id) }) };
   }
 
   private async placeInTransaction(
@@ -470,5 +470,6 @@ async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrd
   const placed = rows[0];
   assert(placed, 'an order insert that did not fail returns the order');
   noteOutboxWrite(client);
-  return { ...placed, lines };
+  // The row is ours: lines go onto it rather than into a spread copy (docs/performance.md, "Spreads").
+  return Object.assign(placed, { lines });
 }

@@ -77,7 +77,8 @@ export class OrderPaymentService {
       const written = ledger.write();
       commitBehind(client);
       await written;
-      return { ...paid, lines };
+      // The row is ours: lines go onto it rather than into a spread copy (docs/performance.md, "Spreads").
+      return Object.assign(paid, { lines });
     });
   }
 }

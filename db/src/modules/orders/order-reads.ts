@@ -16,7 +16,7 @@ export async function findOrder(queryable: Queryable, id: string, scope: { merch
 }
 
 export async function withLines(queryable: Queryable, order: Order): Promise<OrderWithLines> {
-  return { ...order, lines: await loadLines(queryable, order.id) };
+  return Object.assign({}, order, { lines: await loadLines(queryable, order.id) });
 }
 
 /** The order with everything the console shows about it: lines, history (oldest first) and refunds. */
@@ -39,5 +39,5 @@ export async function withHistory(queryable: Queryable, order: Order): Promise<O
       [order.id],
     ),
   ]);
-  return { ...order, lines, events: events.rows, refunds: refunds.rows };
+  return Object.assign({}, order, { lines, events: events.rows, refunds: refunds.rows });
 }
