@@ -77,8 +77,8 @@ describe('docker-compose.yml', () => {
 
   it('runs the API, the workers and the migration from one image with the same code, and seeds no demo logins by default', () => {
     // The build compiled into the image (Dockerfile), on plain Node with the memory flags of `npm start`.
-    expect(compose).toContain('command: ["node", "--max-semi-space-size=4", "--max-old-space-size=192", "scripts/compiled.mjs", "api"]');
-    expect(compose).toContain('command: ["node", "--max-semi-space-size=4", "--max-old-space-size=192", "scripts/compiled.mjs", "workers"]');
+    expect(compose).toContain('command: ["node", "--max-semi-space-size=4", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "scripts/compiled.mjs", "api"]');
+    expect(compose).toContain('command: ["node", "--max-semi-space-size=4", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "scripts/compiled.mjs", "workers"]');
     expect(compose).toContain('command: ["node", "scripts/compiled.mjs", "migrate"]');
     expect(compose).not.toContain('tsx');
     // The only service that seeds is behind the demo profile, and it says so explicitly.

@@ -13,7 +13,8 @@ import { bundle, distFolder, rootFolder } from '../../scripts/build.mjs';
 export function productionRuntime(): { nodeFlags: string[]; environment: Record<string, string> } {
   const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
   const words = scripts.start!.split(/\s+/);
-  const nodeFlags = words.filter((word) => /^--max-[a-z-]+=\d+$/.test(word));
+  // Every V8 flag but --expose-gc, which only start.ts's one collection after startup uses.
+  const nodeFlags = words.filter((word) => word.startsWith('--') && word !== '--expose-gc');
   const arenas = words.find((word) => word.startsWith('MALLOC_ARENA_MAX='))?.split('=')[1];
   if (nodeFlags.length === 0 || arenas === undefined) throw new Error(`package.json's start script names no memory flags: ${scripts.start}`);
   return { nodeFlags, environment: { MALLOC_ARENA_MAX: arenas } };
@@ -70,7 +71,7 @@ export async function startBenchProcess(script: URL, options: BenchProcessOption
   const runtime = options.platform ? productionRuntime() : { nodeFlags: [], environment: {} };
   const profile = options.cpuProfileFolder ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileFolder}`] : [];
   const child = options.platform
-    ? fork(await compile(script), [], { execArgv: [...runtime.nodeFlags, ...profile], env: { ...options.environment, ...runtime.environment }, stdio: 'inherit' })
+    ? fork(await compile(script), [], { execArgv: [...runtime.nodeFlags, ...profile, ...(process.env.TMP_FLAGS ? process.env.TMP_FLAGS.split(' ') : [])], env: { ...options.environment, ...runtime.environment }, stdio: 'inherit' })
     : fork(script, [], { execArgv: ['--import', 'tsx', ...profile], env: options.environment, stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
