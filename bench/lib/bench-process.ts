@@ -66,12 +66,20 @@ async function compile(script: URL): Promise<string> {
   return join(compiledFolder, `${name}.js`);
 }
 
+/**
+ * BENCH_NODE_FLAGS="--trace-gc ..." adds V8 flags to the platform processes of one run, to look at them
+ * (`--trace-gc`) or try a setting before it goes into package.json. Never set by `npm run bench` itself.
+ */
+function experimentFlags(): string[] {
+  return (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag.startsWith('--'));
+}
+
 /** Forks a benchmark's child and waits for its first message, which says it is ready. */
 export async function startBenchProcess(script: URL, options: BenchProcessOptions): Promise<{ child: ChildProcess; message: Record<string, unknown> }> {
   const runtime = options.platform ? productionRuntime() : { nodeFlags: [], environment: {} };
   const profile = options.cpuProfileFolder ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileFolder}`] : [];
   const child = options.platform
-    ? fork(await compile(script), [], { execArgv: [...runtime.nodeFlags, ...profile, ...(process.env.TMP_FLAGS ? process.env.TMP_FLAGS.split(' ') : [])], env: { ...options.environment, ...runtime.environment }, stdio: 'inherit' })
+    ? fork(await compile(script), [], { execArgv: [...runtime.nodeFlags, ...profile, ...experimentFlags()], env: { ...options.environment, ...runtime.environment }, stdio: 'inherit' })
     : fork(script, [], { execArgv: ['--import', 'tsx', ...profile], env: options.environment, stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, message: message as Record<string, unknown> }));
