@@ -1,17 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import Fastify from 'fastify';
-import { buildApp } from '../../api/src/app.ts';
-import type { MerchantActor } from '../../db/src/actor.ts';
-import { newId } from '../../db/src/ids.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
+import { startBenchProcess } from '../lib/bench-process.ts';
 import { runLoadWith, type LoadGeneratorPlacement, type LoadResult } from '../lib/load-generator.ts';
 
 /**
  * The store catalog list against a bare Fastify hello-world, measured in the same run on the same
  * machine: budget >= 1/2 of hello-world's requests/s with p99 < 10 ms at 32 connections (issue 12).
+ * Both servers run in one process of their own (server.ts), compiled and run as production runs the API;
+ * the load generator runs in a child of its own (`child`) or in this process (`in-process`).
  *
  *   npm run bench -- catalog [--duration=10] [--connections=32] [--products=200] [--rounds=1]
  *                            [--load-generator=child|in-process|both] [--accept-encoding="gzip, deflate, br"]
@@ -60,15 +58,23 @@ async function main() {
     // The rate limiter stays on (its Redis round trip is part of every real request) but must not refuse the load.
     RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
   });
-  const api = await buildApp(environment.config, { database: environment.database, logger: false });
-  const hello = Fastify({ logger: false });
-  hello.get('/', async () => ({ hello: 'world' }));
+  const servers = await startBenchProcess(new URL('./server.ts', import.meta.url), {
+    environment: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: environment.config.database.url,
+      DATABASE_POOL_MAX: '10',
+      REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
+      RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
+      LOG_LEVEL: 'silent',
+      BENCH_CATALOG_PRODUCTS: String(productCount),
+    },
+    platform: true,
+  });
   try {
-    await api.listen({ port: 0, host: '127.0.0.1' });
-    await hello.listen({ port: 0, host: '127.0.0.1' });
-    const slug = await seed(api);
-    const apiUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-    const helloUrl = `http://127.0.0.1:${(hello.server.address() as AddressInfo).port}`;
+    const { apiPort, helloPort, slug } = servers.message as { apiPort: number; helloPort: number; slug: string };
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const helloUrl = `http://127.0.0.1:${helloPort}`;
     // A shopper scrolls: the first pages of the list, all of them cacheable.
     const catalogPaths = [1, 2, 3, 4, 5].map((page) => `/api/store/shops/${slug}/products?page=${page}&pageSize=24`);
 
@@ -108,38 +114,11 @@ async function main() {
     writeFileSync(new URL('../results/catalog.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
     console.log('Wrote bench/results/catalog.json');
   } finally {
-    await hello.close();
-    await api.close();
+    const exited = new Promise((resolve) => servers.child.once('exit', resolve));
+    servers.child.send('close');
+    await exited;
     await environment.cleanup();
   }
-}
-
-/** One merchant, one open shop, a few categories and `productCount` active products with 1-3 variants. */
-async function seed(api: Awaited<ReturnType<typeof buildApp>>): Promise<string> {
-  const merchantId = newId();
-  const userId = newId();
-  await api.database.pool.query(`insert into merchant (id, name) values ($1, 'Bench merchant')`, [merchantId]);
-  const actor: MerchantActor = { type: 'staff', userId, merchantId, role: 'owner', isOperator: false };
-  const { services } = api;
-  const shop = await services.shops.create(actor, { slug: 'bench-tea-house', name: 'Bench Tea House', currency: 'EUR' });
-  const categories = [];
-  for (const [position, name] of ['Green', 'Black', 'Oolong', 'Herbal', 'Teaware'].entries()) {
-    categories.push(await services.categories.create(actor, { shopId: shop.id, name, position }));
-  }
-  for (let index = 0; index < productCount; index += 1) {
-    const product = await services.products.create(actor, {
-      shopId: shop.id,
-      categoryId: categories[index % categories.length]!.id,
-      title: `Tea number ${index + 1}`,
-      description: `A fine tea, lot ${index + 1}, picked by hand and packed on the day.`,
-      status: 'active',
-      images: [{ url: `https://images.example/tea-${index + 1}.jpg`, alt: `Tea number ${index + 1}` }],
-    });
-    for (let variant = 0; variant < 1 + (index % 3); variant += 1) {
-      await services.variants.create(actor, { productId: product.id, sku: `TEA-${index + 1}-${variant + 1}`, title: `${50 * (variant + 1)} g`, priceMinor: 450 + 175 * variant + index, stockOnHand: index % 7 === 0 ? 0 : 20 });
-    }
-  }
-  return shop.slug;
 }
 
 interface Run {

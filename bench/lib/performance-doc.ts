@@ -51,7 +51,7 @@ function catalogSection(result: Result): string {
   return [
     '## Store catalog list (HTTP) beside a bare Fastify hello-world',
     '',
-    `${result.settings?.connections} connections, ${result.settings?.durationSeconds} s per run, ${primary.placement} load generator (autocannon), both servers in the same process, alternating; requests carry \`Accept-Encoding: ${result.settings?.acceptEncoding ?? 'none'}\`.`,
+    `${result.settings?.connections} connections, ${result.settings?.durationSeconds} s per run, ${primary.placement} load generator (autocannon), both servers in one process compiled and run as production runs the API, alternating; requests carry \`Accept-Encoding: ${result.settings?.acceptEncoding ?? 'none'}\`.`,
     '',
     table(
       ['figure', 'store catalog list', 'bare Fastify (reference)', 'ratio', 'budget', 'before (issue 12)'],
