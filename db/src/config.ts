@@ -31,8 +31,9 @@ const environmentSchema = Type.Object({
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
   JWT_SECRET: Type.String({ minLength: 32, default: 'minishop-development-secret-change-me-in-production' }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
-  REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 30 }),
-  INVITATION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 72 }),
+  // In seconds, like every other lifetime here: 30 days and 72 hours by default.
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 31_536_000, default: 2_592_000 }),
+  INVITATION_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 2_592_000, default: 259_200 }),
   PASSWORD_HASH_MEMORY_KIB: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 19_456 }),
   RATE_LIMIT_MAX_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
   AUTH_RATE_LIMIT_MAX_PER_MINUTE: Type.Integer({ minimum: 1, default: 20 }),
@@ -132,8 +133,8 @@ export interface Config {
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
-    refreshTokenTtlDays: number;
-    invitationTtlHours: number;
+    refreshTokenTtlSeconds: number;
+    invitationTtlSeconds: number;
     passwordHashMemoryKib: number;
   };
   rateLimit: { maxPerMinute: number; authMaxPerMinute: number };
@@ -240,8 +241,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     auth: {
       jwtSecret: values.JWT_SECRET,
       accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
-      refreshTokenTtlDays: values.REFRESH_TOKEN_TTL_DAYS,
-      invitationTtlHours: values.INVITATION_TTL_HOURS,
+      refreshTokenTtlSeconds: values.REFRESH_TOKEN_TTL_SECONDS,
+      invitationTtlSeconds: values.INVITATION_TTL_SECONDS,
       passwordHashMemoryKib: values.PASSWORD_HASH_MEMORY_KIB,
     },
     rateLimit: { maxPerMinute: values.RATE_LIMIT_MAX_PER_MINUTE, authMaxPerMinute: values.AUTH_RATE_LIMIT_MAX_PER_MINUTE },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../../../db/src/secrets.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { bearer, countRows, signUp, type SessionAnswer } from '../../helpers/auth.ts';
+import { untilPast } from '../../helpers/expiry.ts';
 import { createMerchantWithStaff } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
@@ -33,9 +34,9 @@ describe('/api/admin/invitations', () => {
       revokedAt: null,
     });
     expect(body.acceptUrl).toBe(`https://shop.example/admin/#/accept-invitation?token=${body.token}`);
-    const expiresInHours = (Date.parse(body.expiresAt) - Date.now()) / 3_600_000;
-    expect(expiresInHours).toBeGreaterThan(testApp.config.auth.invitationTtlHours - 0.1);
-    expect(expiresInHours).toBeLessThanOrEqual(testApp.config.auth.invitationTtlHours);
+    const expiresInSeconds = (Date.parse(body.expiresAt) - Date.now()) / 1000;
+    expect(expiresInSeconds).toBeGreaterThan(testApp.config.auth.invitationTtlSeconds - 360);
+    expect(expiresInSeconds).toBeLessThanOrEqual(testApp.config.auth.invitationTtlSeconds);
 
     const { rows } = await testApp.database.pool.query(`select token_hash from invitation where id = $1`, [body.id]);
     expect(rows[0].token_hash).toBe(hashSecret(body.token));
@@ -115,14 +116,6 @@ describe('/api/admin/invitations', () => {
     expect(revokedList.json().map((invitation: { id: string }) => invitation.id)).toEqual([created.id]);
   });
 
-  it('allows a new invitation once the old one has expired, and lists it as expired', async () => {
-    const created = (await invite(ownerHeaders, { email: 'slow@example.test', role: 'clerk' })).json();
-    await testApp.database.pool.query(`update invitation set expires_at = now() - interval '1 minute' where id = $1`, [created.id]);
-    const shown = (await testApp.app.inject({ method: 'GET', url: `/api/admin/invitations/${created.id}`, headers: ownerHeaders })).json();
-    expect(shown.status).toBe('expired');
-    expect((await invite(ownerHeaders, { email: 'slow@example.test', role: 'clerk' })).statusCode).toBe(201);
-  });
-
   it('refuses to revoke an accepted invitation with 422', async () => {
     const created = (await invite(ownerHeaders, { email: 'joiner@example.test', role: 'clerk' })).json();
     const accepted = await testApp.app.inject({
@@ -149,5 +142,30 @@ describe('/api/admin/invitations', () => {
     const list = await testApp.app.inject({ method: 'GET', url: `/api/admin/invitations?filter={"id":["${created.id}"]}`, headers: stranger.headers });
     expect(list.json()).toEqual([]);
     expect(list.headers['content-range']).toBe('invitations */0');
+  });
+});
+
+describe('/api/admin/invitations once an invitation lived its lifetime (INVITATION_TTL_SECONDS=2)', () => {
+  let hurried: TestApp;
+  let headers: { authorization: string };
+  beforeAll(async () => {
+    hurried = await buildTestApp({ INVITATION_TTL_SECONDS: '2' });
+    headers = bearer((await signUp(hurried.app, { merchantName: 'Hurried Merchant' })).accessToken);
+  });
+  afterAll(() => hurried.close());
+
+  const inviteSlowly = () => hurried.app.inject({ method: 'POST', url: '/api/admin/invitations', headers, payload: { email: 'slow@example.test', role: 'clerk' } });
+
+  it('allows a new invitation once the old one has expired, and lists it as expired', async () => {
+    const created = await inviteSlowly();
+    expect(created.statusCode).toBe(201);
+    // Still pending: a second invitation for the same email is refused until the first one expires.
+    expect((await inviteSlowly()).statusCode).toBe(409);
+    await untilPast(created.json().expiresAt);
+    const shown = (await hurried.app.inject({ method: 'GET', url: `/api/admin/invitations/${created.json().id}`, headers })).json();
+    expect(shown.status).toBe('expired');
+    const expired = await hurried.app.inject({ method: 'GET', url: '/api/admin/invitations?filter={"status":"expired"}', headers });
+    expect(expired.json().map((invitation: { id: string }) => invitation.id)).toEqual([created.json().id]);
+    expect((await inviteSlowly()).statusCode).toBe(201);
   });
 });

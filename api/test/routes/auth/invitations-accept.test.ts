@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { bearer, countRows, signUp, TEST_PASSWORD, type SessionAnswer } from '../../helpers/auth.ts';
+import { untilPast } from '../../helpers/expiry.ts';
 import { suspendMerchant } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
@@ -101,15 +102,6 @@ describe('POST /api/auth/invitations/accept', () => {
     expect(await countRows(testApp.app, 'staff_user', 'email = $1', ['withdrawn@example.test'])).toBe(0);
   });
 
-  it('refuses an expired invitation with 422 invitation_expired', async () => {
-    const invitation = await invite('late@example.test');
-    await testApp.database.pool.query(`update invitation set expires_at = now() - interval '1 second' where id = $1`, [invitation.id]);
-    const response = await accept({ token: invitation.token, name: 'Late', password: 'long enough password' });
-    expect(response.statusCode).toBe(422);
-    expect(response.json().code).toBe('invitation_expired');
-    expect(await countRows(testApp.app, 'staff_user', 'email = $1', ['late@example.test'])).toBe(0);
-  });
-
   it('refuses someone who became a member meanwhile with 409 already_member', async () => {
     const invitation = await invite('sneaky@example.test');
     const joined = await signUp(testApp.app, { email: 'sneaky@example.test', merchantName: 'Sneaky Co' });
@@ -133,5 +125,25 @@ describe('POST /api/auth/invitations/accept', () => {
     expect(response.statusCode).toBe(403);
     expect(response.json().code).toBe('merchant_suspended');
     expect(await countRows(testApp.app, 'staff_user', 'email = $1', ['to.paused@example.test'])).toBe(0);
+  });
+});
+
+describe('POST /api/auth/invitations/accept after the invitation lived its lifetime (INVITATION_TTL_SECONDS=1)', () => {
+  let hurried: TestApp;
+  let inviter: SessionAnswer;
+  beforeAll(async () => {
+    hurried = await buildTestApp({ INVITATION_TTL_SECONDS: '1' });
+    inviter = await signUp(hurried.app, { merchantName: 'Hurried Merchant' });
+  });
+  afterAll(() => hurried.close());
+
+  it('refuses an expired invitation with 422 invitation_expired', async () => {
+    const created = await hurried.app.inject({ method: 'POST', url: '/api/admin/invitations', headers: bearer(inviter.accessToken), payload: { email: 'late@example.test', role: 'clerk' } });
+    expect(created.statusCode).toBe(201);
+    await untilPast(created.json().expiresAt);
+    const response = await hurried.app.inject({ method: 'POST', url: '/api/auth/invitations/accept', payload: { token: created.json().token, name: 'Late', password: 'long enough password' } });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().code).toBe('invitation_expired');
+    expect(await countRows(hurried.app, 'staff_user', 'email = $1', ['late@example.test'])).toBe(0);
   });
 });

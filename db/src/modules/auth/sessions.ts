@@ -10,8 +10,6 @@ import { MerchantSuspendedError, NoMembershipError, NotAMemberError } from './au
 import type { Profile, SessionGrant } from './auth.schemas.ts';
 import { RefreshTokenEntity } from './refresh-token.entity.ts';
 
-const DAY_MS = 86_400_000;
-
 /**
  * Which merchant a session is for: a named one, none at all (an operator's own session), or, when
  * undefined, the user's oldest membership at a merchant that is not suspended.
@@ -74,7 +72,7 @@ export async function grantSession(
     merchantId: profile.merchant?.id ?? null,
     familyId,
     tokenHash: hashSecret(refreshToken),
-    expiresAt: new Date(Date.now() + config.auth.refreshTokenTtlDays * DAY_MS),
+    expiresAt: new Date(Date.now() + config.auth.refreshTokenTtlSeconds * 1000),
   });
   return { ...profile, refreshToken };
 }

@@ -15,8 +15,6 @@ import { MembershipEntity } from './membership.entity.ts';
 import { StaffUserEntity } from './staff-user.entity.ts';
 import { AlreadyMemberError, StaffUserRequiredError } from './staff.errors.ts';
 
-const HOUR_MS = 3_600_000;
-
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -98,7 +96,7 @@ export class InvitationsService {
         role: input.role,
         tokenHash: hashSecret(token),
         invitedByUserId: actor.userId,
-        expiresAt: new Date(Date.now() + this.config.auth.invitationTtlHours * HOUR_MS),
+        expiresAt: new Date(Date.now() + this.config.auth.invitationTtlSeconds * 1000),
       });
     });
     return { ...toInvitationView(invitation), token, acceptUrl: `${this.config.http.publicUrl}/admin/#/accept-invitation?token=${encodeURIComponent(token)}` };
