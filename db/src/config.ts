@@ -57,7 +57,8 @@ const environmentSchema = Type.Object({
   STRIPE_JS_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'https://js.stripe.com/v3/' }),
   /** Counter charges by payment code above this many minor units wait for the shopper's confirmation in the widget. */
   PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 5_000 }),
-  PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: Type.Integer({ minimum: 10, maximum: 3_600, default: 120 }),
+  PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: Type.Integer({ minimum: 2, maximum: 3_600, default: 120 }),
+  PAYMENT_CODE_HOLD_GRACE_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 300 }),
   /** A payout's ledger hold expires after this long without the provider's answer (the money is available again). */
   /** Red envelopes (docs/social.md): the most one envelope may hold (minor units), the most shares, and how long until the unclaimed rest goes back. */
   RED_ENVELOPE_MAX_AMOUNT_MINOR: Type.Integer({ minimum: 1, default: 2_000_000 }),
@@ -149,7 +150,8 @@ export interface Config {
   /** `api` is null for Stripe's real API, or where a Stripe-compatible server listens. */
   stripe: { secretKey: string; webhookSecret: string; api: { protocol: 'http' | 'https'; host: string; port: number } | null; publishableKey: string; jsUrl: string };
   /** Counter charges by payment code: above the threshold the shopper confirms within the timeout (docs/qr-checkout.md). */
-  paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number };
+  /** `holdGraceSeconds`: how much longer than the confirmation window the ledger's hold lives (its own timeout, the backstop). */
+  paymentCodes: { confirmationThresholdMinor: number; confirmationTimeoutSeconds: number; holdGraceSeconds: number };
   payouts: { holdTimeoutSeconds: number };
   redEnvelopes: { maxAmountMinor: number; maxShares: number; expirySeconds: number };
   groupBuys: { minWindowSeconds: number };
@@ -265,6 +267,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     paymentCodes: {
       confirmationThresholdMinor: values.PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR,
       confirmationTimeoutSeconds: values.PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS,
+      holdGraceSeconds: values.PAYMENT_CODE_HOLD_GRACE_SECONDS,
     },
     payouts: { holdTimeoutSeconds: values.PAYOUT_HOLD_TIMEOUT_SECONDS },
     redEnvelopes: { maxAmountMinor: values.RED_ENVELOPE_MAX_AMOUNT_MINOR, maxShares: values.RED_ENVELOPE_MAX_SHARES, expirySeconds: values.RED_ENVELOPE_EXPIRY_SECONDS },

@@ -40,10 +40,20 @@ async function created(app: FastifyInstance, session: StaffSession, url: string,
 }
 
 /** Charges a freshly issued payment code of `shopper` at the merchant's shop through the console. */
-export async function chargePaymentCode(app: FastifyInstance, owner: StaffSession, shopper: ShopperSession, shop: { id: string; slug: string }, amountMinor: number): Promise<{ id: string }> {
+export async function chargePaymentCode(
+  app: FastifyInstance,
+  owner: StaffSession,
+  shopper: ShopperSession,
+  shop: { id: string; slug: string },
+  amountMinor: number,
+): Promise<{ id: string; status: string; confirmBy: string | null }> {
   const code = await app.inject({ method: 'POST', url: `/api/store/shops/${shop.slug}/payment-codes`, headers: shopper.headers });
   if (code.statusCode !== 201) throw new Error(`payment code answered ${code.statusCode}: ${code.body}`);
-  return created(app, owner, '/api/admin/payment-code-charges', { shopId: shop.id, token: code.json().token, amountMinor }, { 'idempotency-key': newId() });
+  return (await created(app, owner, '/api/admin/payment-code-charges', { shopId: shop.id, token: code.json().token, amountMinor }, { 'idempotency-key': newId() })) as {
+    id: string;
+    status: string;
+    confirmBy: string | null;
+  };
 }
 
 /**

@@ -6,9 +6,11 @@ import { assertLedgerInvariants } from '../../../db/src/testing/ledger-invariant
 import { processors } from '../../../workers/src/processors/index.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { ledgerLegs, outboxTypes } from '../helpers/card-payments.ts';
+import { untilPast } from '../helpers/expiry.ts';
 import { countRows, fundWallet, walletBalanceMinor } from '../helpers/orders.ts';
 import { createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../helpers/staff.ts';
+import { chargePaymentCode } from '../helpers/tenant-records.ts';
 
 const THRESHOLD_MINOR = 5000;
 const TIMEOUT_SECONDS = 60;
@@ -344,45 +346,6 @@ describe('charges above the threshold wait for the shopper', () => {
     expect(await outboxTypes(app(), created.id)).toEqual(['payment_code_charge.awaiting_confirmation', 'payment_code_charge.declined']);
   });
 
-  it('releases the hold when the window closes: the job expires it, and a confirmation after the window is refused', async () => {
-    const shopper = await fundedShopper(20_000);
-    const first = await heldCharge(shopper);
-    const second = await heldCharge(shopper, 7000);
-    expect((await wallet(shopper)).heldMinor).toBe(13_000);
-
-    // The worker's job, run after the first window has closed.
-    const later = new Date(Date.parse(first.confirmBy) + 1000);
-    await app().database.pool.query(`update payment_code_charge set confirm_by = $2 where id = $1`, [second.id, new Date(Date.now() + 3_600_000)]);
-    expect(await app().services.paymentCodeCharges.expireOverdue(later)).toEqual({ expired: 1 });
-    expect((await app().inject({ method: 'GET', url: `/api/admin/payment-code-charges/${first.id}`, headers: clerk.headers })).json()).toMatchObject({ status: 'expired' });
-    expect((await wallet(shopper)).heldMinor).toBe(7000);
-
-    // A shopper answering after the window, before any job ran: refused, and the money released all the same.
-    await app().database.pool.query(`update payment_code_charge set confirm_by = now() - interval '1 second' where id = $1`, [second.id]);
-    const late = await shopperCall(shopper, 'POST', `/api/store/payment-code-charges/${second.id}/confirm`);
-    expect(late.statusCode).toBe(409);
-    expect(late.json()).toMatchObject({ code: 'payment_code_charge_expired' });
-    expect(await wallet(shopper)).toEqual({ currency: 'EUR', balanceMinor: 20_000, availableMinor: 20_000, heldMinor: 0 });
-    expect((await ledgerLegs(app(), second.id)).map((leg) => leg.kind)).toEqual(['pending', 'void_pending']);
-    expect((await shopperCall(shopper, 'GET', `/api/store/payment-code-charges/${second.id}`)).json()).toMatchObject({ status: 'expired', orderId: null });
-    expect((await app().inject({ method: 'GET', url: '/api/store/orders', headers: shopper.headers })).json().items).toEqual([]);
-
-    // The registered job runs the same verb; nothing is left to expire.
-    const processor = processors['payment_code.expire_overdue'];
-    expect(await processor({}, { services: app().services, job: {} as never, queues: {} as never })).toEqual({ expired: 0 });
-  });
-
-  it("expires the hold instead of voiding it when even the ledger's own timeout has passed", async () => {
-    const shopper = await fundedShopper();
-    const created = await heldCharge(shopper);
-    const [hold] = await ledgerLegs(app(), created.id);
-    // As if the expiry job had been down for longer than the ledger's grace period.
-    await app().database.pool.query(`update ledger_pending set timeout_at = now() - interval '1 second' where transfer_id = $1`, [hold?.id]);
-    expect(await app().services.paymentCodeCharges.expireOverdue(new Date(Date.parse(created.confirmBy) + 1000))).toEqual({ expired: 1 });
-    expect((await ledgerLegs(app(), created.id)).map((leg) => leg.kind)).toEqual(['pending', 'expire_pending']);
-    expect(await wallet(shopper)).toEqual({ currency: 'EUR', balanceMinor: 10_000, availableMinor: 10_000, heldMinor: 0 });
-  });
-
   it('counts earlier holds against the wallet: a second hold it cannot cover is refused with 422', async () => {
     const shopper = await fundedShopper();
     await heldCharge(shopper, 6000);
@@ -391,5 +354,75 @@ describe('charges above the threshold wait for the shopper', () => {
     expect(response.statusCode).toBe(422);
     expect(response.json()).toMatchObject({ code: 'insufficient_funds' });
     expect(await moneySnapshot()).toEqual(before);
+  });
+});
+
+describe('charges above the threshold whose window closes (a 3-second window, a 2-second grace for the ledger hold)', () => {
+  const WINDOW_SECONDS = 3;
+  const GRACE_SECONDS = 2;
+  let hurried: TestApp;
+  let merchant: StaffSession;
+  let counter: StoreFixture;
+  beforeAll(async () => {
+    hurried = await buildTestApp({
+      PAYMENT_CODE_CONFIRMATION_THRESHOLD_MINOR: String(THRESHOLD_MINOR),
+      PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: String(WINDOW_SECONDS),
+      PAYMENT_CODE_HOLD_GRACE_SECONDS: String(GRACE_SECONDS),
+    });
+    merchant = await createMerchantWithStaff(hurried.app, 'owner');
+    counter = await createStoreFixture(hurried.app, merchant.merchantId);
+  });
+  afterEach(() => assertLedgerInvariants(hurried.database));
+  afterAll(() => hurried.close());
+
+  async function heldShopper(amountMinor: number): Promise<ShopperSession> {
+    const shopper = await createGuestShopper(hurried.app);
+    await fundWallet(hurried.app, shopper.shopperId, amountMinor);
+    return shopper;
+  }
+  async function held(shopper: ShopperSession, amountMinor: number): Promise<{ id: string; confirmBy: string }> {
+    const { id } = await chargePaymentCode(hurried.app, merchant, shopper, { id: counter.shopId, slug: counter.slug }, amountMinor);
+    const shown = (await hurried.app.inject({ method: 'GET', url: `/api/admin/payment-code-charges/${id}`, headers: merchant.headers })).json();
+    expect(shown).toMatchObject({ status: 'awaiting_confirmation', confirmBy: expect.any(String) });
+    return shown;
+  }
+  const walletOf = async (shopper: ShopperSession) => (await hurried.app.inject({ method: 'GET', url: '/api/store/wallet?currency=EUR', headers: shopper.headers })).json();
+  const runExpiryJob = () => processors['payment_code.expire_overdue']({}, { services: hurried.app.services, job: {} as never, queues: {} as never });
+
+  it('releases the hold when the window closes: the job expires it, and a confirmation after the window is refused', async () => {
+    const shopper = await heldShopper(20_000);
+    const first = await held(shopper, 6000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const second = await held(shopper, 7000);
+    expect((await walletOf(shopper)).heldMinor).toBe(13_000);
+
+    // The worker's job, once the first window has closed and while the second is still open.
+    await untilPast(first.confirmBy);
+    expect(await runExpiryJob()).toEqual({ expired: 1 });
+    expect((await hurried.app.inject({ method: 'GET', url: `/api/admin/payment-code-charges/${first.id}`, headers: merchant.headers })).json()).toMatchObject({ status: 'expired' });
+    expect((await walletOf(shopper)).heldMinor).toBe(7000);
+
+    // A shopper answering after the window, before any job ran: refused, and the money released all the same.
+    await untilPast(second.confirmBy);
+    const late = await hurried.app.inject({ method: 'POST', url: `/api/store/payment-code-charges/${second.id}/confirm`, headers: shopper.headers });
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ code: 'payment_code_charge_expired' });
+    expect(await walletOf(shopper)).toEqual({ currency: 'EUR', balanceMinor: 20_000, availableMinor: 20_000, heldMinor: 0 });
+    expect((await ledgerLegs(hurried.app, second.id)).map((leg) => leg.kind)).toEqual(['pending', 'void_pending']);
+    expect((await hurried.app.inject({ method: 'GET', url: `/api/store/payment-code-charges/${second.id}`, headers: shopper.headers })).json()).toMatchObject({ status: 'expired', orderId: null });
+    expect((await hurried.app.inject({ method: 'GET', url: '/api/store/orders', headers: shopper.headers })).json().items).toEqual([]);
+
+    // The registered job runs the same verb; nothing is left to expire.
+    expect(await runExpiryJob()).toEqual({ expired: 0 });
+  });
+
+  it("expires the hold instead of voiding it when even the ledger's own timeout has passed", async () => {
+    const shopper = await heldShopper(10_000);
+    const created = await held(shopper, 6000);
+    // The expiry job down for longer than the grace: the ledger's own timeout has passed when it runs.
+    await untilPast(new Date(Date.parse(created.confirmBy) + GRACE_SECONDS * 1000).toISOString());
+    expect(await runExpiryJob()).toEqual({ expired: 1 });
+    expect((await ledgerLegs(hurried.app, created.id)).map((leg) => leg.kind)).toEqual(['pending', 'expire_pending']);
+    expect(await walletOf(shopper)).toEqual({ currency: 'EUR', balanceMinor: 10_000, availableMinor: 10_000, heldMinor: 0 });
   });
 });

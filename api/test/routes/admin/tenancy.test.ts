@@ -4,6 +4,7 @@ import { newId } from '../../../../db/src/ids.ts';
 import { assertLedgerInvariants } from '../../../../db/src/testing/ledger-invariants.ts';
 import type { TestApp } from '../../helpers/app.ts';
 import { buildStripeTestApp, type StripeTestApp } from '../../helpers/card-payments.ts';
+import { untilPast } from '../../helpers/expiry.ts';
 import { fundWallet } from '../../helpers/orders.ts';
 import { createGuestShopper, type ShopperSession } from '../../helpers/shoppers.ts';
 import { merchantRowCounts, snapshotDatabase } from '../../helpers/snapshots.ts';
@@ -283,7 +284,8 @@ let recordsA: TenantRecords;
 let recordsB: TenantRecords;
 
 beforeAll(async () => {
-  stripe = await buildStripeTestApp();
+  // A held counter charge's window of two seconds, so that one can be seen overdue by waiting for it.
+  stripe = await buildStripeTestApp({ PAYMENT_CODE_CONFIRMATION_TIMEOUT_SECONDS: '2' });
   testApp = stripe.testApp;
   merchantA = await createMerchantWithStaff(testApp.app, 'owner');
   merchantB = await createMerchantWithStaff(testApp.app, 'owner');
@@ -464,7 +466,8 @@ describe('tenancy matrix: merchant B against merchant A', () => {
     // Above the confirmation threshold the amount is held until the shopper answers.
     await fundWallet(testApp.app, shopper.shopperId, 60_00);
     const held = await chargePaymentCode(testApp.app, merchantA, shopper, { id: recordsA.shopId, slug: recordsA.shopSlug }, 55_00);
-    await testApp.database.pool.query(`update payment_code_charge set confirm_by = now() - interval '1 second' where id = $1`, [held.id]);
+    expect(held.status).toBe('awaiting_confirmation');
+    await untilPast(held.confirmBy!);
 
     await changesNothing(async () => {
       const response = await inject('GET', `/api/admin/payment-code-charges/${held.id}`);

@@ -23,9 +23,6 @@ import { PaymentCodeChargeClosedError, PaymentCodeChargeExpiredError, PaymentCod
 import type { PaymentCodeChargeCreateInput, PaymentCodeChargeListFilterInput, StorePaymentCodeChargeQueryInput } from './qr-payments.schemas.ts';
 import { tokenFromScan } from './scanned-code.ts';
 
-/** The ledger's hold outlives the confirmation window by this much: our expiry voids it first, the ledger's timeout is the backstop. */
-const LEDGER_HOLD_GRACE_SECONDS = 300;
-
 export type StorePaymentCodeCharge = PaymentCodeCharge & { shopName: string; shopSlug: string };
 
 /** A wallet too small for the charge: said on the amount, the field the clerk typed. */
@@ -239,7 +236,8 @@ export class PaymentCodeChargesService {
       amountMinor: charge.amountMinor,
       referenceType: 'payment_code_charge',
       referenceId: charge.id,
-      timeoutSeconds: timeoutSeconds + LEDGER_HOLD_GRACE_SECONDS,
+      // The hold outlives the window by the grace: our expiry voids it first, the ledger's timeout is the backstop.
+      timeoutSeconds: timeoutSeconds + config.paymentCodes.holdGraceSeconds,
     });
     return withPoolTransaction(this.dependencies.database.pool, async (client) => {
       const created = await insertCharge(client, charge, actor, {
