@@ -222,11 +222,19 @@ describe('the outbox relay', () => {
   });
 
   it('purges published rows past their retention and keeps the rest', async () => {
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
     await write(orderEvent(), orderEvent());
     await relay().drain();
+    // The retention's cutoff (now minus the retention, in production) falls after these two were published.
+    await pause();
+    const cutoff = new Date();
+    await pause();
     await write(orderEvent());
-    await environment.database.pool.query(`update outbox set published_at = now() - interval '8 days' where published_at is not null`);
-    expect(await OutboxRelay.purgePublished(environment.database.pool, new Date(Date.now() - 7 * 86_400_000))).toBe(2);
+    await relay().drain();
+    await write(orderEvent());
+    expect(await OutboxRelay.purgePublished(environment.database.pool, cutoff)).toBe(2);
     expect(await unpublished()).toBe(1);
+    const { rows } = await environment.database.pool.query<{ count: number }>('select count(*)::int as count from outbox where published_at is not null');
+    expect(rows[0]!.count).toBe(1);
   });
 });
