@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
-import { startBenchProcess } from '../lib/bench-process.ts';
+import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
 import { runLoadWith, type LoadGeneratorPlacement, type LoadResult } from '../lib/load-generator.ts';
 
 /**
@@ -59,16 +59,7 @@ async function main() {
     RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
   });
   const servers = await startBenchProcess(new URL('./server.ts', import.meta.url), {
-    environment: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: environment.config.database.url,
-      DATABASE_POOL_MAX: '10',
-      REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
-      RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
-      LOG_LEVEL: 'silent',
-      BENCH_CATALOG_PRODUCTS: String(productCount),
-    },
+    environment: benchProcessEnvironment(environment, { DATABASE_POOL_MAX: '10', RATE_LIMIT_MAX_PER_MINUTE: '1000000000', BENCH_CATALOG_PRODUCTS: String(productCount) }),
     platform: true,
   });
   try {

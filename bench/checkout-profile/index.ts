@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { newId } from '../../db/src/ids.ts';
 import { seedBenchShop } from '../lib/bench-shop.ts';
-import { startBenchProcess } from '../lib/bench-process.ts';
+import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
@@ -40,16 +40,11 @@ const STOCK_PER_VARIANT = 10_000_000;
 await prepareTemplateDatabase();
 const environment = await createTestEnvironment({ DATABASE_POOL_MAX: '16', LOG_LEVEL: 'silent' });
 const { pool } = environment.database;
-const childEnvironment = {
-  ...process.env,
-  NODE_ENV: 'test',
-  DATABASE_URL: environment.config.database.url,
+const childEnvironment = benchProcessEnvironment(environment, {
   DATABASE_POOL_MAX: '16',
-  REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
   RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
   AUTH_RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
-  LOG_LEVEL: 'silent',
-};
+});
 const profileFolder = mkdtempSync(path.join(os.tmpdir(), 'checkout-profile-'));
 
 /** The API and the relay, each in a process of its own, compiled and run as production runs them (bench/lib/bench-process.ts). */

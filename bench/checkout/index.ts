@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { newId } from '../../db/src/ids.ts';
 import { seedBenchShop } from '../lib/bench-shop.ts';
-import { startBenchProcess } from '../lib/bench-process.ts';
+import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
 import { machineBusyMicroseconds } from '../lib/machine.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
@@ -31,16 +31,11 @@ const STOCK_PER_VARIANT = 10_000_000;
 await prepareTemplateDatabase();
 const environment = await createTestEnvironment({ DATABASE_POOL_MAX: '16', LOG_LEVEL: 'silent' });
 const { pool } = environment.database;
-const childEnvironment = {
-  ...process.env,
-  NODE_ENV: 'test',
-  DATABASE_URL: environment.config.database.url,
+const childEnvironment = benchProcessEnvironment(environment, {
   DATABASE_POOL_MAX: '16',
-  REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
   RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
   AUTH_RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
-  LOG_LEVEL: 'silent',
-};
+});
 
 /** The API and the relay, each in a process of its own, compiled and run as production runs them (bench/lib/bench-process.ts). */
 const start = (script: string) =>

@@ -8,7 +8,7 @@ import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.t
 import { closedLoop, openLoop, type LoadReport, type LoadTarget } from './load.ts';
 import { machineBusyMicroseconds } from '../lib/machine.ts';
 import { runPgbench } from '../lib/pgbench.ts';
-import { startBenchProcess } from '../lib/bench-process.ts';
+import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
 
 /**
  * `npm run bench -- ledger [--duration=10] [--accounts=10000]`: ledger transfers through the HTTP API
@@ -32,15 +32,7 @@ const report: Record<string, unknown> = { machine: { cpus: (await import('node:o
 let server: ChildProcess | undefined;
 try {
   const api = await startBenchProcess(new URL('./server.ts', import.meta.url), {
-    environment: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: environment.config.database.url,
-      DATABASE_POOL_MAX: '10',
-      REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
-      RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
-      LOG_LEVEL: 'silent',
-    },
+    environment: benchProcessEnvironment(environment, { DATABASE_POOL_MAX: '10', RATE_LIMIT_MAX_PER_MINUTE: '1000000000' }),
     platform: true,
     cpuProfileFolder: process.env.BENCH_CPU_PROFILE,
   });

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestEnvironment } from '../../db/src/testing/databases.ts';
 import { bundle, distFolder, rootFolder } from '../../scripts/build.mjs';
 
 /**
@@ -18,6 +19,21 @@ export function productionRuntime(): { nodeFlags: string[]; environment: Record<
   const arenas = words.find((word) => word.startsWith('MALLOC_ARENA_MAX='))?.split('=')[1];
   if (nodeFlags.length === 0 || arenas === undefined) throw new Error(`package.json's start script names no memory flags: ${scripts.start}`);
   return { nodeFlags, environment: { MALLOC_ARENA_MAX: arenas } };
+}
+
+/**
+ * The environment of a benchmark's child: this process's, pointed at the run's throwaway database and Redis
+ * prefix, quiet, plus the benchmark's own settings (pool size, rate limits raised for one-address load).
+ */
+export function benchProcessEnvironment(environment: TestEnvironment, settings: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: environment.config.database.url,
+    REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
+    LOG_LEVEL: 'silent',
+    ...settings,
+  };
 }
 
 export interface BenchProcessOptions {

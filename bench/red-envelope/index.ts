@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
-import { startBenchProcess } from '../lib/bench-process.ts';
+import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
 
 /**
  * `npm run bench -- red-envelope [--claimers=500] [--shares=100] [--rounds=3] [--pool=10]`: one hot red
@@ -85,17 +85,12 @@ let server: ChildProcess | null = null;
 try {
   // Compiled and run as production runs it (bench/lib/bench-process.ts); its first message is `ready`, with its port.
   const api = await startBenchProcess(new URL('./server.ts', import.meta.url), {
-    environment: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: environment.config.database.url,
+    environment: benchProcessEnvironment(environment, {
       DATABASE_POOL_MAX: String(poolMax),
-      REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
-      LOG_LEVEL: 'silent',
       // The burst comes from one address: the per-address limiter is not what is measured here.
       RATE_LIMIT_MAX_PER_MINUTE: '1000000',
       AUTH_RATE_LIMIT_MAX_PER_MINUTE: '1000000',
-    },
+    }),
     platform: true,
   });
   server = api.child;

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { newId } from '../../db/src/ids.ts';
-import { startBenchProcess } from '../lib/bench-process.ts';
+import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { BenchClient } from '../checkout/client.ts';
@@ -37,18 +37,13 @@ const MEGABYTE = 1_048_576;
 await prepareTemplateDatabase();
 const environment = await createTestEnvironment({ DATABASE_POOL_MAX: '16', LOG_LEVEL: 'silent' });
 const { pool } = environment.database;
-const childEnvironment = {
-  ...process.env,
-  NODE_ENV: 'test',
-  DATABASE_URL: environment.config.database.url,
+const childEnvironment = benchProcessEnvironment(environment, {
   DATABASE_POOL_MAX: '16',
-  REDIS_KEY_PREFIX: environment.config.redis.keyPrefix,
   RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
   AUTH_RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
   // A courier here posts for many shipments at once, far above a phone's pace (10,000/min: the most allowed).
   COURIER_RATE_LIMIT_MAX_PER_MINUTE: '10000',
-  LOG_LEVEL: 'silent',
-};
+});
 
 /** The API and the relay are compiled and run as production runs them; the load generator runs from its sources. */
 const start = (script: string) =>
