@@ -4,15 +4,15 @@ import { assert } from './errors.ts';
 /** Anything that runs SQL: the pool itself, or one client holding a transaction open. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
-const afterCommitCallbacks = new WeakMap<object, (() => void | Promise<void>)[]>();
+const afterCommitCallbacks = new WeakMap<object, (() => void)[]>();
 
 /**
  * Runs `callback` once the transaction open on `client` (by withPoolTransaction) has committed; dropped if
- * it rolls back. For signals that must not go out before the data is visible (waking the outbox relay),
- * and for work that must follow the commit (sealing the ledger's new transfers): a callback that returns a
- * promise is awaited before withPoolTransaction returns (the transaction's locks are released by then).
+ * it rolls back. For signals that must not go out before the data is visible (waking the outbox relay,
+ * asking the ledger's sealer for a run). It runs before withPoolTransaction returns, once the client is
+ * back in the pool; work it starts is not awaited, and a callback must not throw.
  */
-export function afterCommit(client: Queryable, callback: () => void | Promise<void>): void {
+export function afterCommit(client: Queryable, callback: () => void): void {
   const callbacks = afterCommitCallbacks.get(client);
   if (callbacks) {
     if (!callbacks.includes(callback)) callbacks.push(callback);
@@ -117,7 +117,7 @@ async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolC
   const client = await pool.connect();
   let broken = false;
   let result: Result;
-  let callbacks: (() => void | Promise<void>)[] | undefined;
+  let callbacks: (() => void)[] | undefined;
   // In pipeline mode node-postgres writes a statement without waiting for the previous one's answer, so
   // `begin` leaves with the first statement of `work` instead of costing a round trip of its own (one of
   // three to five per request on the store's write paths). Statements that `work` awaits one by one run
@@ -154,8 +154,8 @@ async function runPoolTransaction<Result>(pool: pg.Pool, work: (client: pg.PoolC
     setPipelineMode(client, false);
     client.release(broken);
   }
-  // After the client went back to the pool: a callback that needs a connection of its own (the ledger's
-  // sealer) must never wait for one that this very transaction holds.
-  await Promise.all((callbacks ?? []).map((callback) => callback()));
+  // After the client went back to the pool: work a callback starts that needs a connection of its own (the
+  // ledger's sealer) must never wait for one that this very transaction holds.
+  for (const callback of callbacks ?? []) callback();
   return result;
 }

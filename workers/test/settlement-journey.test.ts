@@ -18,6 +18,7 @@ import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.t
 import { startJobWorkers, type JobWorkers } from '../src/job-workers.ts';
 import { processors } from '../src/processors/index.ts';
 import { FAST_STALL_OPTIONS } from './fixtures/test-jobs.ts';
+import { sealBeforeRead } from '../../db/src/modules/ledger/ledger-sealer.ts';
 
 /**
  * The settlement journey with the real jobs (docs/orders.md §10): the outbox relay enqueues
@@ -93,6 +94,7 @@ async function money() {
 }
 
 async function settlementLegs(orderId: string): Promise<{ reason: string; amount_minor: number }[]> {
+  await sealBeforeRead(app().database.pool);
   const { rows } = await app().database.pool.query(
     `select reason, amount_minor from ledger_transfer where reference_id = $1 and reason like 'settlement%' order by sequence`,
     [orderId],

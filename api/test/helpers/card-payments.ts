@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { startFakeStripeServer, type FakeStripeServer } from '../../../db/src/testing/stripe-server/stripe-server.ts';
 import { buildTestApp, type TestApp } from './app.ts';
+import { sealBeforeRead } from '../../../db/src/modules/ledger/ledger-sealer.ts';
 
 export interface StripeTestApp {
   stripe: FakeStripeServer;
@@ -39,6 +40,8 @@ export interface LedgerLeg {
 
 /** Every ledger transfer about one business record, oldest first. */
 export async function ledgerLegs(app: FastifyInstance, referenceId: string): Promise<LedgerLeg[]> {
+  // In chain order, as the product's readers do: sealed first (a payment's seal lingers a few milliseconds).
+  await sealBeforeRead(app.database.pool);
   const { rows } = await app.database.pool.query<LedgerLeg>(
     `select transfer.id, transfer.kind, transfer.reason, transfer.amount_minor as "amountMinor", debit.kind || ' -> ' || credit.kind as direction,
             transfer.corrects_id as "correctsId", transfer.pending_id as "pendingId"

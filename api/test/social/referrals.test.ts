@@ -11,6 +11,7 @@ import { walletBalanceMinor } from '../helpers/orders.ts';
 import { deliveredOrder, paidOrder } from '../helpers/settled-orders.ts';
 import { addProduct, createGuestShopper, createStoreFixture, type ShopperSession, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../helpers/staff.ts';
+import { sealBeforeRead } from '../../../db/src/modules/ledger/ledger-sealer.ts';
 
 /**
  * Share links, attribution and referral commissions through the API (docs/social.md §3-§4): a shopper
@@ -208,6 +209,7 @@ describe('commissions', () => {
       'settlement_fee 50: escrow -> platform_fees',
       'referral_commission 200: merchant_available -> shopper_wallet',
     ]);
+    await sealBeforeRead(app().database.pool);
     const { rows } = await app().database.pool.query(`select linked from ledger_transfer where reference_id = $1 and reason like 'settlement%' order by sequence`, [order.id]);
     expect(rows.map((row) => row.linked)).toEqual([true, true]);
     const paid = await commission(order.id);

@@ -6,6 +6,7 @@ import { createTestEnvironment, type TestEnvironment } from '../testing/database
 import { assertLedgerInvariants } from '../testing/ledger-invariants.ts';
 import { seedDemo } from './demo.ts';
 import { DEMO_SHOPPER_DEVICE_ID, seedDemoOrders, type DemoOrdersSummary } from './demo-orders.ts';
+import { sealBeforeRead } from '../modules/ledger/ledger-sealer.ts';
 
 describe("the demo shopper's orders", () => {
   let environment: TestEnvironment;
@@ -49,6 +50,7 @@ describe("the demo shopper's orders", () => {
       ['completed', true, true],
     ]);
     const completed = byId.get(summary.orders[4]?.id);
+    await sealBeforeRead(environment.database.pool);
     const { rows: legs } = await environment.database.pool.query(
       `select reason, amount_minor as "amountMinor" from ledger_transfer where reference_id = $1 and reason like 'settlement%' order by sequence`,
       [completed.id],

@@ -10,6 +10,7 @@ import { parseCsv, parseJsonLines, type CsvLine } from '../../helpers/finance.ts
 import { deliveredOrder, setPlatformFee } from '../../helpers/settled-orders.ts';
 import { createOperator, createStoreFixture } from '../../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
+import { sealBeforeRead } from '../../../../db/src/modules/ledger/ledger-sealer.ts';
 
 let stripe: StripeTestApp;
 let testApp: TestApp;
@@ -130,6 +131,7 @@ beforeAll(async () => {
   await payout(7_00);
   await mark('end');
 
+  await sealBeforeRead(testApp.database.pool);
   const { rows } = await testApp.database.pool.query<TransferRow>(`select ${TRANSFER_COLUMNS} from ledger_transfer order by sequence`);
   recorded = rows.map(transferFromRow);
   const accounts = await testApp.database.pool.query<{ id: string; owner_id: string }>(`select id, owner_id from ledger_account where kind = 'merchant_available'`);

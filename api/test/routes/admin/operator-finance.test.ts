@@ -8,6 +8,7 @@ import { operatorHeaders, parseCsv, type CsvLine } from '../../helpers/finance.t
 import { deliveredOrder, setPlatformFee } from '../../helpers/settled-orders.ts';
 import { createOperator, createStoreFixture } from '../../helpers/shoppers.ts';
 import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
+import { sealBeforeRead } from '../../../../db/src/modules/ledger/ledger-sealer.ts';
 
 let stripe: StripeTestApp;
 let testApp: TestApp;
@@ -186,6 +187,7 @@ describe('/api/admin/operator/finance journal', () => {
     expect(response.headers['content-disposition']).toBe(`attachment; filename="journal-merchant-${merchantTwo.merchantId}-start-now.csv"`);
     const merchantLines = parseCsv(response.body);
     const accountIds = (await testApp.database.pool.query<{ id: string }>('select id from ledger_account where merchant_id = $1', [merchantTwo.merchantId])).rows.map((row) => row.id);
+    await sealBeforeRead(testApp.database.pool);
     const expected = (
       await testApp.database.pool.query<{ id: string }>('select id from ledger_transfer where debit_account_id = any($1) or credit_account_id = any($1) order by sequence', [accountIds])
     ).rows.map((row) => row.id);

@@ -4,7 +4,7 @@ import { newId } from '../../ids.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
 import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
-import { sealAll, sealTransfers } from './ledger-sealer.ts';
+import { LedgerSealer, sealAll, sealTransfers } from './ledger-sealer.ts';
 import { chainHash } from './ledger-hash.ts';
 import { verifyLedger } from './ledger-verify.ts';
 import { LedgerService } from './ledger.service.ts';
@@ -189,6 +189,30 @@ describe('the sealer', () => {
     const [inTransaction] = await withPoolTransaction(pool(), (client) => ledger.recordInTransaction(client, [payment(wallet, escrow, 10)]));
     expect(inTransaction).toMatchObject({ sequence: null, hash: null });
     await expect.poll(async () => (await ledger.getTransferById(inTransaction!.id))?.sequence, { timeout: 5_000 }).toEqual(expect.any(Number));
+  });
+
+  it('lets the commits of one linger share a run that nobody waits for, and runs a lingering seal when the process closes', async () => {
+    const wallet = await fundedWallet(ledger, 100);
+    const unsealedOf = async (ids: string[]) =>
+      (await pool().query<{ count: number }>('select count(*)::int as count from ledger_transfer where id = any($1::uuid[]) and sequence is null', [ids])).rows[0]!.count;
+
+    const lingering = new LedgerSealer(pool(), 300);
+    const first = [payment(wallet, escrow, 1), payment(wallet, escrow, 2)];
+    for (const transfer of first) {
+      await commitWithoutSealing(ledger, [transfer]);
+      lingering.sealSoon();
+    }
+    // Asked twice, run once the linger is over: nothing is sealed yet, then both are.
+    expect(await unsealedOf(first.map((transfer) => transfer.id))).toBe(2);
+    await expect.poll(() => unsealedOf(first.map((transfer) => transfer.id)), { timeout: 5_000, interval: 50 }).toBe(0);
+
+    const closing = new LedgerSealer(pool(), 60_000);
+    const last = payment(wallet, escrow, 3);
+    await commitWithoutSealing(ledger, [last]);
+    closing.sealSoon();
+    expect(await unsealedOf([last.id])).toBe(1);
+    await closing.idle();
+    expect(await unsealedOf([last.id])).toBe(0);
   });
 });
 

@@ -22,6 +22,12 @@ export interface SealResult {
 export const SEAL_BATCH_LIMIT = 5_000;
 
 /**
+ * How long a seal asked for after a caller's commit waits for other commits to share its run. At the
+ * checkout's 200-300 payments a second a run sealed 1.7 rows on average when each commit ran its own.
+ */
+export const SEAL_LINGER_MILLISECONDS = 20;
+
+/**
  * The ledger's sealer (docs/ledger.md §4): gives committed, unsealed transfers their place in the one hash
  * chain. Writers never take the head; only this short transaction of its own does, one statement in the
  * database (`ledger_seal_chain`, Migration20261205000100_ledger_seal_in_database.ts): it locks `ledger_head`,
@@ -64,8 +70,27 @@ export async function hasUnsealedTransfers(pool: pg.Pool): Promise<boolean> {
 export class LedgerSealer {
   private current: Promise<number> | null = null;
   private next: Promise<number> | null = null;
+  private lingering: NodeJS.Timeout | null = null;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly lingerMilliseconds = SEAL_LINGER_MILLISECONDS,
+  ) {
+    assert(Number.isInteger(lingerMilliseconds) && lingerMilliseconds >= 0, 'a seal lingers a whole number of milliseconds');
+  }
+
+  /**
+   * Asks for a seal within `lingerMilliseconds`, without waiting for it: the commits of that window share
+   * one run (sealing a row costs a few hundred microseconds in the database, a run about as much again).
+   * A failed run is the `ledger.seal` job's to make up, within a second.
+   */
+  sealSoon(): void {
+    if (this.lingering) return;
+    this.lingering = setTimeout(() => {
+      this.lingering = null;
+      this.seal().catch(() => 0);
+    }, this.lingerMilliseconds);
+  }
 
   /** Seals every transfer committed before the call; resolves with the rows this run sealed. */
   seal(): Promise<number> {
@@ -86,8 +111,13 @@ export class LedgerSealer {
     return this.next;
   }
 
-  /** Waits for the runs under way (closing a process). */
+  /** Runs a seal asked for and still lingering, and waits for the runs under way (closing a process). */
   async idle(): Promise<void> {
+    if (this.lingering) {
+      clearTimeout(this.lingering);
+      this.lingering = null;
+      await this.seal().catch(() => 0);
+    }
     while (this.current || this.next) await (this.next ?? this.current)!.catch(() => 0);
   }
 

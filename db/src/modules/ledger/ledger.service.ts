@@ -224,12 +224,11 @@ export class LedgerService {
   }
 
   /**
-   * After a caller's commit (its locks already released): seal, so that once withPoolTransaction returns,
-   * its transfers have their place in the chain. A failure is the ledger.seal job's to make up.
+   * After a caller's commit (its locks already released): a seal within the sealer's linger, shared with
+   * the other commits of that window; the caller does not wait for it (readers that order by the chain
+   * seal first, docs/ledger.md §4). A failure is the ledger.seal job's to make up.
    */
-  private readonly sealSoon = async (): Promise<void> => {
-    await this.sealer.seal().catch(() => 0);
-  };
+  private readonly sealSoon = (): void => this.sealer.sealSoon();
 
   /** Seals every committed transfer (the workers' ledger.seal job; tests). */
   async seal(): Promise<number> {
