@@ -24,6 +24,7 @@ import { Migration20261203000400_share_links_referrals } from './Migration202612
 import { Migration20261203000800_ledger_escrow_shards } from './Migration20261203000800_ledger_escrow_shards.ts';
 import { Migration20261205000100_ledger_seal_in_database } from './Migration20261205000100_ledger_seal_in_database.ts';
 import { Migration20261206000100_ledger_seal_static_update } from './Migration20261206000100_ledger_seal_static_update.ts';
+import { Migration20261206000200_ledger_write_once_when } from './Migration20261206000200_ledger_write_once_when.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -56,4 +57,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203000800_ledger_escrow_shards', class: Migration20261203000800_ledger_escrow_shards },
   { name: 'Migration20261205000100_ledger_seal_in_database', class: Migration20261205000100_ledger_seal_in_database },
   { name: 'Migration20261206000100_ledger_seal_static_update', class: Migration20261206000100_ledger_seal_static_update },
+  { name: 'Migration20261206000200_ledger_write_once_when', class: Migration20261206000200_ledger_write_once_when },
 ];

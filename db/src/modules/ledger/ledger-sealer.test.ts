@@ -4,6 +4,7 @@ import { newId } from '../../ids.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
 import { assertLedgerInvariants } from '../../testing/ledger-invariants.ts';
+import { LEDGER_TRANSFER_UNSEALED_COLUMNS } from '../../migrations/Migration20261206000200_ledger_write_once_when.ts';
 import { LedgerSealer, sealAll, sealTransfers } from './ledger-sealer.ts';
 import { chainHash } from './ledger-hash.ts';
 import { verifyLedger } from './ledger-verify.ts';
@@ -149,6 +150,14 @@ describe('the sealer', () => {
       pool().query(`update ledger_transfer set sequence = 999999, previous_hash = repeat('0', 64), hash = repeat('0', 64), amount_minor = 1 where sequence is null`),
     ).rejects.toThrow(/append-only/);
     await sealAll(pool());
+  });
+
+  it("lets its write through by the write-once trigger's condition, which names every column of the table but the chain's three", async () => {
+    const { rows } = await pool().query<{ column_name: string }>(
+      `select column_name from information_schema.columns
+        where table_name = 'ledger_transfer' and column_name not in ('sequence', 'previous_hash', 'hash') order by column_name`,
+    );
+    expect([...LEDGER_TRANSFER_UNSEALED_COLUMNS].sort()).toEqual(rows.map((row) => row.column_name));
   });
 
   it('keeps a primary-key plan for its write, even one planned once for every call (the API pool forces generic plans)', async () => {
