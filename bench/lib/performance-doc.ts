@@ -124,7 +124,7 @@ function ledgerSection(result: Result): string {
     'Machine CPU: every core\'s busy time over the scenario (API, PostgreSQL, load generator and the rest) per transfer;',
     'it moves much less with this machine\'s speed from run to run than throughput does. The load generator is this',
     'process (autocannon for closed loops; for open ones a client that writes each request\'s bytes on a keep-alive socket',
-    'and reads the answer\'s status and length, bench/ledger/load.ts; in process, the batching writer itself).',
+    'and reads the answer\'s status and length, bench/lib/raw-http-client.ts; in process, the batching writer itself).',
     '',
     whereAndWhen(result),
   ].join('\n');
