@@ -54,16 +54,19 @@ class RawConnection {
     this.settle(status, body);
   }
 
+  /** Answers the request in flight, if any, then tells the client this connection is free (or closed). */
   private settle(status: number, body: Buffer): void {
     const answer = this.answer;
-    if (!answer) return;
     this.answer = null;
-    answer(status, body);
-    if (!this.closed) this.whenFree(this);
+    answer?.(status, body);
+    this.whenFree(this);
   }
 }
 
-/** Up to `maxSockets` connections; a request sent while every one is busy waits for the first to be free. */
+/**
+ * Up to `maxSockets` connections; a request sent while every one is busy waits for the first to be free, or
+ * for a new connection when one closes.
+ */
 export class RawHttpClient {
   private readonly free: RawConnection[] = [];
   private readonly all = new Set<RawConnection>();
@@ -86,12 +89,14 @@ export class RawHttpClient {
     for (let connection = this.free.pop(); connection; connection = this.free.pop()) {
       if (!connection.closed) return connection.send(request, answer);
     }
-    for (const connection of this.all) if (connection.closed) this.all.delete(connection);
     if (this.all.size >= this.maxSockets) return void this.waiting.push({ request, answer });
     const connection = new RawConnection(this.port, (freed) => {
+      if (freed.closed) this.all.delete(freed);
       const next = this.waiting.shift();
-      if (next) freed.send(next.request, next.answer);
-      else this.free.push(freed);
+      if (!next) {
+        if (!freed.closed) this.free.push(freed);
+      } else if (freed.closed) this.send(next.request, next.answer);
+      else freed.send(next.request, next.answer);
     });
     this.all.add(connection);
     connection.send(request, answer);
