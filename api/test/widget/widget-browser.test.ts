@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import jsQR from 'jsqr';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.ts';
@@ -85,16 +85,29 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stand?.close());
 
+/** Each page's requests still waiting for their answer, and those that failed: what a timeout explains itself with. */
+const trafficByPage = new WeakMap<Page, { pending: Set<Request>; failed: string[] }>();
+
 async function newPage(locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 420, height: 900 }, locale });
   const page = await context.newPage();
-  // Well under the test's own timeout, so a missing element names itself.
-  page.setDefaultTimeout(8_000);
+  // Well under the test's own timeout, so a missing element names itself; long enough for a step through
+  // three servers (the API, the fake Stripe, Stripe.js's host) on a CI machine busy with other test files.
+  page.setDefaultTimeout(15_000);
   const errors: string[] = [];
   if (process.env.DEBUG_BROWSER) page.on('console', (message) => console.log(message.text()));
   page.on('pageerror', (error) => errors.push(error.message));
+  const traffic = { pending: new Set<Request>(), failed: [] as string[] };
+  page.on('request', (request) => traffic.pending.add(request));
+  page.on('requestfinished', (request) => traffic.pending.delete(request));
+  page.on('requestfailed', (request) => {
+    traffic.pending.delete(request);
+    traffic.failed.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+  });
+  trafficByPage.set(page, traffic);
   return { context, page, errors };
 }
+
 
 async function orderStatuses(): Promise<string[]> {
   const { rows } = await testApp.database.pool.query<{ status: string }>('select status from shop_order where shop_id = $1 order by created_at', [shop.shopId]);
@@ -124,8 +137,14 @@ async function waitOrExplain(page: Page, locator: ReturnType<Page['locator']>): 
   try {
     await locator.waitFor();
   } catch (error) {
-    const shown = await page.locator('minishop-store').evaluate((element) => element.shadowRoot?.querySelector('.panel')?.textContent ?? '');
-    throw new Error(`${(error as Error).message}\nThe widget showed: ${shown}`);
+    const shown = await page.locator('minishop-store').evaluate((element) => {
+      const panel = element.shadowRoot?.querySelector('.panel');
+      const disabled = Array.from(panel?.querySelectorAll('button:disabled') ?? [], (button) => button.textContent);
+      return `${panel?.textContent ?? ''}${disabled.length > 0 ? ` (disabled: ${disabled.join(', ')})` : ''}`;
+    });
+    const traffic = trafficByPage.get(page);
+    const pending = [...(traffic?.pending ?? [])].map((request) => `${request.method()} ${request.url()}`);
+    throw new Error(`${(error as Error).message}\nThe widget showed: ${shown}\nStill waiting: ${pending.join(', ') || 'nothing'}\nFailed: ${traffic?.failed.join(', ') || 'nothing'}`);
   }
 }
 
