@@ -109,8 +109,8 @@ describe('the queue registry and its processors', () => {
 
 describe('running jobs', () => {
   it('runs a job through its service and its effect is in the database; the same key enqueues once', async () => {
-    const merchantId = newId();
-    await environment.database.pool.query(`insert into merchant (id, name) values ($1, 'Queue Merchant')`, [merchantId]);
+    const owner = await services.auth.signup({ merchantName: 'Queue Merchant', name: 'Queue Owner', email: `queue.${newId()}@example.test`, password: 'long enough password' });
+    const merchantId = owner.merchant!.id;
     const first = await queues.enqueue('test.open_shop', { merchantId, slug: 'queued-shop' }, { key: merchantId });
     const second = await queues.enqueue('test.open_shop', { merchantId, slug: 'queued-shop' }, { key: merchantId });
     expect(first.id).toBe(jobId('test.open_shop', merchantId));

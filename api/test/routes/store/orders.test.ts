@@ -150,7 +150,8 @@ describe('checkout (POST /api/store/shops/:slug/orders)', () => {
     const variantId = rows[0]?.id as string;
     const cartShopper = await createGuestShopper(testApp.app);
     await testApp.app.inject({ method: 'PUT', url: `/api/store/shops/${shop.slug}/cart/lines/${variantId}`, headers: cartShopper.headers, payload: { quantity: 1 } });
-    await testApp.database.pool.query(`update product set status = 'archived' where id = $1`, [productId]);
+    const archived = await testApp.app.inject({ method: 'PUT', url: `/api/admin/products/${productId}`, headers: owner.headers, payload: { status: 'archived' } });
+    expect(archived.statusCode).toBe(200);
     const before = await snapshot();
     const response = await checkout(testApp.app, cartShopper, shop.slug, { source: 'cart' });
     expect(response.statusCode).toBe(422);
@@ -200,7 +201,8 @@ describe('checkout with an Idempotency-Key', () => {
     const placed = await checkout(testApp.app, cartShopper, ownShop.slug, { source: 'cart' }, key);
     expect(placed.statusCode).toBe(201);
     expect((await checkout(testApp.app, cartShopper, ownShop.slug, { source: 'cart' }, key)).json()).toEqual(placed.json());
-    await testApp.database.pool.query(`update shop set status = 'closed' where id = $1`, [ownShop.shopId]);
+    const closed = await testApp.app.inject({ method: 'PUT', url: `/api/admin/shops/${ownShop.shopId}`, headers: owner.headers, payload: { status: 'closed' } });
+    expect(closed.statusCode).toBe(200);
     const retry = await checkout(testApp.app, cartShopper, ownShop.slug, { source: 'cart' }, key);
     expect(retry.statusCode).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');

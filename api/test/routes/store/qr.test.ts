@@ -2,15 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../db/src/ids.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { addProduct, createStoreFixture, type StoreFixture } from '../../helpers/shoppers.ts';
-import { createMerchantWithStaff } from '../../helpers/staff.ts';
+import { createMerchantWithStaff, type StaffSession } from '../../helpers/staff.ts';
 
 let testApp: TestApp;
 let merchantId: string;
+let owner: StaffSession;
 let shop: StoreFixture;
 
 beforeAll(async () => {
   testApp = await buildTestApp();
-  merchantId = (await createMerchantWithStaff(testApp.app, 'owner')).merchantId;
+  owner = await createMerchantWithStaff(testApp.app, 'owner');
+  merchantId = owner.merchantId;
   shop = await createStoreFixture(testApp.app, merchantId, { slug: 'neon-sneakers' });
 });
 afterAll(() => testApp.close());
@@ -28,9 +30,10 @@ describe('GET /api/store/qr/:token', () => {
     expect((await resolve(productToken)).json()).toEqual({ type: 'product', shopSlug: 'neon-sneakers', productId: shop.productId });
     expect((await resolve(tableToken)).json()).toEqual({ type: 'table', shopSlug: 'neon-sneakers', table: 'Bar 3' });
 
-    await testApp.database.pool.query(`update shop set slug = 'neon-kicks' where id = $1`, [shop.shopId]);
+    const rename = (slug: string) => testApp.app.inject({ method: 'PUT', url: `/api/admin/shops/${shop.shopId}`, headers: owner.headers, payload: { slug } });
+    expect((await rename('neon-kicks')).statusCode).toBe(200);
     expect((await resolve(shopToken)).json()).toEqual({ type: 'shop', shopSlug: 'neon-kicks' });
-    await testApp.database.pool.query(`update shop set slug = 'neon-sneakers' where id = $1`, [shop.shopId]);
+    expect((await rename('neon-sneakers')).statusCode).toBe(200);
   });
 
   it('refuses an altered or made-up code with 400 qr_tampered', async () => {

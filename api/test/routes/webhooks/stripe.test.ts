@@ -5,6 +5,7 @@ import { newId } from '../../../../db/src/ids.ts';
 import type { PaymentEventContext } from '../../../../db/src/modules/payments/payment-event-handlers.ts';
 import { startFakeStripeServer, type FakeStripeServer } from '../../../../db/src/testing/stripe-server/stripe-server.ts';
 import { buildTestApp, type TestApp } from '../../helpers/app.ts';
+import { createGuestShopper } from '../../helpers/shoppers.ts';
 
 let server: FakeStripeServer;
 let testApp: TestApp;
@@ -25,8 +26,7 @@ async function eventCount(): Promise<number> {
 
 /** A card payment started the way checkout will start it, so that our attempt exists. */
 async function startPayment(amountMinor = 2500) {
-  const shopperId = newId();
-  await query('insert into shopper (id, display_name) values ($1, $2)', [shopperId, 'Webhook shopper']);
+  const { shopperId } = await createGuestShopper(testApp.app);
   const referenceId = newId();
   const started = await testApp.app.services.payments.startCardPayment(checkout, { purpose: 'order', referenceId, amountMinor, currency: 'EUR', shopperId });
   return { ...started, referenceId };

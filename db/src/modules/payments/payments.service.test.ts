@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../actor.ts';
 import { newId } from '../../ids.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../testing/databases.ts';
+import { ShoppersService } from '../shoppers/shoppers.service.ts';
 import { startFakeStripeServer, type FakeStripeServer } from '../../testing/stripe-server/stripe-server.ts';
 import type { StartCardPaymentInput } from './payments.schemas.ts';
 import { PaymentsService } from './payments.service.ts';
@@ -12,10 +13,10 @@ let server: FakeStripeServer;
 let payments: PaymentsService;
 const checkout: Actor = { type: 'system', process: 'checkout' };
 
+/** A guest shopper, signed in as the widget signs one in. */
 async function createShopper(): Promise<string> {
-  const id = newId();
-  await environment.database.pool.query('insert into shopper (id, display_name) values ($1, $2)', [id, 'Test shopper']);
-  return id;
+  const session = await new ShoppersService(environment.database, environment.config).createSession({ provider: 'guest', deviceId: newId() });
+  return session.shopper.id;
 }
 
 async function attemptRows(referenceId: string) {
