@@ -108,7 +108,6 @@ async function newPage(locale = 'en-US'): Promise<{ context: BrowserContext; pag
   return { context, page, errors };
 }
 
-
 async function orderStatuses(): Promise<string[]> {
   const { rows } = await testApp.database.pool.query<{ status: string }>('select status from shop_order where shop_id = $1 order by created_at', [shop.shopId]);
   return rows.map((row) => row.status);
