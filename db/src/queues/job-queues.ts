@@ -12,6 +12,24 @@ export interface EnqueueOptions {
   delayMs?: number;
 }
 
+/** How long closing waits for a queue's start on its connection (a reachable Redis answers in milliseconds). */
+const START_WAIT_LIMIT_MILLISECONDS = 2_000;
+/** How long the starts' failures take to arrive once their connection is dropped. */
+const DROPPED_SETTLE_MILLISECONDS = 100;
+
+/** Whether `promise` settled within `limitMilliseconds`. */
+async function settledWithin(promise: Promise<unknown>, limitMilliseconds: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), limitMilliseconds);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The producer side of the registry: one BullMQ Queue per queue name, created on first use. */
 export class JobQueues<Registry extends JobRegistry = typeof JOBS> {
   private readonly queues = new Map<QueueName, Queue>();
@@ -69,8 +87,23 @@ export class JobQueues<Registry extends JobRegistry = typeof JOBS> {
     return scheduled;
   }
 
+  /**
+   * BullMQ starts each queue on the shared connection (connect, then INFO) and reports a failed start on the
+   * queue's connection object, whose listeners the queue's close() removes: a queue closed while it starts
+   * (an app stopped right after it booted), its connection then dropped, rejects with nobody listening. So the
+   * starts are let finish first; one that does not within the bound (Redis away) is ended by dropping the
+   * connection while the queues still listen, and only then are they closed.
+   */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    const queues = [...this.queues.values()];
+    const starts = Promise.allSettled(queues.map((queue) => queue.waitUntilReady()));
+    if (!(await settledWithin(starts, START_WAIT_LIMIT_MILLISECONDS))) {
+      this.connection.disconnect();
+      // The dropped connection fails what it had in flight within a few turns of the event loop; a start
+      // still waiting for Redis to come back (no command sent) stays pending and fails nobody.
+      await settledWithin(starts, DROPPED_SETTLE_MILLISECONDS);
+    }
+    await Promise.allSettled(queues.map((queue) => queue.close()));
     this.connection.disconnect();
   }
 
