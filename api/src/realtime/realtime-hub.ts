@@ -5,6 +5,7 @@ import { allEventsChannel, type OutboxMessage } from '../../../db/src/outbox/out
 import { subscriptionKey, topicEventsOf } from '../../../db/src/modules/realtime/realtime-topics.ts';
 import { newId } from '../../../db/src/ids.ts';
 import { connectRedis, createRedis, subscribeAcrossReconnects } from '../../../db/src/redis.ts';
+import { settledWithin } from '../../../db/src/settled-within.ts';
 import { CLOSE_CODES, type RealtimeConnection, type Subscription } from './realtime-connection.ts';
 
 export interface RealtimeStats {
@@ -126,9 +127,7 @@ export class RealtimeHub {
     this.closing = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     const closed = [...this.connections].map((connection) => connection.close(CLOSE_CODES.goingAway, 'server shutting down'));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+    await settledWithin(Promise.all(closed), graceMs);
     for (const connection of this.connections) connection.terminate();
     this.subscriber?.disconnect();
     this.subscriber = null;

@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
+import { settledWithin } from '../settled-within.ts';
 import { createQueueConnection, queuePrefix } from './connection.ts';
 import { JOBS, jobId, jobOptions, type JobRegistry, type QueueName } from './registry.ts';
 
@@ -16,19 +17,6 @@ export interface EnqueueOptions {
 const START_WAIT_LIMIT_MILLISECONDS = 2_000;
 /** How long the starts' failures take to arrive once their connection is dropped. */
 const DROPPED_SETTLE_MILLISECONDS = 100;
-
-/** Whether `promise` settled within `limitMilliseconds`. */
-async function settledWithin(promise: Promise<unknown>, limitMilliseconds: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), limitMilliseconds);
-  });
-  try {
-    return await Promise.race([promise.then(() => true as const), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The producer side of the registry: one BullMQ Queue per queue name, created on first use. */
 export class JobQueues<Registry extends JobRegistry = typeof JOBS> {
