@@ -3,7 +3,7 @@ import type { Bridge } from './bridge.ts';
 import type { Translator } from './i18n.ts';
 import type { TelegramMainButton } from './index.tsx';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 /** What every view of the panel shares: its options, error text, the focused heading and the modal dialog. */
 export interface PanelOptions {
@@ -38,10 +38,15 @@ export function errorText(error: unknown): string {
   return error instanceof ApiError || error instanceof Error ? error.message : String(error);
 }
 
-/** Moves focus to the view's heading when the view changes, so keyboard and screen reader users follow. */
+/**
+ * Moves focus to the view's heading when the view changes, so keyboard and screen reader users follow. A
+ * layout effect runs as the view is rendered, before the browser handles the next key press; a plain effect
+ * waits for the next frame, and a focus that arrives then takes a Tab or Enter pressed meanwhile away from
+ * the control it was meant for.
+ */
 export function Heading({ text }: { text: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => ref.current?.focus(), [text]);
+  useLayoutEffect(() => ref.current?.focus(), [text]);
   return (
     <h2 tabIndex={-1} ref={ref}>
       {text}
@@ -49,10 +54,10 @@ export function Heading({ text }: { text: string }) {
   );
 }
 
-/** A modal dialog: focus moves in, Tab stays inside, Escape cancels, and focus returns where it was. */
+/** A modal dialog: focus moves in (as it opens, like Heading's), Tab stays inside, Escape cancels, and focus returns where it was. */
 export function Dialog({ title, onCancel, children }: { title: string; onCancel(): void; children: ComponentChildren }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const root = ref.current?.getRootNode() as ShadowRoot | Document | undefined;
     const previous = root?.activeElement as HTMLElement | null | undefined;
     ref.current?.querySelector<HTMLElement>('button')?.focus();
