@@ -11,6 +11,7 @@ import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.t
 import { BenchClient } from '../checkout/client.ts';
 import { summariseCpuProfile } from '../lib/cpu-profile-summary.ts';
 import { WaitSampler } from '../lib/wait-sampler.ts';
+import { startPostgresCpuProfile } from '../lib/postgres-cpu-profile.ts';
 import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
 
 /**
@@ -21,7 +22,10 @@ import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
  *    waiting on a lock (naming the waiting statement), flushing WAL at commit, idle inside a
  *    transaction (the API computing between two statements) or parked in the pool;
  *  - the API records a V8 CPU profile of the measured window, sorted into JSON, validation, logging,
- *    the pg driver, the ORM, Redis, crypto, the HTTP framework, the ledger's and our other code, GC.
+ *    the pg driver, the ORM, Redis, crypto, the HTTP framework, the ledger's and our other code, GC;
+ *  - where Linux `perf` may sample the whole machine, PostgreSQL's CPU is sorted by what its backends
+ *    were doing (executor start-up, CHECK constraints, foreign-key checks, index upkeep, commit, ...:
+ *    bench/lib/postgres-cpu-profile.ts).
  * Prints both and writes bench/results/checkout-profile.json (the raw .cpuprofile is kept with
  * --keep-profile=1, for Chrome DevTools).
  */
@@ -158,11 +162,13 @@ try {
     .catch(() => false);
   const sampler = new WaitSampler(environment.config.database.url, intervalMs);
   await sampler.start();
+  const postgresRecording = await startPostgresCpuProfile(profileFolder);
   await ask(api.child, 'profile-start', 'profileStarted');
   const cpuBefore = process.cpuUsage();
   const measured = await run(durationSeconds);
   const profilePath = path.join(profileFolder, 'api.cpuprofile');
   await ask(api.child, { profileStop: profilePath }, 'profileWritten');
+  const postgresCpu = (await postgresRecording?.stop()) ?? null;
   const database = await sampler.stop();
   // Planning time shows only where the server also sets pg_stat_statements.track_planning (0 otherwise).
   const statementTimes = statementStatistics
@@ -208,10 +214,16 @@ try {
   console.table(Object.entries(apiProfile.milliseconds).map(([bucket, milliseconds]) => ({ bucket, ms: milliseconds, 'share of busy %': apiProfile.busyShare[bucket] ?? '-' })));
   console.log('functions with the most self time:');
   console.table(apiProfile.topFunctions);
+  if (postgresCpu) {
+    console.log(`\nthe machine's CPU samples (perf, every core, ${postgresCpu.samples} samples): share per process`);
+    console.table(postgresCpu.processShare);
+    console.log(`PostgreSQL's samples (${postgresCpu.postgresSamples}): share per stage`);
+    console.table(postgresCpu.postgresStageShare);
+  }
   if (Object.keys(failures).length) console.log('failures:', failures);
 
   await assertLedgerInvariants(environment.database);
-  const report = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore, loadAverageAfter: os.loadavg() }, durationSeconds, throughput, roundTrips, database, statementTimes, api: apiProfile, failures };
+  const report = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore, loadAverageAfter: os.loadavg() }, durationSeconds, throughput, roundTrips, database, statementTimes, api: apiProfile, postgresCpu, failures };
   mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('../results/checkout-profile.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
   console.log('written to bench/results/checkout-profile.json');

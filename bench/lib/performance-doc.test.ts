@@ -31,6 +31,7 @@ describe('docs/performance.md written from bench/results', () => {
         database: { averageBackends: { 'waiting on a lock (tuple)': 0.4 }, busyShare: { 'waiting on a lock (tuple)': 3.5 } },
         statementTimes: [{ statement: 'select a | b from t', calls: 500, execute_ms: 120.5, plan_ms: 0 }],
         api: { milliseconds: { 'PostgreSQL driver (pg)': 4300 }, busyShare: { 'PostgreSQL driver (pg)': 55.1 } },
+        postgresCpu: { samples: 1000, processShare: { postgres: 45.4, node: 37.3 }, postgresSamples: 454, postgresStageShare: { 'index upkeep': 6.9 } },
         run,
       }),
     );
@@ -50,6 +51,8 @@ describe('docs/performance.md written from bench/results', () => {
     expect(document).toContain('| waiting on a lock (tuple) | 0.4 | 3.5 |');
     expect(document).toContain('| `select a \\| b from t` | 500 | 120.5 | 0 |');
     expect(document).toContain('| PostgreSQL driver (pg) | 4300 | 55.1 |');
+    expect(document).toContain('sampled by `perf` (1000 samples over every core): postgres 45.4 %, node 37.3 %.');
+    expect(document).toContain('| index upkeep | 6.9 |');
     expect(document).not.toContain('old figures');
     expect(document.endsWith(`${NOTES_MARKER}\nA profile written by hand.\n`)).toBe(true);
     expect(readFileSync(new URL('performance-checkout.svg', docsFolder), 'utf8')).toContain('<svg');

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Machine } from './machine.ts';
+import type { PostgresCpuProfile } from './postgres-cpu-profile.ts';
 
 /**
  * Writes docs/performance.md (and the chart it shows, docs/performance-checkout.svg) from the results
@@ -160,11 +161,12 @@ function checkoutProfileSection(result: Result): string {
   const roundTrips = Object.entries((result.roundTrips as Record<string, { count: number }>) ?? {});
   const statements = (result.statementTimes as { statement: string; calls: number; execute_ms: number; plan_ms: number }[] | null) ?? [];
   const cell = (text: string) => `\`${text.replaceAll('|', '\\|').replaceAll('`', "'")}\``;
+  const postgresCpu = result.postgresCpu as PostgresCpuProfile | null | undefined;
   return [
     '## Where a checkout\'s time goes (`bench checkout-profile`)',
     '',
     `${throughput.shoppers} shoppers: ${throughput.ordersPerSecond} orders/s, flow p50 ${throughput.flowP50Ms} ms, p99 ${throughput.flowP99Ms} ms, API CPU ${throughput.apiCpuMsPerOrder} ms per order`,
-    '(the V8 profiler and the 20 ms database sampler both run, so these figures sit below `bench checkout`\'s).',
+    '(the V8 profiler, the 20 ms database sampler and, where it may, `perf` all run, so these figures sit below `bench checkout`\'s).',
     '',
     `Round trips to PostgreSQL per request (one shopper alone): ${roundTrips.map(([step, { count }]) => `${step} ${count}`).join(', ') || 'n/a'}.`,
     '',
@@ -187,6 +189,19 @@ function checkoutProfileSection(result: Result): string {
       Object.entries((result.api?.milliseconds as Record<string, number>) ?? {}).map(([bucket, milliseconds]) => [bucket, milliseconds, result.api?.busyShare?.[bucket] ?? '-']),
     ),
     '',
+    ...(postgresCpu
+      ? [
+          `The whole machine, sampled by \`perf\` (${postgresCpu.samples} samples over every core): ${Object.entries(postgresCpu.processShare)
+            .map(([name, share]) => `${name} ${share} %`)
+            .join(', ')}.`,
+          '',
+          table(
+            ['PostgreSQL CPU by stage (perf, outermost stage on the stack)', 'share of PostgreSQL\'s samples %'],
+            Object.entries(postgresCpu.postgresStageShare).map(([stage, share]) => [stage, share]),
+          ),
+          '',
+        ]
+      : []),
     whereAndWhen(result),
   ].join('\n');
 }
