@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page, type Request } from 'playwright-core';
 import { expect } from 'vitest';
 import { OutboxRelay } from '../../../db/src/outbox/outbox-relay.ts';
 import { JobQueues } from '../../../db/src/queues/job-queues.ts';
@@ -96,4 +96,46 @@ export async function allowHostPage(stand: WidgetBrowser, ownerHeaders: { author
     payload: { allowedEmbedOrigins: [`http://localhost:${stand.hostPort}`] },
   });
   expect(response.statusCode, response.body).toBe(200);
+}
+
+/** Each watched page's requests still waiting for their answer, and those that failed. */
+const trafficByPage = new WeakMap<Page, { pending: Set<Request>; failed: string[] }>();
+
+/** Keeps track of the page's requests, so that waitOrExplain can say which server the widget still waits on. */
+export function watchRequests(page: Page): void {
+  const traffic = { pending: new Set<Request>(), failed: [] as string[] };
+  page.on('request', (request) => traffic.pending.add(request));
+  page.on('requestfinished', (request) => traffic.pending.delete(request));
+  page.on('requestfailed', (request) => {
+    traffic.pending.delete(request);
+    traffic.failed.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+  });
+  trafficByPage.set(page, traffic);
+}
+
+/**
+ * Waits for an element; on a timeout the error says what the widget showed instead, which of its buttons
+ * were disabled, and on a watched page (watchRequests) the requests still waiting and those that failed.
+ */
+export async function waitOrExplain(page: Page, locator: Locator, timeout?: number): Promise<void> {
+  try {
+    await locator.waitFor(timeout ? { timeout } : undefined);
+  } catch (error) {
+    const shown = await page
+      .locator('minishop-store')
+      .first()
+      .evaluate((element) => {
+        const panel = element.shadowRoot?.querySelector('.panel');
+        const disabled = Array.from(panel?.querySelectorAll('button:disabled') ?? [], (button) => button.textContent);
+        return `${panel?.textContent ?? ''}${disabled.length > 0 ? ` (disabled: ${disabled.join(', ')})` : ''}`;
+      })
+      .catch(() => '(no widget)');
+    const lines = [(error as Error).message, `The widget showed: ${shown}`];
+    const traffic = trafficByPage.get(page);
+    if (traffic) {
+      lines.push(`Still waiting: ${[...traffic.pending].map((request) => `${request.method()} ${request.url()}`).join(', ') || 'nothing'}`);
+      lines.push(`Failed: ${traffic.failed.join(', ') || 'nothing'}`);
+    }
+    throw new Error(lines.join('\n'));
+  }
 }

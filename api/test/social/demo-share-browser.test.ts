@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../db/src/ids.ts';
 import { DEMO_CHAT_HOST_NAME } from '../../../db/src/seeds/demo-chat-members.ts';
@@ -7,7 +7,7 @@ import type { TestApp } from '../helpers/app.ts';
 import { fundWallet } from '../helpers/orders.ts';
 import { createOperator, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
-import { startWidgetBrowser, type WidgetBrowser } from '../helpers/widget-browser.ts';
+import { startWidgetBrowser, waitOrExplain, watchRequests, type WidgetBrowser } from '../helpers/widget-browser.ts';
 import { signInThroughHost, type ChatHostFixture } from './social-helpers.ts';
 
 /**
@@ -43,15 +43,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stand?.close());
 
-async function waitOrExplain(page: Page, locator: ReturnType<Page['locator']>): Promise<void> {
-  try {
-    await locator.waitFor();
-  } catch (error) {
-    const shown = await page.locator('minishop-store').evaluate((element) => element.shadowRoot?.querySelector('.panel')?.textContent ?? '').catch(() => '(no widget)');
-    throw new Error(`${(error as Error).message}\nThe widget showed: ${shown}`);
-  }
-}
-
 describe('share links in the demo chat', () => {
   it("the group-buy card is Mei's share link; a team Omar shares from the widget becomes his card, and Lina's order through it is his referral (his own is Mei's)", { timeout: 90_000 }, async () => {
     const { app } = testApp;
@@ -62,6 +53,7 @@ describe('share links in the demo chat', () => {
     const context = await browser.newContext({ viewport: { width: 900, height: 1000 }, locale: 'en-US' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: apiUrl });
     const page = await context.newPage();
+    watchRequests(page);
     page.setDefaultTimeout(10_000);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

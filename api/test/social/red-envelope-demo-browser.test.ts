@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CHAT_HOST_NAME } from '../../../db/src/seeds/demo-chat-members.ts';
 import { JOBS } from '../../../db/src/queues/registry.ts';
@@ -10,7 +10,7 @@ import type { TestApp } from '../helpers/app.ts';
 import { fundWallet, walletBalanceMinor } from '../helpers/orders.ts';
 import { createOperator, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
-import { startWidgetBrowser, type WidgetBrowser } from '../helpers/widget-browser.ts';
+import { startWidgetBrowser, waitOrExplain, watchRequests, type WidgetBrowser } from '../helpers/widget-browser.ts';
 import { signInThroughHost, type ChatHostFixture } from './social-helpers.ts';
 
 /**
@@ -58,16 +58,6 @@ afterAll(async () => {
   await stand?.close();
 });
 
-/** Waits for an element; on a timeout the error carries what the widget showed instead. */
-async function waitOrExplain(page: Page, locator: ReturnType<Page['locator']>, timeout?: number): Promise<void> {
-  try {
-    await locator.waitFor(timeout ? { timeout } : undefined);
-  } catch (error) {
-    const shown = await page.locator('minishop-store').evaluate((element) => element.shadowRoot?.querySelector('.panel')?.textContent ?? '').catch(() => '(no widget)');
-    throw new Error(`${(error as Error).message}\nThe widget showed: ${shown}`);
-  }
-}
-
 const euros = (amountMinor: number) => `€${(amountMinor / 100).toFixed(2)}`;
 
 describe('red envelopes in the demo chat', () => {
@@ -79,6 +69,7 @@ describe('red envelopes in the demo chat', () => {
 
     const context = await browser.newContext({ viewport: { width: 900, height: 1000 }, locale: 'en-US' });
     const page = await context.newPage();
+    watchRequests(page);
     page.setDefaultTimeout(10_000);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

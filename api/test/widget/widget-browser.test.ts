@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import jsQR from 'jsqr';
-import { type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.ts';
@@ -10,7 +10,7 @@ import { createCourier, createShipment, postPosition, postStatus } from '../help
 import type { StaffSession } from '../helpers/staff.ts';
 import { addProduct, createGuestShopper, createStoreFixture, type StoreFixture } from '../helpers/shoppers.ts';
 import { createMerchantWithStaff } from '../helpers/staff.ts';
-import { allowHostPage, startWidgetBrowser, type WidgetBrowser } from '../helpers/widget-browser.ts';
+import { allowHostPage, startWidgetBrowser, waitOrExplain, watchRequests, type WidgetBrowser } from '../helpers/widget-browser.ts';
 
 /**
  * The widget in Debian's Chromium (playwright-core) against the real API on a loopback port: in the demo
@@ -85,9 +85,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stand?.close());
 
-/** Each page's requests still waiting for their answer, and those that failed: what a timeout explains itself with. */
-const trafficByPage = new WeakMap<Page, { pending: Set<Request>; failed: string[] }>();
-
 async function newPage(locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 420, height: 900 }, locale });
   const page = await context.newPage();
@@ -97,14 +94,7 @@ async function newPage(locale = 'en-US'): Promise<{ context: BrowserContext; pag
   const errors: string[] = [];
   if (process.env.DEBUG_BROWSER) page.on('console', (message) => console.log(message.text()));
   page.on('pageerror', (error) => errors.push(error.message));
-  const traffic = { pending: new Set<Request>(), failed: [] as string[] };
-  page.on('request', (request) => traffic.pending.add(request));
-  page.on('requestfinished', (request) => traffic.pending.delete(request));
-  page.on('requestfailed', (request) => {
-    traffic.pending.delete(request);
-    traffic.failed.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
-  });
-  trafficByPage.set(page, traffic);
+  watchRequests(page);
   return { context, page, errors };
 }
 
@@ -129,22 +119,6 @@ async function tabTo(page: Page, text: string): Promise<void> {
     await page.keyboard.press('Tab');
   }
   throw new Error(`Tab never reached "${text}" (last: "${await focusedText(page)}")`);
-}
-
-/** Waits for an element; on a timeout the error carries what the widget showed instead. */
-async function waitOrExplain(page: Page, locator: ReturnType<Page['locator']>): Promise<void> {
-  try {
-    await locator.waitFor();
-  } catch (error) {
-    const shown = await page.locator('minishop-store').evaluate((element) => {
-      const panel = element.shadowRoot?.querySelector('.panel');
-      const disabled = Array.from(panel?.querySelectorAll('button:disabled') ?? [], (button) => button.textContent);
-      return `${panel?.textContent ?? ''}${disabled.length > 0 ? ` (disabled: ${disabled.join(', ')})` : ''}`;
-    });
-    const traffic = trafficByPage.get(page);
-    const pending = [...(traffic?.pending ?? [])].map((request) => `${request.method()} ${request.url()}`);
-    throw new Error(`${(error as Error).message}\nThe widget showed: ${shown}\nStill waiting: ${pending.join(', ') || 'nothing'}\nFailed: ${traffic?.failed.join(', ') || 'nothing'}`);
-  }
 }
 
 describe('the storefront widget in a browser', () => {
