@@ -48,19 +48,19 @@ export function summarisePerfScript(text: string): PostgresCpuProfile {
   stageCounts.set(OTHER_STAGE, 0);
   let samples = 0;
   let postgresSamples = 0;
-  let process: string | null = null;
+  let processName: string | null = null;
   let frames: string[] = [];
   const finishSample = () => {
-    if (process === null) return;
+    if (processName === null) return;
     samples += 1;
-    const name = process === 'swapper' ? 'idle' : process;
+    const name = processName === 'swapper' ? 'idle' : processName;
     processCounts.set(name, (processCounts.get(name) ?? 0) + 1);
-    if (process === 'postgres') {
+    if (processName === 'postgres') {
       postgresSamples += 1;
       const stage = STAGES.find(([, functions]) => frames.some((frame) => functions.includes(frame)))?.[0] ?? OTHER_STAGE;
       stageCounts.set(stage, stageCounts.get(stage)! + 1);
     }
-    process = null;
+    processName = null;
     frames = [];
   };
   for (const line of text.split('\n')) {
@@ -71,7 +71,7 @@ export function summarisePerfScript(text: string): PostgresCpuProfile {
       if (symbol) frames.push(symbol.replace(/\+0x[0-9a-f]+$/, ''));
     } else {
       finishSample();
-      process = line.trim().split(/\s+/)[0] ?? null;
+      processName = line.trim().split(/\s+/)[0] ?? null;
     }
   }
   finishSample();
