@@ -12,6 +12,7 @@ import { loggerOptions } from '../../db/src/log-redaction.ts';
 import { onOutboxCommitted, outboxCommittedChannel } from '../../db/src/outbox/outbox.ts';
 import { metricsEndpoint } from './http/metrics-endpoint.ts';
 import { observeRouteDurations } from './http/route-durations.ts';
+import { OneLinePerRequest } from './http/request-log.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
 import authentication from './plugins/app/authentication.ts';
@@ -57,6 +58,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const nextRequestId = requestIdGenerator();
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config),
+    logController: new OneLinePerRequest(),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : nextRequestId();

@@ -54,7 +54,8 @@ describe('log redaction', () => {
     expect((await app.inject({ method: 'GET', url: `/api/admin/orders/${fromBook.json().id}`, headers: owner.headers })).json().deliveryAddress.line1).toBe(LINE1);
 
     const log = lines.join('');
-    expect(lines.length).toBeGreaterThan(8);
+    // A line per request at least (api/src/http/request-log.ts), so the check below reads a real log.
+    expect(lines.length).toBeGreaterThanOrEqual(5);
     expect(log).toContain('/api/store/addresses');
     for (const secret of [PHONE, LINE1, RECIPIENT]) expect(log).not.toContain(secret);
   });
