@@ -12,7 +12,7 @@ import { newId } from '../../db/src/ids.ts';
  * runtime, the two are compared on equal terms. Answers with both ports and the shop's slug.
  */
 const productCount = Number(process.env.BENCH_CATALOG_PRODUCTS ?? 200);
-const api = await buildApp(loadConfig(), { logger: false });
+const api = await buildApp(loadConfig());
 const hello = Fastify({ logger: false });
 hello.get('/', async () => ({ hello: 'world' }));
 await api.listen({ port: 0, host: '127.0.0.1' });

@@ -51,7 +51,7 @@ const childEnvironment = benchProcessEnvironment(environment, {
 });
 const profileFolder = mkdtempSync(path.join(os.tmpdir(), 'checkout-profile-'));
 
-/** The API and the relay, each in a process of its own, compiled and run as production runs them (bench/lib/bench-process.ts). */
+/** The API and the workers (relay and job workers), each in a process of their own, compiled and run as production runs them (bench/lib/bench-process.ts). */
 const start = (script: string) => startBenchProcess(new URL(script, import.meta.url), { environment: childEnvironment, platform: true });
 
 function ask(child: ChildProcess, message: unknown, answerKey: string): Promise<Record<string, unknown>> {
@@ -78,7 +78,7 @@ try {
 
   const api = await start('./server.ts');
   children.push(api.child);
-  children.push((await start('../checkout/relay.ts')).child);
+  children.push((await start('../checkout/workers.ts')).child);
   const client = new BenchClient(api.message.port as number);
 
   const ledger = new LedgerService(environment.database);

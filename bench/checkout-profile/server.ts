@@ -40,7 +40,7 @@ pg.Client.prototype.query = function (this: pg.Client, ...parameters: unknown[])
   else answered();
   return result;
 } as typeof pg.Client.prototype.query;
-const app = await buildApp(loadConfig(), { logger: false });
+const app = await buildApp(loadConfig());
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const session = new Session();

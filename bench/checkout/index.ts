@@ -12,10 +12,11 @@ import { BenchClient } from './client.ts';
 import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
 
 /**
- * `npm run bench -- checkout [--duration=10] [--variants=64] [--relay=1]`: complete checkouts paid by
+ * `npm run bench -- checkout [--duration=10] [--variants=64] [--workers=1] [--levels=1,8,32]`: complete checkouts paid by
  * wallet (cart line -> order -> paid: three HTTP requests) per second at 1, 8 and 32 concurrent
- * shoppers, with p50/p99 of the whole flow. Throwaway database; the API, the outbox relay and this load
- * generator each run in a process of their own. Every loop is bounded by its duration.
+ * shoppers, with p50/p99 of the whole flow. Throwaway database; the API, the workers (the outbox relay and
+ * the job workers, as `npm run workers` runs them) and this load generator each run in a process of their
+ * own. Every loop is bounded by its duration.
  */
 const flag = (name: string, fallback: number) => {
   const value = process.argv.find((argument) => argument.startsWith(`--${name}=`))?.split('=')[1];
@@ -23,8 +24,13 @@ const flag = (name: string, fallback: number) => {
 };
 const durationSeconds = Math.min(Math.max(flag('duration', 10), 1), 120);
 const variantCount = Math.min(Math.max(flag('variants', 64), 1), 1_000);
-const withRelay = flag('relay', 1) !== 0;
-const LEVELS = [1, 8, 32];
+/** `--workers=0` leaves the workers process out: the outbox rows are written, nothing relays them or runs their jobs. */
+const withWorkers = flag('workers', 1) !== 0;
+/** Shopper counts to measure (`--levels=32` for a quick comparison of one level); 1, 8 and 32 by default. */
+const LEVELS = (process.argv.find((argument) => argument.startsWith('--levels='))?.split('=')[1] ?? '1,8,32')
+  .split(',')
+  .map(Number)
+  .filter((level) => Number.isInteger(level) && level >= 1 && level <= 256);
 const PRICE_MINOR = 1_250;
 const STOCK_PER_VARIANT = 10_000_000;
 
@@ -37,7 +43,7 @@ const childEnvironment = benchProcessEnvironment(environment, {
   AUTH_RATE_LIMIT_MAX_PER_MINUTE: '1000000000',
 });
 
-/** The API and the relay, each in a process of its own, compiled and run as production runs them (bench/lib/bench-process.ts). */
+/** The API and the workers (relay and job workers), each in a process of their own, compiled and run as production runs them (bench/lib/bench-process.ts). */
 const start = (script: string) =>
   startBenchProcess(new URL(script, import.meta.url), { environment: childEnvironment, platform: true, cpuProfileFolder: process.env.BENCH_CPU_PROFILE });
 
@@ -47,7 +53,7 @@ function percentile(sorted: number[], fraction: number): number {
 }
 
 const children: ChildProcess[] = [];
-const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore: os.loadavg() }, durationSeconds, variantCount, relay: withRelay };
+const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore: os.loadavg() }, durationSeconds, variantCount, workers: withWorkers };
 
 try {
   // A shop with many variants, so that shoppers spread over rows as a real catalog does.
@@ -55,7 +61,8 @@ try {
 
   const api = await start('./server.ts');
   children.push(api.child);
-  if (withRelay) children.push((await start('./relay.ts')).child);
+  const workers = withWorkers ? (await start('./workers.ts')).child : undefined;
+  if (workers) children.push(workers);
   const client = new BenchClient(api.message.port as number);
 
   // One shopper per connection, each with a wallet that never runs dry.
@@ -94,9 +101,19 @@ try {
     return { ok: true, steps };
   }
 
-  /** CPU seconds used so far by the API process and by the PostgreSQL backends serving this database. */
+  /** CPU seconds used so far by a process, from /proc/<pid>/stat (utime and stime, fields 14 and 15, in clock ticks); 0 once it has ended. */
   const ticksPerSecond = 100;
-  async function cpuSeconds(): Promise<{ api: number; postgres: number }> {
+  function processCpuSeconds(pid: number): number {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** CPU seconds used so far by the API process, the workers process and the PostgreSQL backends serving this database. */
+  async function cpuSeconds(): Promise<{ api: number; workers: number; postgres: number }> {
     const apiSeconds = await new Promise<number>((resolve) => {
       const listener = (message: unknown) => {
         if (typeof message === 'object' && message && 'cpuMicroseconds' in message) {
@@ -108,17 +125,9 @@ try {
       api.child.send('cpu');
     });
     const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
-    let postgres = 0;
-    for (const { pid } of rows) {
-      try {
-        // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks.
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        postgres += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-      } catch {
-        // The backend ended between the two reads.
-      }
-    }
-    return { api: apiSeconds, postgres };
+    // A backend that ended between the two reads counts 0.
+    const postgres = rows.reduce((sum, { pid }) => sum + processCpuSeconds(pid), 0);
+    return { api: apiSeconds, workers: workers?.pid === undefined ? 0 : processCpuSeconds(workers.pid), postgres };
   }
 
   async function level(connections: number, seconds: number) {
@@ -161,6 +170,7 @@ try {
       flowMaxMs: percentile(flowLatencies, 1),
       // Backends that ended or began during the level are missed, so the PostgreSQL figure is a floor.
       apiCpuMsPerOrder: Math.round(((cpuAfter.api - cpuBefore.api) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
+      workersCpuMsPerOrder: Math.round(((cpuAfter.workers - cpuBefore.workers) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
       postgresCpuMsPerOrder: Math.round(((cpuAfter.postgres - cpuBefore.postgres) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
       loadGeneratorCpuMsPerOrder: Math.round((loadGenerator.user + loadGenerator.system) / 10 / Math.max(flowLatencies.length, 1)) / 100,
       // Every core's busy time (API, PostgreSQL, relay, Redis, this load generator) per order: moves much
@@ -194,6 +204,7 @@ try {
       'checkout p99 ms': result.steps.checkout!.p99Ms,
       'pay p99 ms': result.steps.pay!.p99Ms,
       'API CPU ms/order': result.apiCpuMsPerOrder,
+      'workers CPU ms/order': result.workersCpuMsPerOrder,
       'PostgreSQL CPU ms/order': result.postgresCpuMsPerOrder,
       'load generator CPU ms/order': result.loadGeneratorCpuMsPerOrder,
       'machine CPU ms/order': result.machineCpuMsPerOrder,

@@ -6,7 +6,7 @@ import { loadConfig } from '../../db/src/config.ts';
  * its port, and with its CPU time used so far when asked ('cpu'), so that the benchmark can report CPU
  * per order whatever else the machine is running.
  */
-const app = await buildApp(loadConfig(), { logger: false });
+const app = await buildApp(loadConfig());
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });

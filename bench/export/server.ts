@@ -7,7 +7,7 @@ import { benchOperatorToken } from '../lib/operator-token.ts';
  * memory is measured alone. Samples its RSS and heap between `sample-start` and `sample-stop`, and once a
  * second its live heap (after a forced full collection, hence --expose-gc).
  */
-const app = await buildApp(loadConfig(), { logger: false });
+const app = await buildApp(loadConfig());
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

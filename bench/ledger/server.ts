@@ -7,7 +7,7 @@ import { benchOperatorToken } from '../lib/operator-token.ts';
  * load generator does not share its event loop. Answers with its port and an operator token, and with
  * its CPU time used so far when asked ('cpu').
  */
-const app = await buildApp(loadConfig(), { logger: false });
+const app = await buildApp(loadConfig());
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

@@ -10,7 +10,7 @@ import { benchOperatorToken } from '../lib/operator-token.ts';
  * paths: an operator registers a chat host, the sender and the claimers sign in through the host, and on
  * `envelope` the sender puts an envelope into the group from a wallet topped up by the ledger's top-up recipe.
  */
-const app = await buildApp(loadConfig(), { logger: false });
+const app = await buildApp(loadConfig());
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

@@ -13,9 +13,9 @@ import { BenchClient } from '../checkout/client.ts';
  * one order (`resource/orders/<id>` with a staff token) and, for the rest, shoppers' widgets each
  * following one of their orders (a few widgets per order). Every order travels in a shipment carried by
  * one of the shop's couriers; updates arrive at `rate` per second as courier positions posted through
- * the courier API (bench/tracking/update-source.ts), committed by the API, relayed from the outbox by the relay in its own
- * process, fanned out through Redis. Reports the delay from each update to each socket (p50/p99) and the
- * API's resident memory with the sockets open. Throwaway database; the API, the relay and the load
+ * the courier API (bench/tracking/update-source.ts), committed by the API, relayed from the outbox by the workers process
+ * (as `npm run workers` runs it), fanned out through Redis. Reports the delay from each update to each socket (p50/p99) and the
+ * API's resident memory with the sockets open. Throwaway database; the API, the workers and the load
  * generator each run in a process of their own; loopback only; bounded by counts and time.
  */
 const flag = (name: string, fallback: number) => {
@@ -45,7 +45,7 @@ const childEnvironment = benchProcessEnvironment(environment, {
   COURIER_RATE_LIMIT_MAX_PER_MINUTE: '10000',
 });
 
-/** The API and the relay are compiled and run as production runs them; the load generator runs from its sources. */
+/** The API and the workers are compiled and run as production runs them; the load generator runs from its sources. */
 const start = (script: string) =>
   startBenchProcess(new URL(script, import.meta.url), { environment: childEnvironment, platform: !script.startsWith('./load') });
 
@@ -84,7 +84,7 @@ const report: Record<string, unknown> = {
 try {
   const api = await start('./server.ts');
   children.push(api.child);
-  children.push((await start('../checkout/relay.ts')).child);
+  children.push((await start('../checkout/workers.ts')).child);
   const client = new BenchClient(api.message.port as number);
 
   // A merchant through the sign-up route; its shop and stock straight in the database, as bench/checkout.
