@@ -211,10 +211,16 @@ describe('the outbox relay', () => {
           throw new Error('the order failed');
         }),
       ).rejects.toThrow('the order failed');
+      // Listeners hear at the end of the event loop's turn (commits of one turn share one call).
+      const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+      await endOfTurn();
       expect(heard).toBe(0);
       await write(orderEvent(), orderEvent());
+      expect(heard).toBe(0);
+      await endOfTurn();
       expect(heard).toBe(1);
       await withPoolTransaction(environment.database.pool, (client) => client.query('select 1'));
+      await endOfTurn();
       expect(heard).toBe(1);
     } finally {
       stop();

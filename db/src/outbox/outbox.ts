@@ -78,8 +78,22 @@ export async function addToOutbox(client: Queryable, event: OutboxEvent): Promis
 }
 
 const committedListeners = new Set<() => void>();
+let listenersScheduled = false;
 
+/**
+ * Commits that end in the same turn of the event loop share one call of the listeners: under load several
+ * do, and each call is a Redis message to the relay (the API's listener) that wakes it for a pass which
+ * would find every one of those rows anyway. setImmediate runs at the end of the turn, so no commit's
+ * wake-up waits longer than the work already queued in that turn.
+ */
 function outboxCommitted(): void {
+  if (listenersScheduled) return;
+  listenersScheduled = true;
+  setImmediate(callCommittedListeners);
+}
+
+function callCommittedListeners(): void {
+  listenersScheduled = false;
   for (const listener of committedListeners) {
     try {
       listener();
