@@ -3,6 +3,7 @@ import type { Database } from '../../database.ts';
 import { newId } from '../../ids.ts';
 import { addToOutbox } from '../../outbox/outbox.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
+import { prepared } from '../../prepared-statements.ts';
 import type { ChatAdapter, ChatMessage } from './chat-adapter.ts';
 import { HostAdapter } from './host-adapter.ts';
 import { NOTIFICATION_EVENT_TYPES, notificationKind, type NotificationKind } from './notification-events.ts';
@@ -21,14 +22,23 @@ interface NotificationRow {
   shopperId: string;
 }
 
+/** How a shopper can be reached: their language, their Telegram user, their host chat. */
 interface Recipient {
-  shopperId: string;
   language: string | null;
   telegramUserId: string | null;
   hostSubject: string | null;
   hostUrl: string | null;
   hostSecret: string | null;
 }
+
+/** What one notification job reads (readFacts): the event, its order, and the shopper's chats. */
+interface EventFacts extends Recipient {
+  type: string;
+  payload: Record<string, unknown>;
+  order: { number: number | null; shopperId: string; merchantId: string; currency: string; totalMinor: number; source: string; shopName: string } | null;
+}
+
+const UUID_SHAPE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 export interface SendResult {
   status: NotificationStatus;
@@ -55,47 +65,50 @@ export class NotificationsService {
   ) {}
 
   async send(eventId: string): Promise<SendResult> {
-    const { rows: events } = await this.database.pool.query<{ type: string; payload: Record<string, unknown> }>(`select type, payload from outbox where id = $1`, [eventId]);
-    const event = events[0];
-    const kind = event ? notificationKind(event.type, event.payload) : null;
-    if (!event || !kind) return { status: 'skipped', notificationId: null, reason: 'not a notification event' };
-    const orderId = event.payload.orderId as string;
-    const { rows: orders } = await this.database.pool.query<{ number: number | null; shopperId: string; merchantId: string; currency: string; totalMinor: number; source: string; shopName: string }>(
-      `select o.number, o.shopper_id as "shopperId", o.merchant_id as "merchantId", o.currency, o.total_minor as "totalMinor", o.source, s.name as "shopName"
-         from shop_order o join shop s on s.id = o.shop_id where o.id = $1`,
-      [orderId],
-    );
-    const order = orders[0];
+    const facts = await this.readFacts(eventId);
+    const kind = facts ? notificationKind(facts.type, facts.payload) : null;
+    if (!facts || !kind) return { status: 'skipped', notificationId: null, reason: 'not a notification event' };
+    const orderId = facts.payload.orderId as string;
+    const order = facts.order;
     if (!order) return { status: 'skipped', notificationId: null, reason: 'order not found' };
-    const recipient = await this.recipient(order.shopperId);
-    const language = messageLanguage(recipient.language);
-    const amountMinor = kind === 'refund_created' && typeof event.payload.amountMinor === 'number' ? event.payload.amountMinor : order.totalMinor;
+    const language = messageLanguage(facts.language);
+    const amountMinor = kind === 'refund_created' && typeof facts.payload.amountMinor === 'number' ? facts.payload.amountMinor : order.totalMinor;
     const text = notificationText(kind, language, {
       orderNumber: order.number,
       shopName: order.shopName,
       currency: order.currency,
       amountMinor,
-      note: typeof event.payload.message === 'string' ? event.payload.message.slice(0, 200) : null,
+      note: typeof facts.payload.message === 'string' ? facts.payload.message.slice(0, 200) : null,
     });
-    const adapter = this.adapterFor(recipient);
+    const adapter = this.adapterFor(facts);
     // A counter order is paid and handed over at once, in front of the shopper: "delivered" is noise.
     const skipReason = !adapter ? 'no chat to reach the shopper' : kind === 'order_delivered' && order.source === 'counter' ? 'handed over at the counter' : null;
 
-    await this.database.pool.query(
-      `insert into shopper_notification (id, event_id, shopper_id, merchant_id, kind, channel, language, text, status, last_error)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (event_id, shopper_id) do nothing`,
-      [newId(), eventId, order.shopperId, order.merchantId, kind, adapter?.channel ?? null, language, text, skipReason ? 'skipped' : 'pending', skipReason],
+    // The first job of an event writes its notification already claimed ('sending', one attempt) or, when
+    // nobody is to be told, already skipped: one statement. A later job (a retry, a twin) finds the row
+    // there and goes through the claim below.
+    const { rows: created } = await this.database.pool.query<NotificationRow>(
+      prepared(
+        `insert into shopper_notification (id, event_id, shopper_id, merchant_id, kind, channel, language, text, status, last_error, attempt_count)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (event_id, shopper_id) do nothing
+         returning id, status, channel, text, language, kind, shopper_id as "shopperId"`,
+        [newId(), eventId, order.shopperId, order.merchantId, kind, adapter?.channel ?? null, language, text, skipReason ? 'skipped' : 'sending', skipReason, skipReason ? 0 : 1],
+      ),
     );
+    if (created[0] && skipReason) return { status: 'skipped', notificationId: created[0].id, reason: skipReason };
     // Claim it: only a notification not yet sent (nor given up) is sent, by one job at a time. A claim
     // older than one call's time limit belongs to a worker that died mid-send: it may be taken over.
-    const { rows: claimed } = await this.database.pool.query<NotificationRow>(
-      `update shopper_notification set status = 'sending', attempt_count = attempt_count + 1, updated_at = now()
-        where event_id = $1 and shopper_id = $2
-          and (status = 'pending' or (status = 'sending' and updated_at < now() - make_interval(secs => $3::double precision / 1000)))
-        returning id, status, channel, text, language, kind, shopper_id as "shopperId"`,
-      [eventId, order.shopperId, this.config.notifications.timeoutMs + CLAIM_MARGIN_MS],
-    );
-    const notification = claimed[0];
+    const notification =
+      created[0] ??
+      (
+        await this.database.pool.query<NotificationRow>(
+          `update shopper_notification set status = 'sending', attempt_count = attempt_count + 1, updated_at = now()
+            where event_id = $1 and shopper_id = $2
+              and (status = 'pending' or (status = 'sending' and updated_at < now() - make_interval(secs => $3::double precision / 1000)))
+            returning id, status, channel, text, language, kind, shopper_id as "shopperId"`,
+          [eventId, order.shopperId, this.config.notifications.timeoutMs + CLAIM_MARGIN_MS],
+        )
+      ).rows[0];
     if (!notification || !adapter) {
       const { rows } = await this.database.pool.query<{ id: string; status: NotificationStatus }>(`select id, status from shopper_notification where event_id = $1 and shopper_id = $2`, [eventId, order.shopperId]);
       // Another job is sending it right now: try again after its claim has run out, in case it dies.
@@ -108,7 +121,7 @@ export class NotificationsService {
       eventId,
       kind,
       shopperId: order.shopperId,
-      recipient: (adapter.channel === 'telegram' ? recipient.telegramUserId : recipient.hostSubject) as string,
+      recipient: (adapter.channel === 'telegram' ? facts.telegramUserId : facts.hostSubject) as string,
       language: notification.language,
       text: notification.text,
       orderId,
@@ -176,19 +189,32 @@ export class NotificationsService {
     return null;
   }
 
-  private async recipient(shopperId: string): Promise<Recipient> {
-    const { rows } = await this.database.pool.query<Recipient>(
-      `select s.id as "shopperId", s.language,
-              (select i.subject from shopper_identity i where i.shopper_id = s.id and i.provider = 'telegram' order by i.last_signed_in_at desc limit 1) as "telegramUserId",
-              host.subject as "hostSubject", host.notification_url as "hostUrl", host.notification_secret as "hostSecret"
-         from shopper s
-         left join lateral (
-           select i.subject, h.notification_url, h.notification_secret from shopper_identity i join chat_host h on h.id = i.chat_host_id
-            where i.shopper_id = s.id and i.provider = 'host' and h.status = 'active' and h.notification_url is not null
-            order by i.last_signed_in_at desc limit 1) host on true
-        where s.id = $1`,
-      [shopperId],
+  /**
+   * The event, its order and shop, and how its shopper can be reached, in one statement: a job runs for
+   * every paid order, so its reads are one round trip. The order id comes from the event's payload and is
+   * only cast when it has a UUID's shape (a malformed one finds no order instead of failing the job).
+   */
+  private async readFacts(eventId: string): Promise<EventFacts | null> {
+    const { rows } = await this.database.pool.query<EventFacts>(
+      prepared(
+        `select event.type, event.payload,
+                case when o.id is null then null else json_build_object('number', o.number, 'shopperId', o.shopper_id, 'merchantId', o.merchant_id, 'currency', o.currency,
+                                                                   'totalMinor', o.total_minor, 'source', o.source, 'shopName', shop.name) end as "order",
+                shopper.language,
+                (select i.subject from shopper_identity i where i.shopper_id = o.shopper_id and i.provider = 'telegram' order by i.last_signed_in_at desc limit 1) as "telegramUserId",
+                host.subject as "hostSubject", host.notification_url as "hostUrl", host.notification_secret as "hostSecret"
+           from outbox event
+           left join shop_order o on o.id = case when event.payload ->> 'orderId' ~ '${UUID_SHAPE}' then (event.payload ->> 'orderId')::uuid end
+           left join shop on shop.id = o.shop_id
+           left join shopper on shopper.id = o.shopper_id
+           left join lateral (
+             select i.subject, h.notification_url, h.notification_secret from shopper_identity i join chat_host h on h.id = i.chat_host_id
+              where i.shopper_id = o.shopper_id and i.provider = 'host' and h.status = 'active' and h.notification_url is not null
+              order by i.last_signed_in_at desc limit 1) host on true
+          where event.id = $1`,
+        [eventId],
+      ),
     );
-    return rows[0] ?? { shopperId, language: null, telegramUserId: null, hostSubject: null, hostUrl: null, hostSecret: null };
+    return rows[0] ?? null;
   }
 }
