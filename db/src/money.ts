@@ -61,17 +61,30 @@ export function isAmountMinor(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+/** Formatters by locale and currency: building one costs far more than formatting with it (ICU loads the locale's data). */
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+const MAX_CURRENCY_FORMATS = 256;
+
+function currencyFormat(locale: string, currency: CurrencyCode, exponent: number): Intl.NumberFormat {
+  const key = `${locale} ${currency}`;
+  let format = currencyFormats.get(key);
+  if (format === undefined) {
+    // The digits are ISO 4217's, not ICU's (which would round IDR to whole rupiah).
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent });
+    if (currencyFormats.size >= MAX_CURRENCY_FORMATS) currencyFormats.clear();
+    currencyFormats.set(key, format);
+  }
+  return format;
+}
+
 /** Formats for people, at the edge only: `formatMinor(1299, 'EUR')` is `€12.99`. */
 export function formatMinor(amountMinor: number, currency: CurrencyCode, locale = 'en'): string {
   const exponent = minorUnitExponent(currency);
   const sign = amountMinor < 0 ? '-' : '';
   const digits = String(Math.abs(amountMinor)).padStart(exponent + 1, '0');
   const major = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
-  // Intl formats a decimal string exactly (no float rounding) since ES2023. The digits are ISO 4217's,
-  // not ICU's (which would round IDR to whole rupiah).
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).format(
-    `${sign}${major}` as unknown as number,
-  );
+  // Intl formats a decimal string exactly (no float rounding) since ES2023.
+  return currencyFormat(locale, currency, exponent).format(`${sign}${major}` as unknown as number);
 }
 
 /**
