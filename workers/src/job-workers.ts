@@ -6,7 +6,7 @@ import { DomainError, type DomainErrorType } from '../../db/src/errors.ts';
 import { createQueueConnection, queuePrefix } from '../../db/src/queues/connection.ts';
 import { JobQueues } from '../../db/src/queues/job-queues.ts';
 import { JOBS, type JobRegistry } from '../../db/src/queues/registry.ts';
-import { recordJobOutcome } from '../../db/src/queues/job-metrics.ts';
+import { JobOutcomeRecorder } from '../../db/src/queues/job-metrics.ts';
 import { retryAfterBackoff } from '../../db/src/queues/retry-after.ts';
 import type { Services } from '../../db/src/services.ts';
 import type { Processor } from './processor.ts';
@@ -73,6 +73,8 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
 
   const queues = new JobQueues(config, registry);
   const connection = createQueueConnection(config);
+  // Outcomes and timings for /metrics (db/src/queues/job-metrics.ts), added to Redis once a second.
+  const outcomes = new JobOutcomeRecorder(connection, config, (error) => logger.debug({ err: error }, 'job metrics not recorded'));
   const queueNames = [...new Set(Object.values(registry).map((definition) => definition.queue))];
   const workers = queueNames.map((name) => {
     // Processors wait on PostgreSQL and HTTP, not the CPU: a few at once per queue, well inside the pool.
@@ -84,13 +86,10 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
       settings: { backoffStrategy: retryAfterBackoff },
       ...options.workerOptions,
     });
-    // Outcomes and timings for /metrics (db/src/queues/job-metrics.ts); losing one to a Redis hiccup is fine.
     const record = (job: Job, outcome: 'completed' | 'failed') => {
       const startedAtMs = job.processedOn ?? Date.now();
       const dueAtMs = job.timestamp + (job.opts.delay ?? 0);
-      recordJobOutcome(connection, config, { queue: name, name: job.name, outcome, waitMs: startedAtMs - dueAtMs, processingMs: (job.finishedOn ?? Date.now()) - startedAtMs }).catch(
-        (error: unknown) => logger.debug({ err: error }, 'job metrics not recorded'),
-      );
+      outcomes.record({ queue: name, name: job.name, outcome, waitMs: startedAtMs - dueAtMs, processingMs: (job.finishedOn ?? Date.now()) - startedAtMs });
     };
     worker.on('completed', (job) => record(job, 'completed'));
     worker.on('failed', (job, error) => {
@@ -113,6 +112,7 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
     queues,
     async close() {
       await Promise.allSettled(workers.map((worker) => worker.close()));
+      await outcomes.close();
       await queues.close();
       connection.disconnect();
     },
