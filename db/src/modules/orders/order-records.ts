@@ -79,8 +79,25 @@ const LINE_COLUMNS: Record<keyof OrderLine, string> = {
   refundedMinor: 'refunded_minor',
 };
 
-export const orderSelectList = (alias = 'shop_order') => selectList(ORDER_COLUMNS, alias);
-export const lineSelectList = (alias = 'order_line') => selectList(LINE_COLUMNS, alias);
+/** The select lists by alias, built once: they go into statements on every payment and checkout. */
+const selectLists = new Map<string, string>();
+function cachedSelectList(columns: Record<string, string>, alias: string): string {
+  const key = `${columns === ORDER_COLUMNS ? 'order' : 'line'} ${alias}`;
+  let list = selectLists.get(key);
+  if (list === undefined) {
+    list = selectList(columns, alias);
+    selectLists.set(key, list);
+  }
+  return list;
+}
+
+export const orderSelectList = (alias = 'shop_order') => cachedSelectList(ORDER_COLUMNS, alias);
+export const lineSelectList = (alias = 'order_line') => cachedSelectList(LINE_COLUMNS, alias);
+
+/** The order's lines as JSON objects with the entities' field names, for statements that return an order with its lines. */
+const LINE_OBJECT_FIELDS = Object.entries(LINE_COLUMNS)
+  .map(([field, column]) => `'${field}', line.${column}`)
+  .join(', ');
 
 /** Who owns the order from the caller's side: a merchant's tenancy, a shopper, or nobody (the system). */
 export type OrderScope = { merchantId: string } | { shopperId: string } | Record<string, never>;
@@ -105,13 +122,10 @@ export async function lockOrder(client: Queryable, id: string, scope: OrderScope
 /** Like lockOrder, with the order's lines (by position) in the same round trip. */
 export async function lockOrderWithLines(client: Queryable, id: string, scope: OrderScope): Promise<(Order & { lines: OrderLine[] }) | null> {
   const condition = scopeCondition(scope, 2);
-  const lineObject = Object.entries(LINE_COLUMNS)
-    .map(([field, column]) => `'${field}', line.${column}`)
-    .join(', ');
   const { rows } = await client.query<Order & { lines: OrderLine[] }>(
     prepared(
       `with locked as (select ${orderSelectList()} from shop_order where id = $1${condition.sql} for no key update)
-       select locked.*, coalesce((select json_agg(json_build_object(${lineObject}) order by line.position) from order_line line where line.order_id = locked.id), '[]') as lines
+       select locked.*, coalesce((select json_agg(json_build_object(${LINE_OBJECT_FIELDS}) order by line.position) from order_line line where line.order_id = locked.id), '[]') as lines
          from locked`,
       [id, ...condition.values],
     ),
