@@ -28,7 +28,7 @@ interface RequestLine {
   level: number;
   msg: string;
   reqId: string;
-  req?: { method: string; url: string };
+  req?: { method: string; url: string; remoteAddress?: string };
   res?: { statusCode: number };
   responseTime?: number;
 }
@@ -51,6 +51,12 @@ describe('request log', () => {
     expect(refused.statusCode).toBe(404);
     expect(requestLines.map((line) => line.reqId)).toEqual([refused.headers['x-request-id'], written.headers['x-request-id']]);
     for (const line of requestLines) expect(line.responseTime).toBeGreaterThan(0);
+    // What Fastify's request serializer keeps, and no more: never a header (the bearer token) or the body.
+    const serialized = new Set(['method', 'url', 'version', 'host', 'remoteAddress', 'remotePort']);
+    for (const line of requestLines) expect(Object.keys(line.req ?? {}).filter((key) => !serialized.has(key))).toEqual([]);
+    for (const line of requestLines) expect(line.req).toMatchObject({ remoteAddress: '127.0.0.1' });
+    expect(lines.join('')).not.toContain(shopper.headers.authorization.replace('Bearer ', ''));
+    expect(lines.join('')).not.toContain(ADDRESS.phone);
     // Fastify's default first line per request is not written: the last one says all it did.
     expect(linesWritten().some((line) => line.msg === 'incoming request')).toBe(false);
   });
