@@ -18,8 +18,10 @@ import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
  * the job workers, as `npm run workers` runs them) and this load generator each run in a process of their
  * own. Every loop is bounded by its duration.
  */
+/** The value of `--<name>=<value>`, if given. */
+const argument = (name: string) => process.argv.find((given) => given.startsWith(`--${name}=`))?.split('=')[1];
 const flag = (name: string, fallback: number) => {
-  const value = process.argv.find((argument) => argument.startsWith(`--${name}=`))?.split('=')[1];
+  const value = argument(name);
   return value === undefined ? fallback : Number(value);
 };
 const durationSeconds = Math.min(Math.max(flag('duration', 10), 1), 120);
@@ -27,7 +29,7 @@ const variantCount = Math.min(Math.max(flag('variants', 64), 1), 1_000);
 /** `--workers=0` leaves the workers process out: the outbox rows are written, nothing relays them or runs their jobs. */
 const withWorkers = flag('workers', 1) !== 0;
 /** Shopper counts to measure (`--levels=32` for a quick comparison of one level); 1, 8 and 32 by default. */
-const LEVELS = (process.argv.find((argument) => argument.startsWith('--levels='))?.split('=')[1] ?? '1,8,32')
+const LEVELS = (argument('levels') ?? '1,8,32')
   .split(',')
   .map(Number)
   .filter((level) => Number.isInteger(level) && level >= 1 && level <= 256);
@@ -173,7 +175,7 @@ try {
       workersCpuMsPerOrder: Math.round(((cpuAfter.workers - cpuBefore.workers) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
       postgresCpuMsPerOrder: Math.round(((cpuAfter.postgres - cpuBefore.postgres) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
       loadGeneratorCpuMsPerOrder: Math.round((loadGenerator.user + loadGenerator.system) / 10 / Math.max(flowLatencies.length, 1)) / 100,
-      // Every core's busy time (API, PostgreSQL, relay, Redis, this load generator) per order: moves much
+      // Every core's busy time (API, workers, PostgreSQL, Redis, this load generator) per order: moves much
       // less with the machine's speed from run to run than orders/s does.
       machineCpuMsPerOrder: Math.round(machineMicroseconds / 10 / Math.max(flowLatencies.length, 1)) / 100,
       steps: Object.fromEntries(

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestEnvironment } from '../../db/src/testing/databases.ts';
@@ -103,6 +103,8 @@ export async function startBenchProcess(script: URL, options: BenchProcessOption
     // log collector: paid for in the measured CPU, kept out of the benchmark's own output.
     const log = openSync(compiled.replace(/\.js$/, '.log'), 'a');
     child = fork(compiled, [], { execArgv: [...runtime.nodeFlags, ...profile, ...experimentFlags()], env: { ...options.environment, ...runtime.environment }, stdio: ['inherit', log, 'inherit', 'ipc'] });
+    // The child holds its own copy of the descriptor.
+    closeSync(log);
   } else {
     child = fork(script, [], { execArgv: ['--import', 'tsx', ...profile], env: options.environment, stdio: 'inherit' });
   }
