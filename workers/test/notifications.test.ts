@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import type { Job } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxRelay } from '../../db/src/outbox/outbox-relay.ts';
@@ -87,6 +88,14 @@ async function eventIdOf(type: string, orderId: string): Promise<string> {
   return rows[0]!.id;
 }
 
+/** The notification job that carries exactly these events, in any state. */
+async function jobOfEvents(eventIds: string[]): Promise<Job> {
+  const jobs = await workers.queues.queue('notifications').getJobs(['waiting', 'active', 'delayed', 'completed', 'failed']);
+  const job = jobs.find((candidate) => JSON.stringify(candidate.data.eventIds) === JSON.stringify(eventIds));
+  if (!job) throw new Error(`no notification job carries ${eventIds.join(', ')}`);
+  return job;
+}
+
 async function notificationOf(eventId: string) {
   const { rows } = await testApp.database.pool.query(`select status, channel, language, text, external_id, attempt_count, last_error from shopper_notification where event_id = $1`, [eventId]);
   return rows[0] as { status: string; channel: string | null; language: string; text: string; external_id: string | null; attempt_count: number; last_error: string | null } | undefined;
@@ -105,8 +114,8 @@ describe('notifications to shoppers in Telegram', () => {
     expect(recorded).toMatchObject({ channel: 'telegram', language: 'en', external_id: String(message!.messageId), attempt_count: 1 });
 
     // The job again (a worker that died after the send was recorded), and by hand: no second message.
-    await workers.queues.enqueue('notification.send', { eventId }, { key: `${eventId}.again` });
-    expect(await testApp.app.services.notifications.send(eventId)).toMatchObject({ status: 'sent' });
+    await workers.queues.enqueue('notification.send', { eventIds: [eventId] }, { key: `${eventId}.again` });
+    expect(await testApp.app.services.notifications.send([eventId])).toMatchObject([{ status: 'sent' }]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(telegram.messagesTo(shopper.telegramUserId)).toHaveLength(1);
   });
@@ -118,8 +127,8 @@ describe('notifications to shoppers in Telegram', () => {
     try {
       const order = await placePaidOrder(testApp.app, shopper, shop.slug, shop.variantIds[0]!);
       const eventId = await eventIdOf('order.paid', order.id);
-      const outcomes = await Promise.allSettled(Array.from({ length: 4 }, () => testApp.app.services.notifications.send(eventId)));
-      const sent = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value.status === 'sent');
+      const outcomes = await Promise.allSettled(Array.from({ length: 4 }, () => testApp.app.services.notifications.send([eventId])));
+      const sent = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value[0]!.status === 'sent');
       expect(sent.length).toBeGreaterThanOrEqual(1);
       // The others found it sent, or being sent (and would retry later, finding it sent).
       for (const outcome of outcomes) if (outcome.status === 'rejected') expect(String(outcome.reason)).toMatch(/is being sent by another job/);
@@ -166,6 +175,55 @@ describe('notifications to shoppers in Telegram', () => {
     expect(notification.attempt_count).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(telegram.messagesTo(shopper.telegramUserId)).toHaveLength(1);
+  });
+
+  it("tells every shopper of one relay pass through one job, once each, and retries only the one Telegram asked to wait", async () => {
+    const shoppers = [await telegramShopper('en'), await telegramShopper('en'), await telegramShopper('en')];
+    const blocked = await telegramShopper('en');
+    telegram.userBlockedBot(blocked.telegramUserId);
+    const guest = await createGuestShopper(testApp.app);
+    // The relay stopped, so that the five payments are relayed in one pass.
+    await relay.stop();
+    let eventIds: string[];
+    try {
+      const orders = [];
+      for (const shopper of [...shoppers, blocked, guest]) orders.push(await placePaidOrder(testApp.app, shopper, shop.slug, shop.variantIds[0]!));
+      eventIds = await Promise.all(orders.map((order) => eventIdOf('order.paid', order.id)));
+      telegram.rateLimitNext(1, 1);
+      await relay.drain();
+    } finally {
+      relay.start();
+    }
+    // One job carries the pass's five events (the relay keys it by them).
+    expect((await jobOfEvents(eventIds)).id).toMatch(/^notification\.send@events-5-/);
+
+    const notifications = await until(async () => {
+      const all = await Promise.all(eventIds.map(notificationOf));
+      return all.every((notification) => notification && ['sent', 'failed', 'skipped'].includes(notification.status)) && all;
+    }, 15_000);
+    expect(notifications.map((notification) => notification!.status)).toEqual(['sent', 'sent', 'sent', 'failed', 'skipped']);
+    // One of the three met the 429 and was sent on the job's second attempt; the others were not sent again.
+    expect(notifications.slice(0, 3).map((notification) => notification!.attempt_count).sort()).toEqual([1, 1, 2]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const shopper of shoppers) expect(telegram.messagesTo(shopper.telegramUserId)).toHaveLength(1);
+    expect(telegram.messagesTo(blocked.telegramUserId)).toEqual([]);
+  });
+
+  it("tells a shopper of two events relayed in one pass in the events' order", async () => {
+    const shopper = await telegramShopper('en');
+    await relay.stop();
+    try {
+      const order = await placePaidOrder(testApp.app, shopper, shop.slug, shop.variantIds[0]!);
+      expect((await testApp.app.inject({ method: 'POST', url: `/api/admin/orders/${order.id}/pack`, headers: owner.headers, payload: {} })).statusCode).toBe(200);
+      expect((await testApp.app.inject({ method: 'POST', url: `/api/admin/orders/${order.id}/ship`, headers: owner.headers, payload: { carrier: 'SF Express' } })).statusCode).toBe(200);
+      await relay.drain();
+      await jobOfEvents([await eventIdOf('order.paid', order.id), await eventIdOf('order.shipped', order.id)]);
+    } finally {
+      relay.start();
+    }
+    const messages = await until(() => telegram.messagesTo(shopper.telegramUserId).length === 2 && telegram.messagesTo(shopper.telegramUserId));
+    expect(messages[0]!.text).toMatch(/^Payment received/);
+    expect(messages[1]!.text).toMatch(/has shipped\.$/);
   });
 
   it('gives up at once, recording why, when the shopper blocked the bot', async () => {

@@ -1,4 +1,5 @@
-import { isNotificationEvent } from '../modules/notifications/notification-events.ts';
+import { createHash } from 'node:crypto';
+import { isNotificationEvent, MAX_EVENTS_PER_NOTIFICATION_JOB } from '../modules/notifications/notification-events.ts';
 import { isWebhookEventType } from '../modules/webhooks/webhook-events.ts';
 import type { OutboxJob } from './outbox.ts';
 
@@ -20,14 +21,37 @@ interface EventRow {
 export const WEBHOOK_SUBSCRIBED_SQL = `exists (select from webhook_endpoint endpoint
                   where endpoint.status = 'enabled' and endpoint.merchant_id = claimed.merchant_id and claimed.type = any(endpoint.events))`;
 
+/** Jobs a relay pass starts for several of its events at once, and which of the pass's events each stands for. */
+export interface SharedJob {
+  job: OutboxJob;
+  eventIndexes: number[];
+}
+
 /**
- * The jobs an outbox event starts because of its type, in one place, read by the relay: the writer of
- * `order.paid` need not know that merchants' webhooks and shoppers' notifications follow from it. Each
- * job is keyed by the event id, so a row relayed twice starts each job once.
+ * The jobs a relay pass's outbox events start because of their types, in one place: the writer of
+ * `order.paid` need not know that merchants' webhooks and shoppers' notifications follow from it.
+ * A webhook fan-out is an event's own job, keyed by the event id. The pass's notification events share
+ * one `notification.send` job (in parts of at most MAX_EVENTS_PER_NOTIFICATION_JOB): BullMQ's add, fetch
+ * and finish are then paid per pass, not per paid order. A job is keyed by the event ids it carries (the
+ * event id itself when alone), so a pass relayed twice starts each job once; a later pass that takes the
+ * same events with others starts a second job, which finds them told (the service's rows are per event).
  */
-export function jobsOfEventType(event: EventRow): OutboxJob[] {
-  const jobs: OutboxJob[] = [];
-  if (event.merchantId && isWebhookEventType(event.type) && event.webhookSubscribed) jobs.push({ name: 'webhook.fan_out', key: event.id, payload: { eventId: event.id } });
-  if (isNotificationEvent(event.type, event.payload)) jobs.push({ name: 'notification.send', key: event.id, payload: { eventId: event.id } });
-  return jobs;
+export function jobsOfEvents(events: EventRow[]): { perEvent: OutboxJob[][]; shared: SharedJob[] } {
+  const perEvent = events.map((event): OutboxJob[] =>
+    event.merchantId && isWebhookEventType(event.type) && event.webhookSubscribed ? [{ name: 'webhook.fan_out', key: event.id, payload: { eventId: event.id } }] : [],
+  );
+  const notified = events.flatMap((event, index) => (isNotificationEvent(event.type, event.payload) ? [index] : []));
+  const shared: SharedJob[] = [];
+  for (let start = 0; start < notified.length; start += MAX_EVENTS_PER_NOTIFICATION_JOB) {
+    const eventIndexes = notified.slice(start, start + MAX_EVENTS_PER_NOTIFICATION_JOB);
+    const eventIds = eventIndexes.map((index) => (events[index] as EventRow).id);
+    shared.push({ job: { name: 'notification.send', key: keyOfEvents(eventIds), payload: { eventIds } }, eventIndexes });
+  }
+  return { perEvent, shared };
+}
+
+/** The event id when alone, else a digest of the ids in order: the same events, the same key. */
+function keyOfEvents(eventIds: string[]): string {
+  if (eventIds.length === 1) return eventIds[0] as string;
+  return `events-${eventIds.length}-${createHash('sha256').update(eventIds.join(',')).digest('base64url').slice(0, 32)}`;
 }

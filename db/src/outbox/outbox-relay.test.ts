@@ -143,6 +143,31 @@ describe('the outbox relay', () => {
     expect(await relay().relayOnce()).toEqual({ published: 0, failed: 1 });
   });
 
+  it("gives a pass's notification events one job, keyed by them, in parts of at most 200; a pass relayed again adds none", async () => {
+    const notifications = queues.queue('notifications');
+    await notifications.obliterate({ force: true });
+    const paid = (orderId = newId()): OutboxEvent => ({ type: 'order.paid', aggregateType: 'order', aggregateId: orderId, merchantId: null, payload: { orderId } });
+    const ids = await write(paid(), orderEvent(), paid(), paid());
+    const paidIds = [ids[0], ids[2], ids[3]];
+
+    await expect(relay({ afterEnqueue: () => Promise.reject(new Error('killed after enqueue')) }).relayOnce()).rejects.toThrow('killed after enqueue');
+    expect(await relay().relayOnce()).toEqual({ published: 4, failed: 0 });
+    const jobs = await notifications.getJobs(['waiting', 'paused', 'active', 'delayed']);
+    expect(jobs.map((job) => job.data)).toEqual([{ eventIds: paidIds }]);
+    expect(jobs[0]!.id).toMatch(/^notification\.send@events-3-/);
+
+    // One event alone keeps its own id as the key; 250 in one pass make two jobs, 200 and 50.
+    const [alone] = await write(paid());
+    await relay().relayOnce();
+    expect(await notifications.getJob(jobId('notification.send', alone!))).toBeTruthy();
+    await notifications.obliterate({ force: true });
+    const many = await write(...Array.from({ length: 250 }, () => paid()));
+    expect(await relay({ batchSize: 300 }).relayOnce()).toEqual({ published: 250, failed: 0 });
+    const parts = await notifications.getJobs(['waiting', 'paused', 'active', 'delayed']);
+    expect(parts.map((job) => job.data.eventIds.length).sort((left, right) => left - right)).toEqual([50, 200]);
+    expect(new Set(parts.flatMap((job) => job.data.eventIds))).toEqual(new Set(many));
+  });
+
   it('runs as a loop that publishes new rows within moments, and stops cleanly', async () => {
     const running = relay({ pollIntervalMs: 20 });
     running.start();

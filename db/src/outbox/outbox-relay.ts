@@ -6,7 +6,7 @@ import { prepared } from '../prepared-statements.ts';
 import { subscribeAcrossReconnects } from '../redis.ts';
 import type { JobQueues } from '../queues/job-queues.ts';
 import type { JobRegistry } from '../queues/registry.ts';
-import { jobsOfEventType, WEBHOOK_SUBSCRIBED_SQL } from './event-jobs.ts';
+import { jobsOfEvents, WEBHOOK_SUBSCRIBED_SQL, type SharedJob } from './event-jobs.ts';
 import { aggregateEventsChannel, allEventsChannel, outboxCommittedChannel, type OutboxJob, type OutboxMessage } from './outbox.ts';
 
 interface OutboxRow {
@@ -123,16 +123,25 @@ export class OutboxRelay {
       const published: OutboxRow[] = [];
       const publishedPositions: number[] = [];
       const failures: { id: string; error: string }[] = [];
-      const outcomes = await Promise.allSettled(rows.map((row) => this.enqueueJobs(row, jobsOfEventType(row))));
-      outcomes.forEach((outcome, index) => {
-        const row = rows[index] as OutboxRow;
-        if (outcome.status === 'fulfilled') {
+      const { perEvent, shared } = jobsOfEvents(rows);
+      const [outcomes, sharedOutcomes] = await Promise.all([
+        Promise.allSettled(rows.map((row, index) => this.enqueueJobs(row, perEvent[index] as OutboxJob[]))),
+        Promise.allSettled(shared.map(({ job }) => this.enqueueJobs(null, [job]))),
+      ]);
+      // A row whose own jobs or shared job could not be enqueued is not published.
+      const reasons = new Map<number, unknown>();
+      outcomes.forEach((outcome, index) => outcome.status === 'rejected' && reasons.set(index, outcome.reason));
+      sharedOutcomes.forEach((outcome, part) => {
+        if (outcome.status === 'rejected') for (const index of (shared[part] as SharedJob).eventIndexes) if (!reasons.has(index)) reasons.set(index, outcome.reason);
+      });
+      rows.forEach((row, index) => {
+        if (!reasons.has(index)) {
           published.push(row);
           publishedPositions.push(positions[index] as number);
           return;
         }
         // One bad row must not hold back the others; it stays unpublished and is retried next pass.
-        const error = outcome.reason;
+        const error = reasons.get(index);
         failures.push({ id: row.id, error: error instanceof Error ? error.message : String(error) });
         this.options.logger?.error({ err: error, outboxId: row.id, type: row.type }, 'outbox row could not be relayed');
       });
@@ -242,8 +251,9 @@ export class OutboxRelay {
     return woken;
   }
 
-  private async enqueueJobs(row: OutboxRow, jobsOfType: OutboxJob[]): Promise<void> {
-    const jobs = [...row.jobs, ...jobsOfType.map((job) => ({ ...job, runAt: job.runAt?.toISOString() ?? null }))];
+  /** Enqueues a row's own jobs (written with it) and the jobs its type starts; `row` null: jobs of no one row. */
+  private async enqueueJobs(row: OutboxRow | null, jobsOfType: OutboxJob[]): Promise<void> {
+    const jobs = [...(row?.jobs ?? []), ...jobsOfType.map((job) => ({ ...job, runAt: job.runAt?.toISOString() ?? null }))];
     for (const job of jobs) {
       const delayMs = job.runAt === null ? 0 : Math.max(0, Date.parse(job.runAt) - Date.now());
       await this.options.queues.enqueue(job.name, job.payload as never, { key: job.key, delayMs });

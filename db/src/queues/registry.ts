@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { JobsOptions } from 'bullmq';
+import { MAX_EVENTS_PER_NOTIFICATION_JOB } from '../modules/notifications/notification-events.ts';
 import { Uuid } from '../schema-types.ts';
 
 /**
@@ -174,8 +175,8 @@ export const JOBS = {
   }),
   'notification.send': defineJob({
     queue: 'notifications',
-    description: "Tells the shopper about an order event in their chat (Telegram or the host's signed HTTP endpoint), once per (event, shopper).",
-    payload: Type.Object({ eventId: Uuid }, { additionalProperties: false }),
+    description: "Tells shoppers about order events in their chat (Telegram or the host's signed HTTP endpoint), once per (event, shopper): the notification events of one relay pass, or one event.",
+    payload: Type.Object({ eventIds: Type.Array(Uuid, { minItems: 1, maxItems: MAX_EVENTS_PER_NOTIFICATION_JOB }) }, { additionalProperties: false }),
     // `retry_after`: the worker waits what the chat asked (Telegram's 429 retry_after), else 2 s, 4 s, 8 s, ...
     options: { attempts: 8, backoff: { type: 'retry_after', delay: 2_000 } },
   }),

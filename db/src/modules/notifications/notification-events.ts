@@ -24,6 +24,9 @@ const KIND_BY_TRACKING_STATUS: Record<string, NotificationKind> = {
   attempted_delivery: 'attempted_delivery',
 };
 
+/** The most events one `notification.send` job carries: the relay gives each pass's notification events one job, in parts of at most this many. */
+export const MAX_EVENTS_PER_NOTIFICATION_JOB = 200;
+
 export const NOTIFICATION_EVENT_TYPES = [...Object.keys(KIND_BY_EVENT_TYPE), 'shipment.tracking_event_recorded'];
 
 export function notificationKind(type: string, payload: Record<string, unknown>): NotificationKind | null {

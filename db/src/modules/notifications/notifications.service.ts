@@ -4,9 +4,10 @@ import { newId } from '../../ids.ts';
 import { addToOutbox } from '../../outbox/outbox.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
+import { RetryAfterError } from '../../queues/retry-after.ts';
 import type { ChatAdapter, ChatMessage } from './chat-adapter.ts';
 import { HostAdapter } from './host-adapter.ts';
-import { NOTIFICATION_EVENT_TYPES, notificationKind, type NotificationKind } from './notification-events.ts';
+import { MAX_EVENTS_PER_NOTIFICATION_JOB, NOTIFICATION_EVENT_TYPES, notificationKind, type NotificationKind } from './notification-events.ts';
 import { messageLanguage, notificationText } from './notification-messages.ts';
 import { TelegramAdapter } from './telegram-adapter.ts';
 
@@ -52,6 +53,20 @@ const SWEEP_WINDOW_MS = 60 * 60 * 1_000;
 const CLAIM_MARGIN_MS = 30_000;
 /** An event's own job gets this long before the sweeper asks again. */
 const SWEEP_GRACE_MS = 60 * 1_000;
+/** Notifications claimed and sent together, their calls at once (partsToSend). */
+const SEND_PART_SIZE = 16;
+
+/** One event's notification, worked out before its row is written. */
+interface Draft {
+  eventId: string;
+  facts: EventFacts;
+  kind: NotificationKind;
+  order: NonNullable<EventFacts['order']>;
+  language: string;
+  text: string;
+  adapter: ChatAdapter | null;
+  skipReason: string | null;
+}
 
 /**
  * Tells shoppers in their chat what happened to their order (docs/notifications.md): one notification
@@ -64,11 +79,45 @@ export class NotificationsService {
     private readonly config: Pick<Config, 'shoppers' | 'notifications'>,
   ) {}
 
-  async send(eventId: string): Promise<SendResult> {
-    const facts = await this.readFacts(eventId);
+  /**
+   * Tells the shoppers of these events (a relay pass's notification events, or one event). One read for
+   * them all; then part after part (partsToSend), each part's rows written already claimed just before its
+   * calls, which run at once. An event that cannot be told now (a chat's temporary failure, another job
+   * sending it) does not stop the others: the call throws once all are done, so the job is retried and
+   * finds the others already handled.
+   */
+  async send(eventIds: readonly string[]): Promise<SendResult[]> {
+    const uniqueEventIds = [...new Set(eventIds)];
+    if (uniqueEventIds.length > MAX_EVENTS_PER_NOTIFICATION_JOB) throw new Error(`at most ${MAX_EVENTS_PER_NOTIFICATION_JOB} events per call, not ${uniqueEventIds.length}`);
+    const factsByEvent = await this.readFacts(uniqueEventIds);
+    const results = new Map<string, SendResult>();
+    const drafts: Draft[] = [];
+    for (const eventId of uniqueEventIds) {
+      const draft = this.draft(eventId, factsByEvent.get(eventId));
+      if ('status' in draft) results.set(eventId, draft);
+      else drafts.push(draft);
+    }
+    const failures: unknown[] = [];
+    for (const part of partsToSend(drafts)) {
+      const created = await this.insertClaimed(part);
+      await Promise.all(
+        part.map(async (draft) => {
+          try {
+            results.set(draft.eventId, await this.deliver(draft, created.get(draft.eventId)));
+          } catch (error) {
+            failures.push(error);
+          }
+        }),
+      );
+    }
+    if (failures.length) throw oneFailure(failures, uniqueEventIds.length);
+    return eventIds.map((eventId) => results.get(eventId) as SendResult);
+  }
+
+  /** What to tell about one event and through which chat, or why nothing is to be told. */
+  private draft(eventId: string, facts: EventFacts | undefined): Draft | SendResult {
     const kind = facts ? notificationKind(facts.type, facts.payload) : null;
     if (!facts || !kind) return { status: 'skipped', notificationId: null, reason: 'not a notification event' };
-    const orderId = facts.payload.orderId as string;
     const order = facts.order;
     if (!order) return { status: 'skipped', notificationId: null, reason: 'order not found' };
     const language = messageLanguage(facts.language);
@@ -83,23 +132,47 @@ export class NotificationsService {
     const adapter = this.adapterFor(facts);
     // A counter order is paid and handed over at once, in front of the shopper: "delivered" is noise.
     const skipReason = !adapter ? 'no chat to reach the shopper' : kind === 'order_delivered' && order.source === 'counter' ? 'handed over at the counter' : null;
+    return { eventId, facts, kind, order, language, text, adapter, skipReason };
+  }
 
-    // The first job of an event writes its notification already claimed ('sending', one attempt) or, when
-    // nobody is to be told, already skipped: one statement. A later job (a retry, a twin) finds the row
-    // there and goes through the claim below.
-    const { rows: created } = await this.database.pool.query<NotificationRow>(
+  /**
+   * The first job of an event writes its notification already claimed ('sending', one attempt) or, when
+   * nobody is to be told, already skipped: one statement for the part. A later job (a retry, a twin)
+   * finds the row there and goes through the claim in deliver(). Answers the rows this call created.
+   */
+  private async insertClaimed(drafts: Draft[]): Promise<Map<string, NotificationRow>> {
+    const { rows } = await this.database.pool.query<NotificationRow & { eventId: string }>(
       prepared(
         `insert into shopper_notification (id, event_id, shopper_id, merchant_id, kind, channel, language, text, status, last_error, attempt_count)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (event_id, shopper_id) do nothing
-         returning id, status, channel, text, language, kind, shopper_id as "shopperId"`,
-        [newId(), eventId, order.shopperId, order.merchantId, kind, adapter?.channel ?? null, language, text, skipReason ? 'skipped' : 'sending', skipReason, skipReason ? 0 : 1],
+         select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[])
+         on conflict (event_id, shopper_id) do nothing
+         returning id, event_id as "eventId", status, channel, text, language, kind, shopper_id as "shopperId"`,
+        [
+          drafts.map(() => newId()),
+          drafts.map((draft) => draft.eventId),
+          drafts.map((draft) => draft.order.shopperId),
+          drafts.map((draft) => draft.order.merchantId),
+          drafts.map((draft) => draft.kind),
+          drafts.map((draft) => draft.adapter?.channel ?? null),
+          drafts.map((draft) => draft.language),
+          drafts.map((draft) => draft.text),
+          drafts.map((draft) => (draft.skipReason ? 'skipped' : 'sending')),
+          drafts.map((draft) => draft.skipReason),
+          drafts.map((draft) => (draft.skipReason ? 0 : 1)),
+        ],
       ),
     );
-    if (created[0] && skipReason) return { status: 'skipped', notificationId: created[0].id, reason: skipReason };
+    return new Map(rows.map((row) => [row.eventId, row]));
+  }
+
+  /** Sends one event's message through its chat (no transaction open) and records the outcome. */
+  private async deliver(draft: Draft, created: NotificationRow | undefined): Promise<SendResult> {
+    const { eventId, facts, kind, order, adapter, skipReason } = draft;
+    if (created && skipReason) return { status: 'skipped', notificationId: created.id, reason: skipReason };
     // Claim it: only a notification not yet sent (nor given up) is sent, by one job at a time. A claim
     // older than one call's time limit belongs to a worker that died mid-send: it may be taken over.
     const notification =
-      created[0] ??
+      created ??
       (
         await this.database.pool.query<NotificationRow>(
           `update shopper_notification set status = 'sending', attempt_count = attempt_count + 1, updated_at = now()
@@ -124,7 +197,7 @@ export class NotificationsService {
       recipient: (adapter.channel === 'telegram' ? facts.telegramUserId : facts.hostSubject) as string,
       language: notification.language,
       text: notification.text,
-      orderId,
+      orderId: facts.payload.orderId as string,
       orderNumber: order.number,
     };
     let result;
@@ -169,7 +242,7 @@ export class NotificationsService {
           aggregateType: 'outbox_event',
           aggregateId: event.id,
           payload: { eventId: event.id },
-          jobs: [{ name: 'notification.send', key: event.id, payload: { eventId: event.id } }],
+          jobs: [{ name: 'notification.send', key: event.id, payload: { eventIds: [event.id] } }],
         });
         rescheduled += 1;
       }
@@ -190,14 +263,15 @@ export class NotificationsService {
   }
 
   /**
-   * The event, its order and shop, and how its shopper can be reached, in one statement: a job runs for
-   * every paid order, so its reads are one round trip. The order id comes from the event's payload and is
-   * only cast when it has a UUID's shape (a malformed one finds no order instead of failing the job).
+   * The events, their orders and shops, and how their shoppers can be reached, in one statement: a job runs
+   * for every relay pass with paid orders in it, so its reads are one round trip. An order id comes from its
+   * event's payload and is only cast when it has a UUID's shape (a malformed one finds no order instead of
+   * failing the job).
    */
-  private async readFacts(eventId: string): Promise<EventFacts | null> {
-    const { rows } = await this.database.pool.query<EventFacts>(
+  private async readFacts(eventIds: string[]): Promise<Map<string, EventFacts>> {
+    const { rows } = await this.database.pool.query<EventFacts & { id: string }>(
       prepared(
-        `select event.type, event.payload,
+        `select event.id, event.type, event.payload,
                 case when o.id is null then null else json_build_object('number', o.number, 'shopperId', o.shopper_id, 'merchantId', o.merchant_id, 'currency', o.currency,
                                                                    'totalMinor', o.total_minor, 'source', o.source, 'shopName', shop.name) end as "order",
                 shopper.language,
@@ -211,10 +285,40 @@ export class NotificationsService {
              select i.subject, h.notification_url, h.notification_secret from shopper_identity i join chat_host h on h.id = i.chat_host_id
               where i.shopper_id = o.shopper_id and i.provider = 'host' and h.status = 'active' and h.notification_url is not null
               order by i.last_signed_in_at desc limit 1) host on true
-          where event.id = $1`,
-        [eventId],
+          where event.id = any($1::uuid[])`,
+        [eventIds],
       ),
     );
-    return rows[0] ?? null;
+    return new Map(rows.map((row) => [row.id, row]));
   }
+}
+
+/**
+ * The order in which a call's notifications are sent: parts of at most SEND_PART_SIZE, each with at most
+ * one event per shopper (a shopper's first event in the first parts, the second after them, ...), so a
+ * shopper's messages go out in their events' order and every claim is taken just before its own call
+ * (none waits behind another call for longer than its margin).
+ */
+function partsToSend(drafts: Draft[]): Draft[][] {
+  const rounds: Draft[][] = [];
+  const eventsOfShopper = new Map<string, number>();
+  for (const draft of drafts) {
+    const round = eventsOfShopper.get(draft.order.shopperId) ?? 0;
+    eventsOfShopper.set(draft.order.shopperId, round + 1);
+    (rounds[round] ??= []).push(draft);
+  }
+  const parts: Draft[][] = [];
+  for (const round of rounds) for (let start = 0; start < round.length; start += SEND_PART_SIZE) parts.push(round.slice(start, start + SEND_PART_SIZE));
+  return parts;
+}
+
+/**
+ * One error for the events of a call that could not be told now, for BullMQ's retry: a chat's
+ * `retry_after` (the longest asked) when one asked for it, so the workers' backoff waits exactly that.
+ */
+function oneFailure(failures: unknown[], eventCount: number): unknown {
+  if (failures.length === 1) return failures[0];
+  const message = `${failures.length} of ${eventCount} notifications could not be sent now; the first: ${failures[0] instanceof Error ? failures[0].message : String(failures[0])}`;
+  const waits = failures.filter((failure): failure is RetryAfterError => failure instanceof RetryAfterError).map((failure) => failure.retryAfterMs);
+  return waits.length ? new RetryAfterError(message, Math.max(...waits)) : new Error(message, { cause: failures[0] });
 }
