@@ -130,7 +130,9 @@ export class OutboxRelay {
       ]);
       // A row whose own jobs or shared job could not be enqueued is not published.
       const reasons = new Map<number, unknown>();
-      outcomes.forEach((outcome, index) => outcome.status === 'rejected' && reasons.set(index, outcome.reason));
+      outcomes.forEach((outcome, index) => {
+        if (outcome.status === 'rejected') reasons.set(index, outcome.reason);
+      });
       sharedOutcomes.forEach((outcome, part) => {
         if (outcome.status === 'rejected') for (const index of (shared[part] as SharedJob).eventIndexes) if (!reasons.has(index)) reasons.set(index, outcome.reason);
       });
