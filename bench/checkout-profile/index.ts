@@ -13,9 +13,10 @@ import { summariseCpuProfile } from '../lib/cpu-profile-summary.ts';
 import { WaitSampler } from '../lib/wait-sampler.ts';
 import { startPostgresCpuProfile } from '../lib/postgres-cpu-profile.ts';
 import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
+import { readWarmUpSeconds } from '../lib/warm-up.ts';
 
 /**
- * `npm run bench -- checkout-profile [--duration=8] [--shoppers=32] [--variants=64] [--interval=20]`:
+ * `npm run bench -- checkout-profile [--duration=8] [--warmup=15] [--shoppers=32] [--variants=64] [--interval=20]`:
  * where a checkout's time goes. The same flow as `bench checkout` (cart line -> order -> pay by wallet,
  * one keep-alive connection per shopper, API in its own process), at one concurrency, while
  *  - a sampler reads pg_stat_activity and pg_locks every `interval` ms: each backend running SQL,
@@ -38,6 +39,8 @@ const shopperCount = Math.min(Math.max(flag('shoppers', 32), 1), 256);
 const variantCount = Math.min(Math.max(flag('variants', 64), 1), 1_000);
 const intervalMs = Math.min(Math.max(flag('interval', 20), 5), 1_000);
 const keepProfile = flag('keep-profile', 0) !== 0;
+/** The flow runs this long before anything is profiled (bench/lib/warm-up.ts). */
+const warmUpSeconds = readWarmUpSeconds(flag);
 const PRICE_MINOR = 1_250;
 const STOCK_PER_VARIANT = 10_000_000;
 
@@ -129,7 +132,7 @@ try {
   const loadAverageBefore = os.loadavg();
   console.log(`load average before: ${loadAverageBefore.map((value) => value.toFixed(2)).join(' ')} (other processes on this machine skew the numbers)`);
   console.log('warm-up (not reported) ...');
-  await run(Math.min(3, durationSeconds));
+  if (warmUpSeconds > 0) await run(warmUpSeconds);
   await analyzeLikeAutovacuum(pool);
   for (const list of Object.values(steps)) list.length = 0;
 

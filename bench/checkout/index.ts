@@ -10,9 +10,10 @@ import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/tes
 import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
 import { BenchClient } from './client.ts';
 import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
+import { readWarmUpSeconds } from '../lib/warm-up.ts';
 
 /**
- * `npm run bench -- checkout [--duration=10] [--variants=64] [--workers=1] [--levels=1,8,32]`: complete checkouts paid by
+ * `npm run bench -- checkout [--duration=10] [--warmup=15] [--variants=64] [--workers=1] [--levels=1,8,32]`: complete checkouts paid by
  * wallet (cart line -> order -> paid: three HTTP requests) per second at 1, 8 and 32 concurrent
  * shoppers, with p50/p99 of the whole flow. Throwaway database; the API, the workers (the outbox relay and
  * the job workers, as `npm run workers` runs them) and this load generator each run in a process of their
@@ -25,6 +26,8 @@ const flag = (name: string, fallback: number) => {
   return value === undefined ? fallback : Number(value);
 };
 const durationSeconds = Math.min(Math.max(flag('duration', 10), 1), 120);
+/** 8 shoppers warm the platform up this long before the levels are measured (bench/lib/warm-up.ts). */
+const warmUpSeconds = readWarmUpSeconds(flag);
 const variantCount = Math.min(Math.max(flag('variants', 64), 1), 1_000);
 /** `--workers=0` leaves the workers process out: the outbox rows are written, nothing relays them or runs their jobs. */
 const withWorkers = flag('workers', 1) !== 0;
@@ -55,7 +58,7 @@ function percentile(sorted: number[], fraction: number): number {
 }
 
 const children: ChildProcess[] = [];
-const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore: os.loadavg() }, durationSeconds, variantCount, workers: withWorkers };
+const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore: os.loadavg() }, durationSeconds, warmUpSeconds, variantCount, workers: withWorkers };
 
 try {
   // A shop with many variants, so that shoppers spread over rows as a real catalog does.
@@ -186,7 +189,7 @@ try {
 
   console.log(`load average before: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} (other processes on this machine skew the numbers)`);
   console.log('warm-up (not reported) ...');
-  await level(8, Math.min(3, durationSeconds));
+  if (warmUpSeconds > 0) await level(8, warmUpSeconds);
   const results = [];
   for (const connections of LEVELS) {
     // Each level at least doubles the order and ledger tables: autovacuum would have analyzed them by then.

@@ -93,6 +93,7 @@ function checkoutSection(result: Result, pgbench: Result | undefined): string {
     'the level (API, workers, PostgreSQL, Redis, load generator) per order: at 400 orders/s two cores allow 5 ms. The',
     'API and the workers (the outbox relay and the jobs each order starts) run as `npm run api` and `npm run workers`',
     'run them, each writing its log at the default level.',
+    result.warmUpSeconds === undefined ? '' : `Each level runs ${result.durationSeconds} s, after ${result.warmUpSeconds} s of the same flow at 8 shoppers that are not counted (a server's steady state, not its first seconds of compiling and planning: bench/lib/warm-up.ts).`,
     '',
     `![orders/s and p99 against concurrency](${CHART_FILE})`,
     '',
