@@ -144,7 +144,13 @@ try {
     return seconds;
   }
 
+  /** Where PostgreSQL's write-ahead log stands: the WAL an order writes is what its rows and index entries cost to log. */
+  async function walPosition(): Promise<string> {
+    return (await pool.query<{ position: string }>('select pg_current_wal_lsn()::text as position')).rows[0]!.position;
+  }
+
   async function level(connections: number, seconds: number) {
+    const walBefore = await walPosition();
     const cpuBefore = await cpuSeconds();
     const machineBefore = machineBusyMicroseconds();
     const loadGeneratorBefore = process.cpuUsage();
@@ -171,6 +177,8 @@ try {
     const loadGenerator = process.cpuUsage(loadGeneratorBefore);
     const machineMicroseconds = machineBusyMicroseconds() - machineBefore;
     const cpuAfter = await cpuSeconds();
+    const walAfter = await walPosition();
+    const walBytes = Number((await pool.query<{ bytes: string }>('select pg_wal_lsn_diff($1, $2)::text as bytes', [walAfter, walBefore])).rows[0]!.bytes);
     flowLatencies.sort((a, b) => a - b);
     stepLatencies.forEach((latencies) => latencies.sort((a, b) => a - b));
     return {
@@ -190,6 +198,9 @@ try {
       // Every core's busy time (API, workers, PostgreSQL, Redis, this load generator) per order: moves much
       // less with the machine's speed from run to run than orders/s does.
       machineCpuMsPerOrder: Math.round(machineMicroseconds / 10 / Math.max(flowLatencies.length, 1)) / 100,
+      // The whole server's WAL over the level (the workers' writes and the seal included) per order: steady
+      // from host to host, so it shows a change in what an order writes where CPU figures drown in noise.
+      walBytesPerOrder: Math.round(walBytes / Math.max(flowLatencies.length, 1)),
       steps: Object.fromEntries(
         ['cart', 'checkout', 'pay'].map((step, index) => [step, { p50Ms: percentile(stepLatencies[index]!, 0.5), p99Ms: percentile(stepLatencies[index]!, 0.99) }]),
       ),
@@ -222,6 +233,7 @@ try {
       'PostgreSQL CPU ms/order': result.postgresCpuMsPerOrder,
       'load generator CPU ms/order': result.loadGeneratorCpuMsPerOrder,
       'machine CPU ms/order': result.machineCpuMsPerOrder,
+      'WAL bytes/order': result.walBytesPerOrder,
       failed: result.failed,
     })),
   );
