@@ -25,6 +25,7 @@ import { Migration20261203000800_ledger_escrow_shards } from './Migration2026120
 import { Migration20261205000100_ledger_seal_in_database } from './Migration20261205000100_ledger_seal_in_database.ts';
 import { Migration20261206000100_ledger_seal_static_update } from './Migration20261206000100_ledger_seal_static_update.ts';
 import { Migration20261206000200_ledger_write_once_when } from './Migration20261206000200_ledger_write_once_when.ts';
+import { Migration20261206000300_outbox_sequence_not_unique } from './Migration20261206000300_outbox_sequence_not_unique.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -58,4 +59,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205000100_ledger_seal_in_database', class: Migration20261205000100_ledger_seal_in_database },
   { name: 'Migration20261206000100_ledger_seal_static_update', class: Migration20261206000100_ledger_seal_static_update },
   { name: 'Migration20261206000200_ledger_write_once_when', class: Migration20261206000200_ledger_write_once_when },
+  { name: 'Migration20261206000300_outbox_sequence_not_unique', class: Migration20261206000300_outbox_sequence_not_unique },
 ];
