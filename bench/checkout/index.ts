@@ -149,6 +149,10 @@ try {
     return (await pool.query<{ position: string }>('select pg_current_wal_lsn()::text as position')).rows[0]!.position;
   }
 
+  async function walBytesSince(position: string): Promise<number> {
+    return Number((await pool.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::text as bytes', [position])).rows[0]!.bytes);
+  }
+
   async function level(connections: number, seconds: number) {
     const walBefore = await walPosition();
     const cpuBefore = await cpuSeconds();
@@ -177,8 +181,7 @@ try {
     const loadGenerator = process.cpuUsage(loadGeneratorBefore);
     const machineMicroseconds = machineBusyMicroseconds() - machineBefore;
     const cpuAfter = await cpuSeconds();
-    const walAfter = await walPosition();
-    const walBytes = Number((await pool.query<{ bytes: string }>('select pg_wal_lsn_diff($1, $2)::text as bytes', [walAfter, walBefore])).rows[0]!.bytes);
+    const walBytes = await walBytesSince(walBefore);
     flowLatencies.sort((a, b) => a - b);
     stepLatencies.forEach((latencies) => latencies.sort((a, b) => a - b));
     return {
