@@ -21,7 +21,15 @@ describe('docs/performance.md written from bench/results', () => {
     const hello = { requestsPerSecond: 30_000, latencyP50Ms: 0, latencyP99Ms: 2, non2xx: 0, errors: 0 };
     const catalog = { requestsPerSecond: 15_000, latencyP50Ms: 1, latencyP99Ms: 6, non2xx: 0, errors: 0 };
     writeFileSync(new URL('catalog.json', resultsFolder), JSON.stringify({ settings: { connections: 32, durationSeconds: 5 }, runs: [{ placement: 'child', round: 1, hello, catalog, ratio: 0.5 }], run }));
-    writeFileSync(new URL('checkout.json', resultsFolder), JSON.stringify({ results: [1, 8, 32].map((connections) => ({ connections, ordersPerSecond: connections * 10, flowP50Ms: 20, flowP99Ms: 40 + connections, apiCpuMsPerOrder: 3.5, workersCpuMsPerOrder: 1.25, postgresCpuMsPerOrder: 5.25, loadGeneratorCpuMsPerOrder: 1, machineCpuMsPerOrder: 11 })), run }));
+    writeFileSync(
+      new URL('checkout.json', resultsFolder),
+      JSON.stringify({
+        durationSeconds: 10,
+        warmUpSeconds: 15,
+        results: [1, 8, 32].map((connections) => ({ connections, ordersPerSecond: connections * 10, flowP50Ms: 20, flowP99Ms: 40 + connections, apiCpuMsPerOrder: 3.5, workersCpuMsPerOrder: 1.25, postgresCpuMsPerOrder: 5.25, loadGeneratorCpuMsPerOrder: 1, machineCpuMsPerOrder: 11, walBytesPerOrder: 11_000 })),
+        run,
+      }),
+    );
     writeFileSync(new URL('pgbench.json', resultsFolder), JSON.stringify({ levels: [{ clients: 32, tps: 1_600 }], run }));
     writeFileSync(
       new URL('checkout-profile.json', resultsFolder),
@@ -41,8 +49,9 @@ describe('docs/performance.md written from bench/results', () => {
     const document = readFileSync(new URL('performance.md', docsFolder), 'utf8');
     expect(document).toContain('| requests/s | 15000 | 30000 | 0.5 |');
     // 320 orders/s at 32 shoppers beside pgbench's 1,600 tps at 32 clients; no reference at 1 and 8.
-    expect(document).toContain('| 32 | 320 | 20 | 72 | 3.5 / 1.25 / 5.25 / 1 / 11 | 1600 | 0.200 |');
-    expect(document).toContain('| 1 | 10 | 20 | 41 | 3.5 / 1.25 / 5.25 / 1 / 11 | n/a | n/a |');
+    expect(document).toContain('| 32 | 320 | 20 | 72 | 3.5 / 1.25 / 5.25 / 1 / 11 | 11000 | 1600 | 0.200 |');
+    expect(document).toContain('| 1 | 10 | 20 | 41 | 3.5 / 1.25 / 5.25 / 1 / 11 | 11000 | n/a | n/a |');
+    expect(document).toContain('Each level runs 10 s, after 15 s of the same flow at 8 shoppers that are not counted');
     expect(document).toContain('2 CPU(s) (Test CPU), 24105 MB');
     expect(document).toContain('load average (1/5/15 min) 1.50 / 2.00 / 3.00 before, 2.50 / 2.00 / 3.00 after');
     expect(document).toContain('every ratio is taken within one run');
