@@ -45,13 +45,17 @@ export function jobsOfEvents(events: EventRow[]): { perEvent: OutboxJob[][]; sha
   for (let start = 0; start < notified.length; start += MAX_EVENTS_PER_NOTIFICATION_JOB) {
     const eventIndexes = notified.slice(start, start + MAX_EVENTS_PER_NOTIFICATION_JOB);
     const eventIds = eventIndexes.map((index) => (events[index] as EventRow).id);
-    shared.push({ job: { name: 'notification.send', key: keyOfEvents(eventIds), payload: { eventIds } }, eventIndexes });
+    shared.push({ job: notificationJob(eventIds), eventIndexes });
   }
   return { perEvent, shared };
 }
 
-/** The event id when alone, else a digest of the ids in order: the same events, the same key. */
-function keyOfEvents(eventIds: string[]): string {
-  if (eventIds.length === 1) return eventIds[0] as string;
-  return `events-${eventIds.length}-${createHash('sha256').update(eventIds.join(',')).digest('base64url').slice(0, 32)}`;
+/**
+ * The `notification.send` job of these events (the relay's, and the sweeper's for an event whose job Redis
+ * lost), keyed by them: the event id when alone, else a digest of the ids in order, so the same events make
+ * the same job id.
+ */
+export function notificationJob(eventIds: string[]): OutboxJob {
+  const key = eventIds.length === 1 ? (eventIds[0] as string) : `events-${eventIds.length}-${createHash('sha256').update(eventIds.join(',')).digest('base64url').slice(0, 32)}`;
+  return { name: 'notification.send', key, payload: { eventIds } };
 }

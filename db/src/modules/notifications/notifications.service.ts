@@ -1,6 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { Database } from '../../database.ts';
 import { newId } from '../../ids.ts';
+import { notificationJob } from '../../outbox/event-jobs.ts';
 import { addToOutbox } from '../../outbox/outbox.ts';
 import { withPoolTransaction } from '../../pool-transaction.ts';
 import { prepared } from '../../prepared-statements.ts';
@@ -242,7 +243,7 @@ export class NotificationsService {
           aggregateType: 'outbox_event',
           aggregateId: event.id,
           payload: { eventId: event.id },
-          jobs: [{ name: 'notification.send', key: event.id, payload: { eventIds: [event.id] } }],
+          jobs: [notificationJob([event.id])],
         });
         rescheduled += 1;
       }
