@@ -12,6 +12,7 @@ import { BenchClient } from '../checkout/client.ts';
 import { summariseCpuProfile } from '../lib/cpu-profile-summary.ts';
 import { WaitSampler } from '../lib/wait-sampler.ts';
 import { startPostgresCpuProfile } from '../lib/postgres-cpu-profile.ts';
+import { startWalProfile } from '../lib/wal-profile.ts';
 import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
 import { readWarmUpSeconds } from '../lib/warm-up.ts';
 
@@ -26,8 +27,10 @@ import { readWarmUpSeconds } from '../lib/warm-up.ts';
  *    the pg driver, the ORM, Redis, crypto, the HTTP framework, the ledger's and our other code, GC;
  *  - where Linux `perf` may sample the whole machine, PostgreSQL's CPU is sorted by what its backends
  *    were doing (executor start-up, CHECK constraints, foreign-key checks, index upkeep, commit, ...:
- *    bench/lib/postgres-cpu-profile.ts).
- * Prints both and writes bench/results/checkout-profile.json (the raw .cpuprofile is kept with
+ *    bench/lib/postgres-cpu-profile.ts);
+ *  - where pg_walinspect may be created, the WAL the window wrote is counted per paid order by record type
+ *    and relation (heap inserts, row locks, index entries, MultiXacts, commits: bench/lib/wal-profile.ts).
+ * Prints them all and writes bench/results/checkout-profile.json (the raw .cpuprofile is kept with
  * --keep-profile=1, for Chrome DevTools).
  */
 const flag = (name: string, fallback: number) => {
@@ -166,9 +169,11 @@ try {
   const sampler = new WaitSampler(environment.config.database.url, intervalMs);
   await sampler.start();
   const postgresRecording = await startPostgresCpuProfile(profileFolder);
+  const walRecording = await startWalProfile(pool);
   await ask(api.child, 'profile-start', 'profileStarted');
   const cpuBefore = process.cpuUsage();
   const measured = await run(durationSeconds);
+  const wal = walRecording ? await walRecording.stop(Math.max(measured.orders, 1)) : { profile: null, reason: 'pg_walinspect is not available' };
   const profilePath = path.join(profileFolder, 'api.cpuprofile');
   await ask(api.child, { profileStop: profilePath }, 'profileWritten');
   const postgresCpu = (await postgresRecording?.stop()) ?? null;
@@ -223,10 +228,14 @@ try {
     console.log(`PostgreSQL's samples (${postgresCpu.postgresSamples}): share per stage`);
     console.table(postgresCpu.postgresStageShare);
   }
+  if (wal.profile) {
+    console.log(`\nWAL written per paid order (pg_walinspect): ${wal.profile.bytesPerOrder} bytes in ${wal.profile.recordsPerOrder} records; the record types and relations with the most`);
+    console.table(wal.profile.records);
+  } else console.log(`\nno WAL profile: ${wal.reason}`);
   if (Object.keys(failures).length) console.log('failures:', failures);
 
   await assertLedgerInvariants(environment.database);
-  const report = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore, loadAverageAfter: os.loadavg() }, durationSeconds, throughput, roundTrips, database, statementTimes, api: apiProfile, postgresCpu, failures };
+  const report = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore, loadAverageAfter: os.loadavg() }, durationSeconds, throughput, roundTrips, database, statementTimes, api: apiProfile, postgresCpu, wal: wal.profile, failures };
   mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('../results/checkout-profile.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
   console.log('written to bench/results/checkout-profile.json');

@@ -40,6 +40,7 @@ describe('docs/performance.md written from bench/results', () => {
         statementTimes: [{ statement: 'select a | b from t', calls: 500, execute_ms: 120.5, plan_ms: 0 }],
         api: { milliseconds: { 'PostgreSQL driver (pg)': 4300 }, busyShare: { 'PostgreSQL driver (pg)': 55.1 } },
         postgresCpu: { samples: 1000, processShare: { postgres: 45.4, node: 37.3 }, postgresSamples: 454, postgresStageShare: { 'index upkeep': 6.9 } },
+        wal: { orders: 100, bytesPerOrder: 10_600, recordsPerOrder: 98.5, records: [{ record: 'Heap/LOCK', relation: 'cart', perOrder: 1.9 }, { record: 'Transaction/COMMIT', relation: '', perOrder: 3.2 }] },
         run,
       }),
     );
@@ -62,6 +63,9 @@ describe('docs/performance.md written from bench/results', () => {
     expect(document).toContain('| PostgreSQL driver (pg) | 4300 | 55.1 |');
     expect(document).toContain('sampled by `perf` (1000 samples over every core): postgres 45.4 %, node 37.3 %.');
     expect(document).toContain('| index upkeep | 6.9 |');
+    expect(document).toContain('WAL written per paid order (`pg_walinspect`, measured window): 10600 bytes in 98.5 records.');
+    expect(document).toContain('| Heap/LOCK | cart | 1.9 |');
+    expect(document).toContain('| Transaction/COMMIT | - | 3.2 |');
     expect(document).not.toContain('old figures');
     expect(document.endsWith(`${NOTES_MARKER}\nA profile written by hand.\n`)).toBe(true);
     expect(readFileSync(new URL('performance-checkout.svg', docsFolder), 'utf8')).toContain('<svg');

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Machine } from './machine.ts';
 import type { PostgresCpuProfile } from './postgres-cpu-profile.ts';
+import type { WalProfile } from './wal-profile.ts';
 
 /**
  * Writes docs/performance.md (and the chart it shows, docs/performance-checkout.svg) from the results
@@ -167,6 +168,7 @@ function checkoutProfileSection(result: Result): string {
   const statements = (result.statementTimes as { statement: string; calls: number; execute_ms: number; plan_ms: number }[] | null) ?? [];
   const cell = (text: string) => `\`${text.replaceAll('|', '\\|').replaceAll('`', "'")}\``;
   const postgresCpu = result.postgresCpu as PostgresCpuProfile | null | undefined;
+  const wal = result.wal as WalProfile | null | undefined;
   return [
     '## Where a checkout\'s time goes (`bench checkout-profile`)',
     '',
@@ -203,6 +205,17 @@ function checkoutProfileSection(result: Result): string {
           table(
             ['PostgreSQL CPU by stage (perf, outermost stage on the stack)', 'share of PostgreSQL\'s samples %'],
             Object.entries(postgresCpu.postgresStageShare).map(([stage, share]) => [stage, share]),
+          ),
+          '',
+        ]
+      : []),
+    ...(wal
+      ? [
+          `WAL written per paid order (\`pg_walinspect\`, measured window): ${wal.bytesPerOrder} bytes in ${wal.recordsPerOrder} records.`,
+          '',
+          table(
+            ['WAL record', 'relation', 'per paid order'],
+            wal.records.map((row) => [row.record, row.relation || '-', row.perOrder]),
           ),
           '',
         ]
