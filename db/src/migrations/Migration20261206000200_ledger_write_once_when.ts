@@ -8,6 +8,11 @@ export const LEDGER_TRANSFER_UNSEALED_COLUMNS = [
 
 const row = (alias: 'old' | 'new') => LEDGER_TRANSFER_UNSEALED_COLUMNS.map((column) => `${alias}.${column}`).join(', ');
 
+/** The WHEN condition of the update trigger: true for every update but the one seal of an unsealed row. */
+export const NOT_A_SEAL = `not (old.sequence is null and old.previous_hash is null and old.hash is null
+                                and new.sequence is not null and new.previous_hash is not null and new.hash is not null
+                                and (${row('new')}) is not distinct from (${row('old')}))`;
+
 /**
  * The write-once rule of `ledger_transfer` (Migration20261203000100_ledger_sealed_chain.ts) asked, for every row
  * the sealer sealed, a PL/pgSQL function that turned the old and the new row into JSON twice to compare them:
@@ -24,9 +29,7 @@ export class Migration20261206000200_ledger_write_once_when extends Migration {
       create trigger ledger_transfer_no_delete before delete on ledger_transfer
         for each row execute function ledger_transfer_write_once();
       create trigger ledger_transfer_append_only before update on ledger_transfer
-        for each row when (not (old.sequence is null and old.previous_hash is null and old.hash is null
-                                and new.sequence is not null and new.previous_hash is not null and new.hash is not null
-                                and (${row('new')}) is not distinct from (${row('old')})))
+        for each row when (${NOT_A_SEAL})
         execute function ledger_transfer_write_once();`);
   }
 

@@ -26,6 +26,9 @@ import { Migration20261205000100_ledger_seal_in_database } from './Migration2026
 import { Migration20261206000100_ledger_seal_static_update } from './Migration20261206000100_ledger_seal_static_update.ts';
 import { Migration20261206000200_ledger_write_once_when } from './Migration20261206000200_ledger_write_once_when.ts';
 import { Migration20261206000300_outbox_sequence_not_unique } from './Migration20261206000300_outbox_sequence_not_unique.ts';
+import { Migration20261206000400_merchant_proven_by_composite_keys } from './Migration20261206000400_merchant_proven_by_composite_keys.ts';
+import { Migration20261206000500_outbox_published_sequence_partial } from './Migration20261206000500_outbox_published_sequence_partial.ts';
+import { Migration20261206000600_ledger_write_once_after_update } from './Migration20261206000600_ledger_write_once_after_update.ts';
 
 /**
  * Every migration, in the order it runs: by name, which starts with its timestamp. Listed explicitly
@@ -60,4 +63,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206000100_ledger_seal_static_update', class: Migration20261206000100_ledger_seal_static_update },
   { name: 'Migration20261206000200_ledger_write_once_when', class: Migration20261206000200_ledger_write_once_when },
   { name: 'Migration20261206000300_outbox_sequence_not_unique', class: Migration20261206000300_outbox_sequence_not_unique },
+  { name: 'Migration20261206000400_merchant_proven_by_composite_keys', class: Migration20261206000400_merchant_proven_by_composite_keys },
+  { name: 'Migration20261206000500_outbox_published_sequence_partial', class: Migration20261206000500_outbox_published_sequence_partial },
+  { name: 'Migration20261206000600_ledger_write_once_after_update', class: Migration20261206000600_ledger_write_once_after_update },
 ];
