@@ -22,9 +22,10 @@ const sendQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...parameters: unknown[]) {
   if (!recording) return (sendQuery as (...values: unknown[]) => unknown).apply(this, parameters);
   const config = parameters[0] as string | { text?: string; name?: string };
-  const text = typeof config === 'string' ? config : config.name ? `execute ${config.name}` : (config.text ?? '');
+  // A prepared statement by its name and the start of its text: the name alone (a hash) says nothing.
+  const text = typeof config === 'string' ? config : config.name ? `execute ${config.name}: ${config.text ?? ''}` : (config.text ?? '');
   const waiting = unanswered.get(this) ?? 0;
-  recorded.push(`${waiting > 0 ? PIPELINED_MARK : ''}${text.replace(/\s+/g, ' ').trim().slice(0, 100)}`);
+  recorded.push(`${waiting > 0 ? PIPELINED_MARK : ''}${text.replace(/\s+/g, ' ').trim().slice(0, 140)}`);
   unanswered.set(this, waiting + 1);
   const answered = () => unanswered.set(this, Math.max(0, (unanswered.get(this) ?? 1) - 1));
   const callback = parameters[parameters.length - 1];
