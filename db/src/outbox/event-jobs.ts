@@ -3,6 +3,9 @@ import { isNotificationEvent, MAX_EVENTS_PER_NOTIFICATION_JOB } from '../modules
 import { isWebhookEventType } from '../modules/webhooks/webhook-events.ts';
 import type { OutboxJob } from './outbox.ts';
 
+/** For the relay's claim, beside WEBHOOK_SUBSCRIBED_SQL: whether a chat reaches the event's shopper. */
+export { notifiableEventSql } from '../modules/notifications/notification-events.ts';
+
 interface EventRow {
   id: string;
   type: string;
@@ -10,6 +13,8 @@ interface EventRow {
   payload: Record<string, unknown>;
   /** Whether an enabled webhook endpoint of the event's merchant subscribes to its type (WEBHOOK_SUBSCRIBED_SQL). */
   webhookSubscribed: boolean;
+  /** Whether the event's shopper can be told of it in a chat (notifiableEventSql). */
+  notifiable: boolean;
 }
 
 /**
@@ -30,7 +35,8 @@ export interface SharedJob {
 /**
  * The jobs a relay pass's outbox events start because of their types, in one place: the writer of
  * `order.paid` need not know that merchants' webhooks and shoppers' notifications follow from it.
- * A webhook fan-out is an event's own job, keyed by the event id. The pass's notification events share
+ * A webhook fan-out is an event's own job, keyed by the event id. The pass's notification events whose
+ * shopper a chat reaches (notifiableEventSql: a guest's start none) share
  * one `notification.send` job (in parts of at most MAX_EVENTS_PER_NOTIFICATION_JOB): BullMQ's add, fetch
  * and finish are then paid per pass, not per paid order. A job is keyed by the event ids it carries (the
  * event id itself when alone), so a pass relayed twice starts each job once; a later pass that takes the
@@ -40,7 +46,7 @@ export function jobsOfEvents(events: EventRow[]): { perEvent: OutboxJob[][]; sha
   const perEvent = events.map((event): OutboxJob[] =>
     event.merchantId && isWebhookEventType(event.type) && event.webhookSubscribed ? [{ name: 'webhook.fan_out', key: event.id, payload: { eventId: event.id } }] : [],
   );
-  const notified = events.flatMap((event, index) => (isNotificationEvent(event.type, event.payload) ? [index] : []));
+  const notified = events.flatMap((event, index) => (event.notifiable && isNotificationEvent(event.type, event.payload) ? [index] : []));
   const shared: SharedJob[] = [];
   for (let start = 0; start < notified.length; start += MAX_EVENTS_PER_NOTIFICATION_JOB) {
     const eventIndexes = notified.slice(start, start + MAX_EVENTS_PER_NOTIFICATION_JOB);

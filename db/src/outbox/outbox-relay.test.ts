@@ -18,7 +18,8 @@ const receivedOnAggregate: string[] = [];
 let watchedAggregateId: string;
 
 beforeAll(async () => {
-  environment = await createTestEnvironment();
+  // A bot token, so that an order of a Telegram shopper is one a chat reaches (notifiableEventSql).
+  environment = await createTestEnvironment({ TELEGRAM_BOT_TOKEN: '7000002:AAH-minishop-relay-test-token' });
   queues = new JobQueues(environment.config);
   publisher = await connectRedis(createRedis(environment.config), environment.config.redis.url);
   subscriber = await connectRedis(createRedis(environment.config), environment.config.redis.url);
@@ -143,10 +144,30 @@ describe('the outbox relay', () => {
     expect(await relay().relayOnce()).toEqual({ published: 0, failed: 1 });
   });
 
+  /**
+   * An order of a shopper signed in through Telegram, as rows: the state a Telegram sign-in and a checkout
+   * leave (workers/test/notifications.test.ts reaches it through them), which this test of the relay alone
+   * needs only as the order its events name.
+   */
+  async function orderOfTelegramShopper(): Promise<string> {
+    const [merchantId, shopId, shopperId, orderId] = [newId(), newId(), newId(), newId()];
+    await environment.database.pool.query(
+      `with merchant_row as (insert into merchant (id, name) values ($1, 'Relay tea') returning id),
+            shop_row as (insert into shop (id, merchant_id, slug, name, currency) select $2::uuid, id, 'relay-' || $2::text, 'Relay tea', 'EUR' from merchant_row returning id, merchant_id),
+            shopper_row as (insert into shopper (id, display_name) values ($3, 'Mei') returning id),
+            identity_row as (insert into shopper_identity (id, shopper_id, provider, subject) select $5, id, 'telegram', $6 from shopper_row)
+       insert into shop_order (id, merchant_id, shop_id, shopper_id, status, currency, item_count, total_minor, source, idempotency_request, payment_due_at)
+       select $4, shop_row.merchant_id, shop_row.id, shopper_row.id, 'paid', 'EUR', 1, 1250, 'cart', '{}', now() from shop_row, shopper_row`,
+      [merchantId, shopId, shopperId, orderId, newId(), String(Math.floor(Math.random() * 1e9))],
+    );
+    return orderId;
+  }
+
   it("gives a pass's notification events one job, keyed by them, in parts of at most 200; a pass relayed again adds none", async () => {
     const notifications = queues.queue('notifications');
     await notifications.obliterate({ force: true });
-    const paid = (orderId = newId()): OutboxEvent => ({ type: 'order.paid', aggregateType: 'order', aggregateId: orderId, merchantId: null, payload: { orderId } });
+    const reachable = await orderOfTelegramShopper();
+    const paid = (orderId = reachable): OutboxEvent => ({ type: 'order.paid', aggregateType: 'order', aggregateId: orderId, merchantId: null, payload: { orderId } });
     const ids = await write(paid(), orderEvent(), paid(), paid());
     const paidIds = [ids[0], ids[2], ids[3]];
 
@@ -166,6 +187,27 @@ describe('the outbox relay', () => {
     const parts = await notifications.getJobs(['waiting', 'paused', 'active', 'delayed']);
     expect(parts.map((job) => job.data.eventIds.length).sort((left, right) => left - right)).toEqual([50, 200]);
     expect(new Set(parts.flatMap((job) => job.data.eventIds))).toEqual(new Set(many));
+  });
+
+  it('starts no notification job for an event whose shopper no chat reaches: a guest, a malformed order id, or no bot token', async () => {
+    const notifications = queues.queue('notifications');
+    await notifications.obliterate({ force: true });
+    const paid = (orderId: string): OutboxEvent => ({ type: 'order.paid', aggregateType: 'order', aggregateId: newId(), merchantId: null, payload: { orderId } });
+    const guestOrder = await orderOfTelegramShopper();
+    await environment.database.pool.query(`update shopper_identity set provider = 'guest' where shopper_id = (select shopper_id from shop_order where id = $1)`, [guestOrder]);
+    const reachable = await orderOfTelegramShopper();
+    await write(paid(guestOrder), paid('not-a-uuid'), paid(newId()));
+    expect(await relay().relayOnce()).toEqual({ published: 3, failed: 0 });
+    expect(await notifications.getJobs(['waiting', 'paused', 'active', 'delayed'])).toEqual([]);
+
+    // A Telegram shopper is reached only through a bot: without a token the relay starts nothing for them either.
+    await write(paid(reachable));
+    const withoutBot = relay({ config: { ...environment.config, shoppers: { ...environment.config.shoppers, telegramBotToken: null } } });
+    expect(await withoutBot.relayOnce()).toEqual({ published: 1, failed: 0 });
+    expect(await notifications.getJobs(['waiting', 'paused', 'active', 'delayed'])).toEqual([]);
+    const [told] = await write(paid(reachable));
+    await relay().relayOnce();
+    expect((await notifications.getJobs(['waiting', 'paused', 'active', 'delayed'])).map((job) => job.data)).toEqual([{ eventIds: [told] }]);
   });
 
   it('runs as a loop that publishes new rows within moments, and stops cleanly', async () => {

@@ -6,7 +6,7 @@ import { prepared } from '../prepared-statements.ts';
 import { subscribeAcrossReconnects } from '../redis.ts';
 import type { JobQueues } from '../queues/job-queues.ts';
 import type { JobRegistry } from '../queues/registry.ts';
-import { jobsOfEvents, WEBHOOK_SUBSCRIBED_SQL, type SharedJob } from './event-jobs.ts';
+import { jobsOfEvents, notifiableEventSql, WEBHOOK_SUBSCRIBED_SQL, type SharedJob } from './event-jobs.ts';
 import { aggregateEventsChannel, allEventsChannel, outboxCommittedChannel, type OutboxJob, type OutboxMessage } from './outbox.ts';
 
 interface OutboxRow {
@@ -24,7 +24,7 @@ interface OutboxRow {
 export const OUTBOX_PUBLISH_LOCK_KEY = 604_100_001;
 
 export interface OutboxRelayOptions {
-  config: Pick<Config, 'redis'>;
+  config: Pick<Config, 'redis' | 'shoppers'>;
   pool: pg.Pool;
   queues: Pick<JobQueues<JobRegistry>, 'enqueue'>;
   /** A connection that is not in subscriber mode, for PUBLISH. */
@@ -97,21 +97,23 @@ export class OutboxRelay {
     return withPoolTransaction(this.options.pool, async (client) => {
       // Sent together (the transaction is pipelined, db/src/pool-transaction.ts) and run in order: the
       // claim starts once the publishing lock is granted. Both named, so planned once per connection. The
-      // claim also takes each row's position and reads whether a webhook endpoint wants it (WEBHOOK_SUBSCRIBED_SQL).
+      // claim also takes each row's position and reads whether a webhook endpoint wants it (WEBHOOK_SUBSCRIBED_SQL)
+      // and whether a chat reaches its shopper (notifiableEventSql).
       const [, { rows }] = await allInOrder([
         client.query(prepared('select pg_advisory_xact_lock($1)', [OUTBOX_PUBLISH_LOCK_KEY])),
-        client.query<OutboxRow & { position: string; webhookSubscribed: boolean }>(
+        client.query<OutboxRow & { position: string; webhookSubscribed: boolean; notifiable: boolean }>(
           prepared(
             `select claimed.id, claimed.type, claimed.aggregate_type as "aggregateType", claimed.aggregate_id as "aggregateId",
                     claimed.merchant_id as "merchantId", claimed.payload, claimed.jobs, claimed.created_at as "createdAt",
-                    nextval('outbox_published_sequence') as position, ${WEBHOOK_SUBSCRIBED_SQL} as "webhookSubscribed"
+                    nextval('outbox_published_sequence') as position, ${WEBHOOK_SUBSCRIBED_SQL} as "webhookSubscribed",
+                    ${notifiableEventSql('claimed', '$2::boolean')} as notifiable
                from (select id, sequence, type, aggregate_type, aggregate_id, merchant_id, payload, jobs, created_at
                        from outbox
                       where published_at is null
                       order by sequence
                       limit $1) as claimed
               order by claimed.sequence`,
-            [this.batchSize],
+            [this.batchSize, Boolean(this.options.config.shoppers.telegramBotToken)],
           ),
         ),
       ]);

@@ -38,3 +38,26 @@ export function notificationKind(type: string, payload: Record<string, unknown>)
 export function isNotificationEvent(type: string, payload: Record<string, unknown>): boolean {
   return notificationKind(type, payload) !== null;
 }
+
+/** A UUID's text shape: an order id read from an event's payload is cast only when it has it (a malformed one finds no order instead of failing the statement). */
+export const UUID_SHAPE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/**
+ * SQL over an outbox row `alias`: whether its event may tell a shopper something and its order's shopper has a
+ * chat the platform can write to, by the service's two routes (NotificationsService.adapterFor): Telegram when
+ * a bot token is set (`botTokenSet`, a boolean parameter of the statement), or their host chat when that host is
+ * active and takes notifications. The relay starts a notification job only for such events and the sweeper
+ * looks only for them, so an order of a guest, whom no chat reaches, costs no job, no read and no row. A CASE,
+ * so the order id is cast only once it has a UUID's shape; the service still decides each event itself.
+ */
+export function notifiableEventSql(alias: string, botTokenSet: string): string {
+  return `case when ${alias}.type = any('{${NOTIFICATION_EVENT_TYPES.join(',')}}'::text[]) and ${alias}.payload ->> 'orderId' ~ '${UUID_SHAPE}'
+            then exists (select from shop_order notified_order
+                           join shopper_identity identity on identity.shopper_id = notified_order.shopper_id
+                           left join chat_host host on host.id = identity.chat_host_id
+                          where notified_order.id = (${alias}.payload ->> 'orderId')::uuid
+                            and ((identity.provider = 'telegram' and ${botTokenSet})
+                                 or (identity.provider = 'host' and host.status = 'active' and host.notification_url is not null and host.notification_secret is not null)))
+            else false end`;
+}
+

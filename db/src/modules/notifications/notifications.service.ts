@@ -8,7 +8,7 @@ import { prepared } from '../../prepared-statements.ts';
 import { RetryAfterError } from '../../queues/retry-after.ts';
 import type { ChatAdapter, ChatMessage } from './chat-adapter.ts';
 import { HostAdapter } from './host-adapter.ts';
-import { MAX_EVENTS_PER_NOTIFICATION_JOB, NOTIFICATION_EVENT_TYPES, notificationKind, type NotificationKind } from './notification-events.ts';
+import { MAX_EVENTS_PER_NOTIFICATION_JOB, NOTIFICATION_EVENT_TYPES, notifiableEventSql, notificationKind, UUID_SHAPE, type NotificationKind } from './notification-events.ts';
 import { messageLanguage, notificationText } from './notification-messages.ts';
 import { TelegramAdapter } from './telegram-adapter.ts';
 
@@ -39,8 +39,6 @@ interface EventFacts extends Recipient {
   payload: Record<string, unknown>;
   order: { number: number | null; shopperId: string; merchantId: string; currency: string; totalMinor: number; source: string; shopName: string } | null;
 }
-
-const UUID_SHAPE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 export interface SendResult {
   status: NotificationStatus;
@@ -224,7 +222,8 @@ export class NotificationsService {
 
   /**
    * The safety net (Redis lost between the relay and the job): notification events of the last hour
-   * that have no notification row yet get their job again, through the outbox.
+   * that have no notification row yet, and whose shopper a chat reaches (the relay's own test,
+   * notifiableEventSql: it started no job for the others), get their job again, through the outbox.
    */
   async sweepMissing(now: Date = new Date(), limit = 500): Promise<{ rescheduled: number }> {
     return withPoolTransaction(this.database.pool, async (client) => {
@@ -232,8 +231,9 @@ export class NotificationsService {
         `select o.id, o.type, o.payload from outbox o
           where o.published_at is not null and o.published_at between $1 and $2 and o.type = any($3::text[])
             and not exists (select 1 from shopper_notification n where n.event_id = o.id)
+            and ${notifiableEventSql('o', '$5::boolean')}
           order by o.published_at limit $4`,
-        [new Date(now.getTime() - SWEEP_WINDOW_MS), new Date(now.getTime() - SWEEP_GRACE_MS), NOTIFICATION_EVENT_TYPES, limit],
+        [new Date(now.getTime() - SWEEP_WINDOW_MS), new Date(now.getTime() - SWEEP_GRACE_MS), NOTIFICATION_EVENT_TYPES, limit, Boolean(this.config.shoppers.telegramBotToken)],
       );
       let rescheduled = 0;
       for (const event of rows) {
