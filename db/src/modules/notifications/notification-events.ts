@@ -60,4 +60,3 @@ export function notifiableEventSql(alias: string, botTokenSet: string): string {
                                  or (identity.provider = 'host' and host.status = 'active' and host.notification_url is not null and host.notification_secret is not null)))
             else false end`;
 }
-
