@@ -60,7 +60,7 @@ export async function insertTeamOrders(client: Queryable, input: TeamOrderInput,
   for (const order of rows) {
     // Like checkout: each member's order goes to whoever brought that member (their last share-link open
     // in this shop within the window, e.g. the team link a friend shared), in the order's own transaction.
-    await attributeOrder(client, { orderId: order.id, shopId: input.shopId, merchantId: input.merchantId, shopperId: order.shopperId, currency: input.currency });
+    await attributeOrder(client, order.id);
     await insertOrderEvent(client, order, actor, { type: 'status_changed', fromStatus: null, toStatus: 'paid', note: 'group buy team formed', data });
     await addToOutbox(client, {
       type: 'order.paid',

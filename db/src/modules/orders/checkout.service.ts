@@ -37,7 +37,7 @@ import {
 import type { CheckoutInput } from './orders.schemas.ts';
 import type { StockLine } from './stock-reservations.ts';
 import { cartOfShopperSql, type CartKey } from '../carts/cart-view.ts';
-import { attributeOrder } from '../referrals/referral-attribution.ts';
+import { ATTRIBUTION_INSERT_SQL } from '../referrals/referral-attribution.ts';
 
 export type PlacedOrder = Order & { lines: OrderLine[] };
 
@@ -163,14 +163,11 @@ export class CheckoutService {
       paymentDueAt: new Date(Date.now() + this.config.orders.paymentTimeoutSeconds * 1000),
       lines: reserved,
     });
-    // The sharer who brought this shopper here, if any (docs/social.md §3), and the commit: sent behind the
-    // order, in its round trip (the transaction is pipelined, db/src/pool-transaction.ts). Nothing is
-    // checked after them: a concurrent request with the same key that committed first makes the order's
-    // insert fail, and with it the whole transaction, reservation included.
-    const attributing = attributeOrder(client, { orderId, shopId: shop.id, merchantId: shop.merchantId, shopperId: actor.shopperId, currency: shop.currency });
+    // The commit, sent behind the order, in its round trip (the transaction is pipelined,
+    // db/src/pool-transaction.ts). Nothing is checked after it: a concurrent request with the same key that
+    // committed first makes the order's insert fail, and with it the whole transaction, reservation included.
     commitBehind(client);
-    const [order] = await allInOrder([inserting, attributing]);
-    return order;
+    return inserting;
   }
 }
 
@@ -462,7 +459,9 @@ async function insertOrder(client: Queryable, actor: ShopperActor, order: NewOrd
        select ${outboxId}, ${type}, ${aggregateType}, ${aggregateId}, ${outboxMerchantId}, ${payload} || jsonb_build_object('number', placed.number), ${jobs}
          from placed
      ),
-     emptied as (delete from cart_line where cart_id = ${parameters.add(cartId, 'uuid')} and exists (select 1 from placed))
+     emptied as (delete from cart_line where cart_id = ${parameters.add(cartId, 'uuid')} and exists (select 1 from placed)),
+     -- The sharer who brought this shopper here, if any (docs/social.md §3).
+     attributed as (${ATTRIBUTION_INSERT_SQL})
      select * from placed`,
       parameters.values,
     ),
