@@ -11,13 +11,18 @@ import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.t
 import { BenchClient } from './client.ts';
 import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
 import { readWarmUpSeconds } from '../lib/warm-up.ts';
+import { startBenchChatHost } from '../lib/bench-chat-host.ts';
 
 /**
- * `npm run bench -- checkout [--duration=10] [--warmup=15] [--variants=64] [--workers=1] [--levels=1,8,32]`: complete checkouts paid by
- * wallet (cart line -> order -> paid: three HTTP requests) per second at 1, 8 and 32 concurrent
- * shoppers, with p50/p99 of the whole flow. Throwaway database; the API, the workers (the outbox relay and
- * the job workers, as `npm run workers` runs them) and this load generator each run in a process of their
+ * `npm run bench -- checkout [--duration=10] [--warmup=15] [--variants=64] [--workers=1] [--levels=1,8,32] [--via-chat=0]`:
+ * complete checkouts paid by wallet (cart line -> order -> paid: three HTTP requests) per second at 1, 8 and 32
+ * concurrent shoppers, with p50/p99 of the whole flow. Throwaway database; the API, the workers (the outbox relay
+ * and the job workers, as `npm run workers` runs them) and this load generator each run in a process of their
  * own. Every loop is bounded by its duration.
+ *
+ * The shoppers are guests, as a web widget's are, unless `--via-chat=1`: then each signs in through a host chat
+ * that takes notifications (an endpoint of this process on loopback, answering 200), so every paid order also
+ * sends its shopper a chat message (docs/notifications.md), as in a chat super-app.
  */
 /** The value of `--<name>=<value>`, if given. */
 const argument = (name: string) => process.argv.find((given) => given.startsWith(`--${name}=`))?.split('=')[1];
@@ -36,6 +41,8 @@ const LEVELS = (argument('levels') ?? '1,8,32')
   .split(',')
   .map(Number)
   .filter((level) => Number.isInteger(level) && level >= 1 && level <= 256);
+/** `--via-chat=1`: shoppers of a host chat that takes notifications, instead of guests. */
+const viaChat = flag('via-chat', 0) !== 0;
 const PRICE_MINOR = 1_250;
 const STOCK_PER_VARIANT = 10_000_000;
 
@@ -58,7 +65,8 @@ function percentile(sorted: number[], fraction: number): number {
 }
 
 const children: ChildProcess[] = [];
-const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore: os.loadavg() }, durationSeconds, warmUpSeconds, variantCount, workers: withWorkers };
+let chat: Awaited<ReturnType<typeof startBenchChatHost>> | null = null;
+const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore: os.loadavg() }, durationSeconds, warmUpSeconds, variantCount, workers: withWorkers, viaChat };
 
 try {
   // A shop with many variants, so that shoppers spread over rows as a real catalog does.
@@ -74,8 +82,10 @@ try {
   const ledger = new LedgerService(environment.database);
   const maxConnections = Math.max(...LEVELS);
   const shoppers: { id: string; token: string }[] = [];
+  chat = viaChat ? await startBenchChatHost(environment) : null;
   for (let index = 0; index < maxConnections; index += 1) {
-    const session = await client.request('POST', '/api/store/sessions', { body: { provider: 'guest', deviceId: `bench-device-${index}-${newId()}` } });
+    const body = chat ? await chat.sessionBody(`bench-chat-user-${index}-${newId()}`) : { provider: 'guest', deviceId: `bench-device-${index}-${newId()}` };
+    const session = await client.request('POST', '/api/store/sessions', { body });
     if (session.status !== 201) throw new Error(`session: ${session.status} ${JSON.stringify(session.body)}`);
     shoppers.push({ id: session.body.shopper.id, token: session.body.accessToken });
     await ledger.record(await ledger.recipes.topUp({ eventId: newId(), shopperId: session.body.shopper.id, currency: 'EUR', amountMinor: 1_000_000_000_000, source: 'world' }));
@@ -255,9 +265,16 @@ try {
     [productId],
   );
   const paidOrders = await pool.query<{ count: number }>(`select count(*)::int as count from shop_order where status = 'paid'`);
-  const checks = { ledgerInvariants: 'ok', unitsSold: stock.rows[0]?.sold, saleMovements: stock.rows[0]?.movements, paidOrders: paidOrders.rows[0]?.count, stillReserved: stock.rows[0]?.reserved };
+  const checks: Record<string, unknown> = { ledgerInvariants: 'ok', unitsSold: stock.rows[0]?.sold, saleMovements: stock.rows[0]?.movements, paidOrders: paidOrders.rows[0]?.count, stillReserved: stock.rows[0]?.reserved };
+  if (chat && withWorkers) {
+    // Every paid order's shopper is told, once: the last notifications are still on their way when the load stops.
+    const deadline = Date.now() + 30_000;
+    while (chat.messagesReceived() < Number(checks.paidOrders) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    checks.chatMessages = chat.messagesReceived();
+  }
   console.log('checks:', checks);
   if (checks.unitsSold !== checks.paidOrders || checks.saleMovements !== checks.paidOrders) throw new Error('units sold and paid orders disagree');
+  if (checks.chatMessages !== undefined && checks.chatMessages !== checks.paidOrders) throw new Error(`${String(checks.chatMessages)} chat messages for ${String(checks.paidOrders)} paid orders`);
 
   Object.assign(report, { results, budget, withinBudget, failures, checks, loadAverageAfter: os.loadavg() });
   mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
@@ -267,5 +284,6 @@ try {
   for (const child of children) child.send('close');
   await new Promise((resolve) => setTimeout(resolve, 500));
   for (const child of children) if (child.exitCode === null) child.kill();
+  await chat?.close();
   await environment.cleanup();
 }
