@@ -99,15 +99,21 @@ export class NotificationsService {
     const failures: unknown[] = [];
     for (const part of partsToSend(drafts)) {
       const created = await this.insertClaimed(part);
+      const taken: { id: string; externalId: string | null }[] = [];
       await Promise.all(
         part.map(async (draft) => {
           try {
-            results.set(draft.eventId, await this.deliver(draft, created.get(draft.eventId)));
+            const { taken: externalId, ...result } = await this.deliver(draft, created.get(draft.eventId));
+            if (externalId !== undefined && result.notificationId) taken.push({ id: result.notificationId, externalId });
+            results.set(draft.eventId, result);
           } catch (error) {
             failures.push(error);
           }
         }),
       );
+      // The messages the part's chats took, recorded together: one statement, not one per message. A worker
+      // that dies before it leaves them `sending`, and their claims' expiry sends them again (at least once).
+      if (taken.length) await this.markSent(taken);
     }
     if (failures.length) throw oneFailure(failures, uniqueEventIds.length);
     return eventIds.map((eventId) => results.get(eventId) as SendResult);
@@ -164,8 +170,11 @@ export class NotificationsService {
     return new Map(rows.map((row) => [row.eventId, row]));
   }
 
-  /** Sends one event's message through its chat (no transaction open) and records the outcome. */
-  private async deliver(draft: Draft, created: NotificationRow | undefined): Promise<SendResult> {
+  /**
+   * Sends one event's message through its chat (no transaction open) and records the outcome, except a message
+   * the chat took: that one comes back with the chat's message id as `taken`, for markSent.
+   */
+  private async deliver(draft: Draft, created: NotificationRow | undefined): Promise<SendResult & { taken?: string | null }> {
     const { eventId, facts, kind, order, adapter, skipReason } = draft;
     if (created && skipReason) return { status: 'skipped', notificationId: created.id, reason: skipReason };
     // Claim it: only a notification not yet sent (nor given up) is sent, by one job at a time. A claim
@@ -209,15 +218,22 @@ export class NotificationsService {
       ]);
       throw error;
     }
-    if (result.outcome === 'sent') {
-      await this.database.pool.query(`update shopper_notification set status = 'sent', external_id = $2, sent_at = now(), last_error = null, updated_at = now() where id = $1`, [
-        notification.id,
-        result.externalId,
-      ]);
-      return { status: 'sent', notificationId: notification.id };
-    }
+    if (result.outcome === 'sent') return { status: 'sent', notificationId: notification.id, taken: result.externalId };
     await this.database.pool.query(`update shopper_notification set status = 'failed', last_error = $2, updated_at = now() where id = $1`, [notification.id, result.error.slice(0, 500)]);
     return { status: 'failed', notificationId: notification.id, reason: result.error };
+  }
+
+  /** Marks notifications sent, with the message id each chat gave. */
+  private async markSent(taken: { id: string; externalId: string | null }[]): Promise<void> {
+    await this.database.pool.query(
+      prepared(
+        `update shopper_notification notification
+            set status = 'sent', external_id = taken.external_id, sent_at = now(), last_error = null, updated_at = now()
+           from unnest($1::uuid[], $2::text[]) as taken (id, external_id)
+          where notification.id = taken.id`,
+        [taken.map((row) => row.id), taken.map((row) => row.externalId)],
+      ),
+    );
   }
 
   /**
