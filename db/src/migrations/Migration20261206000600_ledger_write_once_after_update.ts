@@ -10,20 +10,21 @@ import { NOT_A_SEAL } from './Migration20261206000200_ledger_write_once_when.ts'
  * reaches `ledger_transfer_write_once()`, whose exception aborts the statement and its transaction, so no
  * change it refuses is ever committed: what the rule allows and refuses is the same as before.
  */
+/** The update trigger again, run `before` or `after` the row is written; the rule it applies is the same. */
+function appendOnlyTrigger(timing: 'before' | 'after'): string {
+  return `
+      drop trigger ledger_transfer_append_only on ledger_transfer;
+      create trigger ledger_transfer_append_only ${timing} update on ledger_transfer
+        for each row when (${NOT_A_SEAL})
+        execute function ledger_transfer_write_once();`;
+}
+
 export class Migration20261206000600_ledger_write_once_after_update extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`
-      drop trigger ledger_transfer_append_only on ledger_transfer;
-      create trigger ledger_transfer_append_only after update on ledger_transfer
-        for each row when (${NOT_A_SEAL})
-        execute function ledger_transfer_write_once();`);
+    this.addSql(appendOnlyTrigger('after'));
   }
 
   override async down(): Promise<void> {
-    this.addSql(`
-      drop trigger ledger_transfer_append_only on ledger_transfer;
-      create trigger ledger_transfer_append_only before update on ledger_transfer
-        for each row when (${NOT_A_SEAL})
-        execute function ledger_transfer_write_once();`);
+    this.addSql(appendOnlyTrigger('before'));
   }
 }
