@@ -173,7 +173,7 @@ try {
   await ask(api.child, 'profile-start', 'profileStarted');
   const cpuBefore = process.cpuUsage();
   const measured = await run(durationSeconds);
-  const wal = walRecording ? await walRecording.stop(Math.max(measured.orders, 1)) : { profile: null, reason: 'pg_walinspect is not available' };
+  const wal = await walRecording.stop(Math.max(measured.orders, 1));
   const profilePath = path.join(profileFolder, 'api.cpuprofile');
   await ask(api.child, { profileStop: profilePath }, 'profileWritten');
   const postgresCpu = (await postgresRecording?.stop()) ?? null;

@@ -12,6 +12,7 @@ import { BenchClient } from './client.ts';
 import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
 import { readWarmUpSeconds } from '../lib/warm-up.ts';
 import { startBenchChatHost } from '../lib/bench-chat-host.ts';
+import { walBytesSince, walPosition } from '../lib/wal-profile.ts';
 
 /**
  * `npm run bench -- checkout [--duration=10] [--warmup=15] [--variants=64] [--workers=1] [--levels=1,8,32] [--via-chat=0]`:
@@ -154,17 +155,9 @@ try {
     return seconds;
   }
 
-  /** Where PostgreSQL's write-ahead log stands: the WAL an order writes is what its rows and index entries cost to log. */
-  async function walPosition(): Promise<string> {
-    return (await pool.query<{ position: string }>('select pg_current_wal_lsn()::text as position')).rows[0]!.position;
-  }
-
-  async function walBytesSince(position: string): Promise<number> {
-    return Number((await pool.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::text as bytes', [position])).rows[0]!.bytes);
-  }
-
   async function level(connections: number, seconds: number) {
-    const walBefore = await walPosition();
+    // The WAL an order writes is what its rows and index entries cost to log.
+    const walBefore = await walPosition(pool);
     const cpuBefore = await cpuSeconds();
     const machineBefore = machineBusyMicroseconds();
     const loadGeneratorBefore = process.cpuUsage();
@@ -191,7 +184,7 @@ try {
     const loadGenerator = process.cpuUsage(loadGeneratorBefore);
     const machineMicroseconds = machineBusyMicroseconds() - machineBefore;
     const cpuAfter = await cpuSeconds();
-    const walBytes = await walBytesSince(walBefore);
+    const walBytes = await walBytesSince(pool, walBefore);
     flowLatencies.sort((a, b) => a - b);
     stepLatencies.forEach((latencies) => latencies.sort((a, b) => a - b));
     return {

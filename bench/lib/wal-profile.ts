@@ -64,28 +64,39 @@ const RECORDS_SQL = `
          count(*)::int as count
     from records group by 1, 2`;
 
+/** Where PostgreSQL's write-ahead log stands now. */
+export async function walPosition(pool: pg.Pool): Promise<string> {
+  return (await pool.query<{ position: string }>('select pg_current_wal_lsn()::text as position')).rows[0]!.position;
+}
+
+/** The WAL the whole server wrote since `position`, in bytes. */
+export async function walBytesSince(pool: pg.Pool, position: string): Promise<number> {
+  return Number((await pool.query<{ bytes: string }>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::text as bytes', [position])).rows[0]!.bytes);
+}
+
 export interface WalRecording {
+  /** The profile of the WAL written since the start, or why there is none. */
   stop(orders: number): Promise<{ profile: WalProfile | null; reason?: string }>;
 }
 
-/** Starts counting from the WAL's current end; null (with the reason printed) where pg_walinspect cannot be had. */
-export async function startWalProfile(pool: pg.Pool): Promise<WalRecording | null> {
+/** Starts counting from the WAL's current end; where pg_walinspect cannot be had, `stop` answers why. */
+export async function startWalProfile(pool: pg.Pool): Promise<WalRecording> {
   try {
     await pool.query('create extension if not exists pg_walinspect');
   } catch (error) {
-    console.log(`no WAL profile: pg_walinspect is not available here (${(error as Error).message})`);
-    return null;
+    const reason = `pg_walinspect is not available here (${(error as Error).message})`;
+    return { stop: async () => ({ profile: null, reason }) };
   }
-  const { rows: [start] } = await pool.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+  const startPosition = await walPosition(pool);
   return {
     async stop(orders) {
       // The last record written may still be in flight; the profile ends at the last flushed position.
       const { rows: [end] } = await pool.query<{ lsn: string; bytes: string }>(
         'select pg_current_wal_flush_lsn()::text as lsn, pg_wal_lsn_diff(pg_current_wal_flush_lsn(), $1::pg_lsn)::text as bytes',
-        [start!.lsn],
+        [startPosition],
       );
       try {
-        const { rows } = await pool.query<WalRecordCount>(RECORDS_SQL, [start!.lsn, end!.lsn]);
+        const { rows } = await pool.query<WalRecordCount>(RECORDS_SQL, [startPosition, end!.lsn]);
         return { profile: summariseWalRecords(rows, orders, Number(end!.bytes)) };
       } catch (error) {
         // A checkpoint during the window may have recycled its first segments.
