@@ -1,10 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { newId } from '../../db/src/ids.ts';
 import { seedBenchShop } from '../lib/bench-shop.ts';
 import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
 import { machineBusyMicroseconds } from '../lib/machine.ts';
+import { processCpuSeconds, runQueueWaitSeconds } from '../lib/process-cpu.ts';
+import { databaseNow, relayLag } from '../lib/relay-lag.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.ts';
@@ -117,19 +119,11 @@ try {
     return { ok: true, steps };
   }
 
-  /** CPU seconds used so far by a process, from /proc/<pid>/stat (utime and stime, fields 14 and 15, in clock ticks); 0 once it has ended. */
-  const ticksPerSecond = 100;
-  function processCpuSeconds(pid: number): number {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-    } catch {
-      return 0;
-    }
-  }
-
-  /** CPU seconds used so far by the API process, the workers process and each PostgreSQL backend serving this database (by pid). */
-  async function cpuSeconds(): Promise<{ api: number; workers: number; postgres: Map<number, number> }> {
+  /**
+   * CPU seconds used so far by the API process, the workers process and each PostgreSQL backend serving this
+   * database (by pid), and the seconds each waited for a core (for the API and the workers, their event loops' threads).
+   */
+  async function cpuSeconds(): Promise<{ api: number; workers: number; postgres: Map<number, number>; waiting: { api: number; workers: number; postgres: Map<number, number> } }> {
     const apiSeconds = await new Promise<number>((resolve) => {
       const listener = (message: unknown) => {
         if (typeof message === 'object' && message && 'cpuMicroseconds' in message) {
@@ -142,7 +136,12 @@ try {
     });
     const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
     const postgres = new Map(rows.map(({ pid }) => [pid, processCpuSeconds(pid)]));
-    return { api: apiSeconds, workers: workers?.pid === undefined ? 0 : processCpuSeconds(workers.pid), postgres };
+    const waiting = {
+      api: runQueueWaitSeconds(api.child.pid!),
+      workers: workers?.pid === undefined ? 0 : runQueueWaitSeconds(workers.pid),
+      postgres: new Map(rows.map(({ pid }) => [pid, runQueueWaitSeconds(pid)])),
+    };
+    return { api: apiSeconds, workers: workers?.pid === undefined ? 0 : processCpuSeconds(workers.pid), postgres, waiting };
   }
 
   /**
@@ -158,6 +157,7 @@ try {
   async function level(connections: number, seconds: number) {
     // The WAL an order writes is what its rows and index entries cost to log.
     const walBefore = await walPosition(pool);
+    const levelStartedAt = await databaseNow(pool);
     const cpuBefore = await cpuSeconds();
     const machineBefore = machineBusyMicroseconds();
     const loadGeneratorBefore = process.cpuUsage();
@@ -185,7 +185,10 @@ try {
     const machineMicroseconds = machineBusyMicroseconds() - machineBefore;
     const cpuAfter = await cpuSeconds();
     const walBytes = await walBytesSince(pool, walBefore);
+    // The events the level's orders wrote, from their transaction to the relay's publishing pass (with workers).
+    const relay = withWorkers ? await relayLag(pool, levelStartedAt, await databaseNow(pool)) : null;
     flowLatencies.sort((a, b) => a - b);
+    const perOrder = (seconds: number) => Math.round((seconds * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100;
     stepLatencies.forEach((latencies) => latencies.sort((a, b) => a - b));
     return {
       connections,
@@ -197,9 +200,15 @@ try {
       flowP99Ms: percentile(flowLatencies, 0.99),
       flowMaxMs: percentile(flowLatencies, 1),
       // Backends that ended during the level are missed (postgresSecondsBetween), so the PostgreSQL figure is a floor.
-      apiCpuMsPerOrder: Math.round(((cpuAfter.api - cpuBefore.api) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
-      workersCpuMsPerOrder: Math.round(((cpuAfter.workers - cpuBefore.workers) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
-      postgresCpuMsPerOrder: Math.round((postgresSecondsBetween(cpuBefore.postgres, cpuAfter.postgres) * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100,
+      apiCpuMsPerOrder: perOrder(cpuAfter.api - cpuBefore.api),
+      workersCpuMsPerOrder: perOrder(cpuAfter.workers - cpuBefore.workers),
+      postgresCpuMsPerOrder: perOrder(postgresSecondsBetween(cpuBefore.postgres, cpuAfter.postgres)),
+      // Time each was ready to run but had no core: what a two-core machine shared by a single-threaded API
+      // and a dozen backends costs in latency, beside what it costs in CPU (bench/lib/process-cpu.ts).
+      apiWaitingForCoreMsPerOrder: perOrder(cpuAfter.waiting.api - cpuBefore.waiting.api),
+      workersWaitingForCoreMsPerOrder: perOrder(cpuAfter.waiting.workers - cpuBefore.waiting.workers),
+      postgresWaitingForCoreMsPerOrder: perOrder(postgresSecondsBetween(cpuBefore.waiting.postgres, cpuAfter.waiting.postgres)),
+      apiWaitingForCoreShare: Math.round(((cpuAfter.waiting.api - cpuBefore.waiting.api) / elapsedSeconds) * 1000) / 1000,
       loadGeneratorCpuMsPerOrder: Math.round((loadGenerator.user + loadGenerator.system) / 10 / Math.max(flowLatencies.length, 1)) / 100,
       // Every core's busy time (API, workers, PostgreSQL, Redis, this load generator) per order: moves much
       // less with the machine's speed from run to run than orders/s does.
@@ -207,6 +216,9 @@ try {
       // The whole server's WAL over the level (the workers' writes and the seal included) per order: steady
       // from host to host, so it shows a change in what an order writes where CPU figures drown in noise.
       walBytesPerOrder: Math.round(walBytes / Math.max(flowLatencies.length, 1)),
+      relayLagP50Ms: relay?.p50Ms ?? null,
+      relayLagP99Ms: relay?.p99Ms ?? null,
+      eventsLeftUnpublished: relay?.unpublished ?? null,
       steps: Object.fromEntries(
         ['cart', 'checkout', 'pay'].map((step, index) => [step, { p50Ms: percentile(stepLatencies[index]!, 0.5), p99Ms: percentile(stepLatencies[index]!, 0.99) }]),
       ),
@@ -239,7 +251,9 @@ try {
       'PostgreSQL CPU ms/order': result.postgresCpuMsPerOrder,
       'load generator CPU ms/order': result.loadGeneratorCpuMsPerOrder,
       'machine CPU ms/order': result.machineCpuMsPerOrder,
+      'waiting for a core ms/order: API / workers / PostgreSQL': [result.apiWaitingForCoreMsPerOrder, result.workersWaitingForCoreMsPerOrder, result.postgresWaitingForCoreMsPerOrder].join(' / '),
       'WAL bytes/order': result.walBytesPerOrder,
+      'relay lag p50 / p99 ms': `${result.relayLagP50Ms ?? '-'} / ${result.relayLagP99Ms ?? '-'}`,
       failed: result.failed,
     })),
   );
