@@ -80,6 +80,10 @@ describe('docker-compose.yml', () => {
     expect(compose).toContain('command: ["node", "--max-semi-space-size=4", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "scripts/compiled.mjs", "api"]');
     expect(compose).toContain('command: ["node", "--max-semi-space-size=4", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "scripts/compiled.mjs", "workers"]');
     expect(compose).toContain('command: ["node", "scripts/compiled.mjs", "migrate"]');
+    // The workers' container gives way to the API's and PostgreSQL's (default 1024) when they compete for a core.
+    const workersService = compose.split(/\n(?= {2}[a-z-]+:\n)/).find((service) => service.startsWith('  workers:\n'));
+    expect(workersService).toMatch(/^ {4}cpu_shares: 128$/m);
+    expect(compose.match(/cpu_shares/g)).toHaveLength(1);
     expect(compose).not.toContain('tsx');
     // The only service that seeds is behind the demo profile, and it says so explicitly.
     const seeding = compose.split(/\n(?= {2}[a-z-]+:\n)/).filter((service) => service.includes('"scripts/compiled.mjs", "seed"'));

@@ -4,6 +4,7 @@ import { connectDatabase } from '../../db/src/database.ts';
 import { loggerOptions } from '../../db/src/log-redaction.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
+import { lowerProcessPriority } from '../../workers/src/process-priority.ts';
 import { startWorkers } from '../../workers/src/start-workers.ts';
 
 /**
@@ -13,6 +14,7 @@ import { startWorkers } from '../../workers/src/start-workers.ts';
  */
 const config = loadConfig();
 const logger = pino({ name: 'workers', ...loggerOptions(config) });
+lowerProcessPriority(config.workersProcess.nice, logger);
 const database = await connectDatabase(config);
 const redis = await connectRedis(createRedis(config), config.redis.url, { logger, connection: 'workers' });
 const services = createServices({ config, database, redis, logger });

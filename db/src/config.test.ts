@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_EXPORT_POOL_MAX: '0' })).toThrow(/DATABASE_EXPORT_POOL_MAX/);
   });
 
+  it('runs a workers process of its own at nice 10 unless told otherwise, and names a value outside 0 to 19', () => {
+    expect(loadConfig({}).workersProcess).toEqual({ nice: 10 });
+    expect(loadConfig({ WORKERS_NICE: '0' }).workersProcess).toEqual({ nice: 0 });
+    expect(() => loadConfig({ WORKERS_NICE: '20' })).toThrow(/^Environment variable WORKERS_NICE is invalid/);
+    expect(() => loadConfig({ WORKERS_NICE: '-5' })).toThrow(/^Environment variable WORKERS_NICE is invalid/);
+  });
+
   it('lets overrides win over the environment', () => {
     expect(loadConfig({ PORT: '8080' }, { PORT: '9090' }).http.port).toBe(9090);
   });

@@ -86,6 +86,11 @@ const environmentSchema = Type.Object({
     default: 'generic=minishop-generic-carrier-local-secret,aftership=minishop-aftership-local-secret',
   }),
   CARRIER_WEBHOOK_TOLERANCE_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }),
+  /**
+   * The nice value a workers process of its own (`npm run workers`) runs at: background work (the relay,
+   * jobs) gives way to the API's requests when they compete for a core (docs/performance.md); 0 keeps it even.
+   */
+  WORKERS_NICE: Type.Integer({ minimum: 0, maximum: 19, default: 10 }),
   /** The relay is woken after each commit that wrote outbox rows; this poll is its safety net. */
   OUTBOX_RELAY_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 100 }),
   /** Comma-separated origins allowed to open GET /ws from a browser; `*` for any; empty: PUBLIC_URL's origin only. */
@@ -171,6 +176,8 @@ export interface Config {
     carrierWebhookToleranceSeconds: number;
   };
   outbox: { relayPollIntervalMs: number };
+  /** `nice`: the scheduling priority a workers process of its own lowers itself to (0 to 19; `npm start`'s one process keeps 0). */
+  workersProcess: { nice: number };
   /** GET /ws (docs/realtime.md). `allowedOrigins` is `'*'` or a list of origins (`https://host[:port]`). */
   realtime: {
     allowedOrigins: '*' | string[];
@@ -283,6 +290,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       carrierWebhookToleranceSeconds: values.CARRIER_WEBHOOK_TOLERANCE_SECONDS,
     },
     outbox: { relayPollIntervalMs: values.OUTBOX_RELAY_POLL_INTERVAL_MS },
+    workersProcess: { nice: values.WORKERS_NICE },
     realtime: {
       allowedOrigins: allowedOrigins(values.REALTIME_ALLOWED_ORIGINS, publicUrl),
       heartbeatIntervalMs: values.REALTIME_HEARTBEAT_INTERVAL_MS,

@@ -6,12 +6,14 @@ import { loggerOptions } from '../../db/src/log-redaction.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
 import { exitOnStartupFailure } from '../../db/src/startup-errors.ts';
+import { lowerProcessPriority } from './process-priority.ts';
 import { startWorkers } from './start-workers.ts';
 
 /** The workers process: the same services as the API, fed by BullMQ instead of HTTP. */
 async function main() {
   const config = loadConfig();
   const logger = pino({ name: 'workers', ...loggerOptions(config) });
+  lowerProcessPriority(config.workersProcess.nice, logger);
   // What is running so far, stopped in reverse order. The signal handlers are installed before anything
   // starts: a SIGTERM that arrives while the process is still starting closes what has started, cleanly.
   const stops: (() => unknown)[] = [];
