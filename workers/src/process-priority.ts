@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 
 /**
- * Lowers this process's scheduling priority to `nice` (0 to 19; 0 leaves it). For a workers process of its
+ * Lowers this process's scheduling priority to `nice` (0 to 19; 0, or a process already nicer, is left as it is). For a workers process of its
  * own: the relay and the jobs run behind the API's requests when both want a core, and take every core the
  * requests leave idle. On two cores the API's single event loop is the checkout's bottleneck, and every
  * moment it waits for a core behind the workers is a moment each request in flight waits (docs/performance.md).
@@ -16,7 +16,8 @@ export function lowerProcessPriority(nice: number, logger: Pick<Logger, 'info' |
   if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError(`a nice value is a whole number from 0 to 19, not ${nice}`);
   if (nice === 0) return;
   try {
-    for (const threadId of threadIds()) os.setPriority(threadId, nice);
+    // Never the other way: a process started nicer still (`nice -n 15 npm run workers`) stays as it was.
+    for (const threadId of threadIds()) if (os.getPriority(threadId) < nice) os.setPriority(threadId, nice);
     logger.info({ nice }, 'workers run behind the API when both want a core');
   } catch (error) {
     logger.warn({ err: error, nice }, 'could not lower the workers\' priority; they run at the default one');

@@ -12,12 +12,14 @@ afterEach(() => {
 });
 
 /** A Node process that lowers its own priority with `nice`, says "ready" and waits. */
-async function processAtNice(nice: number): Promise<number> {
+async function processAtNice(nice: number, startedAtNice = 0): Promise<number> {
   const script = `const { lowerProcessPriority } = await import(${JSON.stringify(moduleFile)});
     lowerProcessPriority(${nice}, { info() {}, warn(message) { console.error(message); } });
     process.stdout.write('ready\\n');
     setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const command = [process.execPath, '--import', 'tsx', '--input-type=module', '-e', script];
+  // nice(1) runs the command in its own process (exec), so the pid is Node's.
+  const child = startedAtNice ? spawn('nice', ['-n', String(startedAtNice), ...command], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
@@ -37,6 +39,10 @@ describe.runIf(process.platform === 'linux')('lowerProcessPriority', () => {
     // The event loop, V8's platform threads and libuv's: several threads, all at 10.
     expect(values.length).toBeGreaterThan(1);
     expect(new Set(values)).toEqual(new Set([10]));
+  });
+
+  it('never raises the priority of a process started nicer still', async () => {
+    expect(new Set(threadNiceValues(await processAtNice(10, 15)))).toEqual(new Set([15]));
   });
 
   it('leaves the process as it was at 0', async () => {
