@@ -13,6 +13,7 @@ import { summariseCpuProfile } from '../lib/cpu-profile-summary.ts';
 import { WaitSampler } from '../lib/wait-sampler.ts';
 import { startPostgresCpuProfile } from '../lib/postgres-cpu-profile.ts';
 import { startWalProfile } from '../lib/wal-profile.ts';
+import { threadSchedule } from '../lib/process-cpu.ts';
 import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
 import { readWarmUpSeconds } from '../lib/warm-up.ts';
 
@@ -172,7 +173,9 @@ try {
   const walRecording = await startWalProfile(pool);
   await ask(api.child, 'profile-start', 'profileStarted');
   const cpuBefore = process.cpuUsage();
+  const eventLoopBefore = threadSchedule(api.child.pid!);
   const measured = await run(durationSeconds);
+  const eventLoopAfter = threadSchedule(api.child.pid!);
   const wal = await walRecording.stop(Math.max(measured.orders, 1));
   const profilePath = path.join(profileFolder, 'api.cpuprofile');
   await ask(api.child, { profileStop: profilePath }, 'profileWritten');
@@ -193,6 +196,11 @@ try {
   const apiProfile = summariseCpuProfile(profilePath);
   client.close();
 
+  // The API's event loop over the window, as the scheduler counts its thread: on a core, waiting for one, idle.
+  const share = (seconds: number) => Math.round((seconds / measured.elapsedSeconds) * 1000) / 10;
+  const runningShare = share(eventLoopAfter.runningSeconds - eventLoopBefore.runningSeconds);
+  const waitingShare = share(eventLoopAfter.waitingSeconds - eventLoopBefore.waitingSeconds);
+  const apiEventLoop = { runningShare, waitingForCoreShare: waitingShare, idleShare: Math.round(Math.max(0, 100 - runningShare - waitingShare) * 10) / 10 };
   const throughput = {
     shoppers: shopperCount,
     ordersPerSecond: Math.round(measured.orders / measured.elapsedSeconds),
@@ -218,6 +226,7 @@ try {
     console.log('\nPostgreSQL execution time per statement over the measured window (pg_stat_statements):');
     console.table(statementTimes);
   }
+  console.log(`\nthe API's event loop over the measured window: running ${apiEventLoop.runningShare} %, waiting for a core ${apiEventLoop.waitingForCoreShare} %, idle ${apiEventLoop.idleShare} %`);
   console.log(`\nAPI CPU over the measured window (${apiProfile.totalMs} ms wall): milliseconds and share of busy time per bucket`);
   console.table(Object.entries(apiProfile.milliseconds).map(([bucket, milliseconds]) => ({ bucket, ms: milliseconds, 'share of busy %': apiProfile.busyShare[bucket] ?? '-' })));
   console.log('functions with the most self time:');
@@ -235,7 +244,7 @@ try {
   if (Object.keys(failures).length) console.log('failures:', failures);
 
   await assertLedgerInvariants(environment.database);
-  const report = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore, loadAverageAfter: os.loadavg() }, durationSeconds, throughput, roundTrips, database, statementTimes, api: apiProfile, postgresCpu, wal: wal.profile, failures };
+  const report = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore, loadAverageAfter: os.loadavg() }, durationSeconds, throughput, roundTrips, database, statementTimes, apiEventLoop, api: apiProfile, postgresCpu, wal: wal.profile, failures };
   mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('../results/checkout-profile.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
   console.log('written to bench/results/checkout-profile.json');

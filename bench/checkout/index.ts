@@ -5,7 +5,7 @@ import { newId } from '../../db/src/ids.ts';
 import { seedBenchShop } from '../lib/bench-shop.ts';
 import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
 import { machineBusyMicroseconds } from '../lib/machine.ts';
-import { processCpuSeconds, runQueueWaitSeconds } from '../lib/process-cpu.ts';
+import { processCpuSeconds, threadSchedule } from '../lib/process-cpu.ts';
 import { databaseNow, relayLag } from '../lib/relay-lag.ts';
 import { LedgerService } from '../../db/src/modules/ledger/ledger.service.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
@@ -137,9 +137,9 @@ try {
     const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
     const postgres = new Map(rows.map(({ pid }) => [pid, processCpuSeconds(pid)]));
     const waiting = {
-      api: runQueueWaitSeconds(api.child.pid!),
-      workers: workers?.pid === undefined ? 0 : runQueueWaitSeconds(workers.pid),
-      postgres: new Map(rows.map(({ pid }) => [pid, runQueueWaitSeconds(pid)])),
+      api: threadSchedule(api.child.pid!).waitingSeconds,
+      workers: workers?.pid === undefined ? 0 : threadSchedule(workers.pid).waitingSeconds,
+      postgres: new Map(rows.map(({ pid }) => [pid, threadSchedule(pid).waitingSeconds])),
     };
     return { api: apiSeconds, workers: workers?.pid === undefined ? 0 : processCpuSeconds(workers.pid), postgres, waiting };
   }

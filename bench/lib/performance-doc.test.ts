@@ -35,6 +35,7 @@ describe('docs/performance.md written from bench/results', () => {
       new URL('checkout-profile.json', resultsFolder),
       JSON.stringify({
         throughput: { shoppers: 32, ordersPerSecond: 61, flowP50Ms: 500, flowP99Ms: 700, apiCpuMsPerOrder: 16.5 },
+        apiEventLoop: { runningShare: 55.5, waitingForCoreShare: 40, idleShare: 4.5 },
         roundTrips: { cart: { count: 6, statements: [] }, checkout: { count: 6, statements: [] }, pay: { count: 13, statements: [] } },
         database: { averageBackends: { 'waiting on a lock (tuple)': 0.4 }, busyShare: { 'waiting on a lock (tuple)': 3.5 } },
         statementTimes: [{ statement: 'select a | b from t', calls: 500, execute_ms: 120.5, plan_ms: 0 }],
@@ -58,6 +59,7 @@ describe('docs/performance.md written from bench/results', () => {
     expect(document).toContain('every ratio is taken within one run');
     // The checkout profile is kept in the page: round trips, database states, statements, the API's CPU.
     expect(document).toContain('Round trips to PostgreSQL per request (one shopper alone): cart 6, checkout 6, pay 13.');
+    expect(document).toContain("The API's event loop over the measured window, as the scheduler counts its thread: on a core 55.5 %, ready but waiting for a core 40 %, idle 4.5 %");
     expect(document).toContain('| waiting on a lock (tuple) | 0.4 | 3.5 |');
     expect(document).toContain('| `select a \\| b from t` | 500 | 120.5 | 0 |');
     expect(document).toContain('| PostgreSQL driver (pg) | 4300 | 55.1 |');

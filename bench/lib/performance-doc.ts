@@ -178,6 +178,12 @@ function checkoutProfileSection(result: Result): string {
     '',
     `${throughput.shoppers} shoppers: ${throughput.ordersPerSecond} orders/s, flow p50 ${throughput.flowP50Ms} ms, p99 ${throughput.flowP99Ms} ms, API CPU ${throughput.apiCpuMsPerOrder} ms per order`,
     '(the V8 profiler, the 20 ms database sampler and, where it may, `perf` all run, so these figures sit below `bench checkout`\'s).',
+    ...(result.apiEventLoop
+      ? [
+          '',
+          `The API's event loop over the measured window, as the scheduler counts its thread: on a core ${result.apiEventLoop.runningShare} %, ready but waiting for a core ${result.apiEventLoop.waitingForCoreShare} %, idle ${result.apiEventLoop.idleShare} % (\`/proc/<pid>/schedstat\`: a V8 profile shows the wait as time in the system call the thread was preempted in, typically \`writev\`).`,
+        ]
+      : []),
     '',
     `Round trips to PostgreSQL per request (one shopper alone): ${roundTrips.map(([step, { count }]) => `${step} ${count}`).join(', ') || 'n/a'}.`,
     '',

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { processCpuSeconds, runQueueWaitSeconds } from './process-cpu.ts';
+import { processCpuSeconds, threadSchedule } from './process-cpu.ts';
 
 const SPIN_SECONDS = 0.6;
 
@@ -23,9 +23,11 @@ describe('process CPU and run-queue wait', () => {
     const pids = children.map((child) => child.pid!);
     await new Promise((resolve) => setTimeout(resolve, (SPIN_SECONDS * 1000) / 2));
     const cpuSeconds = pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
-    const waitSeconds = pids.reduce((sum, pid) => sum + runQueueWaitSeconds(pid), 0);
+    const runningSeconds = pids.reduce((sum, pid) => sum + threadSchedule(pid).runningSeconds, 0);
+    const waitSeconds = pids.reduce((sum, pid) => sum + threadSchedule(pid).waitingSeconds, 0);
     // Half the spin has passed: together they ran for about (cores x 0.3 s) and waited for about 0.3 s.
     expect(cpuSeconds).toBeGreaterThan(0.1);
+    expect(runningSeconds).toBeGreaterThan(0.1);
     expect(waitSeconds).toBeGreaterThan(0.1);
   });
 
@@ -33,6 +35,6 @@ describe('process CPU and run-queue wait', () => {
     const child = spinner(0);
     await new Promise((resolve) => child.once('exit', resolve));
     expect(processCpuSeconds(child.pid!)).toBe(0);
-    expect(runQueueWaitSeconds(child.pid!)).toBe(0);
+    expect(threadSchedule(child.pid!)).toEqual({ runningSeconds: 0, waitingSeconds: 0 });
   });
 });

@@ -14,19 +14,27 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
+/** Where a thread's time went, as the scheduler counts it (seconds since the thread started). */
+export interface ThreadSchedule {
+  /** On a core. */
+  runningSeconds: number;
+  /** Ready to run, waiting for a core (the run-queue delay). */
+  waitingSeconds: number;
+}
+
 /**
- * Seconds a process's main thread has spent ready to run but waiting for a core (the scheduler's run-queue
- * delay, the second field of /proc/<pid>/schedstat, in nanoseconds); 0 once it has ended. For Node the main
- * thread is the event loop, so this is the time requests waited with nothing to stop them but the CPU: a
- * single-threaded server that shares two cores with a dozen database backends loses throughput here, not
- * in its own code. A V8 CPU profile cannot show it: its samples land when the thread runs again, on the
- * system call it was preempted in (typically `writev`, whose write woke the backend that took the core).
+ * A process's main thread as the scheduler counts it (/proc/<pid>/schedstat: time on a core and time in the
+ * run queue, in nanoseconds); zeros once it has ended. For Node the main thread is the event loop, so the wait
+ * is the time requests waited with nothing to stop them but the CPU: a single-threaded server that shares two
+ * cores with a dozen database backends loses throughput there, not in its own code. A V8 CPU profile cannot
+ * show it: its samples land when the thread runs again, on the system call it was preempted in (typically
+ * `writev`, whose write woke the backend that took the core). The rest of the wall time the thread was idle.
  */
-export function runQueueWaitSeconds(pid: number): number {
+export function threadSchedule(pid: number): ThreadSchedule {
   try {
-    const [, waitingNanoseconds] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
-    return Number(waitingNanoseconds) / 1e9;
+    const [running, waiting] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
+    return { runningSeconds: Number(running) / 1e9, waitingSeconds: Number(waiting) / 1e9 };
   } catch {
-    return 0;
+    return { runningSeconds: 0, waitingSeconds: 0 };
   }
 }
