@@ -208,7 +208,6 @@ try {
       apiWaitingForCoreMsPerOrder: perOrder(cpuAfter.waiting.api - cpuBefore.waiting.api),
       workersWaitingForCoreMsPerOrder: perOrder(cpuAfter.waiting.workers - cpuBefore.waiting.workers),
       postgresWaitingForCoreMsPerOrder: perOrder(postgresSecondsBetween(cpuBefore.waiting.postgres, cpuAfter.waiting.postgres)),
-      apiWaitingForCoreShare: Math.round(((cpuAfter.waiting.api - cpuBefore.waiting.api) / elapsedSeconds) * 1000) / 1000,
       loadGeneratorCpuMsPerOrder: Math.round((loadGenerator.user + loadGenerator.system) / 10 / Math.max(flowLatencies.length, 1)) / 100,
       // Every core's busy time (API, workers, PostgreSQL, Redis, this load generator) per order: moves much
       // less with the machine's speed from run to run than orders/s does.

@@ -3,11 +3,19 @@ import { readFileSync } from 'node:fs';
 /** Linux's clock ticks per second (`getconf CLK_TCK`), the unit of /proc/<pid>/stat's CPU times. */
 const TICKS_PER_SECOND = 100;
 
+/**
+ * The fields of /proc/<pid>/stat after the command name, `state` first: field N of proc(5) is index N - 3.
+ * "pid (comm) state ...": comm may contain spaces, so the fields are counted after its last ')'. Throws once
+ * the process has ended.
+ */
+export function processStatFields(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+}
+
 /** CPU seconds a process has used (all its threads, user and system: /proc/<pid>/stat fields 14 and 15); 0 once it has ended. */
 export function processCpuSeconds(pid: number): number {
   try {
-    // "pid (comm) state ...": comm may contain spaces, so the fields are counted after its ')'.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+    const fields = processStatFields(pid);
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
     return 0;

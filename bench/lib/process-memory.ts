@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { processStatFields } from './process-cpu.ts';
 
 /** One process's resident memory, read from /proc/<pid>/status (Linux), in MB. */
 export interface ProcessMemory {
@@ -13,9 +14,7 @@ export interface ProcessMemory {
 
 function parentOf(pid: number): number | null {
   try {
-    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after its ')'.
-    const afterCommand = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!;
-    return Number(afterCommand.split(' ')[1]);
+    return Number(processStatFields(pid)[1]); // ppid, field 4
   } catch {
     return null;
   }

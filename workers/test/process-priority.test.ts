@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,9 +28,9 @@ async function processAtNice(nice: number, startedAtNice = 0): Promise<number> {
   return child.pid!;
 }
 
-/** The nice value of each thread of a process: /proc/<pid>/task/<tid>/stat, the 19th field. */
+/** The nice value of each thread of a process (Linux lists them in /proc/<pid>/task; a thread id is a pid to getpriority). */
 function threadNiceValues(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).map((threadId) => Number(readFileSync(`/proc/${pid}/task/${threadId}/stat`, 'utf8').split(') ').at(-1)!.split(' ')[16]));
+  return readdirSync(`/proc/${pid}/task`).map((threadId) => os.getPriority(Number(threadId)));
 }
 
 describe.runIf(process.platform === 'linux')('lowerProcessPriority', () => {
