@@ -17,7 +17,7 @@ import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
 import authentication from './plugins/app/authentication.ts';
 import errorHandler from './plugins/app/error-handler.ts';
-import { createValidatorCompiler } from './plugins/external/validator-compiler.ts';
+import { createSerializerCompiler, createValidatorCompiler } from './plugins/external/validator-compiler.ts';
 import { API_HELMET_OPTIONS, computeSecurityHeaders, isApiPath } from './http/security-headers.ts';
 import { batchedRateLimitStore } from './http/batched-rate-limit-store.ts';
 import { refuseForeignOrigins } from './http/embed-origins.ts';
@@ -71,6 +71,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     routerOptions: { maxParamLength: 1_024 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
+  app.setSerializerCompiler(createSerializerCompiler());
 
   // Application state, decorated first so that every plugin below can read it.
   const database = options.database ?? (await connectDatabase(config));
