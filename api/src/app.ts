@@ -17,7 +17,7 @@ import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createServices } from '../../db/src/services.ts';
 import authentication from './plugins/app/authentication.ts';
 import errorHandler from './plugins/app/error-handler.ts';
-import { createSerializerCompiler, createValidatorCompiler } from './plugins/external/validator-compiler.ts';
+import { createSerializerCompiler, createValidatorCompiler } from './plugins/external/schema-compilers.ts';
 import { API_HELMET_OPTIONS, computeSecurityHeaders, isApiPath } from './http/security-headers.ts';
 import { batchedRateLimitStore } from './http/batched-rate-limit-store.ts';
 import { refuseForeignOrigins } from './http/embed-origins.ts';

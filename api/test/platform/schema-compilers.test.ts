@@ -2,11 +2,11 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import Fastify from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSerializerCompiler, createValidatorCompiler } from '../../src/plugins/external/validator-compiler.ts';
+import { createSerializerCompiler, createValidatorCompiler } from '../../src/plugins/external/schema-compilers.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 
 /** A schema no compiler accepts: compiling it throws. */
-const BROKEN_SCHEMA = { type: 'not-a-type' };
+const BROKEN_SCHEMA = { type: 'not-a-type' } as never;
 /** What fast-json-stringify says of data that does not fit a schema it compiled. */
 const DATA_ERROR = /is required!$|cannot be converted/;
 

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { MerchantActor } from '../../../../../db/src/actor.ts';
 import { ValidationError } from '../../../../../db/src/errors.ts';
 import { PhotoParams, PhotoUpdateBody, PhotoUploadForm, ProductPhotoBody, ProductPhotos } from '../../../../../db/src/modules/catalog/product-photos.schemas.ts';
-import { createValidatorCompiler } from '../../../plugins/external/validator-compiler.ts';
+import { createValidatorCompiler } from '../../../plugins/external/schema-compilers.ts';
 import { IdParams } from '../../../http/simple-rest.ts';
 
 const tags = ['admin: catalog'];
