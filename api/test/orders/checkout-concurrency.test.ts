@@ -70,3 +70,35 @@ describe(`${SHOPPERS} shoppers check out at once for ${STOCK} units`, () => {
     await assertLedgerInvariants(testApp.database);
   }, 120_000);
 });
+
+describe('carts that share variants check out at once', () => {
+  const CARTS = 24;
+  it('never deadlock, whichever order their lines were added in, and one-line carts beside them reserve their unit', async () => {
+    const owner = await createMerchantWithStaff(testApp.app, 'owner');
+    const crosswise = await createStoreFixture(testApp.app, owner.merchantId, {
+      variants: [
+        { priceMinor: PRICE_MINOR, stockOnHand: 1_000 },
+        { priceMinor: PRICE_MINOR, stockOnHand: 1_000 },
+      ],
+    });
+    const [first, second] = crosswise.variantIds as [string, string];
+    // A third of the carts hold [first, second], a third [second, first] (a cart keeps its lines in the order they
+    // were added), a third only one line, which locks nothing ahead of its reservation.
+    const lineOrders = Array.from({ length: CARTS }, (_, index) => [[first, second], [second, first], [index % 2 ? first : second]][index % 3] as string[]);
+    const buyers = shoppers.slice(0, CARTS);
+    await Promise.all(
+      buyers.map(async (shopper, index) => {
+        for (const variantId of lineOrders[index]!) {
+          const put = await testApp.app.inject({ method: 'PUT', url: `/api/store/shops/${crosswise.slug}/cart/lines/${variantId}`, headers: shopper.headers, payload: { quantity: 1 } });
+          expect(put.statusCode).toBe(200);
+        }
+      }),
+    );
+
+    const responses = await Promise.all(buyers.map((shopper) => checkout(testApp.app, shopper, crosswise.slug, { source: 'cart' })));
+    expect(responses.map((response) => response.statusCode)).toEqual(buyers.map(() => 201));
+    const wanted = (variantId: string) => lineOrders.filter((lines) => lines.includes(variantId)).length;
+    expect(await stockOf(testApp.app, first)).toEqual({ onHand: 1_000, reserved: wanted(first) });
+    expect(await stockOf(testApp.app, second)).toEqual({ onHand: 1_000, reserved: wanted(second) });
+  }, 60_000);
+});

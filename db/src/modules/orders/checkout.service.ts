@@ -226,8 +226,8 @@ async function buyNowReserved(
 
 /**
  * The shop and the shopper's cart, locked so that the shopper's taps on it wait until the checkout has
- * taken its lines, then the cart's variants locked in id order (two carts never wait on each other
- * crosswise) and its lines reserved: three statements in one round trip. The lines are read by the
+ * taken its lines, then the variants of a cart of two lines or more locked in id order (two carts never
+ * wait on each other crosswise) and its lines reserved: three statements in one round trip. The lines are read by the
  * reservation, after the lock was granted: a checkout that waited for another one of the same cart sees
  * the cart as that one left it (emptied), never the lines of the snapshot it started with. No row from
  * the lock: a replay, no such shop, or no cart.
@@ -251,11 +251,14 @@ async function lockCartAndReserve(
       [slug, actor.shopperId, key, addressId],
     ),
   );
+  // A cart of one line locks nothing here: the reservation's update locks its one variant, and a single lock
+  // cannot be taken crosswise (each lock taken ahead of the update is one more write to the row's page and the WAL).
   const variantsLocked = client.query(
     prepared(
-      `with cart_row as (${cartOfShopperSql('$1', '$2')})
+      `with cart_row as (${cartOfShopperSql('$1', '$2')}),
+            line as (select line.variant_id from cart_row join cart_line line on line.cart_id = cart_row.id)
        select variant.id from variant
-        where variant.id in (select line.variant_id from cart_row join cart_line line on line.cart_id = cart_row.id)
+        where variant.id in (select variant_id from line) and (select count(*) from line) > 1
         order by variant.id
         for no key update of variant`,
       [cart.shopSlug, cart.shopperId],
