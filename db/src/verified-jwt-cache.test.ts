@@ -1,3 +1,4 @@
+import type { LRUCache } from 'lru-cache';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hmacKey, JwtVerificationError, signJwt, type JwtFailure } from './json-web-tokens.ts';
@@ -54,9 +55,14 @@ describe('CachedJwtVerifier: verified tokens remembered until they expire', () =
     const verifier = new CachedJwtVerifier(key, { audience, clockToleranceSeconds: 0 }, 2);
     const tokens = await Promise.all(['a', 'b', 'c'].map((subject) => signJwt({}, key, { nowSeconds, expiresInSeconds: 60, subject, audience })));
     for (const token of tokens) await verifier.verify(token, nowSeconds);
-    const remembered = (verifier as unknown as { accepted: Map<string, unknown> }).accepted;
-    expect([...remembered.keys()]).toEqual([tokens[1], tokens[2]]);
+    // Least recently used first.
+    const remembered = (verifier as unknown as { accepted: LRUCache<string, object> }).accepted;
+    expect([...remembered.rkeys()]).toEqual([tokens[1], tokens[2]]);
     expect((await verifier.verify(tokens[0] as string, nowSeconds)).sub).toBe('a');
-    expect([...remembered.keys()]).toEqual([tokens[2], tokens[0]]);
+    expect([...remembered.rkeys()]).toEqual([tokens[2], tokens[0]]);
+    // A hit makes a token the most recently used: the next newcomer pushes out the other one.
+    await verifier.verify(tokens[2] as string, nowSeconds);
+    await verifier.verify(tokens[1] as string, nowSeconds);
+    expect([...remembered.rkeys()]).toEqual([tokens[2], tokens[1]]);
   });
 });

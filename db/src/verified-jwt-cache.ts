@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { verifyJwt, type JwtClaims, type VerifyOptions } from './json-web-tokens.ts';
 
 /** Enough for every shopper and staff member active within a token's lifetime on one API process. */
@@ -13,32 +14,30 @@ const DEFAULT_MAX_ENTRIES = 10_000;
  * for a clock moved back) the token goes through jose again, which refuses it with its usual reason.
  * Tokens without `exp` are never remembered. What the token's claims lead to (a staff member removed,
  * a session revoked) is judged by the callers after this, on every request, as before. The cache is a
- * bounded LRU: the least recently used token is forgotten first.
+ * bounded LRU: the least recently used token is forgotten first. lru-cache keeps its order in arrays, so a
+ * hit writes nothing to a hash table: a long-lived Map whose entry is deleted and set again on every hit
+ * had V8 allocate a new table for it straight in the old generation each time (docs/performance.md,
+ * "Tables that churn in the old generation").
  */
 export class CachedJwtVerifier {
-  private readonly accepted = new Map<string, JwtClaims>();
+  private readonly accepted: LRUCache<string, JwtClaims>;
 
   constructor(
     private readonly key: Uint8Array,
     private readonly options: Omit<VerifyOptions, 'nowSeconds'>,
-    private readonly maxEntries = DEFAULT_MAX_ENTRIES,
-  ) {}
+    maxEntries = DEFAULT_MAX_ENTRIES,
+  ) {
+    this.accepted = new LRUCache({ max: maxEntries });
+  }
 
   /** The token's claims (a copy the caller may keep), or a JwtVerificationError as verifyJwt throws it. */
   async verify(token: string, nowSeconds: number): Promise<JwtClaims> {
     const remembered = this.accepted.get(token);
-    if (remembered && this.timeClaimsHold(remembered, nowSeconds)) {
-      // Least recently used first: a hit moves the token to the end of the map's order.
-      this.accepted.delete(token);
-      this.accepted.set(token, remembered);
-      return { ...remembered };
-    }
+    // A hit becomes the most recently used.
+    if (remembered && this.timeClaimsHold(remembered, nowSeconds)) return { ...remembered };
     if (remembered) this.accepted.delete(token);
     const claims = await verifyJwt(token, this.key, { ...this.options, nowSeconds });
-    if (typeof claims.exp === 'number') {
-      this.accepted.set(token, { ...claims });
-      if (this.accepted.size > this.maxEntries) this.accepted.delete(this.accepted.keys().next().value as string);
-    }
+    if (typeof claims.exp === 'number') this.accepted.set(token, { ...claims });
     return claims;
   }
 

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { Actor } from '../../actor.ts';
 import type { Config } from '../../config.ts';
@@ -85,7 +86,12 @@ export class AuthService {
   private dummyPasswordHash: Promise<string> | undefined;
   private readonly accessTokens: StaffAccessTokens;
   /** Reads of a session's current access in flight, by user and merchant: at most one per session at a time. */
-  private readonly currentAccessReads = new Map<string, Promise<CurrentAccessRow>>();
+  /**
+   * One slot per session for its read in flight, kept rather than deleted when the read settles (bounded,
+   * least recently used forgotten first): a Map entry set and deleted per request churned the table of a
+   * long-lived Map, which V8 reallocates in the old generation (docs/performance.md).
+   */
+  private readonly currentAccessReads = new LRUCache<string, { read: Promise<CurrentAccessRow> | null }>({ max: 10_000 });
 
   constructor(
     private readonly database: Database,
@@ -126,14 +132,20 @@ export class AuthService {
    */
   private readCurrentAccess(userId: string, merchantId: string | null): Promise<CurrentAccessRow> {
     const key = `${userId}/${merchantId ?? ''}`;
-    let read = this.currentAccessReads.get(key);
-    if (!read) {
-      read = this.database.pool
-        .query<CurrentAccessRow>(prepared(CURRENT_ACCESS_QUERY, [userId, merchantId]))
-        .then(({ rows }) => rows[0] as CurrentAccessRow)
-        .finally(() => this.currentAccessReads.delete(key));
-      this.currentAccessReads.set(key, read);
+    let slot = this.currentAccessReads.get(key);
+    if (!slot) {
+      slot = { read: null };
+      this.currentAccessReads.set(key, slot);
     }
+    if (slot.read) return slot.read;
+    const session = slot;
+    const read = this.database.pool
+      .query<CurrentAccessRow>(prepared(CURRENT_ACCESS_QUERY, [userId, merchantId]))
+      .then(({ rows }) => rows[0] as CurrentAccessRow)
+      .finally(() => {
+        if (session.read === read) session.read = null;
+      });
+    session.read = read;
     return read;
   }
 

@@ -47,7 +47,8 @@ export class LedgerWriter {
   private batchesInFlight = 0;
   private scheduled = false;
   private closed = false;
-  private readonly finishing = new Set<Promise<void>>();
+  /** Batches whose callers are not answered yet (counted, not kept: a Set added to and deleted from per batch churns its table in the old generation). */
+  private finishing = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -67,7 +68,7 @@ export class LedgerWriter {
   /** Waits for everything queued so far; later submissions are refused. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.batchesInFlight || this.queue.length || this.finishing.size) await new Promise((resolve) => setTimeout(resolve, 1));
+    while (this.batchesInFlight || this.queue.length || this.finishing) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   private schedule(): void {
@@ -131,9 +132,12 @@ export class LedgerWriter {
 
   /** Puts the chain positions into the batch's results, then answers its callers. */
   private finish(answer: () => void, applied: AppliedBatch): void {
-    const finishing = this.sealInto(applied).then(answer, answer);
-    this.finishing.add(finishing);
-    void finishing.finally(() => this.finishing.delete(finishing));
+    this.finishing += 1;
+    void this.sealInto(applied)
+      .then(answer, answer)
+      .finally(() => {
+        this.finishing -= 1;
+      });
   }
 
   private async sealInto({ results, sealed }: AppliedBatch): Promise<void> {
