@@ -15,6 +15,10 @@ export function createRedis(config: Pick<Config, 'redis'>, options: { keyPrefix?
     keyPrefix: options.keyPrefix === false ? undefined : config.redis.keyPrefix,
     maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 3 : options.maxRetriesPerRequest,
     enableAutoPipelining: true,
+    // A publish goes out alone: the API publishes at most one relay wake-up per turn of the event loop
+    // (db/src/outbox/outbox.ts), and an auto-pipeline around one command is one more object per order that
+    // lives until Redis answers (under load, long enough to reach the old generation).
+    autoPipeliningIgnoredCommands: ['publish'],
     lazyConnect: true,
   });
 }
