@@ -9,9 +9,15 @@ export interface RelayLag {
   p99Ms: number | null;
 }
 
-/** The database's clock: the outbox's `created_at` and `published_at` are its `now()`, so a window is read on it. */
-export async function databaseNow(pool: pg.Pool): Promise<Date> {
-  const { rows } = await pool.query<{ now: Date }>('select clock_timestamp() as now');
+/**
+ * The database's clock: the outbox's `created_at` and `published_at` are its `now()`, so a window is read on it.
+ * Kept as PostgreSQL's text, to the microsecond: a JavaScript Date would cut it to the millisecond, and a row
+ * written in the same millisecond before a window's end would fall after it.
+ */
+export type DatabaseTime = string;
+
+export async function databaseNow(pool: pg.Pool): Promise<DatabaseTime> {
+  const { rows } = await pool.query<{ now: string }>('select clock_timestamp()::text as now');
   return rows[0]!.now;
 }
 
@@ -21,7 +27,7 @@ export async function databaseNow(pool: pg.Pool): Promise<Date> {
  * window's last rows to be published first, so a level's final passes count, not the moment it ended. A
  * load that makes the relay fall behind shows here as a growing lag, where the orders' own figures say nothing.
  */
-export async function relayLag(pool: pg.Pool, from: Date, to: Date, waitMs = 5_000): Promise<RelayLag> {
+export async function relayLag(pool: pg.Pool, from: DatabaseTime, to: DatabaseTime, waitMs = 5_000): Promise<RelayLag> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const { rows } = await pool.query<{ events: number; unpublished: number; p50_ms: number | null; p99_ms: number | null }>(
@@ -30,7 +36,7 @@ export async function relayLag(pool: pg.Pool, from: Date, to: Date, waitMs = 5_0
               percentile_cont(0.5) within group (order by extract(epoch from published_at - created_at) * 1000) as p50_ms,
               percentile_cont(0.99) within group (order by extract(epoch from published_at - created_at) * 1000) as p99_ms
          from outbox
-        where created_at >= $1 and created_at < $2`,
+        where created_at >= $1::timestamptz and created_at < $2::timestamptz`,
       [from, to],
     );
     const row = rows[0]!;
