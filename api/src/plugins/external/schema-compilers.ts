@@ -11,9 +11,9 @@ function withFormats(ajv: Ajv): Ajv {
 }
 
 /**
- * A route's validator, compiled by Ajv the first time a request needs it. The API declares some 300 routes with
- * about 900 body, query and response schemas; compiled at start-up they stayed in the heap for good (the generated
- * source text and code: about a third of the ledger API's live heap), and every full collection marked them again.
+ * A route's validator, compiled by Ajv the first time a request needs it. Compiled when the routes were declared,
+ * the API's schemas stayed in the heap for good (887 response serializers alone, with their generated source and
+ * code: about a quarter of the ledger API's live heap), and every full collection marked them again.
  * Most processes call a handful of routes, so each schema is compiled when its route is first called instead.
  * Fastify reads `errors` off the function after a failed validation and passes the parent object when the function
  * carries `schemaEnv` (so that Ajv can replace a root value with its default): both are forwarded.

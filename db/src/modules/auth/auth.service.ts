@@ -85,8 +85,8 @@ function assertAcceptable(invitation: Invitation): void {
 export class AuthService {
   private dummyPasswordHash: Promise<string> | undefined;
   private readonly accessTokens: StaffAccessTokens;
-  /** Reads of a session's current access in flight, by user and merchant: at most one per session at a time. */
   /**
+   * Reads of a session's current access in flight, by user and merchant: at most one per session at a time.
    * One slot per session for its read in flight, kept rather than deleted when the read settles (bounded,
    * least recently used forgotten first): a Map entry set and deleted per request churned the table of a
    * long-lived Map, which V8 reallocates in the old generation (docs/performance.md).

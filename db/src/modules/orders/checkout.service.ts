@@ -227,10 +227,10 @@ async function buyNowReserved(
 /**
  * The shop and the shopper's cart, locked so that the shopper's taps on it wait until the checkout has
  * taken its lines, then the variants of a cart of two lines or more locked in id order (two carts never
- * wait on each other crosswise) and its lines reserved: three statements in one round trip. The lines are read by the
- * reservation, after the lock was granted: a checkout that waited for another one of the same cart sees
- * the cart as that one left it (emptied), never the lines of the snapshot it started with. No row from
- * the lock: a replay, no such shop, or no cart.
+ * wait on each other crosswise) and its lines reserved: three statements in one round trip. The lines are
+ * read by the reservation, after the lock was granted: a checkout that waited for another one of the same
+ * cart sees the cart as that one left it (emptied), never the lines of the snapshot it started with. No row
+ * from the lock: a replay, no such shop, or no cart.
  */
 async function lockCartAndReserve(
   client: Queryable,
