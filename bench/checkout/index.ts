@@ -136,12 +136,13 @@ try {
     });
     const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
     const postgres = new Map(rows.map(({ pid }) => [pid, processCpuSeconds(pid)]));
+    const workersPid = workers?.pid;
     const waiting = {
       api: threadSchedule(api.child.pid!).waitingSeconds,
-      workers: workers?.pid === undefined ? 0 : threadSchedule(workers.pid).waitingSeconds,
+      workers: workersPid === undefined ? 0 : threadSchedule(workersPid).waitingSeconds,
       postgres: new Map(rows.map(({ pid }) => [pid, threadSchedule(pid).waitingSeconds])),
     };
-    return { api: apiSeconds, workers: workers?.pid === undefined ? 0 : processCpuSeconds(workers.pid), postgres, waiting };
+    return { api: apiSeconds, workers: workersPid === undefined ? 0 : processCpuSeconds(workersPid), postgres, waiting };
   }
 
   /**
@@ -188,6 +189,7 @@ try {
     // The events the level's orders wrote, from their transaction to the relay's publishing pass (with workers).
     const relay = withWorkers ? await relayLag(pool, levelStartedAt, await databaseNow(pool)) : null;
     flowLatencies.sort((a, b) => a - b);
+    /** Seconds over the level as milliseconds per order, to two decimals. */
     const perOrder = (seconds: number) => Math.round((seconds * 1000 * 100) / Math.max(flowLatencies.length, 1)) / 100;
     stepLatencies.forEach((latencies) => latencies.sort((a, b) => a - b));
     return {
@@ -208,10 +210,10 @@ try {
       apiWaitingForCoreMsPerOrder: perOrder(cpuAfter.waiting.api - cpuBefore.waiting.api),
       workersWaitingForCoreMsPerOrder: perOrder(cpuAfter.waiting.workers - cpuBefore.waiting.workers),
       postgresWaitingForCoreMsPerOrder: perOrder(postgresSecondsBetween(cpuBefore.waiting.postgres, cpuAfter.waiting.postgres)),
-      loadGeneratorCpuMsPerOrder: Math.round((loadGenerator.user + loadGenerator.system) / 10 / Math.max(flowLatencies.length, 1)) / 100,
+      loadGeneratorCpuMsPerOrder: perOrder((loadGenerator.user + loadGenerator.system) / 1e6),
       // Every core's busy time (API, workers, PostgreSQL, Redis, this load generator) per order: moves much
       // less with the machine's speed from run to run than orders/s does.
-      machineCpuMsPerOrder: Math.round(machineMicroseconds / 10 / Math.max(flowLatencies.length, 1)) / 100,
+      machineCpuMsPerOrder: perOrder(machineMicroseconds / 1e6),
       // The whole server's WAL over the level (the workers' writes and the seal included) per order: steady
       // from host to host, so it shows a change in what an order writes where CPU figures drown in noise.
       walBytesPerOrder: Math.round(walBytes / Math.max(flowLatencies.length, 1)),
