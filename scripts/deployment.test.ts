@@ -77,8 +77,8 @@ describe('docker-compose.yml', () => {
 
   it('runs the API, the workers and the migration from one image with the same code, and seeds no demo logins by default', () => {
     // The build compiled into the image (Dockerfile), on plain Node with the memory flags of `npm start`.
-    expect(compose).toContain('command: ["node", "--max-semi-space-size=4", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "scripts/compiled.mjs", "api"]');
-    expect(compose).toContain('command: ["node", "--max-semi-space-size=4", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "scripts/compiled.mjs", "workers"]');
+    expect(compose).toContain('command: ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "scripts/compiled.mjs", "api"]');
+    expect(compose).toContain('command: ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "scripts/compiled.mjs", "workers"]');
     expect(compose).toContain('command: ["node", "scripts/compiled.mjs", "migrate"]');
     // The workers' container gives way to the API's and PostgreSQL's (default 1024) when they compete for a core.
     const workersService = compose.split(/\n(?= {2}[a-z-]+:\n)/).find((service) => service.startsWith('  workers:\n'));
