@@ -54,11 +54,34 @@ describe('bull-board at /admin/queues', () => {
     const script = /<script defer src="(static\/js\/main\.[^"]+\.js)"/.exec(page.body)?.[1] as string;
     const scriptUrl = new URL(script, new URL(base, 'http://minishop.test')).pathname;
     expect(scriptUrl).toMatch(/^\/admin\/queues\/static\/js\/main\./);
-    expect((await testApp.app.inject({ method: 'GET', url: scriptUrl, headers: { cookie } })).statusCode).toBe(200);
+    const scriptFile = await testApp.app.inject({ method: 'GET', url: scriptUrl, headers: { cookie } });
+    expect(scriptFile.statusCode).toBe(200);
+    expect(scriptFile.headers['content-type']).toMatch(/javascript/);
+    expect(scriptFile.body.length).toBeGreaterThan(10_000);
     expect((await testApp.app.inject({ method: 'GET', url: scriptUrl })).statusCode).toBe(401);
     const queues = await testApp.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { cookie } });
     expect(queues.statusCode).toBe(200);
     expect(queues.json().queues.map((queue: { name: string }) => queue.name).sort()).toEqual(['maintenance', 'notifications', 'orders', 'webhooks']);
+  });
+
+  it("carries the board's actions and their JSON bodies to the queues: pauses one, adds a job to it, resumes it", async () => {
+    const operator = await createOperator(testApp.app);
+    const cookie = cookieOf((await openDashboard(operator.headers)).headers['set-cookie']);
+    const queue = testApp.app.jobQueues.allQueues().find((candidate) => candidate.name === 'maintenance')!;
+    const board = (method: 'PUT' | 'POST', url: string, payload?: object) => testApp.app.inject({ method, url: `/admin/queues/api/queues/maintenance/${url}`, headers: { cookie }, payload });
+
+    expect((await board('PUT', 'pause')).statusCode).toBe(200);
+    expect(await queue.isPaused()).toBe(true);
+    const added = await board('POST', 'add', { name: 'board-probe', data: { marker: 'from the board' }, options: {} });
+    expect(added.statusCode).toBe(200);
+    const jobId = added.json().job.id as string;
+    expect((await queue.getJob(jobId))?.data).toEqual({ marker: 'from the board' });
+    await queue.remove(jobId);
+    // Without the cookie the action never reaches the queue.
+    expect((await testApp.app.inject({ method: 'PUT', url: '/admin/queues/api/queues/maintenance/resume' })).statusCode).toBe(401);
+    expect(await queue.isPaused()).toBe(true);
+    expect((await board('PUT', 'resume')).statusCode).toBe(200);
+    expect(await queue.isPaused()).toBe(false);
   });
 
   it("refuses the cookie to a merchant's owner, and closes the board to a user who stopped being an operator", async () => {
