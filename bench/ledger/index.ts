@@ -8,6 +8,7 @@ import { assertLedgerInvariants } from '../../db/src/testing/ledger-invariants.t
 import { closedLoop, openLoop, type LoadReport, type LoadTarget } from './load.ts';
 import { machineBusyMicroseconds } from '../lib/machine.ts';
 import { runPgbench } from '../lib/pgbench.ts';
+import { collectionsBetween, type GarbageCollections } from '../lib/garbage-collections.ts';
 import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
 
 /**
@@ -105,32 +106,37 @@ try {
     };
   };
   scenarios.push(['uniform, no HTTP: 256 callers in process through the batching writer', () => inProcess(256)]);
-  const apiCpuMicroseconds = () =>
-    new Promise<number>((resolve) => {
+  const apiUsage = () =>
+    new Promise<{ cpuMicroseconds: number; collections: GarbageCollections }>((resolve) => {
       const listener = (message: unknown) => {
         if (typeof message === 'object' && message && 'cpuMicroseconds' in message) {
           api.child.off('message', listener);
-          resolve((message as { cpuMicroseconds: number }).cpuMicroseconds);
+          resolve(message as { cpuMicroseconds: number; collections: GarbageCollections });
         }
       };
       api.child.on('message', listener);
       api.child.send('cpu');
     });
-  const results: Record<string, LoadReport & { apiCpuMicrosecondsPerRequest: number; loadGeneratorCpuMicrosecondsPerRequest: number; machineCpuMicrosecondsPerTransfer: number }> = {};
+  type ScenarioReport = LoadReport & { apiCpuMicrosecondsPerRequest: number; apiCollections: GarbageCollections; loadGeneratorCpuMicrosecondsPerRequest: number; machineCpuMicrosecondsPerTransfer: number };
+  const results: Record<string, ScenarioReport> = {};
   for (const [name, run] of scenarios) {
-    const cpuBefore = await apiCpuMicroseconds();
+    const apiBefore = await apiUsage();
     const machineBefore = machineBusyMicroseconds();
     const loadGeneratorBefore = process.cpuUsage();
     const result = await run();
     const loadGeneratorUsage = process.cpuUsage(loadGeneratorBefore);
     const loadGeneratorCpuMicrosecondsPerRequest = Math.round((loadGeneratorUsage.user + loadGeneratorUsage.system) / Math.max(result.requests, 1));
     const machineCpuMicrosecondsPerTransfer = Math.round((machineBusyMicroseconds() - machineBefore) / Math.max(result.transfers, 1));
+    const apiAfter = await apiUsage();
     // In process, the API is idle: its CPU per request is meaningful only for the HTTP scenarios.
-    const apiCpuMicrosecondsPerRequest = Math.round(((await apiCpuMicroseconds()) - cpuBefore) / Math.max(result.requests, 1));
-    if (!name.startsWith('warm-up')) results[name] = { ...result, apiCpuMicrosecondsPerRequest, loadGeneratorCpuMicrosecondsPerRequest, machineCpuMicrosecondsPerTransfer };
+    const apiCpuMicrosecondsPerRequest = Math.round((apiAfter.cpuMicroseconds - apiBefore.cpuMicroseconds) / Math.max(result.requests, 1));
+    // The full collections the API met during the scenario: the open loops' tails follow them.
+    const apiCollections = collectionsBetween(apiBefore.collections, apiAfter.collections);
+    if (!name.startsWith('warm-up')) results[name] = { ...result, apiCpuMicrosecondsPerRequest, apiCollections, loadGeneratorCpuMicrosecondsPerRequest, machineCpuMicrosecondsPerTransfer };
     console.log(
       `${name}: ${result.transfersPerSecond} transfers/s (${result.requestsPerSecond} req/s), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, max ${result.latencyMaxMs} ms, ` +
-        `failures ${result.failures}, API CPU ${apiCpuMicrosecondsPerRequest} µs/request, load generator ${loadGeneratorCpuMicrosecondsPerRequest} µs/request, machine CPU ${machineCpuMicrosecondsPerTransfer} µs/transfer`,
+        `failures ${result.failures}, API CPU ${apiCpuMicrosecondsPerRequest} µs/request, API full collections ${apiCollections.fullCollections} (${apiCollections.fullCollectionPauseMs} ms), ` +
+        `load generator ${loadGeneratorCpuMicrosecondsPerRequest} µs/request, machine CPU ${machineCpuMicrosecondsPerTransfer} µs/transfer`,
     );
   }
   report.scenarios = results;

@@ -116,13 +116,14 @@ function ledgerSection(result: Result): string {
     '## Ledger transfers (HTTP) beside pgbench TPC-B',
     '',
     table(
-      ['scenario', 'transfers/s', 'p50 ms', 'p99 ms', 'API CPU µs/request', 'load generator CPU µs/request', 'machine CPU µs/transfer', `pgbench tps (${pgbench?.clients ?? '?'} clients, reference)`, 'ratio'],
+      ['scenario', 'transfers/s', 'p50 ms', 'p99 ms', 'API CPU µs/request', 'API full collections (pause ms)', 'load generator CPU µs/request', 'machine CPU µs/transfer', `pgbench tps (${pgbench?.clients ?? '?'} clients, reference)`, 'ratio'],
       scenarios.map(([name, scenario]) => [
         name,
         scenario.transfersPerSecond,
         scenario.latencyP50Ms,
         scenario.latencyP99Ms,
         name.includes('no HTTP') ? '-' : (scenario.apiCpuMicrosecondsPerRequest ?? 'n/a'),
+        name.includes('no HTTP') || !scenario.apiCollections ? '-' : `${scenario.apiCollections.fullCollections} (${scenario.apiCollections.fullCollectionPauseMs})`,
         scenario.loadGeneratorCpuMicrosecondsPerRequest ?? 'n/a',
         scenario.machineCpuMicrosecondsPerTransfer ?? 'n/a',
         pgbench?.tps ?? 'n/a',
@@ -136,6 +137,8 @@ function ledgerSection(result: Result): string {
     'it moves much less with this machine\'s speed from run to run than throughput does. The load generator is this',
     'process (autocannon for closed loops; for open ones a client that writes each request\'s bytes on a keep-alive socket',
     'and reads the answer\'s status and length, bench/lib/raw-http-client.ts; in process, the batching writer itself).',
+    'API full collections: the mark-compact collections of the API process during the scenario (Node\'s `gc` performance',
+    'entries) and their final pauses; each also took marking steps on the main thread and a core from the others.',
     '',
     whereAndWhen(result),
   ].join('\n');
