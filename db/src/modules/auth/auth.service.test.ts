@@ -37,6 +37,9 @@ describe('AuthService.authenticate', () => {
     const accessTokenOf = async (grant: SessionGrant) => auth.signAccessToken({ sub: grant.user.id, isOperator: false, merchantId: grant.merchant!.id, role: 'owner' });
     const session = { accessToken: await accessTokenOf(await auth.signup({ merchantName: 'Busy', name: 'B', email: 'busy@example.test', password: 'long enough password' })) };
     const other = { accessToken: await accessTokenOf(await auth.signup({ merchantName: 'Other', name: 'O', email: 'other@example.test', password: 'long enough password' })) };
+    // Each token verified once before: a first verification's asynchronous signature check finishes at a different
+    // moment for each of 16 requests, and one finishing after the shared read had already come back would read again.
+    await Promise.all([auth.authenticate(session.accessToken), auth.authenticate(other.accessToken)]);
     const { pool } = environment.database;
     const query = pool.query.bind(pool);
     let reads = 0;
