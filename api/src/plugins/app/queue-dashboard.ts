@@ -4,8 +4,12 @@ import type { Queue } from 'bullmq';
 import { QUEUE_DASHBOARD_COOKIE, QUEUE_DASHBOARD_PATH } from '../../../../db/src/modules/operations/queue-dashboard-sessions.service.ts';
 import { cookieValue } from '../../http/cookies.ts';
 
-/** Headers that belong to one hop (the board's in-process answer), not to the answer sent on. */
+/** Headers that belong to one hop (the request as it came, the board's in-process answer), not to the one passed on. */
 const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
+
+function withoutHopHeaders<Value>(headers: Record<string, Value | undefined>): Record<string, Value> {
+  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, Value] => entry[1] !== undefined && !HOP_HEADERS.has(entry[0])));
+}
 
 /**
  * bull-board in a Fastify instance of its own, made on the board's first request: bull-board's API, its UI
@@ -48,12 +52,8 @@ export default fp(
     });
 
     const answerFromBoard = async (request: FastifyRequest, reply: FastifyReply) => {
-      const headers = { ...request.headers };
-      delete headers['content-length'];
-      delete headers['transfer-encoding'];
-      const answer = await (await boardApp()).inject({ method: request.method as 'GET', url: request.url, headers, payload: request.body as Buffer | undefined });
-      for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_HEADERS.has(name)) reply.header(name, value);
-      return reply.code(answer.statusCode).send(answer.rawPayload);
+      const answer = await (await boardApp()).inject({ method: request.method as 'GET', url: request.url, headers: withoutHopHeaders(request.headers), payload: request.body as Buffer | undefined });
+      return reply.code(answer.statusCode).headers(withoutHopHeaders(answer.headers)).send(answer.rawPayload);
     };
 
     await app.register(
