@@ -10,6 +10,7 @@ import { machineBusyMicroseconds } from '../lib/machine.ts';
 import { runPgbench } from '../lib/pgbench.ts';
 import { collectionsBetween, type GarbageCollections } from '../lib/garbage-collections.ts';
 import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
+import { probeDirectoryBeside, watchStorage, type StorageStalls, type StorageWatch } from '../lib/storage-stalls.ts';
 
 /**
  * `npm run bench -- ledger [--duration=10] [--accounts=10000]`: ledger transfers through the HTTP API
@@ -31,6 +32,7 @@ const report: Record<string, unknown> = { machine: { cpus: (await import('node:o
 // The API in a process of its own, compiled and run as production runs it (bench/lib/bench-process.ts); its first
 // message gives its port and an operator token. BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of it there.
 let server: ChildProcess | undefined;
+let storage: StorageWatch | undefined;
 try {
   const api = await startBenchProcess(new URL('./server.ts', import.meta.url), {
     environment: benchProcessEnvironment(environment, { DATABASE_POOL_MAX: '10', RATE_LIMIT_MAX_PER_MINUTE: '1000000000' }),
@@ -117,9 +119,21 @@ try {
       api.child.on('message', listener);
       api.child.send('cpu');
     });
-  type ScenarioReport = LoadReport & { apiCpuMicrosecondsPerRequest: number; apiCollections: GarbageCollections; loadGeneratorCpuMicrosecondsPerRequest: number; machineCpuMicrosecondsPerTransfer: number };
+  // The disk under PostgreSQL beside each scenario, where this process can see it: a commit waits for its WAL flush,
+  // and on a host that lets the kernel's dirty pages pile up a writeback burst holds that flush for tens of ms.
+  const dataDirectory = await environment.database.pool.query<{ data_directory: string }>('show data_directory').then((result) => result.rows[0]?.data_directory, () => undefined);
+  const probeDirectory = probeDirectoryBeside(dataDirectory);
+  storage = probeDirectory ? watchStorage(probeDirectory) : undefined;
+  type ScenarioReport = LoadReport & {
+    apiCpuMicrosecondsPerRequest: number;
+    apiCollections: GarbageCollections;
+    storage?: StorageStalls;
+    loadGeneratorCpuMicrosecondsPerRequest: number;
+    machineCpuMicrosecondsPerTransfer: number;
+  };
   const results: Record<string, ScenarioReport> = {};
   for (const [name, run] of scenarios) {
+    await storage?.measure();
     const apiBefore = await apiUsage();
     const machineBefore = machineBusyMicroseconds();
     const loadGeneratorBefore = process.cpuUsage();
@@ -128,14 +142,16 @@ try {
     const loadGeneratorCpuMicrosecondsPerRequest = Math.round((loadGeneratorUsage.user + loadGeneratorUsage.system) / Math.max(result.requests, 1));
     const machineCpuMicrosecondsPerTransfer = Math.round((machineBusyMicroseconds() - machineBefore) / Math.max(result.transfers, 1));
     const apiAfter = await apiUsage();
+    const storageStalls = await storage?.measure();
     // In process, the API is idle: its CPU per request is meaningful only for the HTTP scenarios.
     const apiCpuMicrosecondsPerRequest = Math.round((apiAfter.cpuMicroseconds - apiBefore.cpuMicroseconds) / Math.max(result.requests, 1));
     // The full collections the API met during the scenario: the open loops' tails follow them.
     const apiCollections = collectionsBetween(apiBefore.collections, apiAfter.collections);
-    if (!name.startsWith('warm-up')) results[name] = { ...result, apiCpuMicrosecondsPerRequest, apiCollections, loadGeneratorCpuMicrosecondsPerRequest, machineCpuMicrosecondsPerTransfer };
+    if (!name.startsWith('warm-up')) results[name] = { ...result, apiCpuMicrosecondsPerRequest, apiCollections, storage: storageStalls, loadGeneratorCpuMicrosecondsPerRequest, machineCpuMicrosecondsPerTransfer };
     console.log(
       `${name}: ${result.transfersPerSecond} transfers/s (${result.requestsPerSecond} req/s), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, max ${result.latencyMaxMs} ms, ` +
         `failures ${result.failures}, API CPU ${apiCpuMicrosecondsPerRequest} µs/request, API full collections ${apiCollections.fullCollections} (${apiCollections.fullCollectionPauseMs} ms), ` +
+        (storageStalls ? `slowest disk flush ${storageStalls.slowestFlushMs} ms (dirty backlog up to ${storageStalls.largestDirtyBacklogMb} MB), ` : '') +
         `load generator ${loadGeneratorCpuMicrosecondsPerRequest} µs/request, machine CPU ${machineCpuMicrosecondsPerTransfer} µs/transfer`,
     );
   }
@@ -147,6 +163,7 @@ try {
   report.verification = { ...verification, seconds: Math.round(performance.now() - started) / 1000 };
   console.log(`Ledger verified: ${JSON.stringify(report.verification)}`);
 } finally {
+  await storage?.stop();
   if (server) {
     const exited = new Promise((resolve) => server!.once('exit', resolve));
     server.send('close');

@@ -116,7 +116,7 @@ function ledgerSection(result: Result): string {
     '## Ledger transfers (HTTP) beside pgbench TPC-B',
     '',
     table(
-      ['scenario', 'transfers/s', 'p50 ms', 'p99 ms', 'API CPU µs/request', 'API full collections (pause ms)', 'load generator CPU µs/request', 'machine CPU µs/transfer', `pgbench tps (${pgbench?.clients ?? '?'} clients, reference)`, 'ratio'],
+      ['scenario', 'transfers/s', 'p50 ms', 'p99 ms', 'API CPU µs/request', 'API full collections (pause ms)', 'slowest disk flush ms (dirty backlog MB)', 'load generator CPU µs/request', 'machine CPU µs/transfer', `pgbench tps (${pgbench?.clients ?? '?'} clients, reference)`, 'ratio'],
       scenarios.map(([name, scenario]) => [
         name,
         scenario.transfersPerSecond,
@@ -124,6 +124,7 @@ function ledgerSection(result: Result): string {
         scenario.latencyP99Ms,
         name.includes('no HTTP') ? '-' : (scenario.apiCpuMicrosecondsPerRequest ?? 'n/a'),
         name.includes('no HTTP') || !scenario.apiCollections ? '-' : `${scenario.apiCollections.fullCollections} (${scenario.apiCollections.fullCollectionPauseMs})`,
+        scenario.storage ? `${scenario.storage.slowestFlushMs} (${scenario.storage.largestDirtyBacklogMb})` : '-',
         scenario.loadGeneratorCpuMicrosecondsPerRequest ?? 'n/a',
         scenario.machineCpuMicrosecondsPerTransfer ?? 'n/a',
         pgbench?.tps ?? 'n/a',
@@ -139,6 +140,9 @@ function ledgerSection(result: Result): string {
     'and reads the answer\'s status and length, bench/lib/raw-http-client.ts; in process, the batching writer itself).',
     'API full collections: the mark-compact collections of the API process during the scenario (Node\'s `gc` performance',
     'entries) and their final pauses; each also took marking steps on the main thread and a core from the others.',
+    'Slowest disk flush: a page written and flushed with fdatasync every 10 ms beside the scenario, on PostgreSQL\'s',
+    'filesystem (bench/lib/storage-stalls.ts), as each commit flushes the WAL; in brackets the largest backlog of dirty',
+    'pages the kernel held. When the kernel writes a large backlog out at once, every commit waits behind it.',
     '',
     whereAndWhen(result),
   ].join('\n');
