@@ -15,6 +15,7 @@ import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
 import { readWarmUpSeconds } from '../lib/warm-up.ts';
 import { startBenchChatHost } from '../lib/bench-chat-host.ts';
 import { walBytesSince, walPosition } from '../lib/wal-profile.ts';
+import { describeStorage, watchStorageBeside, type StorageWatch } from '../lib/storage-stalls.ts';
 
 /**
  * `npm run bench -- checkout [--duration=10] [--warmup=15] [--variants=64] [--workers=1] [--levels=1,8,32] [--via-chat=0]`:
@@ -69,6 +70,7 @@ function percentile(sorted: number[], fraction: number): number {
 
 const children: ChildProcess[] = [];
 let chat: Awaited<ReturnType<typeof startBenchChatHost>> | null = null;
+let storage: StorageWatch | undefined;
 const report: Record<string, unknown> = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadAverageBefore: os.loadavg() }, durationSeconds, warmUpSeconds, variantCount, workers: withWorkers, viaChat };
 
 try {
@@ -158,6 +160,7 @@ try {
   async function level(connections: number, seconds: number) {
     // The WAL an order writes is what its rows and index entries cost to log.
     const walBefore = await walPosition(pool);
+    await storage?.measure();
     const levelStartedAt = await databaseNow(pool);
     const cpuBefore = await cpuSeconds();
     const machineBefore = machineBusyMicroseconds();
@@ -186,6 +189,8 @@ try {
     const machineMicroseconds = machineBusyMicroseconds() - machineBefore;
     const cpuAfter = await cpuSeconds();
     const walBytes = await walBytesSince(pool, walBefore);
+    // The disk under PostgreSQL meanwhile: a writeback burst holds every commit's WAL flush (bench/lib/storage-stalls.ts).
+    const storageStalls = await storage?.measure();
     // The events the level's orders wrote, from their transaction to the relay's publishing pass (with workers).
     const relay = withWorkers ? await relayLag(pool, levelStartedAt, await databaseNow(pool)) : null;
     flowLatencies.sort((a, b) => a - b);
@@ -219,6 +224,7 @@ try {
       walBytesPerOrder: Math.round(walBytes / Math.max(flowLatencies.length, 1)),
       relayLagP50Ms: relay?.p50Ms ?? null,
       relayLagP99Ms: relay?.p99Ms ?? null,
+      storage: storageStalls ?? null,
       eventsLeftUnpublished: relay?.unpublished ?? null,
       steps: Object.fromEntries(
         ['cart', 'checkout', 'pay'].map((step, index) => [step, { p50Ms: percentile(stepLatencies[index]!, 0.5), p99Ms: percentile(stepLatencies[index]!, 0.99) }]),
@@ -227,6 +233,7 @@ try {
   }
 
   console.log(`load average before: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} (other processes on this machine skew the numbers)`);
+  storage = await watchStorageBeside(pool);
   console.log('warm-up (not reported) ...');
   if (warmUpSeconds > 0) await level(8, warmUpSeconds);
   const results = [];
@@ -255,6 +262,7 @@ try {
       'waiting for a core ms/order: API / workers / PostgreSQL': [result.apiWaitingForCoreMsPerOrder, result.workersWaitingForCoreMsPerOrder, result.postgresWaitingForCoreMsPerOrder].join(' / '),
       'WAL bytes/order': result.walBytesPerOrder,
       'relay lag p50 / p99 ms': `${result.relayLagP50Ms ?? '-'} / ${result.relayLagP99Ms ?? '-'}`,
+      'slowest disk flush ms (dirty MB)': describeStorage(result.storage),
       failed: result.failed,
     })),
   );
@@ -289,6 +297,7 @@ try {
   writeFileSync(new URL('../results/checkout.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
   console.log('written to bench/results/checkout.json');
 } finally {
+  await storage?.stop();
   for (const child of children) child.send('close');
   await new Promise((resolve) => setTimeout(resolve, 500));
   for (const child of children) if (child.exitCode === null) child.kill();

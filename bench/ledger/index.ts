@@ -10,7 +10,7 @@ import { machineBusyMicroseconds } from '../lib/machine.ts';
 import { runPgbench } from '../lib/pgbench.ts';
 import { collectionsBetween, type GarbageCollections } from '../lib/garbage-collections.ts';
 import { benchProcessEnvironment, startBenchProcess } from '../lib/bench-process.ts';
-import { probeDirectoryBeside, watchStorage, type StorageStalls, type StorageWatch } from '../lib/storage-stalls.ts';
+import { watchStorageBeside, type StorageStalls, type StorageWatch } from '../lib/storage-stalls.ts';
 
 /**
  * `npm run bench -- ledger [--duration=10] [--accounts=10000]`: ledger transfers through the HTTP API
@@ -121,9 +121,7 @@ try {
     });
   // The disk under PostgreSQL beside each scenario, where this process can see it: a commit waits for its WAL flush,
   // and on a host that lets the kernel's dirty pages pile up a writeback burst holds that flush for tens of ms.
-  const dataDirectory = await environment.database.pool.query<{ data_directory: string }>('show data_directory').then((result) => result.rows[0]?.data_directory, () => undefined);
-  const probeDirectory = probeDirectoryBeside(dataDirectory);
-  storage = probeDirectory ? watchStorage(probeDirectory) : undefined;
+  storage = await watchStorageBeside(environment.database.pool);
   type ScenarioReport = LoadReport & {
     apiCpuMicrosecondsPerRequest: number;
     apiCollections: GarbageCollections;

@@ -26,7 +26,7 @@ describe('docs/performance.md written from bench/results', () => {
       JSON.stringify({
         durationSeconds: 10,
         warmUpSeconds: 15,
-        results: [1, 8, 32].map((connections) => ({ connections, ordersPerSecond: connections * 10, flowP50Ms: 20, flowP99Ms: 40 + connections, apiCpuMsPerOrder: 3.5, workersCpuMsPerOrder: 1.25, postgresCpuMsPerOrder: 5.25, loadGeneratorCpuMsPerOrder: 1, machineCpuMsPerOrder: 11, apiWaitingForCoreMsPerOrder: 0.75, workersWaitingForCoreMsPerOrder: 0.05, postgresWaitingForCoreMsPerOrder: 2.5, relayLagP50Ms: 12.5, relayLagP99Ms: 40, walBytesPerOrder: 11_000 })),
+        results: [1, 8, 32].map((connections) => ({ connections, ordersPerSecond: connections * 10, flowP50Ms: 20, flowP99Ms: 40 + connections, apiCpuMsPerOrder: 3.5, workersCpuMsPerOrder: 1.25, postgresCpuMsPerOrder: 5.25, loadGeneratorCpuMsPerOrder: 1, machineCpuMsPerOrder: 11, apiWaitingForCoreMsPerOrder: 0.75, workersWaitingForCoreMsPerOrder: 0.05, postgresWaitingForCoreMsPerOrder: 2.5, relayLagP50Ms: 12.5, relayLagP99Ms: 40, walBytesPerOrder: 11_000, storage: connections === 32 ? { flushes: 1_000, flushP99Ms: 3.1, slowestFlushMs: 41.5, flushesOver20Ms: 2, largestDirtyBacklogMb: 140.2 } : null })),
         run,
       }),
     );
@@ -51,8 +51,9 @@ describe('docs/performance.md written from bench/results', () => {
     const document = readFileSync(new URL('performance.md', docsFolder), 'utf8');
     expect(document).toContain('| requests/s | 15000 | 30000 | 0.5 |');
     // 320 orders/s at 32 shoppers beside pgbench's 1,600 tps at 32 clients; no reference at 1 and 8.
-    expect(document).toContain('| 32 | 320 | 20 | 72 | 3.5 / 1.25 / 5.25 / 1 / 11 | 0.75 / 0.05 / 2.5 | 12.5 / 40 | 11000 | 1600 | 0.200 |');
-    expect(document).toContain('| 1 | 10 | 20 | 41 | 3.5 / 1.25 / 5.25 / 1 / 11 | 0.75 / 0.05 / 2.5 | 12.5 / 40 | 11000 | n/a | n/a |');
+    expect(document).toContain('| 32 | 320 | 20 | 72 | 3.5 / 1.25 / 5.25 / 1 / 11 | 0.75 / 0.05 / 2.5 | 12.5 / 40 | 41.5 (140.2) | 11000 | 1600 | 0.200 |');
+    // A level measured where the disk could not be watched says so ("-") rather than showing a zero.
+    expect(document).toContain('| 1 | 10 | 20 | 41 | 3.5 / 1.25 / 5.25 / 1 / 11 | 0.75 / 0.05 / 2.5 | 12.5 / 40 | - | 11000 | n/a | n/a |');
     expect(document).toContain('Each level runs 10 s, after 15 s of the same flow at 8 shoppers that are not counted');
     expect(document).toContain('2 CPU(s) (Test CPU), 24105 MB');
     expect(document).toContain('load average (1/5/15 min) 1.50 / 2.00 / 3.00 before, 2.50 / 2.00 / 3.00 after');

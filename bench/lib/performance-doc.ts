@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Machine } from './machine.ts';
 import type { PostgresCpuProfile } from './postgres-cpu-profile.ts';
 import type { WalProfile } from './wal-profile.ts';
+import { describeStorage } from './storage-stalls.ts';
 
 /**
  * Writes docs/performance.md (and the chart it shows, docs/performance-checkout.svg) from the results
@@ -81,14 +82,14 @@ function checkoutSection(result: Result, pgbench: Result | undefined): string {
     `measured in the same \`npm run bench\` run${pgbench ? '' : ' (not run this time: `npm run bench -- checkout pgbench`)'}.`,
     '',
     table(
-      ['shoppers', 'orders/s', 'flow p50 ms', 'flow p99 ms', 'CPU ms/order: API / workers / PostgreSQL / load generator / machine', 'waiting for a core ms/order: API / workers / PostgreSQL', 'relay lag p50 / p99 ms', 'WAL bytes/order', 'pgbench TPC-B tps (reference)', 'ratio orders/tps', 'before (issue 12)'],
+      ['shoppers', 'orders/s', 'flow p50 ms', 'flow p99 ms', 'CPU ms/order: API / workers / PostgreSQL / load generator / machine', 'waiting for a core ms/order: API / workers / PostgreSQL', 'relay lag p50 / p99 ms', 'slowest disk flush ms (dirty backlog MB)', 'WAL bytes/order', 'pgbench TPC-B tps (reference)', 'ratio orders/tps', 'before (issue 12)'],
       levels.map((level) => {
         const tps = reference.get(level.connections)?.tps;
         const before = { 1: '29-31/s, p99 52-56', 8: '47-55/s, p99 355-371', 32: '45-60/s, p99 855-1,420' }[level.connections as 1 | 8 | 32] ?? '';
         const cpu = [level.apiCpuMsPerOrder, level.workersCpuMsPerOrder, level.postgresCpuMsPerOrder, level.loadGeneratorCpuMsPerOrder, level.machineCpuMsPerOrder].map((value) => value ?? 'n/a').join(' / ');
         const waiting = [level.apiWaitingForCoreMsPerOrder, level.workersWaitingForCoreMsPerOrder, level.postgresWaitingForCoreMsPerOrder].map((value) => value ?? 'n/a').join(' / ');
         const relayLag = `${level.relayLagP50Ms ?? 'n/a'} / ${level.relayLagP99Ms ?? 'n/a'}`;
-        return [level.connections, level.ordersPerSecond, level.flowP50Ms, level.flowP99Ms, cpu, waiting, relayLag, level.walBytesPerOrder ?? 'n/a', tps ?? 'n/a', tps ? ratio(level.ordersPerSecond, tps) : 'n/a', before];
+        return [level.connections, level.ordersPerSecond, level.flowP50Ms, level.flowP99Ms, cpu, waiting, relayLag, describeStorage(level.storage), level.walBytesPerOrder ?? 'n/a', tps ?? 'n/a', tps ? ratio(level.ordersPerSecond, tps) : 'n/a', before];
       }),
     ),
     '',
@@ -98,6 +99,7 @@ function checkoutSection(result: Result, pgbench: Result | undefined): string {
     'run them, each writing its log at the default level. Waiting for a core is the time a process (the API\'s and the',
     'workers\' event loops, every backend) was ready to run but had no core (the scheduler\'s run-queue delay), per order.',
     'Relay lag is how long the level\'s events waited from their order\'s transaction to the outbox relay\'s publishing pass.',
+    'The slowest disk flush is the storage probe\'s (as in the ledger\'s table below): a commit waits as long.',
     ...(result.warmUpSeconds === undefined
       ? []
       : [`Each level runs ${result.durationSeconds} s, after ${result.warmUpSeconds} s of the same flow at 8 shoppers that are not counted (a server's steady state, not its first seconds of compiling and planning: bench/lib/warm-up.ts).`]),
@@ -124,7 +126,7 @@ function ledgerSection(result: Result): string {
         scenario.latencyP99Ms,
         name.includes('no HTTP') ? '-' : (scenario.apiCpuMicrosecondsPerRequest ?? 'n/a'),
         name.includes('no HTTP') || !scenario.apiCollections ? '-' : `${scenario.apiCollections.fullCollections} (${scenario.apiCollections.fullCollectionPauseMs})`,
-        scenario.storage ? `${scenario.storage.slowestFlushMs} (${scenario.storage.largestDirtyBacklogMb})` : '-',
+        describeStorage(scenario.storage),
         scenario.loadGeneratorCpuMicrosecondsPerRequest ?? 'n/a',
         scenario.machineCpuMicrosecondsPerTransfer ?? 'n/a',
         pgbench?.tps ?? 'n/a',

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type pg from 'pg';
 
 /** What the disk under PostgreSQL did while a scenario ran. */
 export interface StorageStalls {
@@ -108,4 +109,22 @@ export function watchStorage(directory: string, intervalMs = 10): StorageWatch {
       await exited;
     },
   };
+}
+
+/**
+ * The watch beside a benchmark's PostgreSQL, when this process can see the filesystem of its data directory
+ * (reading `data_directory` takes a superuser or pg_read_all_settings); otherwise none, and no column.
+ */
+export async function watchStorageBeside(pool: pg.Pool): Promise<StorageWatch | undefined> {
+  const dataDirectory = await pool.query<{ data_directory: string }>('show data_directory').then(
+    (result) => result.rows[0]?.data_directory,
+    () => undefined,
+  );
+  const directory = probeDirectoryBeside(dataDirectory);
+  return directory ? watchStorage(directory) : undefined;
+}
+
+/** "slowest flush ms (largest dirty backlog MB)", or "-" where the disk could not be watched: for tables. */
+export function describeStorage(stalls: StorageStalls | null | undefined): string {
+  return stalls ? `${stalls.slowestFlushMs} (${stalls.largestDirtyBacklogMb})` : '-';
 }
