@@ -8,6 +8,12 @@ import { loadConfig } from '../db/src/config.ts';
 
 const composePath = fileURLToPath(new URL('../docker-compose.yml', import.meta.url));
 const compose = readFileSync(composePath, 'utf8');
+const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+/** The V8 flags `npm run api` runs with: the one list every production entry point must carry, word for word. */
+const productionNodeFlags = scripts.api!.split(/\s+/).filter((word) => word.startsWith('--'));
+/** An exec-form command line (Dockerfile CMD, compose `command:`) of plain Node on the build with those flags. */
+const nodeCommandLine = (...words: string[]) => `[${['node', ...words].map((word) => JSON.stringify(word)).join(', ')}]`;
 
 const SECRETS = {
   JWT_SECRET: 'a-deployment-secret-of-at-least-32-characters',
@@ -76,10 +82,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the API, the workers and the migration from one image with the same code, and seeds no demo logins by default', () => {
-    // The build compiled into the image (Dockerfile), on plain Node with the memory flags of `npm start`.
-    expect(compose).toContain('command: ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "scripts/compiled.mjs", "api"]');
-    expect(compose).toContain('command: ["node", "--max-semi-space-size=8", "--heap-growing-percent=100", "--max-old-space-size=192", "--no-allocation-site-pretenuring", "scripts/compiled.mjs", "workers"]');
-    expect(compose).toContain('command: ["node", "scripts/compiled.mjs", "migrate"]');
+    // The build compiled into the image (Dockerfile), on plain Node with the memory flags of `npm run api`.
+    expect(productionNodeFlags).toContain('--max-old-space-size=192');
+    expect(scripts.workers).toContain(productionNodeFlags.join(' '));
+    expect(scripts.start).toContain(productionNodeFlags.join(' '));
+    expect(dockerfile).toContain(`CMD ${nodeCommandLine(...productionNodeFlags, 'scripts/compiled.mjs', 'api')}`);
+    expect(compose).toContain(`command: ${nodeCommandLine(...productionNodeFlags, 'scripts/compiled.mjs', 'api')}`);
+    expect(compose).toContain(`command: ${nodeCommandLine(...productionNodeFlags, 'scripts/compiled.mjs', 'workers')}`);
+    expect(compose).toContain(`command: ${nodeCommandLine('scripts/compiled.mjs', 'migrate')}`);
     // The workers' container gives way to the API's and PostgreSQL's (default 1024) when they compete for a core.
     const workersService = compose.split(/\n(?= {2}[a-z-]+:\n)/).find((service) => service.startsWith('  workers:\n'));
     expect(workersService).toMatch(/^ {4}cpu_shares: 128$/m);
