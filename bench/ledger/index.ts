@@ -143,7 +143,7 @@ try {
     const storageStalls = await storage?.measure();
     // In process, the API is idle: its CPU per request is meaningful only for the HTTP scenarios.
     const apiCpuMicrosecondsPerRequest = Math.round((apiAfter.cpuMicroseconds - apiBefore.cpuMicroseconds) / Math.max(result.requests, 1));
-    // The full collections the API met during the scenario: the open loops' tails follow them.
+    // The full collections the API met during the scenario: an open loop's tail follows them, as it follows the disk's slow flushes.
     const apiCollections = collectionsBetween(apiBefore.collections, apiAfter.collections);
     if (!name.startsWith('warm-up')) results[name] = { ...result, apiCpuMicrosecondsPerRequest, apiCollections, storage: storageStalls, loadGeneratorCpuMicrosecondsPerRequest, machineCpuMicrosecondsPerTransfer };
     console.log(

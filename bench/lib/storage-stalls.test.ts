@@ -39,6 +39,12 @@ describe('watchStorage', () => {
     }
     expect(probeFiles()).toHaveLength(0);
   });
+
+  it('fails a measure, not the process, when it cannot write its file, and still stops', async () => {
+    const watch = watchStorage('/no/such/directory', 5);
+    await expect(watch.measure()).rejects.toThrow(/ENOENT/);
+    await watch.stop();
+  });
 });
 
 describe('probeDirectoryBeside', () => {

@@ -36,7 +36,14 @@ let latencies = [];
 let largestDirtyPages = 0;
 let written = 0;
 let stopped = false;
-const dirtyPages = () => Number(/^nr_dirty (\\d+)$/m.exec(readFileSync('/proc/vmstat', 'utf8'))?.[1] ?? 0);
+// Linux's count; elsewhere (no /proc) the backlog reads 0 and the flushes are still timed.
+const dirtyPages = () => {
+  try {
+    return Number(/^nr_dirty (\\d+)$/m.exec(readFileSync('/proc/vmstat', 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+};
 const flush = () => {
   if (stopped) return;
   const started = process.hrtime.bigint();
@@ -88,6 +95,8 @@ export function watchStorage(directory: string, intervalMs = 10): StorageWatch {
   const worker = new Worker(PROBE, { eval: true, workerData: { path: join(directory, `minishop-storage-probe-${process.pid}-${Date.now()}`), intervalMs } });
   const failed = new Promise<never>((_, reject) => worker.once('error', reject));
   failed.catch(() => undefined);
+  // Listened for from the start: a worker that has already ended (an error) lets stop() return at once.
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
   return {
     async measure() {
       const answer = new Promise<{ latencies: number[]; largestDirtyPages: number }>((resolve) => worker.once('message', resolve));
@@ -104,7 +113,6 @@ export function watchStorage(directory: string, intervalMs = 10): StorageWatch {
       };
     },
     async stop() {
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
       worker.postMessage('stop');
       await exited;
     },
