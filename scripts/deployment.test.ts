@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../db/src/config.ts';
+import { productionRuntime } from '../bench/lib/bench-process.ts';
 
 const composePath = fileURLToPath(new URL('../docker-compose.yml', import.meta.url));
 const compose = readFileSync(composePath, 'utf8');
 const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
 const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
-/** The V8 flags `npm run api` runs with: the one list every production entry point must carry, word for word. */
-const productionNodeFlags = scripts.api!.split(/\s+/).filter((word) => word.startsWith('--'));
+/** The V8 flags `npm start` runs with (as the benchmarks read them): the one list every production entry point must carry, word for word. */
+const productionNodeFlags = productionRuntime().nodeFlags;
 /** An exec-form command line (Dockerfile CMD, compose `command:`) of plain Node on the build with those flags. */
 const nodeCommandLine = (...words: string[]) => `[${['node', ...words].map((word) => JSON.stringify(word)).join(', ')}]`;
 
@@ -82,10 +83,10 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the API, the workers and the migration from one image with the same code, and seeds no demo logins by default', () => {
-    // The build compiled into the image (Dockerfile), on plain Node with the memory flags of `npm run api`.
+    // The build compiled into the image (Dockerfile), on plain Node with the memory flags of `npm start`.
     expect(productionNodeFlags).toContain('--max-old-space-size=192');
+    expect(scripts.api).toContain(productionNodeFlags.join(' '));
     expect(scripts.workers).toContain(productionNodeFlags.join(' '));
-    expect(scripts.start).toContain(productionNodeFlags.join(' '));
     expect(dockerfile).toContain(`CMD ${nodeCommandLine(...productionNodeFlags, 'scripts/compiled.mjs', 'api')}`);
     expect(compose).toContain(`command: ${nodeCommandLine(...productionNodeFlags, 'scripts/compiled.mjs', 'api')}`);
     expect(compose).toContain(`command: ${nodeCommandLine(...productionNodeFlags, 'scripts/compiled.mjs', 'workers')}`);
