@@ -16,6 +16,7 @@ import { startWalProfile } from '../lib/wal-profile.ts';
 import { threadSchedule } from '../lib/process-cpu.ts';
 import { analyzeLikeAutovacuum } from '../lib/planner-statistics.ts';
 import { readWarmUpSeconds } from '../lib/warm-up.ts';
+import { percentile } from '../lib/percentile.ts';
 
 /**
  * `npm run bench -- checkout-profile [--duration=8] [--warmup=15] [--shoppers=32] [--variants=64] [--interval=20]`:
@@ -72,11 +73,6 @@ function ask(child: ChildProcess, message: unknown, answerKey: string): Promise<
     child.on('message', listener);
     child.send(message as never);
   });
-}
-
-function percentile(sorted: number[], fraction: number): number {
-  if (!sorted.length) return 0;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]! * 10) / 10;
 }
 
 const children: ChildProcess[] = [];
@@ -204,9 +200,9 @@ try {
   const throughput = {
     shoppers: shopperCount,
     ordersPerSecond: Math.round(measured.orders / measured.elapsedSeconds),
-    flowP50Ms: percentile(measured.flows, 0.5),
-    flowP99Ms: percentile(measured.flows, 0.99),
-    steps: Object.fromEntries(Object.entries(steps).map(([step, list]) => [step, { p50Ms: percentile(list.sort((a, b) => a - b), 0.5), p99Ms: percentile(list, 0.99) }])),
+    flowP50Ms: percentile(measured.flows, 0.5, 1),
+    flowP99Ms: percentile(measured.flows, 0.99, 1),
+    steps: Object.fromEntries(Object.entries(steps).map(([step, list]) => [step, { p50Ms: percentile(list.sort((a, b) => a - b), 0.5, 1), p99Ms: percentile(list, 0.99, 1) }])),
     apiCpuMsPerOrder: Math.round(((apiProfile.totalMs - (apiProfile.milliseconds.idle ?? 0)) / Math.max(measured.orders, 1)) * 100) / 100,
     loadGeneratorCpuMs,
   };

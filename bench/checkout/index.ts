@@ -16,6 +16,7 @@ import { readWarmUpSeconds } from '../lib/warm-up.ts';
 import { startBenchChatHost } from '../lib/bench-chat-host.ts';
 import { walBytesSince, walPosition } from '../lib/wal-profile.ts';
 import { describeStorage, watchStorageBeside, type StorageWatch } from '../lib/storage-stalls.ts';
+import { percentile } from '../lib/percentile.ts';
 
 /**
  * `npm run bench -- checkout [--duration=10] [--warmup=15] [--variants=64] [--workers=1] [--levels=1,8,32] [--via-chat=0]`:
@@ -62,11 +63,6 @@ const childEnvironment = benchProcessEnvironment(environment, {
 /** The API and the workers (relay and job workers), each in a process of their own, compiled and run as production runs them (bench/lib/bench-process.ts). */
 const start = (script: string) =>
   startBenchProcess(new URL(script, import.meta.url), { environment: childEnvironment, platform: true, cpuProfileFolder: process.env.BENCH_CPU_PROFILE });
-
-function percentile(sorted: number[], fraction: number): number {
-  if (!sorted.length) return 0;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]! * 10) / 10;
-}
 
 const children: ChildProcess[] = [];
 let chat: Awaited<ReturnType<typeof startBenchChatHost>> | null = null;
@@ -203,9 +199,9 @@ try {
       failed,
       seconds: Math.round(elapsedSeconds * 100) / 100,
       ordersPerSecond: Math.round(flowLatencies.length / elapsedSeconds),
-      flowP50Ms: percentile(flowLatencies, 0.5),
-      flowP99Ms: percentile(flowLatencies, 0.99),
-      flowMaxMs: percentile(flowLatencies, 1),
+      flowP50Ms: percentile(flowLatencies, 0.5, 1),
+      flowP99Ms: percentile(flowLatencies, 0.99, 1),
+      flowMaxMs: percentile(flowLatencies, 1, 1),
       // Backends that ended during the level are missed (postgresSecondsBetween), so the PostgreSQL figure is a floor.
       apiCpuMsPerOrder: perOrder(cpuAfter.api - cpuBefore.api),
       workersCpuMsPerOrder: perOrder(cpuAfter.workers - cpuBefore.workers),
@@ -227,7 +223,7 @@ try {
       storage: storageStalls ?? null,
       eventsLeftUnpublished: relay?.unpublished ?? null,
       steps: Object.fromEntries(
-        ['cart', 'checkout', 'pay'].map((step, index) => [step, { p50Ms: percentile(stepLatencies[index]!, 0.5), p99Ms: percentile(stepLatencies[index]!, 0.99) }]),
+        ['cart', 'checkout', 'pay'].map((step, index) => [step, { p50Ms: percentile(stepLatencies[index]!, 0.5, 1), p99Ms: percentile(stepLatencies[index]!, 0.99, 1) }]),
       ),
     };
   }

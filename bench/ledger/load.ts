@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { RawHttpClient } from '../lib/raw-http-client.ts';
+import { percentile } from '../lib/percentile.ts';
 
 /**
  * HTTP load for POST bodies built per request. Closed loop (N connections, each sends its next request
@@ -34,11 +35,6 @@ export interface LoadReport {
   latencyMaxMs: number;
 }
 
-function percentile(sorted: number[], fraction: number): number {
-  if (!sorted.length) return 0;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]! * 100) / 100;
-}
-
 function report(latencies: number[], transfers: number, failures: number, seconds: number): LoadReport {
   latencies.sort((a, b) => a - b);
   return {
@@ -48,9 +44,9 @@ function report(latencies: number[], transfers: number, failures: number, second
     seconds: Math.round(seconds * 100) / 100,
     requestsPerSecond: Math.round(latencies.length / seconds),
     transfersPerSecond: Math.round(transfers / seconds),
-    latencyP50Ms: percentile(latencies, 0.5),
-    latencyP99Ms: percentile(latencies, 0.99),
-    latencyMaxMs: percentile(latencies, 1),
+    latencyP50Ms: percentile(latencies, 0.5, 2),
+    latencyP99Ms: percentile(latencies, 0.99, 2),
+    latencyMaxMs: percentile(latencies, 1, 2),
   };
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
+import { percentile } from './percentile.ts';
 
 /** What the disk under PostgreSQL did while a scenario ran. */
 export interface StorageStalls {
@@ -106,7 +107,7 @@ export function watchStorage(directory: string, intervalMs = 10): StorageWatch {
       const round = (milliseconds: number) => Math.round(milliseconds * 10) / 10;
       return {
         flushes: latencies.length,
-        flushP99Ms: round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0),
+        flushP99Ms: percentile(latencies, 0.99, 1),
         slowestFlushMs: round(latencies.at(-1) ?? 0),
         flushesOver20Ms: latencies.filter((milliseconds) => milliseconds > 20).length,
         largestDirtyBacklogMb: round((largestDirtyPages * PAGE_BYTES) / 1_048_576),

@@ -9,6 +9,7 @@ import { withPoolTransaction } from '../../db/src/pool-transaction.ts';
 import { JobQueues } from '../../db/src/queues/job-queues.ts';
 import { connectRedis, createRedis } from '../../db/src/redis.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
+import { percentile } from '../lib/percentile.ts';
 
 /**
  * `npm run bench -- relay-wake [--events=200]`: how long an outbox row waits between its commit and its
@@ -24,11 +25,6 @@ const flag = (name: string, fallback: number) => {
 const eventCount = Math.min(Math.max(flag('events', 200), 10), 2_000);
 const SPACING_MS = 10;
 const THROUGHPUT_SECONDS = 3;
-
-function percentile(sorted: number[], fraction: number): number {
-  if (!sorted.length) return 0;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]! * 100) / 100;
-}
 
 await prepareTemplateDatabase();
 const environment = await createTestEnvironment({ LOG_LEVEL: 'silent', DATABASE_POOL_MAX: '12' });
@@ -96,7 +92,7 @@ async function wakeDelays(mode: Mode) {
   await relay.stop();
   await stopWaking();
   const delays = [...committed].filter(([id]) => arrivals.has(id)).map(([id, at]) => (arrivals.get(id) as number) - at).sort((a, b) => a - b);
-  return { mode, events: committed.size, delivered: delays.length, p50Ms: percentile(delays, 0.5), p99Ms: percentile(delays, 0.99), maxMs: percentile(delays, 1) };
+  return { mode, events: committed.size, delivered: delays.length, p50Ms: percentile(delays, 0.5, 2), p99Ms: percentile(delays, 0.99, 2), maxMs: percentile(delays, 1, 2) };
 }
 
 /** Single-row commits per second from 8 clients for a few seconds, with one wake-up on. */

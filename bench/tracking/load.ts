@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { BenchClient } from '../checkout/client.ts';
 import { courierPositionSource, type TrackedShipment, type UpdateSource } from './update-source.ts';
+import { percentile } from '../lib/percentile.ts';
 
 /**
  * The tracking benchmark's load generator, in a process of its own (forked by index.ts): opens the
@@ -29,11 +30,6 @@ const fromRequest: number[] = [];
 const fromChange: number[] = [];
 let measuring = false;
 let source: UpdateSource;
-
-function percentile(sorted: number[], fraction: number): number {
-  if (!sorted.length) return 0;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]! * 10) / 10;
-}
 
 function openSubscriber(spec: { token: string; topic: string }): Promise<boolean> {
   return new Promise((resolve) => {
@@ -126,8 +122,8 @@ async function run() {
     deliveries: requestDelays.length,
     failures,
     fellBehind: skippedTicks,
-    fromRequest: { p50Ms: percentile(requestDelays, 0.5), p90Ms: percentile(requestDelays, 0.9), p99Ms: percentile(requestDelays, 0.99), maxMs: percentile(requestDelays, 1) },
-    fromChange: { p50Ms: percentile(changeDelays, 0.5), p90Ms: percentile(changeDelays, 0.9), p99Ms: percentile(changeDelays, 0.99), maxMs: percentile(changeDelays, 1) },
+    fromRequest: { p50Ms: percentile(requestDelays, 0.5, 1), p90Ms: percentile(requestDelays, 0.9, 1), p99Ms: percentile(requestDelays, 0.99, 1), maxMs: percentile(requestDelays, 1, 1) },
+    fromChange: { p50Ms: percentile(changeDelays, 0.5, 1), p90Ms: percentile(changeDelays, 0.9, 1), p99Ms: percentile(changeDelays, 0.99, 1), maxMs: percentile(changeDelays, 1, 1) },
   };
 }
 

@@ -8,6 +8,7 @@ import { buildApp } from '../../api/src/app.ts';
 import { newId } from '../../db/src/ids.ts';
 import { createTestEnvironment, prepareTemplateDatabase } from '../../db/src/testing/databases.ts';
 import { buildFrontends } from '../../scripts/frontends.ts';
+import { percentile } from '../lib/percentile.ts';
 
 /**
  * Time from inserting the widget's script tag into a host page to the first product painted, in headless
@@ -22,10 +23,6 @@ if (!Number.isSafeInteger(runs) || runs < 1 || runs > 100) throw new Error('--ru
 
 const rootFolder = new URL('../../', import.meta.url).pathname;
 const AIM_MS = 300;
-
-function percentile(sorted: number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] as number;
-}
 
 async function main() {
   buildFrontends(rootFolder, ['storefront-widget']);
